@@ -1,0 +1,51 @@
+/**
+ * The intermediate representation: one node type for every op, in
+ * topological order. Produced by `lower` and then annotated/checked by the
+ * passes; read by the runtime (model builder) and codegen.
+ */
+import type { JsonPointer, LayerSpec, Spec } from './spec.js';
+
+/** Where an IR node came from in the spec. */
+export interface SourceRef {
+  readonly file: string;
+  readonly path: JsonPointer;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Every op the IR knows: the input plus every layer kind. */
+export type Op = 'input' | LayerSpec['kind'];
+
+/** The attributes of one layer kind (without the common keys). */
+export type AttrsOf<K extends LayerSpec['kind']> = Omit<Extract<LayerSpec, { kind: K }>, 'kind' | 'name' | 'inputs' | 'path' | 'in_channels' | 'in_features' | 'expect_shape'>;
+
+export interface IRNode {
+  /** Unique, stable, a valid identifier after replacing '.' (e.g. "conv2d_1", "stage1.0.conv_a"). */
+  readonly id: string;
+  readonly op: Op;
+  /** Fully resolved attributes (defaults filled); for 'input' it is {}. */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** Ids of the nodes this one reads, in order. */
+  readonly inputs: readonly string[];
+  /** Output shape per sample, without the batch axis: [H, W, C] or [F]. */
+  readonly shape: readonly number[];
+  /** Parameter counts as Keras counts them (batch-norm moving stats are non-trainable). */
+  readonly params: { readonly trainable: number; readonly nonTrainable: number };
+  /** Multiply-adds per sample. */
+  readonly macs: number;
+  /** True when the user named this node (unnamed ones get "<kind>_<n>"). */
+  readonly named: boolean;
+  readonly source: SourceRef;
+}
+
+export interface IR {
+  readonly file: string;
+  /** The normalised spec the graph was lowered from. */
+  readonly spec: Spec;
+  /** Topologically ordered; nodes[0] is the input node. */
+  readonly nodes: readonly IRNode[];
+  readonly outputId: string;
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly classNames?: readonly string[];
+}

@@ -1,0 +1,163 @@
+/**
+ * The typed, normalised experiment spec: what `normalize` produces from a
+ * validated YAML document (shorthands expanded, defaults filled in). Every
+ * later stage (lowering, runtime, codegen) reads this, never raw YAML.
+ *
+ * The user-facing format is described by schema/dlc.schema.json; this file is
+ * its typed mirror. Keys stay snake_case so `dlc config` can print a Spec as
+ * the YAML a user would write.
+ */
+
+/** A JSON pointer into the spec document, e.g. "/model/layers/3/conv2d/filters". */
+export type JsonPointer = string;
+
+export type DatasetName = 'mnist' | 'fashion_mnist' | 'cifar10' | 'image_folder' | 'synthetic';
+
+export interface SyntheticSpec {
+  readonly train_samples: number;
+  readonly test_samples: number;
+  /** [height, width, channels] */
+  readonly shape: readonly [number, number, number];
+  readonly classes: number;
+}
+
+export interface DataSpec {
+  readonly dataset: DatasetName;
+  /** Directory holding the data set's files (image_folder root; or where mnist/cifar files are, overriding the cache). */
+  readonly path?: string;
+  /** image_folder: resize every image to [height, width]. */
+  readonly image_size?: readonly [number, number];
+  /** image_folder: 1 (grayscale) or 3 (RGB). */
+  readonly channels?: 1 | 3;
+  readonly synthetic?: SyntheticSpec;
+  /** Stated input shape [h, w, c]; must agree with the data set's. */
+  readonly input_shape?: readonly [number, number, number];
+  /** Stated class count; must agree with the data set's. */
+  readonly num_classes?: number;
+  readonly validation_split: number;
+  readonly batch_size: number;
+  /** Use at most this many training / test samples (quick runs, tests). */
+  readonly train_limit?: number;
+  readonly test_limit?: number;
+  readonly transforms: { readonly train: readonly TransformSpec[]; readonly eval: readonly TransformSpec[] };
+}
+
+/**
+ * Pixels arrive as uint8 [0,255]; the pipeline always scales them to [0,1]
+ * first (like torchvision's ToTensor), then applies these in order.
+ */
+export type TransformSpec =
+  | { readonly kind: 'normalize'; readonly mean: readonly number[]; readonly std: readonly number[]; readonly path: JsonPointer }
+  | { readonly kind: 'rescale'; readonly scale: number; readonly offset: number; readonly path: JsonPointer }
+  | { readonly kind: 'random_flip'; readonly mode: 'horizontal' | 'vertical' | 'both'; readonly path: JsonPointer }
+  | { readonly kind: 'random_crop'; readonly size: number; readonly padding: number; readonly path: JsonPointer }
+  | { readonly kind: 'random_rotation'; readonly degrees: number; readonly path: JsonPointer }
+  | { readonly kind: 'random_translation'; readonly max_pixels: number; readonly path: JsonPointer }
+  | { readonly kind: 'cutout'; readonly size: number; readonly path: JsonPointer }
+  | { readonly kind: 'resize'; readonly size: readonly [number, number]; readonly path: JsonPointer };
+
+export type ActivationName = 'linear' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax';
+export type Padding = 'same' | 'valid';
+
+/** Keys every layer may carry, besides its own attributes. */
+export interface LayerCommon {
+  /** User name (scoped as "block.i.name" inside repeated blocks); auto-named when absent. */
+  readonly name?: string;
+  /** Explicit inputs (DAG); absent means "the previous layer". */
+  readonly inputs?: readonly string[];
+  /** What the layer expects, checked against inference (PyTorch transcriptions). */
+  readonly in_channels?: number;
+  readonly in_features?: number;
+  readonly expect_shape?: readonly number[];
+  /** Where this layer is in the spec (pointer to the list item). */
+  readonly path: JsonPointer;
+}
+
+export type LayerSpec = LayerCommon & (
+  | { readonly kind: 'conv2d'; readonly filters: number; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
+  | { readonly kind: 'depthwise_conv2d'; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly depth_multiplier: number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
+  | { readonly kind: 'separable_conv2d'; readonly filters: number; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly depth_multiplier: number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
+  | { readonly kind: 'max_pool2d' | 'avg_pool2d'; readonly pool_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding }
+  | { readonly kind: 'global_avg_pool2d' | 'global_max_pool2d' }
+  | { readonly kind: 'dense'; readonly units: number; readonly activation: ActivationName; readonly use_bias: boolean }
+  | { readonly kind: 'flatten' }
+  | { readonly kind: 'reshape'; readonly target_shape: readonly number[] }
+  | { readonly kind: 'dropout'; readonly rate: number }
+  | { readonly kind: 'batch_norm'; readonly momentum: number; readonly epsilon: number }
+  | { readonly kind: 'layer_norm'; readonly epsilon: number }
+  | { readonly kind: 'relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax' }
+  | { readonly kind: 'leaky_relu'; readonly alpha: number }
+  | { readonly kind: 'add' }
+  | { readonly kind: 'concat'; readonly axis: number }
+);
+
+export type LayerKind = LayerSpec['kind'];
+
+export type LossSpec =
+  | { readonly kind: 'cross_entropy'; readonly label_smoothing: number }
+  | { readonly kind: 'binary_cross_entropy'; readonly label_smoothing: number }
+  | { readonly kind: 'mse' }
+  | { readonly kind: 'huber'; readonly delta: number };
+
+/** Keras-style gradient clipping and L2 weight decay, allowed on every optimizer. */
+export interface OptimizerCommon {
+  readonly learning_rate: number;
+  /** L2 penalty folded into the gradient (coupled); adamw decays decoupled instead. */
+  readonly weight_decay: number;
+  readonly clip_norm?: number;
+  readonly clip_value?: number;
+}
+
+export type OptimizerSpec = OptimizerCommon & (
+  | { readonly kind: 'sgd'; readonly momentum: number; readonly nesterov: boolean }
+  | { readonly kind: 'adam' | 'adamw'; readonly beta1: number; readonly beta2: number; readonly epsilon: number }
+  | { readonly kind: 'rmsprop'; readonly rho: number; readonly momentum: number; readonly epsilon: number }
+  | { readonly kind: 'adagrad'; readonly initial_accumulator_value: number; readonly epsilon: number }
+);
+
+/** Schedules are stated in epochs and evaluated per optimizer step. */
+export type ScheduleSpec =
+  | { readonly kind: 'constant'; readonly warmup_epochs: number }
+  | { readonly kind: 'step'; readonly step_size: number; readonly gamma: number; readonly warmup_epochs: number }
+  | { readonly kind: 'multi_step'; readonly milestones: readonly number[]; readonly gamma: number; readonly warmup_epochs: number }
+  | { readonly kind: 'exponential'; readonly gamma: number; readonly warmup_epochs: number }
+  | { readonly kind: 'cosine'; readonly min_lr: number; readonly warmup_epochs: number }
+  | { readonly kind: 'one_cycle'; readonly max_lr: number; readonly pct_start: number; readonly div_factor: number; readonly final_div_factor: number }
+  | { readonly kind: 'reduce_on_plateau'; readonly monitor: MonitorName; readonly factor: number; readonly patience: number; readonly min_lr: number; readonly warmup_epochs: number };
+
+export type MonitorName = 'val_loss' | 'val_accuracy' | 'val_f1' | 'loss' | 'accuracy';
+
+export interface TrainSpec {
+  readonly epochs: number;
+  readonly early_stopping?: { readonly monitor: MonitorName; readonly patience: number; readonly min_delta: number };
+  readonly checkpoint: { readonly every_epochs: number; readonly keep_best: boolean; readonly monitor: MonitorName };
+}
+
+export type MetricSpec =
+  | { readonly kind: 'accuracy' | 'precision' | 'recall' | 'f1' | 'confusion_matrix' }
+  | { readonly kind: 'top_k_accuracy'; readonly k: number };
+
+export interface ModelSpec {
+  /**
+   * Flat, in order. Reusable blocks (`block: {use, repeat, with}`) are
+   * expanded by normalize: their layers get scoped names ("stage1.0.conv_a")
+   * and paths pointing at the block definition's layer.
+   */
+  readonly layers: readonly LayerSpec[];
+  /** Name of the output node; default: the last layer. */
+  readonly output?: string;
+}
+
+/** The whole normalised spec. */
+export interface Spec {
+  readonly name: string;
+  readonly description?: string;
+  readonly seed: number;
+  readonly data: DataSpec;
+  readonly model: ModelSpec;
+  readonly loss: LossSpec;
+  readonly optimizer: OptimizerSpec;
+  readonly schedule: ScheduleSpec;
+  readonly train: TrainSpec;
+  readonly metrics: readonly MetricSpec[];
+}
