@@ -1,0 +1,52 @@
+/**
+ * The diagnostics catalogue: every code dlc can report, with its default
+ * severity and a one-line title (used in docs and `--format json`).
+ * DLC0xx: the document (YAML, schema, composition). DLC1xx: the model graph
+ * and data checks. Append new codes in the right range; never reuse one.
+ */
+import type { Severity } from './diagnostics.js';
+
+export interface CodeInfo {
+  readonly severity: Severity;
+  readonly title: string;
+}
+
+export const CODES = {
+  DLC001: { severity: 'error', title: 'YAML syntax error' },
+  DLC002: { severity: 'error', title: 'duplicate key' },
+  DLC003: { severity: 'error', title: 'spec is not a mapping' },
+  DLC004: { severity: 'error', title: 'too many YAML aliases (possible alias bomb)' },
+  DLC005: { severity: 'error', title: 'file too large' },
+  DLC006: { severity: 'error', title: 'file is not valid UTF-8' },
+  DLC007: { severity: 'error', title: 'file cannot be read' },
+  DLC008: { severity: 'error', title: 'extends cycle' },
+  DLC009: { severity: 'error', title: 'bad --set override' },
+  DLC010: { severity: 'error', title: 'unknown key' },
+  DLC011: { severity: 'error', title: 'wrong type' },
+  DLC012: { severity: 'error', title: 'value out of range' },
+  DLC013: { severity: 'error', title: 'value not allowed' },
+  DLC014: { severity: 'error', title: 'missing required key' },
+  DLC015: { severity: 'error', title: 'unknown layer kind' },
+  DLC016: { severity: 'error', title: 'malformed value' },
+  DLC017: { severity: 'error', title: 'wrong number of items' },
+  DLC020: { severity: 'error', title: 'unknown block' },
+  DLC021: { severity: 'error', title: 'unknown block parameter' },
+  DLC100: { severity: 'error', title: 'unknown layer reference' },
+  DLC101: { severity: 'error', title: 'duplicate layer name' },
+  DLC102: { severity: 'error', title: 'cycle in the model graph' },
+  DLC103: { severity: 'error', title: 'in_channels disagrees with the inferred input' },
+  DLC104: { severity: 'error', title: 'in_features disagrees with the inferred input' },
+  DLC105: { severity: 'error', title: 'expect_shape disagrees with the inferred input' },
+  DLC106: { severity: 'error', title: 'spatial size reaches zero' },
+  DLC107: { severity: 'error', title: 'merge of incompatible shapes' },
+  DLC108: { severity: 'error', title: 'output units disagree with the class count' },
+  DLC109: { severity: 'warning', title: 'activation on logits' },
+  DLC110: { severity: 'warning', title: 'unused layer' },
+  DLC111: { severity: 'error', title: 'stated input_shape disagrees with the data set' },
+  DLC112: { severity: 'error', title: 'stated num_classes disagrees with the data set' },
+  DLC113: { severity: 'error', title: 'layer needs an input of another rank' },
+  DLC114: { severity: 'error', title: 'reshape changes the element count' },
+  DLC115: { severity: 'error', title: 'transform does not fit the data' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof CODES;
