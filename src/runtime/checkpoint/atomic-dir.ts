@@ -1,0 +1,79 @@
+/**
+ * Atomic directory replacement, so a checkpoint on disk is always a whole
+ * one: the new contents go into `<dir>.tmp`, every file and the directory
+ * are fsynced, then the old directory is moved aside to `<dir>.prev`, the
+ * new one renamed into place and the old one removed. A crash at any point
+ * leaves either `<dir>` or `<dir>.prev` complete; `committedDir` finds it.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** Test hooks: throwing from one simulates a crash at that point. */
+export interface AtomicWriteHooks {
+  /** After each file is written into the temporary directory. */
+  afterFile?(name: string): void | Promise<void>;
+  /** After the old directory was moved aside, before the new one is renamed into place. */
+  beforeCommit?(): void | Promise<void>;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  const fh = await fs.open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
+  const fh = await fs.open(file, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Replaces directory `dir` with exactly `files` (name → contents), atomically. */
+export async function writeDirAtomic(
+  dir: string,
+  files: ReadonlyMap<string, string | Uint8Array>,
+  hooks: AtomicWriteHooks = {},
+): Promise<void> {
+  const tmp = `${dir}.tmp`;
+  const prev = `${dir}.prev`;
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp);
+  for (const [name, data] of files) {
+    await writeSynced(path.join(tmp, name), data);
+    await hooks.afterFile?.(name);
+  }
+  await fsyncPath(tmp);
+  if (await exists(dir)) {
+    // `dir` is complete, so any `.prev` is stale; when `dir` is missing, `.prev` may be the only good copy.
+    await fs.rm(prev, { recursive: true, force: true });
+    await fs.rename(dir, prev);
+  }
+  await hooks.beforeCommit?.();
+  await fs.rename(tmp, dir);
+  await fsyncPath(path.dirname(dir));
+  await fs.rm(prev, { recursive: true, force: true });
+}
+
+/** The complete directory for `dir`: itself, or `<dir>.prev` after a crash mid-swap; undefined if neither exists. */
+export async function committedDir(dir: string): Promise<string | undefined> {
+  if (await exists(dir)) return dir;
+  if (await exists(`${dir}.prev`)) return `${dir}.prev`;
+  return undefined;
+}
