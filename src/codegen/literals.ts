@@ -1,0 +1,73 @@
+/**
+ * Turning values into TypeScript/JSON source text. Every value from a spec
+ * that reaches emitted code goes through one of these, so a spec string can
+ * only ever become a quoted string literal, never code.
+ */
+
+/**
+ * A string as a JS/TS/JSON string literal. JSON.stringify escapes quotes,
+ * backslashes and control characters; U+2028/U+2029 are escaped as well
+ * because they end a `//` comment line in JS (they are legal inside JSON
+ * strings, so JSON.stringify leaves them alone).
+ */
+export function jsString(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A finite number as a literal; throws on NaN/Infinity (never valid in a spec that compiled). */
+export function jsNumber(value: number): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`codegen: expected a finite number, got ${String(value)}`);
+  return JSON.stringify(value);
+}
+
+/** An integer literal; throws on anything else. */
+export function jsInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`codegen: expected an integer, got ${String(value)}`);
+  return String(value);
+}
+
+/** `[1, 2, 3]` from finite numbers. */
+export function jsNumberArray(values: readonly number[]): string {
+  return `[${values.map(jsNumber).join(', ')}]`;
+}
+
+/** A string that must be one of `allowed` (an enum from the Spec types), as a literal. */
+export function jsEnum<T extends string>(value: T, allowed: readonly T[]): string {
+  if (!allowed.includes(value)) throw new Error(`codegen: unexpected value ${jsString(String(value))}`);
+  return jsString(value);
+}
+
+/**
+ * Any JSON-able value (plain objects, arrays, strings, finite numbers,
+ * booleans, null) as a literal in TS source, pretty-printed and indented so it
+ * can sit at `indent` inside code. Strings go through `jsString`.
+ */
+export function jsValue(value: unknown, indent = ''): string {
+  const text = JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`codegen: non-finite number in literal`);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) {
+      throw new Error('codegen: only plain objects can become literals');
+    }
+    return v;
+  }, 2);
+  if (text === undefined) throw new Error('codegen: value has no literal form');
+  return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').split('\n').join('\n' + indent);
+}
+
+/**
+ * Text for a `//` line comment. Control characters (newlines above all) and
+ * U+2028/9 would end the comment, so the text is shown JSON-quoted when it
+ * contains anything but plain printable characters.
+ */
+export function commentText(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : jsString(value);
+}
+
+/**
+ * Lines of a Markdown indented code block (four spaces before every line):
+ * nothing inside one is interpreted, so backticks, HTML or `*` in a spec's
+ * name or description print as they are.
+ */
+export function markdownCodeBlock(value: string): string {
+  return value.split(/\r\n|\r|\n|\u2028|\u2029/).map((l) => '    ' + l.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?')).join('\n');
+}

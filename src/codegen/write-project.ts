@@ -1,0 +1,67 @@
+/**
+ * Writing a rendered project to disk, all or nothing: everything is written
+ * into a fresh temporary directory beside the target (same file system, so
+ * the final rename is atomic) and only then moved into place. A failure at
+ * any point removes the temporary directory and leaves the target as it was.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+
+/** Thrown for problems the user can fix (non-empty directory, bad path); the CLI prints the message. */
+export class EmitError extends Error {
+  override readonly name = 'EmitError';
+}
+
+export interface WriteOptions {
+  /** Replace a non-empty outDir (its old contents are removed only after the new project is complete). */
+  readonly force?: boolean;
+}
+
+/** Checks a rendered relative path stays inside the project (no absolute paths, no `..`). */
+function safeRelative(rel: string): string {
+  const n = normalize(rel);
+  if (isAbsolute(n) || n === '..' || n.startsWith('..' + sep) || n.includes('\0')) throw new Error(`codegen: refusing to write outside the project: ${JSON.stringify(rel)}`);
+  return n;
+}
+
+/** Writes `files` as the whole content of `outDir`. Returns the absolute paths written. */
+export function writeProject(outDir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): string[] {
+  const target = resolve(outDir);
+  const exists = existsSync(target);
+  if (exists) {
+    if (!statSync(target).isDirectory()) throw new EmitError(`${outDir} exists and is not a directory`);
+    if (readdirSync(target).length > 0 && !options.force) {
+      throw new EmitError(`${outDir} is not empty; use --force to replace its contents`);
+    }
+  }
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = mkdtempSync(join(parent, `.${basename(target)}.dlc-emit-`));
+  const written: string[] = [];
+  try {
+    for (const [rel, content] of files) {
+      const path = join(tmp, safeRelative(rel));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      written.push(join(target, safeRelative(rel)));
+    }
+    if (exists) {
+      // Move the old directory aside first so the swap never leaves a mix of old and new files.
+      const old = `${tmp}.old`;
+      renameSync(target, old);
+      try {
+        renameSync(tmp, target);
+      } catch (err) {
+        renameSync(old, target);
+        throw err;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, target);
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return written;
+}
