@@ -1,0 +1,113 @@
+/**
+ * Layer-level editor features: which IR nodes a cursor is on (hover) and the
+ * outline of the model (document symbols). Both go from the YAML tree to the
+ * IR through the pointer every node keeps in `source.path`.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { IR, IRNode } from '../compiler/ir.js';
+import { keyNodeAt, locate, nodeAt, rangeOf, toPointer, type ParsedYaml } from './yaml-ast.js';
+
+type Range = ReturnType<typeof rangeOf>;
+
+/** The IR nodes lowered from the spec item at the cursor, and that item's pointer. */
+export interface LayerAtCursor {
+  readonly pointer: string;
+  readonly nodes: readonly IRNode[];
+}
+
+/**
+ * Finds the innermost spec item (walking up from the cursor's pointer) that
+ * some IR node came from. Nodes of a repeated block share their definition's
+ * pointer, so one item may give several nodes.
+ */
+export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource: (file: string) => boolean): LayerAtCursor | undefined {
+  const { segments } = locate(parsed, offset);
+  const byPath = new Map<string, IRNode[]>();
+  for (const n of ir.nodes) {
+    if (n.op === 'input' || !docIsSource(n.source.file)) continue;
+    const list = byPath.get(n.source.path) ?? [];
+    list.push(n);
+    byPath.set(n.source.path, list);
+  }
+  for (let len = segments.length; len > 0; len--) {
+    const pointer = toPointer(segments.slice(0, len));
+    const nodes = byPath.get(pointer);
+    if (nodes) return { pointer, nodes };
+  }
+  return undefined;
+}
+
+/** "[32, 32, 16]" — the notation `dlc inspect` uses. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function inputShapes(ir: IR, node: IRNode): string {
+  const shapes = node.inputs.map((id) => ir.nodes.find((n) => n.id === id)?.shape).filter((s): s is readonly number[] => !!s);
+  return shapes.length === 0 ? '—' : shapes.map(formatShape).join(' + ');
+}
+
+/** Hover markdown for the nodes of one spec item. */
+export function hoverMarkdown(ir: IR, nodes: readonly IRNode[]): string {
+  const shown = nodes.slice(0, 8);
+  const parts = shown.map((n) => {
+    const p = n.params;
+    const total = p.trainable + p.nonTrainable;
+    const params = p.nonTrainable > 0 ? `${total.toLocaleString('en-US')} (${p.trainable.toLocaleString('en-US')} trainable)` : total.toLocaleString('en-US');
+    return [
+      `**${n.id}** · \`${n.op}\``,
+      '',
+      `input \`${inputShapes(ir, n)}\` → output \`${formatShape(n.shape)}\``,
+      '',
+      `params: ${params}`,
+    ].join('\n');
+  });
+  if (nodes.length > shown.length) parts.push(`… and ${nodes.length - shown.length} more`);
+  return parts.join('\n\n---\n\n');
+}
+
+/** A layer in the outline (a DocumentSymbol without the LSP enum). */
+export interface LayerSymbol {
+  readonly name: string;
+  readonly detail: string;
+  readonly range: Range;
+  readonly selectionRange: Range;
+}
+
+function kindOfItem(item: Node | undefined): string | undefined {
+  if (isScalar(item)) return String(item.value);
+  if (isMap(item) && item.items.length > 0 && isScalar(item.items[0]?.key)) return String(item.items[0].key.value);
+  return undefined;
+}
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * The model's layers: from the IR when it exists (names, kinds, inferred
+ * shapes), else from the YAML tree alone (kinds only), so the outline stays
+ * while the spec has errors.
+ */
+export function layerSymbols(parsed: ParsedYaml, ir: IR | undefined, docIsSource: (file: string) => boolean): LayerSymbol[] {
+  if (ir) {
+    return ir.nodes
+      .filter((n) => n.op !== 'input')
+      .map((n) => {
+        const here = docIsSource(n.source.file);
+        const node = here ? nodeAt(parsed, n.source.path) : undefined;
+        const range = node ? rangeOf(parsed, node) : ZERO;
+        const first = isMap(node) ? (node.items[0]?.key as Node | undefined) : node;
+        const selectionRange = first ? rangeOf(parsed, first) : range;
+        return { name: n.id, detail: `${n.op} → ${formatShape(n.shape)}`, range, selectionRange };
+      });
+  }
+  const layers = nodeAt(parsed, '/model/layers');
+  if (!isSeq(layers)) return [];
+  return layers.items.flatMap((raw, i) => {
+    const item = raw as Node;
+    const kind = kindOfItem(item);
+    if (!kind || !item.range) return [];
+    const range = rangeOf(parsed, item);
+    const key = keyNodeAt(parsed, `/model/layers/${i}/${kind}`);
+    return [{ name: `${i}: ${kind}`, detail: kind, range, selectionRange: key ? rangeOf(parsed, key) : range }];
+  });
+}
