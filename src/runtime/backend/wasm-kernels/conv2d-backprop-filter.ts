@@ -1,0 +1,92 @@
+/**
+ * `Conv2DBackpropFilter` for the wasm backend, which lacks it upstream
+ * (tensorflow/tfjs#8474): the filter gradient computed as one forward
+ * convolution, so it runs on XNNPACK.
+ *
+ *   dW[a,b,ci,co] = Σ_{n,y,x} xpad[n, y·s + a·d, x·s + b·d, ci] · dy[n,y,x,co]
+ *
+ * Read x as [Ci, H, W, N] (batch and channels swapped) and dy as a filter
+ * [Ho, Wo, N, Co]: the sum above is then a valid convolution with stride d
+ * and dilation s, giving [Ci, kh, kw, Co] (cropped), transposed to
+ * [kh, kw, Ci, Co].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type Info, type KernelScope, type WasmKernelFunc, withScope } from './compose.js';
+
+/** The geometry of a forward convolution the gradient belongs to. */
+export interface ConvGeometry {
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** Geometry from tfjs's conv info (which resolves same/valid/explicit padding and rounding). */
+export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/**
+ * Σ over batch and output positions of x-patch × dy, as a conv:
+ * x [N,H,W,Ci] NHWC, dy [N,Ho,Wo,Co] → [Ci, kh, kw, Co].
+ */
+export function correlateBatch(s: KernelScope, x: Info, dy: Info, g: ConvGeometry): Info {
+  const [, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+  const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  // Pad bottom/right just enough that every tap (a, b) has all its rows; extra output is cropped.
+  const bottom = Math.max(0, (g.filterHeight - 1) * g.dilationHeight + (ho - 1) * g.strideHeight + 1 - h - g.padTop);
+  const right = Math.max(0, (g.filterWidth - 1) * g.dilationWidth + (wo - 1) * g.strideWidth + 1 - w - g.padLeft);
+  const full = s.run(
+    'Conv2D',
+    { x: xT, filter: dyT },
+    {
+      strides: [g.dilationHeight, g.dilationWidth],
+      dilations: [g.strideHeight, g.strideWidth],
+      pad: [[0, 0], [g.padTop, bottom], [g.padLeft, right], [0, 0]],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    },
+  );
+  if (full.shape[1] === g.filterHeight && full.shape[2] === g.filterWidth) return full;
+  return s.run(
+    'Slice',
+    { x: full },
+    { begin: [0, 0, 0, 0], size: [full.shape[0], g.filterHeight, g.filterWidth, full.shape[3]] },
+  );
+}
+
+/** The kernel function registered as `Conv2DBackpropFilter` on wasm. */
+export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs }) =>
+  withScope(backend, (s) => {
+    let { x, dy } = inputs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    if (dataFormat === 'NCHW') {
+      x = s.run('Transpose', { x }, { perm: [0, 2, 3, 1] });
+      dy = s.run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] });
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const g = correlateBatch(s, x, dy, geometryOf(info));
+    return s.run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });
+  });

@@ -1,0 +1,72 @@
+/**
+ * `MaxPoolGrad` for the wasm backend: one pass over the pooling windows on
+ * the wasm heap that routes each dy value to its window's arg-max.
+ *
+ * It reproduces the `cpu` backend's kernel exactly, ties included: the
+ * arg-max is the first maximum in row-major window order (strict `>`
+ * starting from -Infinity, so a window of NaN/-Infinity gets no gradient),
+ * and where windows overlap the contributions are summed in float64 in
+ * increasing window order before rounding to float32, as `cpu` does.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WasmKernelFunc } from './compose.js';
+
+/** The kernel function registered as `MaxPoolGrad` on wasm. */
+export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, input: x } = inputs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const out = backend.makeOutput(x.shape, 'float32');
+  // Views after allocation: allocating may grow the heap and detach older views.
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const dys = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  const [n, h, w, c] = x.shape;
+  const { outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw } = info;
+  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const nonOverlapping = sh >= fh && sw >= fw;
+  // Overlapping windows may add several dy values to one dx: accumulate in float64 like cpu.
+  const acc = nonOverlapping ? dx : new Float64Array(dx.length);
+  acc.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      const r0 = oy * sh - top;
+      let rMin = r0;
+      while (rMin < 0) rMin += dh;
+      const rMax = Math.min(h, r0 + fh);
+      for (let ox = 0; ox < wo; ox++) {
+        const c0 = ox * sw - left;
+        let cMin = c0;
+        while (cMin < 0) cMin += dw;
+        const cMax = Math.min(w, c0 + fw);
+        const dyBase = ((b * ho + oy) * wo + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let r = rMin; r < rMax; r += dh) {
+            for (let col = cMin; col < cMax; col += dw) {
+              const i = ((b * h + r) * w + col) * c + ch;
+              const v = xs[i];
+              if (v > best) {
+                best = v;
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) acc[at] += dys[dyBase + ch];
+        }
+      }
+    }
+  }
+  if (acc !== dx) dx.set(acc);
+  return out;
+};

@@ -1,0 +1,53 @@
+/**
+ * Shared helpers for the backend tests: seeded data, running the same
+ * computation on cpu and wasm, and comparing results.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { withBackend, type BackendName } from '../../../src/runtime/backend/select.js';
+
+/** Deterministic values in [-1, 1) (mulberry32), so failures reproduce. */
+export function seeded(size: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Runs `fn` on `backend` and returns its tensors' values (read before switching back). */
+export async function valuesOn(backend: BackendName, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  return withBackend(backend, () => {
+    const before = tf.memory().numTensors;
+    const outs = tf.tidy(fn);
+    const values = outs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
+    const after = tf.memory().numTensors;
+    if (after !== before) throw new Error(`tensor leak on ${backend}: ${before} → ${after}`);
+    return values;
+  });
+}
+
+/** Largest |a-b| relative to max(1, largest |a|), over all pairs. */
+export function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].length !== b[i].length) return Infinity;
+    let scale = 1;
+    for (const v of a[i]) scale = Math.max(scale, Math.abs(v));
+    for (let j = 0; j < a[i].length; j++) {
+      const d = Math.abs(a[i][j] - b[i][j]);
+      if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : Math.max(worst, d / scale);
+    }
+  }
+  return worst;
+}
+
+/** cpu and wasm results of the same computation. */
+export async function onBoth(fn: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  return { cpu: await valuesOn('cpu', fn), wasm: await valuesOn('wasm', fn) };
+}
