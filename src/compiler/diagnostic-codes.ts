@@ -47,6 +47,9 @@ export const CODES = {
   DLC113: { severity: 'error', title: 'layer needs an input of another rank' },
   DLC114: { severity: 'error', title: 'reshape changes the element count' },
   DLC115: { severity: 'error', title: 'transform does not fit the data' },
+  DLC116: { severity: 'error', title: 'merge needs two or more inputs' },
+  DLC117: { severity: 'error', title: 'layer reads exactly one input' },
+  DLC118: { severity: 'error', title: 'input shape or class count cannot be determined' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -1,0 +1,176 @@
+/**
+ * Resolves the model's layer list into a graph: node ids (user names, or
+ * "<kind>_<n>" for unnamed layers), input references (absent `inputs` =
+ * the previous layer; `input` = the model input), and a topological order.
+ *
+ * Forward references are allowed — a layer may read one defined below it —
+ * as long as the graph stays acyclic; the order is then the spec order
+ * wherever the references permit (a stable topological sort), so a model
+ * written top-down keeps its order exactly.
+ *
+ * Reports DLC100 (unknown reference, with did-you-mean), DLC101 (duplicate
+ * or reserved name) and DLC102 (cycle). Layers whose inputs cannot be
+ * resolved are kept but marked `broken`, so later stages skip them without
+ * reporting cascades.
+ */
+import { diagAt, type Locator } from './diag-at.js';
+import type { Diagnostic } from './diagnostics.js';
+import { layerKeyPath } from './layer-path.js';
+import type { LayerSpec, ModelSpec } from './spec.js';
+import { closest } from './suggest.js';
+
+/** The id of the model's input node; reserved, users reference it as `input`. */
+export const INPUT_ID = 'input';
+
+export interface GraphLayer {
+  readonly id: string;
+  readonly layer: LayerSpec;
+  /** Spec order (index in model.layers). */
+  readonly index: number;
+  /** Resolved input ids (unresolvable references left out). */
+  readonly inputs: readonly string[];
+  readonly named: boolean;
+}
+
+export interface ResolvedGraph {
+  /** Topologically ordered layers (the input node is not included). */
+  readonly order: readonly GraphLayer[];
+  readonly outputId: string;
+  /** Ids of layers with an unresolved input or on a cycle. */
+  readonly broken: ReadonlySet<string>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Assigns ids: user names where given and unique, else "<kind>_<n>". */
+function assignIds(layers: readonly LayerSpec[], ctx: Locator, diags: Diagnostic[]): { ids: string[]; named: boolean[] } {
+  const userNames = new Set(layers.map((l) => l.name).filter((n): n is string => n !== undefined));
+  const firstAt = new Map<string, number>();
+  const ids: string[] = [];
+  const named: boolean[] = [];
+  const counters = new Map<string, number>();
+  const taken = new Set<string>([INPUT_ID]);
+  const autoId = (kind: string): string => {
+    let n = counters.get(kind) ?? 0;
+    let id: string;
+    do id = `${kind}_${++n}`;
+    while (userNames.has(id) || taken.has(id));
+    counters.set(kind, n);
+    return id;
+  };
+  layers.forEach((layer, i) => {
+    const name = layer.name;
+    if (name === INPUT_ID) {
+      diags.push(diagAt(ctx, 'DLC101', layerKeyPath(layer, 'name'), `the name '${INPUT_ID}' is reserved for the model input`, 'choose another name'));
+    } else if (name !== undefined && firstAt.has(name)) {
+      const first = layers[firstAt.get(name)!];
+      const pos = ctx.locate(first.path);
+      diags.push(diagAt(ctx, 'DLC101', layerKeyPath(layer, 'name'), `a layer named '${name}' already exists`, `the first '${name}' is at line ${pos.line}; references resolve to it`));
+    } else if (name !== undefined) {
+      firstAt.set(name, i);
+      ids.push(name);
+      named.push(true);
+      taken.add(name);
+      return;
+    }
+    ids.push(autoId(layer.kind));
+    named.push(false);
+  });
+  for (const id of ids) taken.add(id);
+  return { ids, named };
+}
+
+/** Resolves references and orders the layers. */
+export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
+  const diags: Diagnostic[] = [];
+  const layers = model.layers;
+  const { ids, named } = assignIds(layers, ctx, diags);
+  const known = new Set<string>([INPUT_ID, ...ids]);
+  const broken = new Set<string>();
+
+  const nodes: GraphLayer[] = layers.map((layer, i) => {
+    const refs = layer.inputs ?? [i === 0 ? INPUT_ID : ids[i - 1]];
+    const inputs: string[] = [];
+    refs.forEach((ref, j) => {
+      if (known.has(ref)) {
+        inputs.push(ref);
+        return;
+      }
+      broken.add(ids[i]);
+      const near = closest(ref, [...known].filter((k) => k !== ids[i]));
+      diags.push(
+        diagAt(ctx, 'DLC100', `${layerKeyPath(layer, 'inputs')}/${j}`, `no layer is named '${ref}'${near ? ` — did you mean '${near}'?` : ''}`, `inputs name earlier or later layers, or 'input' for the model input`),
+      );
+    });
+    return { id: ids[i], layer, index: i, inputs, named: named[i] };
+  });
+
+  const order = topoSort(nodes, ctx, diags, broken);
+
+  let outputId = ids.length > 0 ? ids[ids.length - 1] : INPUT_ID;
+  if (model.output !== undefined) {
+    if (known.has(model.output)) outputId = model.output;
+    else {
+      const near = closest(model.output, known);
+      diags.push(diagAt(ctx, 'DLC100', '/model/output', `no layer is named '${model.output}'${near ? ` — did you mean '${near}'?` : ''}`, `the output defaults to the last layer, '${outputId}'`));
+    }
+  }
+  return { order, outputId, broken, diagnostics: diags };
+}
+
+/**
+ * Stable topological sort (Kahn's algorithm, ready nodes taken in spec
+ * order). When nodes remain, they contain a cycle: it is reported once, at
+ * its first layer in spec order, its members marked broken, and sorting
+ * resumes with their out-edges treated as satisfied.
+ */
+function topoSort(nodes: readonly GraphLayer[], ctx: Locator, diags: Diagnostic[], broken: Set<string>): GraphLayer[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const placed = new Set<string>([INPUT_ID]);
+  const order: GraphLayer[] = [];
+  const remaining = new Set(nodes.map((n) => n.id));
+  const blocked = (n: GraphLayer): boolean => n.inputs.some((i) => !placed.has(i) && !broken.has(i));
+  while (remaining.size > 0) {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const n of nodes) {
+        if (!remaining.has(n.id) || blocked(n)) continue;
+        order.push(n);
+        placed.add(n.id);
+        remaining.delete(n.id);
+        if (n.inputs.some((i) => broken.has(i))) broken.add(n.id);
+        progress = true;
+        break; // restart from the top: keeps spec order where possible
+      }
+    }
+    if (remaining.size === 0) break;
+    const cycle = findCycle(nodes.find((n) => remaining.has(n.id) && !broken.has(n.id))!, byId, remaining, broken);
+    const members = cycle.map((id) => byId.get(id)!).sort((a, b) => a.index - b.index);
+    const at = members[0];
+    const ring = rotate(cycle, at.id);
+    diags.push(
+      diagAt(ctx, 'DLC102', at.layer.inputs ? layerKeyPath(at.layer, 'inputs') : at.layer.path, `the model graph has a cycle: ${[...ring, ring[0]].join(' → ')}`, 'each layer must read only layers that do not depend on it'),
+    );
+    for (const id of cycle) broken.add(id);
+  }
+  return order;
+}
+
+/** Follows unplaced inputs from `start` until a node repeats; returns the loop in data-flow order. */
+function findCycle(start: GraphLayer, byId: Map<string, GraphLayer>, remaining: Set<string>, broken: Set<string>): string[] {
+  const path: string[] = [];
+  const seen = new Map<string, number>();
+  let cur: GraphLayer = start;
+  for (;;) {
+    seen.set(cur.id, path.length);
+    path.push(cur.id);
+    const next = cur.inputs.find((i) => remaining.has(i) && !broken.has(i))!;
+    if (seen.has(next)) return path.slice(seen.get(next)).reverse();
+    cur = byId.get(next)!;
+  }
+}
+
+function rotate(ids: string[], first: string): string[] {
+  const i = ids.indexOf(first);
+  return [...ids.slice(i), ...ids.slice(0, i)];
+}

@@ -1,0 +1,32 @@
+/**
+ * Activation on logits (DLC109, warning): dlc's cross_entropy and
+ * binary_cross_entropy take raw scores and apply softmax / sigmoid
+ * themselves, so an activation on the output either applies it twice
+ * (softmax, sigmoid) or destroys information (relu clips every negative
+ * score to 0). Reported at the output layer's `activation`, or at a
+ * trailing activation layer.
+ */
+import { diagAt } from '../diag-at.js';
+import { layerKeyPath } from '../layer-path.js';
+import type { Pass } from './context.js';
+
+const ACTIVATION_LAYERS = new Set(['relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax']);
+
+export const checkLogitsActivation: Pass = (ir, ctx) => {
+  const loss = ir.spec.loss.kind;
+  if (loss !== 'cross_entropy' && loss !== 'binary_cross_entropy') return [];
+  const out = ir.nodes.find((n) => n.id === ir.outputId);
+  const layer = out && ctx.layerOf(out.id);
+  if (!out || !layer) return [];
+  const applies = loss === 'cross_entropy' ? 'softmax' : 'sigmoid';
+  const hint = `remove it: ${loss} expects logits (raw scores) and applies ${applies} itself; predictions are still reported as probabilities`;
+  const why = (act: string): string => (act === applies ? `so ${applies} is applied twice` : `which distorts the logits the loss applies ${applies} to`);
+  if (ACTIVATION_LAYERS.has(out.op)) {
+    return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${why(out.op)}`, hint)];
+  }
+  const act = out.attrs.activation;
+  if (typeof act === 'string' && act !== 'linear') {
+    return [diagAt(ctx, 'DLC109', layerKeyPath(layer, 'activation'), `the output layer '${out.id}' has activation ${act}, ${why(act)}`, hint.replace('remove it', 'use activation: linear (or leave it out)'))];
+  }
+  return [];
+};
