@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { completeAt } from '../../src/lsp/completion.js';
+import { loadSchema } from '../../src/lsp/schema.js';
+
+const schema = loadSchema();
+
+/** Completes at the '|' in `text`; returns the labels and the pointer. */
+function complete(textWithCursor: string) {
+  const offset = textWithCursor.indexOf('|');
+  const text = textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1);
+  const a = completeAt(text, offset, schema);
+  return { labels: a.suggestions.map((s) => s.label), pointer: a.pointer, a };
+}
+
+const HEAD = 'name: t\ndata: {dataset: mnist}\n';
+
+describe('completeAt (schema-driven completion)', () => {
+  const cases: Array<[string, { given: string; pointer: string; has: string[]; not?: string[] }]> = [
+    ['top-level keys on a blank line', { given: `${HEAD}|\n`, pointer: '', has: ['model', 'optimizer', 'loss'], not: ['name', 'data'] }],
+    ['layer kinds after "- "', { given: `${HEAD}model:\n  layers:\n    - |\n`, pointer: '/model/layers/0', has: ['conv2d', 'dense', 'max_pool2d', 'flatten'] }],
+    ['layer kinds on a partial word', { given: `${HEAD}model:\n  layers:\n    - flatten\n    - con|\n`, pointer: '/model/layers/1', has: ['conv2d', 'dense'] }],
+    ['conv2d keys in a block mapping', { given: `${HEAD}model:\n  layers:\n    - conv2d:\n        filters: 8\n        |\n`, pointer: '/model/layers/0/conv2d', has: ['kernel_size', 'padding', 'activation', 'in_channels'], not: ['filters', 'units'] }],
+    ['conv2d keys in a flow mapping', { given: `${HEAD}model:\n  layers:\n    - conv2d: {filters: 8, |}\n`, pointer: '/model/layers/0/conv2d', has: ['kernel_size', 'padding'], not: ['filters', 'units'] }],
+    ['dense keys', { given: `${HEAD}model:\n  layers:\n    - dense:\n        |\n`, pointer: '/model/layers/0/dense', has: ['units', 'in_features'], not: ['filters'] }],
+    ['an enum value', { given: `${HEAD}model:\n  layers:\n    - conv2d: {filters: 8, padding: |}\n`, pointer: '/model/layers/0/conv2d/padding', has: ['same', 'valid'] }],
+    ['data set names', { given: `name: t\ndata:\n  dataset: |\n`, pointer: '/data/dataset', has: ['mnist', 'cifar10', 'synthetic'] }],
+  ];
+  it.each(cases)('%s', (_name, { given, pointer, has, not = [] }) => {
+    const got = complete(given);
+    expect(got.pointer).toBe(pointer);
+    for (const h of has) expect(got.labels).toContain(h);
+    for (const n of not) expect(got.labels).not.toContain(n);
+  });
+
+  it('replaces the partial word under the cursor', () => {
+    const { a } = complete(`${HEAD}model:\n  layers:\n    - con|\n`);
+    expect(a.replaceEnd - a.replaceStart).toBe(3);
+    expect(a.keyNeedsColon).toBe(true);
+  });
+});
