@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeLoss } from '../../../src/runtime/losses/index.js';
 
@@ -165,5 +166,16 @@ describe('no leaks', () => {
       expect(tf.memory().numTensors).toBe(before + 1);
       tf.dispose([l, x, y]);
     }
+  });
+});
+
+describe('PyTorch 1.13 loss values (fixtures/torch-losses.json)', () => {
+  const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-losses.json', import.meta.url), 'utf8')) as {
+    logits: number[][];
+    onehot: number[][];
+    cases: { spec: Parameters<typeof makeLoss>[0]; value: number }[];
+  };
+  it.each(ref.cases.map((c) => [JSON.stringify(c.spec), c] as const))('%s', (_name, c) => {
+    expect(lossOf(c.spec, ref.logits, ref.onehot)).toBeCloseTo(c.value, 5);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../../src/compiler/spec.js';
 import { makeOptimizer } from '../../../src/runtime/optimizers/index.js';
@@ -234,5 +235,26 @@ describe('no tensor leaks', () => {
     opt.dispose();
     tf.dispose(vars);
     expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('updates match PyTorch 1.13 (torch.optim, recorded in fixtures/torch-optimizers.json)', () => {
+  const torchRef = JSON.parse(readFileSync(new URL('./fixtures/torch-optimizers.json', import.meta.url), 'utf8')) as {
+    lr_factors: number[];
+    cases: Record<string, number[][][]>;
+  };
+
+  it.each(CASES)('%s', (name, spec) => {
+    const expected = torchRef.cases[name];
+    expect(expected, `no torch reference for "${name}": rerun gen_torch_reference.py`).toBeDefined();
+    const opt = makeOptimizer(spec);
+    const vars = makeVars();
+    torchRef.lr_factors.forEach((f, step) => {
+      opt.learningRate = f * spec.learning_rate;
+      tfStep(opt, vars);
+      values(vars).forEach((p, v) => p.forEach((x, i) => expect(Math.abs(x - expected[step][v][i])).toBeLessThan(2e-6 * Math.max(1, Math.abs(x)))));
+    });
+    opt.dispose();
+    tf.dispose(vars);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ScheduleSpec } from '../../../src/compiler/spec.js';
 import { makeSchedule } from '../../../src/runtime/schedules/index.js';
@@ -167,5 +168,31 @@ describe('state of stateless schedules', () => {
     const s = makeSchedule({ kind: 'cosine', min_lr: 0, warmup_epochs: 0 }, 0.1, opts);
     s.setState(JSON.parse(JSON.stringify(s.getState())));
     expect(() => s.setState({ kind: 'step' })).toThrow(/cosine/);
+  });
+});
+
+describe('PyTorch 1.13 lr_scheduler values (fixtures/torch-schedules.json)', () => {
+  const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-schedules.json', import.meta.url), 'utf8')) as {
+    base_lr: number;
+    steps_per_epoch: number;
+    epochs: number;
+    cases: Record<string, { spec: ScheduleSpec; lrs?: number[]; metrics?: number[]; lrs_after_epoch?: number[] }>;
+  };
+  const o = { stepsPerEpoch: ref.steps_per_epoch, epochs: ref.epochs };
+
+  it.each(['one_cycle', 'one_cycle_b', 'step', 'multi_step', 'exponential', 'cosine'])('%s: every step', (name) => {
+    const c = ref.cases[name];
+    const s = makeSchedule(c.spec, ref.base_lr, o);
+    c.lrs!.forEach((want, step) => expect(Math.abs(s.lrAt(step) - want)).toBeLessThan(1e-12 + 1e-9 * want));
+  });
+
+  it('reduce_on_plateau: same reductions epoch by epoch', () => {
+    const c = ref.cases.reduce_on_plateau;
+    const s = makeSchedule(c.spec, ref.base_lr, o);
+    const got = c.metrics!.map((m, e) => {
+      s.endEpoch(e, { val_loss: m });
+      return s.lrAt((e + 1) * ref.steps_per_epoch);
+    });
+    got.forEach((lr, i) => expect(lr).toBeCloseTo(c.lrs_after_epoch![i], 12));
   });
 });
