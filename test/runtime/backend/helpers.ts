@@ -22,6 +22,7 @@ export function seeded(size: number, seed: number): Float32Array {
 /** Runs `fn` on `backend` and returns its tensors' values (read before switching back). */
 export async function valuesOn(backend: BackendName, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
   return withBackend(backend, () => {
+    if (tf.getBackend() !== backend) throw new Error(`expected backend ${backend}, got ${tf.getBackend()}`);
     const before = tf.memory().numTensors;
     const outs = tf.tidy(fn);
     const values = outs.map((t) => t.dataSync() as Float32Array);
