@@ -67,9 +67,9 @@ describe('depthwise backprop kernels with dilation 2, wasm vs reference', () => 
       const x = tf.tensor4d(xv, [n, h, w, c]);
       const f = tf.tensor4d(wv, [k, k, c, m]);
       const dy = tf.tensor4d(dyValues, [n, ho, wo, c * m]);
-      const common = { strides: [1, 1], dilations: [d, d], pad, dimRoundingMode: undefined };
-      const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { ...common, inputShape: [n, h, w, c] }) as tf.Tensor;
-      const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: [k, k, c, m] }) as tf.Tensor;
+      const common = { strides: [1, 1], dilations: [d, d], pad };
+      const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { ...common, inputShape: [n, h, w, c] } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: [k, k, c, m] } as unknown as tf.NamedAttrMap) as tf.Tensor;
       return [dx, dw];
     });
     expect(maxRelDiff([dxRef, dwRef], got)).toBeLessThan(TOL);
