@@ -60,12 +60,21 @@ export abstract class SlotOptimizer implements TrainableOptimizer {
     return true;
   }
 
+  /**
+   * One update of `vars` by `grads` (same order). The gradients stay owned by
+   * the caller. Everything that can fail (counts, shapes, restored slots) is
+   * checked before any variable changes, so a failed call leaves the
+   * weights, the slots and the step counter as they were.
+   */
   applyGradients(vars: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
     if (vars.length !== grads.length) throw new Error(`applyGradients: ${vars.length} variables but ${grads.length} gradients`);
+    vars.forEach((v, i) => {
+      if (!sameShape(v.shape, grads[i].shape)) throw new Error(`applyGradients: gradient ${i} has shape [${grads[i].shape.join(', ')}] but variable "${v.name}" has [${v.shape.join(', ')}]`);
+    });
+    const slots = vars.map((v) => this.slotsFor(v));
     // Read once: the schedule sets learningRate before each step.
     const lr = this.learningRate;
-    this.stepCount += 1;
-    const step = this.stepCount;
+    const step = this.stepCount + 1;
     const { clip_value, clip_norm, weight_decay } = this.common;
     tf.tidy(() => {
       let gs: readonly tf.Tensor[] = grads;
@@ -76,9 +85,10 @@ export abstract class SlotOptimizer implements TrainableOptimizer {
         let g = gs[i];
         // L2 on every trainable variable, biases and norm scales included (PyTorch's default with one param group).
         if (weight_decay > 0 && this.couplesWeightDecay()) g = tf.add(g, tf.mul(v, weight_decay));
-        this.updateVariable(v, g, this.slotsFor(v), lr, step);
+        this.updateVariable(v, g, slots[i], lr, step);
       });
     });
+    this.stepCount = step;
   }
 
   getState(): NamedArray[] {
@@ -156,8 +166,7 @@ export abstract class SlotOptimizer implements TrainableOptimizer {
         }
         continue;
       }
-      // tf.keep: this runs inside applyGradients' tidy, and the slot must outlive it.
-      slots[slot] = tf.keep(tf.variable(tf.fill(v.shape, fill, 'float32'), false));
+      slots[slot] = tf.tidy(() => tf.variable(tf.fill(v.shape, fill, 'float32'), false));
     }
     this.slotsByIndex.set(index, slots);
     return slots;

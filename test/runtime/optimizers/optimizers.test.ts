@@ -220,6 +220,23 @@ describe('state', () => {
   });
 });
 
+describe('failed calls change nothing', () => {
+  it('a gradient of the wrong shape throws before any variable or the step counter moves', () => {
+    const opt = makeOptimizer({ kind: 'adam', learning_rate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0 });
+    const vars = makeVars();
+    tfStep(opt, vars);
+    const before = values(vars);
+    const stateBefore = opt.getState();
+    const grads = [tf.ones([3]), tf.ones([4])];
+    expect(() => opt.applyGradients(vars, grads)).toThrow(/shape/);
+    expect(() => opt.applyGradients(vars, grads.slice(0, 1))).toThrow(/2 variables but 1 gradients/);
+    expect(values(vars)).toEqual(before);
+    expect(opt.getState()).toEqual(stateBefore);
+    tf.dispose([...grads, ...vars]);
+    opt.dispose();
+  });
+});
+
 describe('no tensor leaks', () => {
   it.each(CASES)('%s', (_name, spec) => {
     const start = tf.memory().numTensors;
