@@ -264,12 +264,13 @@ function one(vars: readonly string[]): string {
   return vars[0];
 }
 
-/** "conv2d_1 → [32, 32, 16], 448 params  (spec line 14)" — the id is shown quoted if it has odd characters. */
+/** "conv2d_1 → [32, 32, 16], 448 params  (spec line 14)" — the id is shown JSON-quoted unless it is plain. */
 function nodeComment(ir: IR, node: IRNode): string {
   const total = node.params.trainable + node.params.nonTrainable;
   const params = total === 0 ? 'no params' : node.params.nonTrainable > 0 ? `${thousands(total)} params (${thousands(node.params.nonTrainable)} non-trainable)` : `${thousands(total)} params`;
   void ir;
-  return `${commentText(node.id)} → ${shapeText(node.shape)}, ${params}  (spec line ${jsInteger(node.source.line)})`;
+  const shown = /^[A-Za-z0-9_.]+$/.test(node.id) ? node.id : commentText(jsString(node.id));
+  return `${shown} → ${shapeText(node.shape)}, ${params}  (spec line ${jsInteger(node.source.line)})`;
 }
 
 function assertNever(op: never): never {

@@ -1,0 +1,78 @@
+/**
+ * PARITY: the emitted project and dlc's runtime, same spec, same seed, same
+ * backend (cpu), must start from the same weights and report the same
+ * per-epoch losses and metrics. The emitted program is compiled with tsc and
+ * run as a child process, exactly as a user would run it.
+ *
+ * Tolerance: exact (===). On the cpu backend both sides run the same JS
+ * kernels on the same float32 inputs in the same order — the emitted
+ * project's src/lib is a verbatim copy of the runtime, and its model.ts
+ * creates the same layers with the same seeds — so any difference is a bug,
+ * not rounding.
+ *
+ * The spec also carries hostile strings (layer name, description, name) that
+ * only an IR built without the schema can hold: the project must still
+ * type-check and run, and running it must not execute them.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderProject } from '../../src/codegen/index.js';
+import type { IR } from '../../src/compiler/ir.js';
+import type { LayerSpec } from '../../src/compiler/spec.js';
+import { initBackend } from '../../src/runtime/backend/select.js';
+import { buildModel } from '../../src/runtime/model/build-model.js';
+import { build, lowerSpec, materialise, tinySpec } from './helpers.js';
+
+export const PWNED = '/tmp/pwned';
+export const HOSTILE_LAYER = 'x"); require("child_process").execSync("touch /tmp/pwned"); ("';
+export const HOSTILE_TEXT = 'quotes " \' backticks ` ${process.exit(3)} */ /* <!-- --> \n second line \u2028 third';
+
+/** The tiny spec with hostile strings where only a hand-built IR can put them. */
+function paritySpec() {
+  const base = tinySpec();
+  const layers = base.model.layers.map((l, i): LayerSpec => (i === 0 ? { ...l, name: HOSTILE_LAYER } : l));
+  return tinySpec({ name: 'tiny"; process.exit(4); "', description: HOSTILE_TEXT, model: { layers } });
+}
+
+let ir: IR;
+let dir: string;
+
+beforeAll(() => {
+  rmSync(PWNED, { force: true });
+  ir = lowerSpec(paritySpec(), 'specs/`tiny`\n*/.yaml');
+  dir = materialise(renderProject(ir, 'tfjs-node-ts', { specFile: 'specs/`tiny`\n*/.yaml' }), 'dlc-parity-');
+  build(dir);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+});
+
+describe('emitted project vs dlc runtime (cpu backend, exact)', () => {
+  it('builds the same model with the same initial weights', async () => {
+    await initBackend('cpu');
+    const emitted = (await import(pathToFileURL(join(dir, 'dist/model.js')).href)) as { buildModel(): tf.LayersModel };
+    const ours = emitted.buildModel();
+    const theirs = buildModel(ir);
+    expect(ours.layers.map((l) => l.name)).toEqual(theirs.layers.map((l) => l.name));
+    const a = ours.getWeights();
+    const b = theirs.getWeights();
+    expect(a.map((w) => w.shape)).toEqual(b.map((w) => w.shape));
+    expect(a.length).toBeGreaterThan(0);
+    for (let i = 0; i < a.length; i++) expect(Array.from(a[i].dataSync())).toEqual(Array.from(b[i].dataSync()));
+    expect(ours.countParams()).toBe(theirs.countParams());
+    ours.dispose();
+    theirs.dispose();
+  });
+
+  it('does not execute strings from the spec when run', () => {
+    const out = join(dir, 'run-smoke');
+    execFileSync(process.execPath, ['dist/train.js', '--backend', 'cpu', '--epochs', '1', '--out', out], { cwd: dir, stdio: 'pipe' });
+    expect(existsSync(PWNED)).toBe(false);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
