@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
+import { confusionMatrixCsv } from '../metrics/index.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** One epoch's line in metrics.jsonl. Keys besides `epoch`/`step` are metric values. */
@@ -120,17 +121,8 @@ export async function writeEpochRecords(dir: string, records: readonly EpochReco
   await writeFileAtomic(path.join(dir, FILES.metricsCsv), [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n');
 }
 
-/** confusion[true][predicted] as CSV with a header row and a label column of class names. */
-export function confusionCsv(report: MetricsReport, classNames: readonly string[]): string {
-  const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const names = report.confusion.map((_, i) => classNames[i] ?? String(i));
-  const lines = [['true\\predicted', ...names].map(q).join(',')];
-  report.confusion.forEach((row, i) => lines.push([q(names[i]), ...row.map(String)].join(',')));
-  return lines.join('\n') + '\n';
-}
-
 /** Writes report.json and, when the report has one, confusion_matrix.csv (file names can be prefixed, e.g. "eval_val_"). */
 export async function writeReport(dir: string, report: Readonly<Record<string, unknown>>, metrics: MetricsReport | undefined, classNames: readonly string[], prefix = ''): Promise<void> {
   await writeFileAtomic(path.join(dir, prefix + FILES.report), JSON.stringify(report, null, 2) + '\n');
-  if (metrics) await writeFileAtomic(path.join(dir, prefix + FILES.confusion), confusionCsv(metrics, classNames));
+  if (metrics) await writeFileAtomic(path.join(dir, prefix + FILES.confusion), confusionMatrixCsv(metrics, classNames));
 }

@@ -1,0 +1,57 @@
+/** Options and result of `train()` (the library API `dlc run` is a thin shell over). */
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendChoice, BackendInfo } from '../backend/select.js';
+import type { LoadedDataset, MetricsReport } from '../contracts.js';
+import type { ProgressMode, ProgressStream } from '../progress/progress.js';
+import type { EpochRecord } from '../run-dir/run-dir.js';
+
+export interface TrainOptions {
+  /** Default 'auto'. `null`: keep whatever backend tfjs already has (tests that set it themselves). */
+  readonly backend?: BackendChoice | null;
+  /** Parent of `<name>/<timestamp>/` run directories (default "runs"). */
+  readonly runsDir?: string;
+  /** Continue the run in this directory from its `checkpoints/last`. */
+  readonly resume?: string;
+  /** Data set cache ($DLC_CACHE); default: the data layer's default. */
+  readonly cacheDir?: string;
+  /** Overrides spec.train.epochs (total epochs of the run, including resumed ones). */
+  readonly epochs?: number;
+  /** Final tables go here (default: process.stdout). */
+  readonly stdout?: ProgressStream;
+  /** Progress and log lines go here (default: process.stderr). */
+  readonly stderr?: ProgressStream;
+  /** Default 'auto' (bar on a TTY, plain lines otherwise). */
+  readonly progress?: ProgressMode;
+  /** Plain progress: a line every this many batches. */
+  readonly logEvery?: number;
+  /**
+   * Called after each epoch, once its checkpoint and metrics lines are on
+   * disk. Throwing from it ends the run there (tests use it to simulate a kill).
+   */
+  readonly onEpoch?: (record: EpochRecord, ctx: { readonly model: tf.LayersModel; readonly runDir: string }) => void | Promise<void>;
+  /** Use this data set instead of loading spec.data (tests, benchmarks). */
+  readonly dataset?: LoadedDataset;
+  /** Clock for the run directory's timestamp. */
+  readonly now?: () => Date;
+}
+
+export type StopReason = 'completed' | 'early_stopping' | 'non_finite_loss';
+
+export interface TestEvaluation {
+  readonly loss: number;
+  readonly report: MetricsReport;
+}
+
+export interface TrainResult {
+  readonly runDir: string;
+  readonly backend: BackendInfo;
+  /** Every epoch of the run, resumed ones included. */
+  readonly history: readonly EpochRecord[];
+  readonly stopReason: StopReason;
+  /** A human-readable line for non-`completed` stops. */
+  readonly message?: string;
+  readonly globalStep: number;
+  /** Final test-split evaluation (absent after a non-finite loss). */
+  readonly test?: TestEvaluation;
+  readonly classNames: readonly string[];
+}

@@ -1,0 +1,113 @@
+/**
+ * Everything a run needs before its first step: the run directory (new or
+ * resumed), the data splits, the model, optimizer, schedule and loss, and —
+ * when resuming — the state restored from `checkpoints/last`.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { IR } from '../../compiler/ir.js';
+import type { BackendInfo } from '../backend/select.js';
+import { loadCheckpoint, type MonitorState, type TrainState } from '../checkpoint/checkpoint.js';
+import { restoreWeights } from '../checkpoint/model-files.js';
+import type { ImageSet, LoadedDataset, LossFn, LrSchedule, TrainableOptimizer } from '../contracts.js';
+import { defaultCacheDir } from '../data/download.js';
+import { loadDataset } from '../data/load.js';
+import { splitValidation } from '../data/split.js';
+import { makeLoss } from '../losses/index.js';
+import { buildModel } from '../model/build-model.js';
+import { makeOptimizer } from '../optimizers/index.js';
+import { createRunDir, readEpochRecords, readRun, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
+import { makeSchedule } from '../schedules/index.js';
+import { batchesPerEpoch } from './feed.js';
+import { initialMonitor } from './monitor.js';
+import type { TrainOptions } from './options.js';
+import * as path from 'node:path';
+
+export interface Session {
+  readonly runDir: string;
+  readonly epochs: number;
+  readonly dataset: LoadedDataset;
+  readonly train: ImageSet;
+  readonly val: ImageSet;
+  readonly stepsPerEpoch: number;
+  readonly model: tf.LayersModel;
+  readonly optimizer: TrainableOptimizer;
+  readonly schedule: LrSchedule;
+  readonly lossFn: LossFn;
+  readonly seed: number;
+  /** Epoch of the newest `checkpoints/last` (undefined: none yet). */
+  lastCheckpointEpoch?: number;
+  /** Epochs already done (0 for a fresh run). */
+  startEpoch: number;
+  globalStep: number;
+  earlyStopping?: MonitorState;
+  bestCheckpoint?: MonitorState;
+  history: EpochRecord[];
+}
+
+/** Key-sorted JSON, so two specs compare equal whatever their key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
+}
+
+function withoutEpochs(ir: IR): unknown {
+  return { ...ir.spec, train: { ...ir.spec.train, epochs: 0 } };
+}
+
+/** Prepares a run (fresh or resumed); `log` gets the user-facing info lines. */
+export async function setupSession(ir: IR, options: TrainOptions, backend: BackendInfo, log: (line: string) => void): Promise<Session> {
+  const spec = ir.spec;
+  const epochs = options.epochs ?? spec.train.epochs;
+  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
+
+  let runDir: string;
+  let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
+  let history: EpochRecord[] = [];
+  if (options.resume) {
+    runDir = path.resolve(options.resume);
+    const saved = await readRun(runDir);
+    // Same spec (epochs may grow): otherwise "resume" would silently train something else.
+    if (canonical(withoutEpochs(saved.ir)) !== canonical(withoutEpochs(ir))) {
+      throw new Error(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
+    }
+    resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last'));
+    history = (await readEpochRecords(runDir)).filter((r) => r.epoch <= resumed!.state.epoch);
+    const last = resumed.state.metrics as unknown as EpochRecord;
+    if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
+    log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
+  } else {
+    runDir = await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
+  }
+
+  const dataset = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log, seed: spec.seed }));
+  const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
+  if (train.count === 0) throw new Error('the training split is empty');
+  if (!options.resume) {
+    await writeRunStart(runDir, ir, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
+  }
+  const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
+  const model = buildModel(ir, { seed: spec.seed });
+  const optimizer = makeOptimizer(spec.optimizer);
+  const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
+  const session: Session = {
+    runDir, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(spec.loss), seed: spec.seed,
+    startEpoch: 0, globalStep: 0, history,
+    earlyStopping: spec.train.early_stopping ? initialMonitor(spec.train.early_stopping.monitor) : undefined,
+    bestCheckpoint: spec.train.checkpoint.keep_best ? initialMonitor(spec.train.checkpoint.monitor) : undefined,
+  };
+  if (resumed) restore(session, resumed.state, resumed.optimizerState);
+  if (resumed) await restoreWeights(model, resumed.dir);
+  return session;
+}
+
+function restore(s: Session, state: TrainState, optimizerState: Parameters<TrainableOptimizer['setState']>[0]): void {
+  if (state.optimizerKind !== s.optimizer.kind) throw new Error(`checkpoint optimizer is ${state.optimizerKind}, the spec's is ${s.optimizer.kind}`);
+  s.optimizer.setState(optimizerState);
+  s.schedule.setState(state.schedule);
+  s.startEpoch = state.epoch;
+  s.globalStep = state.globalStep;
+  s.lastCheckpointEpoch = state.epoch;
+  if (state.earlyStopping) s.earlyStopping = state.earlyStopping;
+  if (state.bestCheckpoint) s.bestCheckpoint = state.bestCheckpoint;
+}
