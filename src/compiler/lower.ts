@@ -17,6 +17,7 @@ import { INPUT_ID, resolveGraph, type GraphLayer } from './graph.js';
 import { typedOp } from './ir-attrs.js';
 import type { IR, IRNode } from './ir.js';
 import { layerKeyPath } from './layer-path.js';
+import type { PassContext } from './passes/context.js';
 import { runPasses } from './passes/pipeline.js';
 import { inferOp, type Shape } from './shape-inference.js';
 import type { JsonPointer, LayerSpec, Spec } from './spec.js';
@@ -48,15 +49,23 @@ export function lowerAttrs(layer: LayerSpec): Record<string, unknown> {
 const UNKNOWN: Shape = [];
 const NO_PARAMS = { trainable: 0, nonTrainable: 0 };
 
-/** Lowers `spec` to IR and runs the shape inference and static checks. */
-export function lower(spec: Spec, ctx: LowerContext): LowerResult {
+/** The IR before the passes, with what they need; exported for the passes' unit tests. */
+export interface InferredGraph {
+  /** Absent only when the data facts are unknowable (DLC118). Nodes that could not be inferred have shape []. */
+  readonly ir?: IR;
+  readonly passContext?: PassContext;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Lowers `spec` and infers every node, without running the passes. */
+export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
   const diags: Diagnostic[] = [];
   const data = resolveDataFacts(spec.data, ctx);
   diags.push(...data.diagnostics);
   const graph = resolveGraph(spec.model, ctx);
   diags.push(...graph.diagnostics);
   const facts = data.facts;
-  if (!facts) return { diagnostics: finish(diags) };
+  if (!facts) return { diagnostics: diags };
 
   const inputPos = ctx.locate('/data/dataset');
   const nodes: IRNode[] = [
@@ -90,9 +99,17 @@ export function lower(spec: Spec, ctx: LowerContext): LowerResult {
     numClasses: facts.numClasses,
     ...(facts.classNames ? { classNames: facts.classNames } : {}),
   };
-  diags.push(...runPasses(ir, { file: ctx.file, locate: (p) => ctx.locate(p), facts, layerOf: (id) => layerById.get(id) }));
+  const passContext: PassContext = { file: ctx.file, locate: (p) => ctx.locate(p), facts, layerOf: (id) => layerById.get(id) };
+  return { ir, passContext, diagnostics: diags };
+}
+
+/** Lowers `spec` to IR and runs the shape inference and static checks. */
+export function lower(spec: Spec, ctx: LowerContext): LowerResult {
+  const g = inferGraph(spec, ctx);
+  const diags = [...g.diagnostics];
+  if (g.ir && g.passContext) diags.push(...runPasses(g.ir, g.passContext));
   const all = finish(diags);
-  return hasErrors(all) ? { diagnostics: all } : { ir, diagnostics: all };
+  return g.ir && !hasErrors(all) ? { ir: g.ir, diagnostics: all } : { diagnostics: all };
 }
 
 function lowerNode(g: GraphLayer, broken: boolean, shapes: Map<string, Shape>, ctx: LowerContext, diags: Diagnostic[]): IRNode {
