@@ -25,6 +25,7 @@ import type { IR } from '../../src/compiler/ir.js';
 import type { LayerSpec } from '../../src/compiler/spec.js';
 import { initBackend } from '../../src/runtime/backend/select.js';
 import { buildModel } from '../../src/runtime/model/build-model.js';
+import { train } from '../../src/runtime/train/train.js';
 import { build, lowerSpec, materialise, tinySpec } from './helpers.js';
 
 export const PWNED = '/tmp/pwned';
@@ -69,10 +70,31 @@ describe('emitted project vs dlc runtime (cpu backend, exact)', () => {
     theirs.dispose();
   });
 
-  it('does not execute strings from the spec when run', () => {
-    const out = join(dir, 'run-smoke');
-    execFileSync(process.execPath, ['dist/train.js', '--backend', 'cpu', '--epochs', '1', '--out', out], { cwd: dir, stdio: 'pipe' });
+  it('trains to the same per-epoch losses and metrics, and the same test report', async () => {
+    rmSync(PWNED, { force: true });
+    const out = join(dir, 'run');
+    execFileSync(process.execPath, ['dist/train.js', '--backend', 'cpu', '--out', out], { cwd: dir, stdio: 'pipe' });
+    // The hostile layer name and description were printed as data, never run.
     expect(existsSync(PWNED)).toBe(false);
-    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+
+    const sink = { write: () => true };
+    const runsDir = join(dir, '..', 'dlc-runs');
+    const result = await train(ir, { backend: 'cpu', runsDir, progress: 'none', stdout: sink, stderr: sink });
+    const emitted = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const timeless = (r: Record<string, unknown>): Record<string, unknown> => {
+      const { seconds, samples_per_second, ...rest } = r;
+      void seconds;
+      void samples_per_second;
+      return rest;
+    };
+    expect(emitted).toHaveLength(ir.spec.train.epochs);
+    expect(emitted.map(timeless)).toEqual(result.history.map((r) => timeless({ ...r })));
+    expect(emitted[0].val_loss).toBeTypeOf('number');
+    expect(emitted[1].loss).not.toBe(emitted[0].loss);
+
+    const ourReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
+    const theirReport = JSON.parse(readFileSync(join(result.runDir, 'report.json'), 'utf8')) as Record<string, unknown>;
+    for (const key of ['loss', 'accuracy', 'macro', 'per_class', 'confusion', 'global_step', 'stop_reason', 'epochs']) expect(ourReport[key]).toEqual(theirReport[key]);
+    expect(readFileSync(join(out, 'confusion_matrix.csv'), 'utf8')).toBe(readFileSync(join(result.runDir, 'confusion_matrix.csv'), 'utf8'));
   });
 });

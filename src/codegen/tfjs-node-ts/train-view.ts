@@ -4,10 +4,11 @@
  * the project's templates import (the entry points of the runtime closure).
  */
 import type { IR } from '../../compiler/ir.js';
-import { jsInteger, jsValue } from '../literals.js';
+import { jsInteger, jsString, jsValue } from '../literals.js';
 import { LOADER_FILES } from './data-view.js';
 
 export interface TrainView {
+  readonly nameLit: string;
   readonly seedCode: string;
   readonly lossLit: string;
   readonly optimizerLit: string;
@@ -20,6 +21,7 @@ export interface TrainView {
 export function buildTrainView(ir: IR): TrainView {
   const s = ir.spec;
   return {
+    nameLit: jsString(s.name),
     seedCode: jsInteger(s.seed),
     lossLit: jsValue(s.loss),
     optimizerLit: jsValue(s.optimizer),
@@ -47,6 +49,7 @@ export function runtimeEntries(ir: IR): string[] {
     'runtime/train/step.ts',
     'runtime/train/evaluate-set.ts',
     'runtime/train/monitor.ts',
+    'runtime/train/report.ts',
     'runtime/losses/index.ts',
     'runtime/optimizers/index.ts',
     'runtime/schedules/index.ts',
