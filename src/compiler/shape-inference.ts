@@ -31,7 +31,8 @@ export interface ShapeError {
   readonly key?: string;
 }
 
-export type InferResult = ({ readonly ok: true } & OpFacts) | { readonly ok: false; readonly error: ShapeError };
+export type InferResult = ({ readonly ok: true } & OpFacts) | Failure;
+type Failure = { readonly ok: false; readonly error: ShapeError };
 
 /** Ops that merge several inputs; every other layer reads exactly one. */
 export const MERGE_OPS: ReadonlySet<string> = new Set(['add', 'concat']);
@@ -45,7 +46,7 @@ function ok(shape: Shape, trainable = 0, nonTrainable = 0, macs = 0): InferResul
   return { ok: true, shape, params: { trainable, nonTrainable }, macs };
 }
 
-function fail(code: DiagnosticCode, message: string, hint?: string, key?: string): InferResult {
+function fail(code: DiagnosticCode, message: string, hint?: string, key?: string): Failure {
   return { ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(key ? { key } : {}) } };
 }
 
@@ -111,7 +112,7 @@ function product(shape: Shape): number {
 
 const RANK_NAMES: Record<number, string> = { 1: '[features]', 3: '[height, width, channels]' };
 
-function needRank(op: string, x: Shape, rank: number): InferResult | undefined {
+function needRank(op: string, x: Shape, rank: number): Failure | undefined {
   if (x.length === rank) return undefined;
   const hint =
     rank === 1
@@ -138,7 +139,7 @@ interface Window {
 }
 
 /** Spatial output [Ho, Wo] of a window op, or the DLC106 error. */
-function spatial(op: string, x: Shape, w: Window): readonly [number, number] | InferResult {
+function spatial(op: string, x: Shape, w: Window): readonly [number, number] | Failure {
   const pad = typeof w.padding === 'number' ? w.padding : 0;
   const mode: Padding = typeof w.padding === 'number' ? 'valid' : w.padding;
   const h = x[0] + 2 * pad;
@@ -163,8 +164,8 @@ function convWindow(a: OpAttrs['conv2d' | 'depthwise_conv2d' | 'separable_conv2d
 
 function inferConv2d(a: OpAttrs['conv2d'], x: Shape): InferResult {
   const r = needRank('conv2d', x, 3) ?? spatial('conv2d', x, convWindow(a));
-  if (!Array.isArray(r)) return r as InferResult;
-  const [ho, wo] = r as readonly [number, number];
+  if ('error' in r) return r;
+  const [ho, wo] = r;
   const cin = x[2];
   const k = a.kernel_size[0] * a.kernel_size[1];
   return ok([ho, wo, a.filters], k * cin * a.filters + (a.use_bias ? a.filters : 0), 0, ho * wo * k * cin * a.filters);
@@ -172,8 +173,8 @@ function inferConv2d(a: OpAttrs['conv2d'], x: Shape): InferResult {
 
 function inferDepthwiseConv2d(a: OpAttrs['depthwise_conv2d'], x: Shape): InferResult {
   const r = needRank('depthwise_conv2d', x, 3) ?? spatial('depthwise_conv2d', x, convWindow(a));
-  if (!Array.isArray(r)) return r as InferResult;
-  const [ho, wo] = r as readonly [number, number];
+  if ('error' in r) return r;
+  const [ho, wo] = r;
   const cout = x[2] * a.depth_multiplier;
   const k = a.kernel_size[0] * a.kernel_size[1];
   return ok([ho, wo, cout], k * cout + (a.use_bias ? cout : 0), 0, ho * wo * k * cout);
@@ -182,8 +183,8 @@ function inferDepthwiseConv2d(a: OpAttrs['depthwise_conv2d'], x: Shape): InferRe
 /** Keras SeparableConv2D: depthwise kernel + pointwise kernel + one bias per filter. */
 function inferSeparableConv2d(a: OpAttrs['separable_conv2d'], x: Shape): InferResult {
   const r = needRank('separable_conv2d', x, 3) ?? spatial('separable_conv2d', x, convWindow(a));
-  if (!Array.isArray(r)) return r as InferResult;
-  const [ho, wo] = r as readonly [number, number];
+  if ('error' in r) return r;
+  const [ho, wo] = r;
   const mid = x[2] * a.depth_multiplier;
   const k = a.kernel_size[0] * a.kernel_size[1];
   const params = k * mid + mid * a.filters + (a.use_bias ? a.filters : 0);
@@ -192,8 +193,8 @@ function inferSeparableConv2d(a: OpAttrs['separable_conv2d'], x: Shape): InferRe
 
 function inferPool2d(op: 'max_pool2d' | 'avg_pool2d', a: OpAttrs['max_pool2d'], x: Shape): InferResult {
   const r = needRank(op, x, 3) ?? spatial(op, x, { kernel: a.pool_size, strides: a.strides, dilation: [1, 1], padding: a.padding });
-  if (!Array.isArray(r)) return r as InferResult;
-  return ok([...(r as readonly [number, number]), x[2]]);
+  if ('error' in r) return r;
+  return ok([r[0], r[1], x[2]]);
 }
 
 function inferDense(a: OpAttrs['dense'], x: Shape): InferResult {
