@@ -30,7 +30,7 @@ function pair(v: unknown): [number, number] {
   return [a[0], a[1] ?? a[0]];
 }
 
-function glorot(seed: number, id: string, role: string): tf.initializers.Initializer {
+function glorot(seed: number, id: string, role: string): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: deriveSeed(seed, id, role) });
 }
 
