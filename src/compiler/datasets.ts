@@ -149,10 +149,6 @@ export function resolveDataFacts(data: DataSpec, ctx: DataContext): { facts?: Da
 
   let imageShape = src.shape;
   if (!imageShape && data.input_shape) imageShape = data.input_shape;
-  if (!imageShape) {
-    const hint = data.dataset === 'image_folder' ? 'state data.image_size (and channels), or data.input_shape' : 'state data.synthetic.shape';
-    diags.push(diagAt(ctx, 'DLC118', '/data/dataset', `the input shape of the ${data.dataset} data set cannot be determined`, hint));
-  }
 
   let numClasses = src.numClasses;
   let classNames = src.classNames;
@@ -162,9 +158,13 @@ export function resolveDataFacts(data: DataSpec, ctx: DataContext): { facts?: Da
   } else if (numClasses !== undefined && data.num_classes !== undefined && data.num_classes !== numClasses) {
     diags.push(diagAt(ctx, 'DLC112', '/data/num_classes', `num_classes is ${data.num_classes}, but ${src.classesFrom} ${numClasses} classes`, `use num_classes: ${numClasses}, or leave it out`));
   }
-  if (numClasses === undefined) {
-    const hint = data.dataset === 'image_folder' ? 'state data.num_classes, or give data.path with one sub-folder per class under train/' : 'state data.num_classes';
-    diags.push(diagAt(ctx, 'DLC118', '/data/dataset', `the class count of the ${data.dataset} data set cannot be determined`, hint));
+  if (!imageShape || numClasses === undefined) {
+    const missing = [!imageShape ? 'input shape' : '', numClasses === undefined ? 'class count' : ''].filter(Boolean).join(' and ');
+    const hints =
+      data.dataset === 'image_folder'
+        ? [!imageShape ? 'state data.image_size (and channels), or data.input_shape' : '', numClasses === undefined ? 'state data.num_classes, or give data.path with one sub-folder per class under train/' : '']
+        : ['state data.synthetic (shape and classes)'];
+    diags.push(diagAt(ctx, 'DLC118', '/data/dataset', `the ${missing} of the ${data.dataset} data set cannot be determined`, hints.filter(Boolean).join('; ')));
   }
   if (!imageShape || numClasses === undefined) return { diagnostics: diags };
 
