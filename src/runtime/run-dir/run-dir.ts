@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
+import { RunError } from '../train/errors.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** One epoch's line in metrics.jsonl. Keys besides `epoch`/`step` are metric values. */
@@ -75,9 +76,9 @@ export async function createRunDir(runsDir: string, name: string, now: Date = ne
 }
 
 /** Writes spec.yaml, ir.json and run.json at the start of a run. */
-export async function writeRunStart(dir: string, ir: IR, info: RunInfo): Promise<void> {
-  const header = `# Resolved spec of run ${path.basename(dir)} (written by dlc run; normalised form)\n`;
-  await writeFileAtomic(path.join(dir, FILES.spec), header + stringify(ir.spec));
+export async function writeRunStart(dir: string, ir: IR, specYaml: string | undefined, info: RunInfo): Promise<void> {
+  const header = `# Resolved spec of run ${path.basename(dir)}, written by dlc run${specYaml ? '' : ' (normalised form)'}\n`;
+  await writeFileAtomic(path.join(dir, FILES.spec), header + (specYaml ?? stringify(ir.spec)));
   await writeFileAtomic(path.join(dir, FILES.ir), JSON.stringify(ir, null, 1));
   await writeFileAtomic(path.join(dir, FILES.run), JSON.stringify(info, null, 2));
 }
@@ -88,7 +89,7 @@ export async function readRun(dir: string): Promise<{ ir: IR; info: RunInfo }> {
     try {
       return JSON.parse(await fs.readFile(path.join(dir, f), 'utf8'));
     } catch (e) {
-      throw new Error(`${dir} is not a dlc run directory: cannot read ${f} (${(e as Error).message})`);
+      throw new RunError(`${dir} is not a dlc run directory: cannot read ${f} (${(e as Error).message})`);
     }
   };
   return { ir: (await read(FILES.ir)) as IR, info: (await read(FILES.run)) as RunInfo };

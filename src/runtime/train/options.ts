@@ -31,6 +31,8 @@ export interface TrainOptions {
   readonly onEpoch?: (record: EpochRecord, ctx: { readonly model: tf.LayersModel; readonly runDir: string }) => void | Promise<void>;
   /** Use this data set instead of loading spec.data (tests, benchmarks). */
   readonly dataset?: LoadedDataset;
+  /** The resolved spec as the user writes it (extends merged, --set applied), for spec.yaml; default: the normalised Spec. */
+  readonly specYaml?: string;
   /** Clock for the run directory's timestamp. */
   readonly now?: () => Date;
 }

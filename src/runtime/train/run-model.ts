@@ -4,6 +4,7 @@ import { checkpointDir } from '../checkpoint/checkpoint.js';
 import { loadModelFiles } from '../checkpoint/model-files.js';
 import { readRun, type RunInfo } from '../run-dir/run-dir.js';
 import type { IR } from '../../compiler/ir.js';
+import { RunError } from './errors.js';
 
 export type CheckpointChoice = 'best' | 'last';
 
@@ -25,6 +26,6 @@ export async function openRun(runDir: string, which: CheckpointChoice | undefine
     checkpoint = 'last';
     dir = await checkpointDir(runDir, checkpoint);
   }
-  if (!dir) throw new Error(`${runDir} has no '${checkpoint}' checkpoint (no epoch finished yet?)`);
+  if (!dir) throw new RunError(`${runDir} has no '${checkpoint}' checkpoint (no epoch finished yet?)`);
   return { ir, info, model: await loadModelFiles(dir), checkpoint, checkpointDir: dir };
 }

@@ -21,6 +21,7 @@ import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
 import type { TrainOptions } from './options.js';
 import * as path from 'node:path';
+import { RunError } from './errors.js';
 
 export interface Session {
   readonly runDir: string;
@@ -69,9 +70,11 @@ export async function setupSession(ir: IR, options: TrainOptions, backend: Backe
     const saved = await readRun(runDir);
     // Same spec (epochs may grow): otherwise "resume" would silently train something else.
     if (canonical(withoutEpochs(saved.ir)) !== canonical(withoutEpochs(ir))) {
-      throw new Error(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
+      throw new RunError(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
     }
-    resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last'));
+    resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last')).catch((e: Error) => {
+      throw new RunError(`cannot resume ${runDir}: ${e.message}`);
+    });
     history = (await readEpochRecords(runDir)).filter((r) => r.epoch <= resumed!.state.epoch);
     const last = resumed.state.metrics as unknown as EpochRecord;
     if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
@@ -84,7 +87,7 @@ export async function setupSession(ir: IR, options: TrainOptions, backend: Backe
   const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
   if (train.count === 0) throw new Error('the training split is empty');
   if (!options.resume) {
-    await writeRunStart(runDir, ir, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
+    await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
   }
   const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
   const model = buildModel(ir, { seed: spec.seed });

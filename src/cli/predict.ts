@@ -1,0 +1,70 @@
+/** `dlc predict RUN_DIR IMAGE… [--top-k 3] [--checkpoint best|last] [--backend …]`: top-k classes per image. */
+import { resolve } from 'node:path';
+import type { BackendChoice } from '../runtime/backend/select.js';
+import { predict } from '../runtime/train/predict.js';
+import type { CliIO, Command } from './io.js';
+import { expectedFailure } from './run-errors.js';
+import { BACKENDS, flag, parseArgs, positiveInt } from './run-args.js';
+
+const HELP = `Usage: dlc predict RUN_DIR IMAGE... [options]
+
+Classifies PNG or JPEG images with a run's checkpoint. Each image is resized
+to the model's input size, converted to its channel count and transformed as
+the spec's eval transforms say; prints the top-k classes with probabilities.
+
+Options:
+  --top-k K                how many classes per image (default 3)
+  --checkpoint best|last   which checkpoint (default best, or last when the run kept no best)
+  --backend NAME           auto | tensorflow | wasm | cpu (default auto)
+  --json                   print the predictions as JSON
+
+Exit status: 0 done, 2 usage or I/O error (unreadable image, not a run directory).
+`;
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const json = args.includes('--json');
+  const parsed = parseArgs(
+    args.filter((a) => a !== '--json'),
+    { values: ['--top-k', '--checkpoint', '--backend'], choices: { '--checkpoint': ['best', 'last'], '--backend': BACKENDS } },
+  );
+  const usage = (msg: string): number => {
+    io.stderr.write(`dlc predict: ${msg}\n\n${HELP}`);
+    return 2;
+  };
+  if (typeof parsed === 'string') return usage(parsed);
+  const topK = positiveInt(parsed, '--top-k');
+  if (typeof topK === 'string') return usage(topK);
+  const [runArg, ...images] = parsed.positionals;
+  if (!runArg) return usage('missing RUN_DIR');
+  if (images.length === 0) return usage('missing IMAGE');
+  try {
+    const res = await predict(
+      resolve(io.cwd, runArg),
+      images.map((f) => resolve(io.cwd, f)),
+      { topK, checkpoint: flag(parsed, '--checkpoint') as 'best' | 'last' | undefined, backend: (flag(parsed, '--backend') ?? 'auto') as BackendChoice },
+    );
+    if (res.backend) io.stderr.write(`backend: ${res.backend.name} (${res.backend.reason}); checkpoint ${res.checkpoint}\n`);
+    if (json) {
+      io.stdout.write(JSON.stringify(res.predictions.map((p, i) => ({ ...p, file: images[i] })), null, 2) + '\n');
+      return 0;
+    }
+    res.predictions.forEach((p, i) => {
+      io.stdout.write(`${images[i]}\n`);
+      const width = Math.max(...p.top.map((t) => t.className.length));
+      for (const t of p.top) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
+    });
+    return 0;
+  } catch (e) {
+    const msg = expectedFailure(e);
+    if (msg === undefined) throw e;
+    io.stderr.write(`dlc predict: ${msg}\n`);
+    return 2;
+  }
+}
+
+export const command: Command = {
+  name: 'predict',
+  summary: 'top-k classes for PNG/JPEG images with a trained run',
+  help: HELP,
+  run,
+};
