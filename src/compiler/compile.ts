@@ -1,0 +1,127 @@
+/**
+ * The compiler's library API: source text → typed Spec → IR, with every
+ * diagnostic sorted. Synchronous, because the language server calls it on
+ * every keystroke. Pipeline: parse → resolve (extends) → overrides →
+ * validate (schema) → normalize → lower (IR, shapes, model checks).
+ */
+import { readdirSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { IR } from './ir.js';
+import { lower } from './lower.js';
+import { normalizeSpec } from './normalize.js';
+import { OVERRIDES_FILE, applyOverrides } from './overrides.js';
+import { parseSpec, readSpecFile } from './parse.js';
+import { resolveExtends, type ReadText } from './resolve.js';
+import { SourceMap } from './source-map.js';
+import type { Spec } from './spec.js';
+import { validateSpec } from './validate.js';
+
+export interface CompileOptions {
+  /** The spec's file name as the user gave it (used in diagnostics; relative `extends` resolve from it). */
+  readonly file?: string;
+  /** `--set path=value` overrides, applied after `extends`. */
+  readonly overrides?: readonly string[];
+  /** Alias of `overrides`. */
+  readonly set?: readonly string[];
+  /** Reads other files (bases named by `extends`); default: the file system, with the size/UTF-8 checks. */
+  readonly readFile?: ReadText;
+  /** Directory `file` is relative to; default process.cwd(). */
+  readonly cwd?: string;
+  /** Skip lowering (just the document stages: parse, resolve, validate, normalize). */
+  readonly noLower?: boolean;
+}
+
+export interface CompileResult {
+  /** The normalised spec, when the document is valid. */
+  readonly spec?: Spec;
+  /** The lowered graph, when the spec lowers. */
+  readonly ir?: IR;
+  /** Every diagnostic, sorted by file and position. */
+  readonly diagnostics: Diagnostic[];
+  /** The resolved document (extends merged, overrides applied) as plain data, when it parsed. */
+  readonly document?: Record<string, unknown>;
+  /** Where each node of `document` came from. */
+  readonly sourceMap?: SourceMap;
+  /** Text of every file involved, by display name (including the `--set` pseudo-file), for printing snippets. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** Compiles spec source text. Never throws on bad input: problems are diagnostics. */
+export function compile(source: string, options: CompileOptions = {}): CompileResult {
+  const file = options.file ?? '<input>';
+  const cwd = options.cwd ?? process.cwd();
+  const overrides = options.overrides ?? options.set ?? [];
+  const sources = new Map<string, string>([[file, source]]);
+  if (overrides.length) sources.set(OVERRIDES_FILE, overrides.join('\n'));
+  const done = (diags: Diagnostic[], rest: Partial<CompileResult> = {}): CompileResult => ({ ...rest, diagnostics: sortDiagnostics(diags), sources });
+
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const parsed = parseSpec(text, file);
+  const diagnostics = [...parsed.diagnostics];
+  if (!parsed.ok) return done(diagnostics);
+
+  const absPath = options.file ? resolvePath(cwd, options.file) : undefined;
+  const resolved = resolveExtends({ data: parsed.data as Record<string, unknown>, sourceMap: parsed.sourceMap }, file, { absPath, cwd, readFile: options.readFile, sources });
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.doc) return done(diagnostics);
+  const { data, sourceMap } = resolved.doc;
+
+  const overrideDiags = applyOverrides(data, sourceMap, overrides);
+  diagnostics.push(...overrideDiags);
+  const rest = { document: data, sourceMap };
+  if (overrideDiags.length) return done(diagnostics, rest);
+
+  const schemaDiags = validateSpec(data, sourceMap);
+  diagnostics.push(...schemaDiags);
+  // Normalising assumes a valid document; syntax-level duplicate keys are no obstacle.
+  if (schemaDiags.length) return done(diagnostics, rest);
+
+  const normalized = normalizeSpec(data, sourceMap);
+  diagnostics.push(...normalized.diagnostics);
+  if (!normalized.spec || normalized.diagnostics.some((d) => d.severity === 'error') || options.noLower) return done(diagnostics, { ...rest, spec: normalized.spec });
+
+  const specDir = absPath ? resolvePath(absPath, '..') : cwd;
+  const lowered = lower(normalized.spec, {
+    file,
+    locate: (p) => sourceMap.locate(p),
+    listDir: (dir) => {
+      try {
+        return readdirSync(resolvePath(specDir, dir));
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  // Lowering knows one file; a layer inherited through `extends` lives in another.
+  const fixed = lowered.diagnostics.map((d) => {
+    const origin = sourceMap.nearest(d.path).origin;
+    return origin && origin.file !== d.file ? { ...d, file: origin.file } : d;
+  });
+  diagnostics.push(...fixed);
+  return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}) });
+}
+
+export interface CompileFileOptions extends Omit<CompileOptions, 'file'> {
+  /** Name to show in diagnostics (default: `path` as given). */
+  readonly file?: string;
+  /** Alias of `file`. */
+  readonly displayPath?: string;
+}
+
+/** Reads and compiles a spec file (DLC005/6/7 for unusable files). */
+export function compileFile(path: string, options: CompileFileOptions = {}): CompileResult {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? options.displayPath ?? path;
+  const read = readSpecFile(resolvePath(cwd, path), file);
+  if (read.text === undefined) return { diagnostics: read.diagnostics, sources: new Map() };
+  // `file` may differ from `path` (a display name); resolve relative `extends` from the real location.
+  const result = compile(read.text, { ...options, file: path, cwd });
+  if (file === path) return result;
+  const rename = (f: string) => (f === path ? file : f);
+  return {
+    ...result,
+    diagnostics: result.diagnostics.map((d) => (d.file === path ? { ...d, file } : d)),
+    sources: new Map([...result.sources].map(([k, v]) => [rename(k), v])),
+  };
+}

@@ -1,0 +1,41 @@
+/** "Did you mean" suggestions by edit distance (typos: `filtres` → `filters`). */
+
+/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (a common typo). */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}
+
+/** The closest candidate within a typo's distance of `word`, if any. */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    // Case and separator slips (`kernelSize`, `kernel-size`) are near misses too.
+    const d = cl.replace(/[-_]/g, '') === w.replace(/[-_]/g, '') ? 0.5 : editDistance(w, cl);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best === undefined || best === word) return undefined;
+  const limit = Math.max(1, Math.floor(Math.max(w.length, best.length) / 3));
+  return bestD <= limit ? best : undefined;
+}
+
+/** " (did you mean 'x'?)" or "". */
+export function suggestion(word: string, candidates: Iterable<string>): string {
+  const s = didYouMean(word, candidates);
+  return s === undefined ? '' : `; did you mean '${s}'?`;
+}

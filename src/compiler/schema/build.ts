@@ -1,0 +1,70 @@
+/**
+ * Builds the spec's JSON Schema (draft-07). `schema/dlc.schema.json` is this
+ * object, checked in (test/compiler/schema.test.ts checks it is current;
+ * `DLC_UPDATE_SCHEMA=1 npx vitest run test/compiler/schema.test.ts` rewrites it).
+ */
+import { DEFAULTS } from './defaults.js';
+import { array, object, string, integer, describe, type Schema } from './helpers.js';
+import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
+import { dataSchema, kindUnion, LOSS_KINDS, METRIC_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS, trainSchema } from './sections.js';
+
+export const SCHEMA_ID = 'https://dlc.dev/schema/dlc.schema.json';
+export const SPEC_NAME_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+export const BLOCK_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+function modelSchema(): Schema {
+  const block = object(
+    {
+      params: describe(
+        { type: 'object', propertyNames: { pattern: BLOCK_NAME_PATTERN }, additionalProperties: { type: ['number', 'string', 'boolean', 'array'] } },
+        'Parameters of the block with their default values; layers refer to them as `$name`.',
+        { examples: [{ filters: 16, stride: 1 }] },
+      ),
+      layers: array({ $ref: '#/definitions/block_layer' }, 'The layers of one copy of the block. Inside a block, `input` names the block input.', { minItems: 1 }),
+    },
+    'A reusable, parameterised group of layers.',
+    { required: ['layers'] },
+  );
+  return object(
+    {
+      output: string('Name of the output node. Default: the last layer.', { pattern: LAYER_NAME_PATTERN }),
+      blocks: describe({ type: 'object', propertyNames: { pattern: BLOCK_NAME_PATTERN }, additionalProperties: block }, 'Reusable blocks, used by `- block: {use: name, repeat: n, with: {…}}`.'),
+      layers: array({ $ref: '#/definitions/layer' }, 'The layers, in order. Each reads the previous one unless it names its `inputs`.', { minItems: 1 }),
+    },
+    'The network. Its input shape and class count come from the data set.',
+    { required: ['layers'] },
+  );
+}
+
+/** The whole schema. */
+export function buildSchema(): Schema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: SCHEMA_ID,
+    title: 'dlc experiment spec',
+    description: 'A dlc experiment: data, model, loss, optimizer, schedule, training and metrics in one YAML file.',
+    type: 'object',
+    properties: {
+      name: string('Name of the experiment (used for run directories and emitted projects).', { pattern: SPEC_NAME_PATTERN, examples: ['cifar-convnet'] }),
+      description: string('What this experiment is for.'),
+      seed: integer('Random seed for weight initialisation, shuffling and augmentation.', { minimum: 0, maximum: 4294967295, default: DEFAULTS.seed }),
+      extends: string('A base spec (path relative to this file) this one overrides: mappings are merged deeply, lists replaced.', { examples: ['base.yaml'] }),
+      data: dataSchema(),
+      model: modelSchema(),
+      loss: kindUnion(LOSS_KINDS, 'The loss: `cross_entropy`, `{cross_entropy: {label_smoothing: 0.1}}`, …', { default: DEFAULTS.loss.kind }),
+      optimizer: kindUnion(OPTIMIZER_KINDS, 'The optimizer, e.g. `{sgd: {learning_rate: 0.01, momentum: 0.9}}` or `adam`.', { default: DEFAULTS.optimizer.kind }),
+      schedule: kindUnion(SCHEDULE_KINDS, 'Learning-rate schedule, e.g. `cosine` or `{step: {step_size: 10}}`.', { default: DEFAULTS.schedule.kind }),
+      train: trainSchema(),
+      metrics: array({ $ref: '#/definitions/metric' }, 'Metrics reported on the validation and test sets.', { default: [...DEFAULTS.metrics], examples: [['accuracy', 'f1']] }),
+    },
+    required: ['name', 'data', 'model'],
+    additionalProperties: false,
+    definitions: {
+      layer: layerItemSchema(false),
+      block_layer: layerItemSchema(true),
+      transform: kindUnion(TRANSFORM_KINDS, 'A transform: one key, the transform kind (`- random_flip: horizontal`).'),
+      metric: kindUnion(METRIC_KINDS, 'A metric name, or `{top_k_accuracy: 5}`.'),
+      ...commonLayerDefinitions(),
+    },
+  };
+}
