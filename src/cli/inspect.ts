@@ -4,7 +4,6 @@
  * with the library's `compileFile`, prints diagnostics (exit 1 on errors),
  * else the summary from compiler/summary.ts.
  */
-import { resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics.js';
 import { formatDiagnostics } from '../compiler/format.js';
@@ -74,7 +73,7 @@ export const command: Command = {
       io.stderr.write(`dlc inspect: ${parsed}\n\n${HELP}`);
       return 2;
     }
-    const result = compileFile(resolve(io.cwd, parsed.spec), { set: parsed.sets, displayPath: parsed.spec });
+    const result = compileFile(parsed.spec, { set: parsed.sets, displayPath: parsed.spec, cwd: io.cwd });
     const failed = hasErrors(result.diagnostics) || !result.ir;
     const status = result.diagnostics.some((d) => IO_CODES.has(d.code)) ? 2 : failed ? 1 : 0;
     const summary = !failed && result.ir ? summarize(result.ir) : undefined;

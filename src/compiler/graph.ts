@@ -79,6 +79,23 @@ function assignIds(layers: readonly LayerSpec[], ctx: Locator, diags: Diagnostic
   return { ids, named };
 }
 
+/**
+ * Pointer to the j-th input reference of a layer: `<kind>/inputs/j`, or
+ * `<kind>/j` for the merge shorthand `add: [a, b]` — told apart by whether
+ * the `inputs` key exists (`locate` falls back to an ancestor if not).
+ */
+function inputRefPath(layer: LayerSpec, j: number, ctx: Locator): string {
+  const kindPath = `${layer.path}/${layer.kind}`;
+  const full = `${layerKeyPath(layer, 'inputs')}/${j}`;
+  const short = `${kindPath}/${j}`;
+  const at = (p: string): string => {
+    const pos = ctx.locate(p);
+    return `${pos.line}:${pos.col}`;
+  };
+  const base = at(kindPath);
+  return at(full) === base && at(short) !== base ? short : full;
+}
+
 /** Resolves references and orders the layers. */
 export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
   const diags: Diagnostic[] = [];
@@ -98,7 +115,7 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
       broken.add(ids[i]);
       const near = closest(ref, [...known].filter((k) => k !== ids[i]));
       diags.push(
-        diagAt(ctx, 'DLC100', `${layerKeyPath(layer, 'inputs')}/${j}`, `no layer is named '${ref}'${near ? ` — did you mean '${near}'?` : ''}`, `inputs name earlier or later layers, or 'input' for the model input`),
+        diagAt(ctx, 'DLC100', inputRefPath(layer, j, ctx), `no layer is named '${ref}'${near ? ` — did you mean '${near}'?` : ''}`, `inputs name earlier or later layers, or 'input' for the model input`),
       );
     });
     return { id: ids[i], layer, index: i, inputs, named: named[i] };

@@ -15,7 +15,7 @@ import { isInferred, type Pass, type PassContext } from './context.js';
 
 /** Describes where a node's input comes from, for hints. */
 export function describeInput(src: IRNode, ir: IR, ctx: PassContext): string {
-  if (src.op === 'input') return `the model input is ${fmtShape(src.shape)} (${ctx.facts.numClasses}-class ${ir.spec.data.dataset} images${ir.spec.data.transforms.eval.some((t) => t.kind === 'resize') ? ', after resize' : ''})`;
+  if (src.op === 'input') return `the model input is ${fmtShape(src.shape)} (${ir.spec.data.dataset} images${ir.spec.data.transforms.eval.some((t) => t.kind === 'resize') ? ', after resize' : ''})`;
   if (src.op === 'flatten') {
     const from = ir.nodes.find((n) => n.id === src.inputs[0]);
     if (from && isInferred(from)) return `'${src.id}' flattens ${fmtShape(from.shape)} into ${src.shape[0]} features`;
