@@ -1,0 +1,169 @@
+/**
+ * The image_folder data set: root/train/<class>/*.{png,jpg,jpeg} and
+ * root/test/<class>/…, class names = sorted sub-folder names of train/.
+ * Decoding tens of thousands of JPEGs takes seconds, so the decoded tensors
+ * are cached in the cache directory, keyed by a hash of the listing (names,
+ * sizes, mtimes), the image size and the channel count: change any image and
+ * the key changes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageSet, LoadedDataset } from '../contracts.js';
+import { writeFileAtomic } from './download.js';
+import { DataError } from './errors.js';
+import { imageDimensions } from './image-decode.js';
+import { decodeFiles } from './image-folder-workers.js';
+
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
+const CACHE_MAGIC = 'DLCIMGC1';
+/** Bump when the decoder's output changes, so old caches are not reused. */
+const DECODER_VERSION = 1;
+
+export interface ImageFolderOptions {
+  readonly root: string;
+  readonly imageSize?: readonly [number, number];
+  /** Default 3. */
+  readonly channels?: 1 | 3;
+  /** Where the decoded cache goes; no caching when absent. */
+  readonly cacheDir?: string;
+  readonly log?: (message: string) => void;
+  /** Decoding threads (0 = this thread); default by file count and cores. */
+  readonly workers?: number;
+}
+
+interface Listing {
+  readonly classNames: string[];
+  readonly train: { files: string[]; labels: number[] };
+  readonly test: { files: string[]; labels: number[] };
+}
+
+function listDirs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+}
+
+/** Lists train/ and test/ (class sub-folders, image files sorted by name). */
+export function listImageFolder(root: string): Listing {
+  if (!existsSync(root)) throw new DataError('image folder does not exist', root);
+  for (const split of ['train', 'test']) {
+    if (!existsSync(join(root, split))) {
+      throw new DataError(`no ${split}/ sub-folder: an image folder holds train/<class>/*.png|jpg and test/<class>/…`, root);
+    }
+  }
+  const classNames = listDirs(join(root, 'train'));
+  if (classNames.length === 0) throw new DataError('no class sub-folders in train/', join(root, 'train'));
+  const listSplit = (split: string) => {
+    const files: string[] = [];
+    const labels: number[] = [];
+    for (const cls of listDirs(join(root, split))) {
+      const label = classNames.indexOf(cls);
+      if (label < 0) throw new DataError(`class folder "${cls}" has no counterpart in train/ (classes: ${classNames.join(', ')})`, join(root, split, cls));
+      const dir = join(root, split, cls);
+      for (const name of readdirSync(dir).filter((f) => IMAGE_EXT.test(f)).sort()) {
+        files.push(join(dir, name));
+        labels.push(label);
+      }
+    }
+    if (files.length === 0) throw new DataError(`no .png/.jpg/.jpeg images under ${split}/`, join(root, split));
+    return { files, labels };
+  };
+  return { classNames, train: listSplit('train'), test: listSplit('test') };
+}
+
+function cacheKey(listing: Listing, h: number, w: number, c: number, resize: boolean): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ v: DECODER_VERSION, h, w, c, resize, classes: listing.classNames }));
+  for (const f of [...listing.train.files, ...listing.test.files]) {
+    const st = statSync(f);
+    hash.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+interface CacheHeader {
+  readonly classNames: string[];
+  readonly shape: [number, number, number];
+  readonly trainCount: number;
+  readonly testCount: number;
+}
+
+/** Layout: magic, uint32 JSON length, JSON header, pixels (train, test), int32 labels (train, test). */
+function writeCache(file: string, header: CacheHeader, train: ImageSet, test: ImageSet): void {
+  const json = Buffer.from(JSON.stringify(header));
+  const head = Buffer.alloc(12 + json.length);
+  head.write(CACHE_MAGIC, 0, 'latin1');
+  head.writeUInt32LE(json.length, 8);
+  json.copy(head, 12);
+  const labels = new Int32Array(train.count + test.count);
+  labels.set(train.labels, 0);
+  labels.set(test.labels, train.count);
+  const labelBytes = new Uint8Array(labels.buffer);
+  const out = Buffer.allocUnsafe(head.length + train.images.length + test.images.length + labelBytes.length);
+  let o = 0;
+  for (const part of [head, train.images, test.images, labelBytes]) {
+    out.set(part, o);
+    o += part.length;
+  }
+  writeFileAtomic(file, out);
+}
+
+function readCache(file: string): { header: CacheHeader; train: ImageSet; test: ImageSet } | undefined {
+  if (!existsSync(file)) return undefined;
+  const buf = readFileSync(file);
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return undefined;
+  const len = buf.readUInt32LE(8);
+  const header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as CacheHeader;
+  const per = header.shape[0] * header.shape[1] * header.shape[2];
+  let o = 12 + len;
+  const trainImages = buf.subarray(o, (o += header.trainCount * per));
+  const testImages = buf.subarray(o, (o += header.testCount * per));
+  const total = header.trainCount + header.testCount;
+  if (buf.length !== o + 4 * total) return undefined; // truncated or foreign: decode again
+  const labels = new Int32Array(total);
+  for (let i = 0; i < total; i++) labels[i] = buf.readInt32LE(o + 4 * i);
+  return {
+    header,
+    train: { images: trainImages, labels: labels.subarray(0, header.trainCount), count: header.trainCount, shape: header.shape },
+    test: { images: testImages, labels: labels.subarray(header.trainCount), count: header.testCount, shape: header.shape },
+  };
+}
+
+/** Loads an image folder, from the decoded cache when the listing is unchanged. */
+export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedDataset> {
+  const listing = listImageFolder(opts.root);
+  const c = opts.channels ?? 3;
+  let h: number;
+  let w: number;
+  if (opts.imageSize) [h, w] = opts.imageSize;
+  else {
+    const first = listing.train.files[0];
+    const d = imageDimensions(readFileSync(first), first);
+    [h, w] = [d.height, d.width];
+  }
+  const resize = opts.imageSize !== undefined;
+
+  let cacheFile: string | undefined;
+  if (opts.cacheDir) {
+    const dir = join(opts.cacheDir, 'image_folder');
+    cacheFile = join(dir, `${cacheKey(listing, h, w, c, resize)}.bin`);
+    const hit = readCache(cacheFile);
+    if (hit) {
+      opts.log?.(`image_folder: ${hit.header.trainCount + hit.header.testCount} decoded images from cache ${cacheFile}`);
+      return { name: 'image_folder', classNames: hit.header.classNames, train: hit.train, test: hit.test };
+    }
+    mkdirSync(dir, { recursive: true });
+  }
+
+  const files = [...listing.train.files, ...listing.test.files];
+  opts.log?.(`image_folder: decoding ${files.length} images from ${opts.root}`);
+  const pixels = await decodeFiles({ files, h, w, c, allowResize: resize, workers: opts.workers });
+  const per = h * w * c;
+  const nTrain = listing.train.files.length;
+  const shape: [number, number, number] = [h, w, c];
+  const train: ImageSet = { images: pixels.subarray(0, nTrain * per), labels: Int32Array.from(listing.train.labels), count: nTrain, shape };
+  const test: ImageSet = { images: pixels.subarray(nTrain * per), labels: Int32Array.from(listing.test.labels), count: listing.test.files.length, shape };
+  if (cacheFile) {
+    writeCache(cacheFile, { classNames: listing.classNames, shape, trainCount: train.count, testCount: test.count }, train, test);
+  }
+  return { name: 'image_folder', classNames: listing.classNames, train, test };
+}
