@@ -49,6 +49,13 @@ export class KernelScope {
     return out;
   }
 
+  /** A float32 output tensor of `shape` that this scope owns, uninitialised (the caller fills all of it). */
+  alloc(shape: number[]): Info {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.made.push(out);
+    return out;
+  }
+
   /** Frees every intermediate except `result`, which the caller returns to the engine. */
   finish(result: Info): Info {
     for (const t of this.made) if (t !== result) this.backend.disposeData(t.dataId);
@@ -99,6 +106,23 @@ export function convWithSignedPad(
   const offW = left - pads.left;
   if (offH === 0 && offW === 0 && y.shape[1] === outH && y.shape[2] === outW) return y;
   return s.run('Slice', { x: y }, { begin: [0, offH, offW, 0], size: [y.shape[0], outH, outW, y.shape[3]] });
+}
+
+/**
+ * Reverses a filter [kh, kw, ...rest] in both spatial axes. Reversing a and b
+ * together is reversing the flat tap index a·kw + b, so this is a copy of
+ * kh·kw contiguous blocks in reverse order (the backend's Reverse kernel is
+ * an element-wise loop about five times slower than a transpose).
+ */
+export function reverseTaps(s: KernelScope, filter: Info): Info {
+  const [kh, kw] = filter.shape;
+  const block = filter.shape.slice(2).reduce((a, b) => a * b, 1);
+  const taps = kh * kw;
+  const out = s.alloc(filter.shape.slice());
+  const src = s.backend.typedArrayFromHeap(filter) as Float32Array;
+  const dst = s.backend.typedArrayFromHeap(out) as Float32Array;
+  for (let t = 0; t < taps; t++) dst.set(src.subarray(t * block, (t + 1) * block), (taps - 1 - t) * block);
+  return out;
 }
 
 /**

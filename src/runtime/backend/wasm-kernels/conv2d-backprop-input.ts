@@ -11,7 +11,7 @@
  * (H - Hu + pt) on bottom/right so the output is exactly H×W.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convWithSignedPad, type Info, type KernelScope, type WasmKernelFunc, withScope, zeroInsert } from './compose.js';
+import { convWithSignedPad, type Info, reverseTaps, type KernelScope, type WasmKernelFunc, withScope, zeroInsert } from './compose.js';
 
 /** Where the backend's original kernel is kept, for the cases this one does not cover. */
 let original: WasmKernelFunc | undefined;
@@ -73,8 +73,8 @@ export const conv2dBackpropInput: WasmKernelFunc = (args) => {
     dimRoundingMode,
   );
   return withScope(backend, (s) => {
-    const reversed = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const flipped = s.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
+    const swapped = s.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+    const flipped = reverseTaps(s, swapped);
     return transposedConv(
       s,
       dy,

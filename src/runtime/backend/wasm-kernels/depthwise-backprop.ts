@@ -13,7 +13,7 @@
  * then a sum over M.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Info, type KernelScope, type WasmKernelFunc, withScope } from './compose.js';
+import { type Info, type KernelScope, reverseTaps, type WasmKernelFunc, withScope } from './compose.js';
 import { transposedConv } from './conv2d-backprop-input.js';
 
 function depthwiseInfo(
@@ -87,7 +87,7 @@ export const depthwiseBackpropInput: WasmKernelFunc = ({ inputs, backend, attrs 
     const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
     const info = depthwiseInfo(a.inputShape, filter.shape, a);
     const [kh, kw, c, m] = filter.shape;
-    const reversed = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const reversed = reverseTaps(s, filter);
     // Each of the C·M dy channels convolves with its own (c, m) filter slice.
     const flat = s.run('Reshape', { x: reversed }, { shape: [kh, kw, c * m, 1] });
     const dxm = transposedConv(

@@ -11,6 +11,46 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmKernelFunc } from './compose.js';
 
+/**
+ * The common case (2×2 pool, stride 2, no padding): windows lie inside x and
+ * never overlap, so each dx element receives at most one dy value and no
+ * bounds checks are needed.
+ */
+function tilingGrad(
+  xs: Float32Array,
+  dys: Float32Array,
+  dx: Float32Array,
+  [n, h, w, c]: number[],
+  [ho, wo]: number[],
+  [fh, fw]: number[],
+  [sh, sw]: number[],
+): void {
+  dx.fill(0);
+  const rowStride = w * c;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const corner = ((b * h + oy * sh) * w + ox * sw) * c;
+        const dyBase = ((b * ho + oy) * wo + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let r = 0, rowAt = corner + ch; r < fh; r++, rowAt += rowStride) {
+            for (let col = 0, i = rowAt; col < fw; col++, i += c) {
+              const v = xs[i];
+              if (v > best) {
+                best = v;
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) dx[at] = dys[dyBase + ch];
+        }
+      }
+    }
+  }
+}
+
 /** The kernel function registered as `MaxPoolGrad` on wasm. */
 export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input: x } = inputs;
@@ -34,6 +74,10 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const nonOverlapping = sh >= fh && sw >= fw;
+  if (nonOverlapping && top === 0 && left === 0 && (ho - 1) * sh + fh <= h && (wo - 1) * sw + fw <= w) {
+    tilingGrad(xs, dys, dx, [n, h, w, c], [ho, wo], [fh, fw], [sh, sw]);
+    return out;
+  }
   // Overlapping windows may add several dy values to one dx: accumulate in float64 like cpu.
   const acc = nonOverlapping ? dx : new Float64Array(dx.length);
   acc.fill(0);
