@@ -26,10 +26,20 @@ async function inspect(args: string[]): Promise<{ status: number; stdout: string
 
 const shipped = existsSync(join(ROOT, 'specs')) ? readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).sort() : [];
 
-/** Published totals of the shipped reference models. */
+/**
+ * Totals of the shipped reference models, counted by hand.
+ * - LeNet-5: 61,706 (published).
+ * - ResNet-20: the shipped spec is the PyTorch-style variant — convs without
+ *   bias, batch-normed 1×1 projections. Convs 432 + 13,824 + 51,200 + 204,800
+ *   = 270,256; 21 BNs over 16 + 6·16 + 7·32 + 7·64 = 784 channels → 3,136
+ *   (1,568 moving stats); dense 650 → 274,042. Keras's example (conv biases,
+ *   784 of them; projections without BN, −384) gives the published 274,442;
+ *   test/compiler/param-counts.test.ts checks that variant.
+ * - The five-block ConvNet: 395,178 (see param-counts.test.ts).
+ */
 const PUBLISHED: Record<string, { params: number; trainable?: number }> = {
   'lenet5.yaml': { params: 61706 },
-  'resnet20-cifar.yaml': { params: 274442, trainable: 273066 },
+  'resnet20-cifar.yaml': { params: 274042, trainable: 272474 },
   'cifar-convnet.yaml': { params: 395178 },
 };
 
