@@ -108,6 +108,27 @@ describe('dlc inspect: arguments and exit status', () => {
   });
 });
 
+describe('dlc inspect: warnings and json', () => {
+  const spec = 'specs/cifar-convnet.yaml';
+  const setSoftmax = () => `model.layers.${lastDenseIndex(readFileSync(join(ROOT, spec), 'utf8'))}.dense.activation=softmax`;
+
+  it('prints warnings on stderr and still the table, exit 0', async () => {
+    if (!shipped.includes('cifar-convnet.yaml')) return;
+    const r = await inspect([spec, '--set', setSoftmax()]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('DLC109');
+    expect(r.stdout).toContain('Total params:');
+  });
+
+  it('--format json gives the summary and the diagnostics', async () => {
+    if (!shipped.includes('cifar-convnet.yaml')) return;
+    const r = await inspect([spec, '--format', 'json', '--set', setSoftmax()]);
+    const out = JSON.parse(r.stdout) as { summary: { rows: { id: string; shape: (number | null)[] }[] }; diagnostics: { code: string }[] };
+    expect(out.diagnostics.map((d) => d.code)).toEqual(['DLC109']);
+    expect(out.summary.rows[0]).toMatchObject({ id: 'input', shape: [null, 32, 32, 3] });
+  });
+});
+
 /** Index of the last `- dense` item in a spec's model.layers (a rough scan, enough for the shipped spec). */
 function lastDenseIndex(src: string): number {
   const lines = src.split('\n');
