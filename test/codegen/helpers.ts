@@ -1,9 +1,8 @@
 /**
  * Shared helpers for the codegen tests: a small synthetic spec lowered to IR
- * without the YAML front end, and type-checking an emitted project offline
- * (its node_modules is a symlink to dlc's own).
+ * without the YAML front end, and materialising an emitted project so it runs
+ * offline (its node_modules is a symlink to dlc's own).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,31 +60,4 @@ export function materialise(files: ReadonlyMap<string, string>, prefix = 'dlc-em
   writeProject(dir, files);
   symlinkSync(join(DLC_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
-}
-
-/** `tsc --strict --noEmit` (plus the project's own tsconfig) in `dir`; returns '' or the errors. */
-export function typecheck(dir: string): string {
-  try {
-    execFileSync(process.execPath, [join(DLC_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--strict', '--noEmit'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-    return '';
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return `${err.stdout ?? ''}${err.stderr ?? ''}` || String(e);
-  }
-}
-
-/** Compiles the project with its own tsconfig (to dist/). Throws with tsc's output on errors. */
-export function build(dir: string): void {
-  const out = typecheckOrBuild(dir, false);
-  if (out) throw new Error(out);
-}
-
-function typecheckOrBuild(dir: string, noEmit: boolean): string {
-  try {
-    execFileSync(process.execPath, [join(DLC_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', ...(noEmit ? ['--noEmit'] : [])], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-    return '';
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return `${err.stdout ?? ''}${err.stderr ?? ''}` || String(e);
-  }
 }

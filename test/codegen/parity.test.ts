@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ import type { LayerSpec } from '../../src/compiler/spec.js';
 import { initBackend } from '../../src/runtime/backend/select.js';
 import { buildModel } from '../../src/runtime/model/build-model.js';
 import { train } from '../../src/runtime/train/train.js';
-import { build, lowerSpec, materialise, tinySpec } from './helpers.js';
+import { lowerSpec, materialise, tinySpec } from './helpers.js';
 
 export const PWNED = '/tmp/pwned';
 export const HOSTILE_LAYER = 'x"); require("child_process").execSync("touch /tmp/pwned"); ("';
@@ -42,12 +42,22 @@ function paritySpec() {
 let ir: IR;
 let dir: string;
 
+let runOut: string;
+
 beforeAll(() => {
   rmSync(PWNED, { force: true });
   ir = lowerSpec(paritySpec(), 'specs/`tiny`\n*/.yaml');
   dir = materialise(renderProject(ir, 'tfjs-node-ts', { specFile: 'specs/`tiny`\n*/.yaml' }), 'dlc-parity-');
-  build(dir);
+  runOut = join(dir, 'run');
+  // Exactly what a user runs (npm install is replaced by the node_modules symlink): tsc, then dist/train.js.
+  execFileSync(npm(), ['start', '--silent', '--', '--backend', 'cpu', '--out', runOut], { cwd: dir, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' } });
 }, 120_000);
+
+/** npm's CLI next to this node (as `npm` on PATH may be another one). */
+function npm(): string {
+  const beside = join(dirname(process.execPath), 'npm');
+  return existsSync(beside) ? beside : 'npm';
+}
 
 afterAll(() => {
   rmSync(join(dir, '..'), { recursive: true, force: true });
@@ -71,9 +81,7 @@ describe('emitted project vs dlc runtime (cpu backend, exact)', () => {
   });
 
   it('trains to the same per-epoch losses and metrics, and the same test report', async () => {
-    rmSync(PWNED, { force: true });
-    const out = join(dir, 'run');
-    execFileSync(process.execPath, ['dist/train.js', '--backend', 'cpu', '--out', out], { cwd: dir, stdio: 'pipe' });
+    const out = runOut;
     // The hostile layer name and description were printed as data, never run.
     expect(existsSync(PWNED)).toBe(false);
 
