@@ -20,7 +20,8 @@ function namesFor(report: MetricsReport, classNames: readonly string[]): string[
 /**
  * The per-class table (only the precision/recall/F1 columns asked for, plus
  * support) with a macro-average row, followed by accuracy and top-k lines
- * when asked for. `metricsWanted` defaults to accuracy, precision, recall, F1.
+ * when asked for. `metricsWanted` defaults to accuracy, precision, recall, F1;
+ * when it asks for none of these (or top-k), the result is ''.
  */
 export function formatMetricsTable(report: MetricsReport, classNames: readonly string[], metricsWanted: readonly MetricSpec[] = ALL_METRICS): string {
   const wanted = new Set(metricsWanted.map((m) => m.kind));
@@ -45,6 +46,8 @@ export function formatMetricsTable(report: MetricsReport, classNames: readonly s
     if (m.kind === 'top_k_accuracy' && report.topK[m.k] !== undefined) summary.push(valueRow(`top-${m.k} accuracy`, report.topK[m.k]));
   }
 
+  // Nothing asked for that this table shows (e.g. only confusion_matrix).
+  if (rows.length === 0 && summary.length === 0) return '';
   const head = ['', ...(columns.length > 0 ? headers : ['', 'support'])];
   if (columns.length === 0 && summary.length > 0) head[1] = 'value';
   const all = [head, ...rows, ...summary];

@@ -155,6 +155,15 @@ describe('formatting', () => {
     expect(text).toMatch(/^top-2 accuracy\s+1\.0000\s+2$/m);
   });
 
+  it('accuracy only: no per-class table; nothing wanted: empty', () => {
+    const text = formatMetricsTable(r, names, [{ kind: 'accuracy' }]);
+    expect(text.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/))).toEqual([
+      ['value', 'support'],
+      ['accuracy', '0.3750', '8'],
+    ]);
+    expect(formatMetricsTable(r, names, [{ kind: 'confusion_matrix' }])).toBe('');
+  });
+
   it('confusion matrix: rows true, columns predicted, with totals', () => {
     const text = formatConfusionMatrix(r, names);
     expect(text.split('\n').map((l) => l.trim().split(/\s{2,}/))).toEqual([
