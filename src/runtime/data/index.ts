@@ -1,0 +1,14 @@
+/** Data sets in their real formats, splits and the batching pipeline. */
+export { epochBatches, epochOrder, batchCount, type EpochBatchOptions } from './batches.js';
+export { loadDataset, type DataLoadOptions } from './load.js';
+export { splitValidation } from './split.js';
+export { DataError } from './errors.js';
+export { defaultCacheDir, type FetchLike, type RemoteFile } from './download.js';
+export { decodeImageFile } from './image-decode.js';
+export { loadImageFolder, listImageFolder, type ImageFolderOptions } from './image-folder.js';
+export { loadIdxPair, parseIdx, encodeIdx } from './idx.js';
+export { loadCifarBatches, loadCifar10Dir, encodeCifarBatch, CIFAR10_CLASSES } from './cifar10.js';
+export { loadMnist, loadFashionMnist, mnistDataDir, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './mnist.js';
+export { loadSynthetic } from './synthetic.js';
+export { limitBalanced, subset } from './image-set.js';
+export { mixSeed, mulberry32, rngFor, permutation, type Rng } from './random.js';
