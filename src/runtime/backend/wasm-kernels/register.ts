@@ -4,7 +4,7 @@
  * Missing upstream (needed to train any conv net): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
- * of the backend's plain loop) and `MaxPoolGrad`. The replacements keep the
+ * of the backend's plain loop), `MaxPoolGrad` and `Sum` (leading axes). The replacements keep the
  * original kernel and can be switched off at run time
  * (`setWasmSpeedKernels(false)`), which the benchmark uses to compare.
  */
@@ -14,6 +14,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput, setOriginalConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { setOriginalSum, sumLeading } from './sum.js';
 
 const BACKEND = 'wasm';
 
@@ -28,6 +29,7 @@ const MISSING: ReadonlyArray<[string, WasmKernelFunc]> = [
 const FASTER: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['Conv2DBackpropInput', conv2dBackpropInput],
   ['MaxPoolGrad', maxPoolGrad],
+  ['Sum', sumLeading],
 ];
 
 const originals = new Map<string, WasmKernelFunc>();
@@ -68,6 +70,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     const original = config.kernelFunc as unknown as WasmKernelFunc;
     originals.set(name, original);
     if (name === 'Conv2DBackpropInput') setOriginalConv2dBackpropInput(original);
+    if (name === 'Sum') setOriginalSum(original);
     const switchable: WasmKernelFunc = (args) => (speedKernels ? fn(args) : original(args));
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: switchable as unknown as tf.KernelFunc });
@@ -79,7 +82,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
 }
 
 /**
- * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`)
+ * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`)
  * between dlc's and the backend's originals. On by default. For benchmarks
  * and for bisecting a suspected kernel bug.
  */
