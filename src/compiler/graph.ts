@@ -135,53 +135,98 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
 }
 
 /**
- * Stable topological sort (Kahn's algorithm, ready nodes taken in spec
- * order). When nodes remain, they contain a cycle: it is reported once, at
- * its first layer in spec order, its members marked broken, and sorting
- * resumes with their out-edges treated as satisfied.
+ * Stable topological sort: Kahn's algorithm taking ready nodes in spec
+ * order (a min-heap on the index), O(n log n). When nodes remain, they
+ * contain a cycle: it is reported once, at its first layer in spec order,
+ * its members are marked broken and placed, and sorting resumes.
  */
 function topoSort(nodes: readonly GraphLayer[], ctx: Locator, diags: Diagnostic[], broken: Set<string>): GraphLayer[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const placed = new Set<string>([INPUT_ID]);
+  const consumers = new Map<string, GraphLayer[]>();
+  const pending = new Map<string, number>();
+  for (const n of nodes) {
+    const deps = n.inputs.filter((i) => i !== INPUT_ID);
+    pending.set(n.id, deps.length);
+    for (const d of deps) consumers.set(d, [...(consumers.get(d) ?? []), n]);
+  }
+  const ready = new MinHeap<GraphLayer>((a, b) => a.index - b.index);
+  for (const n of nodes) if (pending.get(n.id) === 0) ready.push(n);
   const order: GraphLayer[] = [];
   const remaining = new Set(nodes.map((n) => n.id));
-  const blocked = (n: GraphLayer): boolean => n.inputs.some((i) => !placed.has(i) && !broken.has(i));
-  while (remaining.size > 0) {
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const n of nodes) {
-        if (!remaining.has(n.id) || blocked(n)) continue;
-        order.push(n);
-        placed.add(n.id);
-        remaining.delete(n.id);
-        if (n.inputs.some((i) => broken.has(i))) broken.add(n.id);
-        progress = true;
-        break; // restart from the top: keeps spec order where possible
-      }
+  const place = (n: GraphLayer): void => {
+    if (!remaining.delete(n.id)) return;
+    order.push(n);
+    if (n.inputs.some((i) => broken.has(i))) broken.add(n.id);
+    for (const c of consumers.get(n.id) ?? []) {
+      const left = pending.get(c.id)! - 1;
+      pending.set(c.id, left);
+      if (left === 0) ready.push(c);
     }
-    if (remaining.size === 0) break;
-    const cycle = findCycle(nodes.find((n) => remaining.has(n.id) && !broken.has(n.id))!, byId, remaining, broken);
+  };
+  for (;;) {
+    for (let n = ready.pop(); n; n = ready.pop()) place(n);
+    if (remaining.size === 0) return order;
+    const start = nodes.find((n) => remaining.has(n.id))!;
+    const cycle = findCycle(start, byId, remaining);
     const members = cycle.map((id) => byId.get(id)!).sort((a, b) => a.index - b.index);
     const at = members[0];
     const ring = rotate(cycle, at.id);
     diags.push(
       diagAt(ctx, 'DLC102', at.layer.inputs ? layerKeyPath(at.layer, 'inputs') : at.layer.path, `the model graph has a cycle: ${[...ring, ring[0]].join(' → ')}`, 'each layer must read only layers that do not depend on it'),
     );
-    for (const id of cycle) broken.add(id);
+    for (const m of members) broken.add(m.id);
+    for (const m of members) place(m);
   }
-  return order;
 }
 
-/** Follows unplaced inputs from `start` until a node repeats; returns the loop in data-flow order. */
-function findCycle(start: GraphLayer, byId: Map<string, GraphLayer>, remaining: Set<string>, broken: Set<string>): string[] {
+/** A binary min-heap (the ready set of the topological sort). */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => number) {}
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (this.less(a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.less(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Follows unplaced inputs from `start` until a node repeats; returns the
+ * loop in data-flow order. Every unplaced node has an unplaced input (else
+ * it would have been ready), so the walk always closes a loop.
+ */
+function findCycle(start: GraphLayer, byId: Map<string, GraphLayer>, remaining: Set<string>): string[] {
   const path: string[] = [];
   const seen = new Map<string, number>();
   let cur: GraphLayer = start;
   for (;;) {
     seen.set(cur.id, path.length);
     path.push(cur.id);
-    const next = cur.inputs.find((i) => remaining.has(i) && !broken.has(i))!;
+    const next = cur.inputs.find((i) => remaining.has(i))!;
     if (seen.has(next)) return path.slice(seen.get(next)).reverse();
     cur = byId.get(next)!;
   }
