@@ -71,3 +71,41 @@ export function commentText(value: string): string {
 export function markdownCodeBlock(value: string): string {
   return value.split(/\r\n|\r|\n|\u2028|\u2029/).map((l) => '    ' + l.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?')).join('\n');
 }
+
+/** Object keys that need no quotes in TS source. */
+const BARE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Any JSON-able value as a TypeScript literal laid out like hand-written
+ * code: bare keys where possible, short objects and arrays on one line,
+ * longer ones one entry per line with trailing commas. Strings go through
+ * `jsString`, numbers through `jsNumber`; `indent` is the indentation of the
+ * line the literal starts on.
+ */
+export function tsLiteral(value: unknown, indent = '', width = 100): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return jsString(value);
+  if (typeof value === 'number') return jsNumber(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    const items = value.map((v) => tsLiteral(v, inner, width));
+    const flat = `[${items.join(', ')}]`;
+    if (items.length === 0 || (!flat.includes('\n') && indent.length + flat.length <= width)) return flat;
+    return `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]): [string, unknown] => {
+        // `__proto__: x` in an object literal sets the prototype instead of a key.
+        if (k === '__proto__') throw new Error('codegen: refusing a __proto__ key in a literal');
+        return [k, v];
+      })
+      .map(([k, v]) => `${BARE_KEY.test(k) ? k : jsString(k)}: ${tsLiteral(v, inner, width)}`);
+    const flat = entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+    if (!flat.includes('\n') && indent.length + flat.length <= width) return flat;
+    return `{\n${entries.map((e) => `${inner}${e},`).join('\n')}\n${indent}}`;
+  }
+  throw new Error(`codegen: a ${typeof value} has no literal form`);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commentText, jsNumber, jsString, jsValue, markdownCodeBlock } from '../../src/codegen/literals.js';
+import { commentText, jsNumber, jsString, jsValue, markdownCodeBlock, tsLiteral } from '../../src/codegen/literals.js';
 import { IdentifierScope, sanitizeIdentifier, checkIdentifier, IDENTIFIER } from '../../src/codegen/names.js';
 
 const NASTY = [
@@ -63,5 +63,29 @@ describe('identifiers', () => {
   it('checkIdentifier rejects anything else', () => {
     expect(() => checkIdentifier('a b')).toThrow();
     expect(() => checkIdentifier('return')).toThrow();
+  });
+});
+
+describe('tsLiteral', () => {
+  it.each([
+    [{ kind: 'sgd', learning_rate: 0.1, nesterov: false }, '{ kind: "sgd", learning_rate: 0.1, nesterov: false }'],
+    [[1, 2.5, -3e-7], '[1, 2.5, -3e-7]'],
+    [{ 'a-b': null, c: [] }, '{ "a-b": null, c: [] }'],
+    [{}, '{}'],
+  ])('%j → %s', (given, want) => {
+    expect(tsLiteral(given)).toBe(want);
+  });
+  it('breaks long values over lines with trailing commas', () => {
+    expect(tsLiteral({ a: 'x'.repeat(50), b: ['y'.repeat(50)] }, '', 40)).toBe(`{\n  a: "${'x'.repeat(50)}",\n  b: [\n    "${'y'.repeat(50)}",\n  ],\n}`);
+  });
+  it.each(NASTY)('evaluates back to the same data with hostile strings in keys and values: %j', (s) => {
+    const value = { [s]: s, list: [s, 1, { k: s }] };
+    // eslint-disable-next-line no-eval
+    expect((0, eval)(`(${tsLiteral(value)})`)).toEqual(value);
+  });
+  it('refuses __proto__ keys and non-plain objects', () => {
+    expect(() => tsLiteral(JSON.parse('{"__proto__": {"x": 1}}'))).toThrow(/__proto__/);
+    expect(() => tsLiteral(new Date())).toThrow();
+    expect(() => tsLiteral({ f: () => 1 })).toThrow();
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { IR } from '../../compiler/ir.js';
 import type { DatasetName } from '../../compiler/spec.js';
-import { jsValue } from '../literals.js';
+import { tsLiteral } from '../literals.js';
 
 export interface DataView {
   /** `spec.data` as a literal (fields indented for top level). */
@@ -35,7 +35,7 @@ export function buildDataView(ir: IR): DataView {
   const d = ir.spec.data.dataset;
   if (!DATASETS.includes(d)) throw new Error(`codegen: unknown data set ${JSON.stringify(d)}`);
   return {
-    specLit: jsValue(ir.spec.data),
+    specLit: tsLiteral(ir.spec.data),
     isMnist: d === 'mnist',
     isFashionMnist: d === 'fashion_mnist',
     isCifar10: d === 'cifar10',

@@ -4,7 +4,7 @@
  * the project's templates import (the entry points of the runtime closure).
  */
 import type { IR } from '../../compiler/ir.js';
-import { jsInteger, jsString, jsValue } from '../literals.js';
+import { jsInteger, jsString, tsLiteral } from '../literals.js';
 import { LOADER_FILES } from './data-view.js';
 
 export interface TrainView {
@@ -23,11 +23,11 @@ export function buildTrainView(ir: IR): TrainView {
   return {
     nameLit: jsString(s.name),
     seedCode: jsInteger(s.seed),
-    lossLit: jsValue(s.loss),
-    optimizerLit: jsValue(s.optimizer),
-    scheduleLit: jsValue(s.schedule),
-    trainLit: jsValue(s.train),
-    metricsLit: jsValue(s.metrics),
+    lossLit: tsLiteral(s.loss),
+    optimizerLit: tsLiteral(s.optimizer),
+    scheduleLit: tsLiteral(s.schedule),
+    trainLit: tsLiteral(s.train),
+    metricsLit: tsLiteral(s.metrics),
   };
 }
 
