@@ -23,7 +23,7 @@ export interface IRNode {
   /** Unique, stable, a valid identifier after replacing '.' (e.g. "conv2d_1", "stage1.0.conv_a"). */
   readonly id: string;
   readonly op: Op;
-  /** Fully resolved attributes (defaults filled); for 'input' it is {}. */
+  /** Fully resolved attributes (defaults filled); for 'input' it is {shape: [h, w, c]} (= IR.inputShape). Typed views: ir-attrs.ts. */
   readonly attrs: Readonly<Record<string, unknown>>;
   /** Ids of the nodes this one reads, in order. */
   readonly inputs: readonly string[];
