@@ -24,7 +24,7 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
   const { segments } = locate(parsed, offset);
   const byPath = new Map<string, IRNode[]>();
   for (const n of ir.nodes) {
-    if (n.op === 'input' || !docIsSource(n.source.file)) continue;
+    if (!docIsSource(n.source.file)) continue;
     const list = byPath.get(n.source.path) ?? [];
     list.push(n);
     byPath.set(n.source.path, list);
@@ -51,6 +51,7 @@ function inputShapes(ir: IR, node: IRNode): string {
 export function hoverMarkdown(ir: IR, nodes: readonly IRNode[]): string {
   const shown = nodes.slice(0, 8);
   const parts = shown.map((n) => {
+    if (n.op === 'input') return `**model input** \`${formatShape(n.shape)}\` · ${ir.numClasses} classes`;
     const p = n.params;
     const total = p.trainable + p.nonTrainable;
     const params = p.nonTrainable > 0 ? `${total.toLocaleString('en-US')} (${p.trainable.toLocaleString('en-US')} trainable)` : total.toLocaleString('en-US');

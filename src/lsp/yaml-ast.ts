@@ -122,8 +122,12 @@ export function positionOf(parsed: ParsedYaml, offset: number): { line: number; 
   return { line: p.line - 1, character: p.col - 1 };
 }
 
-/** Zero-based range of a node's value (without trailing comments). */
+/** Zero-based range of a node's value (without trailing comments or line breaks). */
 export function rangeOf(parsed: ParsedYaml, node: Node): { start: { line: number; character: number }; end: { line: number; character: number } } {
   const [start, valueEnd] = node.range ?? [0, 0];
-  return { start: positionOf(parsed, start), end: positionOf(parsed, valueEnd) };
+  // A block collection's value ends after its last line break; an editor
+  // range should end on the last character instead.
+  let end = valueEnd;
+  while (end > start && /\s/.test(parsed.text[end - 1] ?? '')) end--;
+  return { start: positionOf(parsed, start), end: positionOf(parsed, end) };
 }

@@ -1,0 +1,123 @@
+/**
+ * `dlc lsp`: a language server for dlc specs. On every open and change it
+ * compiles the document and publishes all of dlc's diagnostics; it answers
+ * hover (a layer's inferred shapes and parameter count), document symbols
+ * (the model's layers) and completion (keys and values from the schema).
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import {
+  CompletionItemKind,
+  MarkupKind,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CompletionItem,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from './analyze.js';
+import { completeAt } from './completion.js';
+import { isSameFile, toLspDiagnostic } from './convert.js';
+import { hoverMarkdown, layerAt, layerSymbols } from './layers.js';
+import { loadSchema } from './schema.js';
+import { rangeOf, nodeAt } from './yaml-ast.js';
+
+/** The file path a document URI names (untitled documents keep their URI). */
+export function uriToPath(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+/** Wires every handler onto `connection` and starts listening. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, Analysis>();
+
+  const openText = (absPath: string): string | undefined => {
+    for (const doc of documents.all()) if (resolve(uriToPath(doc.uri)) === absPath) return doc.getText();
+    return undefined;
+  };
+
+  /** Compiles the current text (once per version) and returns the result. */
+  const analysisOf = (doc: TextDocument): Analysis => {
+    const cached = analyses.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const a = analyze(doc.getText(), uriToPath(doc.uri), doc.version, openText);
+    analyses.set(doc.uri, a);
+    return a;
+  };
+
+  const publish = (doc: TextDocument): void => {
+    const a = analysisOf(doc);
+    const path = uriToPath(doc.uri);
+    const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, path, dirname(path), a.parsed));
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  };
+
+  const sourceIs = (doc: TextDocument) => (file: string) => isSameFile(file, uriToPath(doc.uri), dirname(uriToPath(doc.uri)));
+
+  connection.onInitialize(
+    (): InitializeResult => ({
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':', '-', '{', ','] },
+      },
+      serverInfo: { name: 'dlc', version: '0.1.0' },
+    }),
+  );
+
+  documents.onDidChangeContent((e) => {
+    publish(e.document);
+    // Another open spec may `extends` this one: recompile those too.
+    for (const other of documents.all()) {
+      if (other.uri === e.document.uri || !/^extends\s*:/m.test(other.getText())) continue;
+      analyses.delete(other.uri);
+      publish(other);
+    }
+  });
+  documents.onDidClose((e) => {
+    analyses.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const a = analysisOf(doc);
+    if (!a.ir) return null;
+    const hit = layerAt(a.parsed, doc.offsetAt(params.position), a.ir, sourceIs(doc));
+    if (!hit) return null;
+    const node = nodeAt(a.parsed, hit.pointer);
+    return {
+      contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(a.ir, hit.nodes) },
+      ...(node ? { range: rangeOf(a.parsed, node) } : {}),
+    };
+  });
+
+  connection.onDocumentSymbol((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const a = analysisOf(doc);
+    return layerSymbols(a.parsed, a.ir, sourceIs(doc)).map((s) => ({ ...s, kind: SymbolKind.Object }));
+  });
+
+  connection.onCompletion((params): CompletionItem[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const answer = completeAt(doc.getText(), doc.offsetAt(params.position), loadSchema());
+    const range = { start: doc.positionAt(answer.replaceStart), end: doc.positionAt(answer.replaceEnd) };
+    return answer.suggestions.map((s, i) => ({
+      label: s.label,
+      kind: s.kind === 'key' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
+      ...(s.description ? { documentation: { kind: MarkupKind.Markdown, value: s.description } } : {}),
+      sortText: String(i).padStart(4, '0'),
+      textEdit: { range, newText: s.kind === 'key' && answer.keyNeedsColon ? `${s.label}: ` : s.label },
+    }));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
