@@ -1,0 +1,113 @@
+/**
+ * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR]`:
+ * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { compileFile } from '../compiler/compile.js';
+import { hasErrors } from '../compiler/diagnostics.js';
+import { formatDiagnostics } from '../compiler/format.js';
+import type { IR } from '../compiler/ir.js';
+import type { BackendChoice } from '../runtime/backend/select.js';
+import { defaultCacheDir } from '../runtime/data/download.js';
+import { train } from '../runtime/train/train.js';
+import type { CliIO, Command } from './io.js';
+import { expectedFailure } from './run-errors.js';
+import { BACKENDS, flag, parseArgs, positiveInt } from './run-args.js';
+
+const HELP = `Usage: dlc run SPEC [options]
+
+Compiles SPEC, trains the model on TensorFlow.js, evaluates it on the test
+split and writes everything into a run directory runs/<name>/<timestamp>/:
+spec.yaml, metrics.jsonl, metrics.csv, report.json, confusion_matrix.csv and
+checkpoints/{last,best}/ (tfjs layers format + optimizer and RNG state).
+
+Options:
+  --set key=value      override a spec value (repeatable), e.g. --set train.epochs=2
+  --backend NAME       auto | tensorflow | wasm | cpu (default auto: the fastest that loads)
+  --epochs N           train for N epochs in total (overrides train.epochs)
+  --runs-dir DIR       parent of the run directories (default ./runs)
+  --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
+
+Progress goes to stderr (a bar on a terminal, plain lines otherwise); the
+final tables go to stdout. Data sets are cached in $DLC_CACHE.
+
+Exit status: 0 done, 1 spec errors or the loss became NaN/Inf, 2 usage or I/O error.
+`;
+
+/** Makes a relative data.path absolute (relative to the spec's folder), so the run directory is usable from anywhere. */
+function absoluteDataPath(ir: IR, document: Record<string, unknown> | undefined, specDir: string): { ir: IR; document?: Record<string, unknown> } {
+  const p = ir.spec.data.path;
+  if (p === undefined || isAbsolute(p)) return { ir, document };
+  const abs = resolve(specDir, p);
+  const data = document?.['data'];
+  return {
+    ir: { ...ir, spec: { ...ir.spec, data: { ...ir.spec.data, path: abs } } },
+    document: document && data && typeof data === 'object' ? { ...document, data: { ...(data as object), path: abs } } : document,
+  };
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { values: ['--backend', '--epochs', '--runs-dir', '--resume'], repeat: ['--set'], choices: { '--backend': BACKENDS } });
+  const usage = (msg: string): number => {
+    io.stderr.write(`dlc run: ${msg}\n\n${HELP}`);
+    return 2;
+  };
+  if (typeof parsed === 'string') return usage(parsed);
+  const epochs = positiveInt(parsed, '--epochs');
+  if (typeof epochs === 'string') return usage(epochs);
+  const resume = flag(parsed, '--resume');
+  if (parsed.positionals.length > 1) return usage(`expected one SPEC, got ${parsed.positionals.length}`);
+  const specArg = parsed.positionals[0];
+  if (!specArg && !resume) return usage('missing SPEC');
+
+  let ir: IR;
+  let specYaml: string | undefined;
+  if (specArg) {
+    const result = compileFile(resolve(io.cwd, specArg), { set: parsed.flags.get('--set') ?? [], displayPath: specArg });
+    if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true }));
+    if (hasErrors(result.diagnostics) || !result.ir) {
+      // An unreadable file is an I/O problem, not a mistake in the spec.
+      return result.diagnostics.some((d) => d.code === 'DLC007') ? 2 : 1;
+    }
+    const fixed = absoluteDataPath(result.ir, result.document, dirname(resolve(io.cwd, specArg)));
+    ir = fixed.ir;
+    specYaml = fixed.document ? stringify(fixed.document) : undefined;
+  } else {
+    if ((parsed.flags.get('--set') ?? []).length > 0) return usage('--set needs SPEC (a resumed run keeps its spec)');
+    const { readRun } = await import('../runtime/run-dir/run-dir.js');
+    try {
+      ir = (await readRun(resolve(io.cwd, resume!))).ir;
+    } catch (e) {
+      io.stderr.write(`dlc run: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+
+  try {
+    const result = await train(ir, {
+      backend: (flag(parsed, '--backend') ?? 'auto') as BackendChoice,
+      epochs,
+      runsDir: resolve(io.cwd, flag(parsed, '--runs-dir') ?? 'runs'),
+      resume: resume ? resolve(io.cwd, resume) : undefined,
+      cacheDir: defaultCacheDir(io.env),
+      stdout: io.stdout,
+      stderr: io.stderr,
+      specYaml,
+    });
+    if (result.stopReason === 'non_finite_loss') return 1;
+    return 0;
+  } catch (e) {
+    const msg = expectedFailure(e);
+    if (msg === undefined) throw e;
+    io.stderr.write(`dlc run: ${msg}\n`);
+    return 2;
+  }
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'train and evaluate a spec, writing a run directory',
+  help: HELP,
+  run,
+};
