@@ -55,6 +55,11 @@ function labels(r: CompletionItem[] | CompletionList | null): string[] {
   return items.map((it) => it.label);
 }
 
+/** The message as text (LSP 3.18 allows markup). */
+function msg(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
 /** "line:col-line:col", 0-based as LSP sends them: compact for assertions. */
 function span(d: Diagnostic): string {
   return `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
@@ -104,13 +109,13 @@ describe('yaml-language-server with schema/dlc.schema.json', () => {
   it('reports the mistakes of a spec at their exact ranges (modeline → schema file)', async () => {
     const uri = await open('bad.yaml', BAD_SPEC(pathToFileURL(SCHEMA).href));
     const diags = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
-    const seen = diags.map((d) => `${span(d)} ${d.message.split('\n')[0]}`);
+    const seen = diags.map((d) => `${span(d)} ${msg(d).split('\n')[0]}`);
     // dataset: cifar100 — a value outside the enum, ranged on the value.
-    expect(diags.some((d) => span(d) === '3:11-3:19' && /cifar10/.test(d.message)), seen.join('\n')).toBe(true);
+    expect(diags.some((d) => span(d) === '3:11-3:19' && /cifar10/.test(msg(d))), seen.join('\n')).toBe(true);
     // batch_size: "64" — a string where an integer belongs.
-    expect(diags.some((d) => span(d) === '4:14-4:18' && /integer|number/i.test(d.message)), seen.join('\n')).toBe(true);
+    expect(diags.some((d) => span(d) === '4:14-4:18' && /integer|number/i.test(msg(d))), seen.join('\n')).toBe(true);
     // kernal_size — a misspelled key, ranged on the key.
-    expect(diags.some((d) => d.range.start.line === 7 && d.range.start.character === 28 && /kernal_size/.test(d.message)), seen.join('\n')).toBe(true);
+    expect(diags.some((d) => d.range.start.line === 7 && d.range.start.character === 28 && /kernal_size/.test(msg(d))), seen.join('\n')).toBe(true);
     // flaten — not a layer kind.
     expect(diags.some((d) => d.range.start.line === 8 && d.range.start.character === 6), seen.join('\n')).toBe(true);
     // Lines with no mistake carry no diagnostic.
@@ -136,6 +141,6 @@ describe('yaml-language-server with schema/dlc.schema.json', () => {
   it('validates a *.dlc.yaml without a modeline through .vscode/settings.json', async () => {
     const uri = await open('exp.dlc.yaml', 'name: exp\ndata:\n  dataset: mnist\n  batch_sise: 8\n');
     const diags = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
-    expect(diags.some((d) => span(d) === '3:2-3:12' && /batch_sise/.test(d.message)), diags.map((d) => `${span(d)} ${d.message}`).join('\n')).toBe(true);
+    expect(diags.some((d) => span(d) === '3:2-3:12' && /batch_sise/.test(msg(d))), diags.map((d) => `${span(d)} ${msg(d)}`).join('\n')).toBe(true);
   });
 });
