@@ -69,9 +69,9 @@ export function applyOverrides(data: Record<string, unknown>, sourceMap: SourceM
         sourceMap.deleteSubtree(p);
         for (const [q, o] of parsed.sourceMap.origins) {
           const shift = (r: { line: number; col: number; endLine: number; endCol: number }) => ({ line, col: r.col + eq + 1, endLine: line, endCol: r.line === r.endLine ? r.endCol + eq + 1 : arg.length + 1 });
-          sourceMap.set(p + q, { file: OVERRIDES_FILE, value: shift(o.value), ...(o.key ? { key: shift(o.key) } : q === '' ? { key: { line, col: 1, endLine: line, endCol: eq + 1 } } : {}) });
+          sourceMap.set(p + q, { file: OVERRIDES_FILE, value: shift(o.value), ...(o.key ? { key: shift(o.key) } : q === '' ? { key: at(eq + 1 - seg.length, eq + 1) } : {}) });
         }
-        if (!parsed.sourceMap.get('')) sourceMap.set(p, { file: OVERRIDES_FILE, value: at(eq + 2, arg.length + 1), key: at(1, eq + 1) });
+        if (!parsed.sourceMap.get('')) sourceMap.set(p, { file: OVERRIDES_FILE, value: at(eq + 2, arg.length + 1), key: at(eq + 1 - seg.length, eq + 1) });
       } else if (container[seg] === undefined || container[seg] === null) {
         container[seg] = {};
       }

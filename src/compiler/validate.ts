@@ -49,6 +49,9 @@ function unionNoun(schemaPath: string): { noun: string; code: DiagnosticCode } |
   return m ? { noun: m[1], code: 'DLC013' } : undefined;
 }
 
+/** Marks a union whose value names several kinds at once. */
+const MANY_KINDS = -2;
+
 type JsType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 function jsType(v: unknown): JsType {
   if (v === null || v === undefined) return 'null';
@@ -164,6 +167,14 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
   };
   for (const u of unions) {
     const branches = (u.err.parentSchema as Schema).anyOf as Schema[];
+    // `{adam: …, sgd: …}`: two kinds in a one-kind union is one problem, not one per branch.
+    if (unionNoun(u.err.schemaPath) && jsType(u.err.data) === 'object') {
+      const names = unionNames(schema, u.err.parentSchema as Schema);
+      if (Object.keys(u.err.data as object).filter((k) => names.has(k)).length > 1) {
+        u.selected = MANY_KINDS;
+        continue;
+      }
+    }
     const fits = branches.map((b, i) => (branchFits(schema, b, u.err.data) ? i : -1)).filter((i) => i >= 0);
     if (fits.length === 1) u.selected = fits[0];
     else if (fits.length > 1) {
@@ -188,6 +199,18 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
     if (e.keyword === 'anyOf') {
       const u = unions.find((x) => x.err === e)!;
       if (u.selected >= 0) continue;
+      if (u.selected === MANY_KINDS) {
+        const kinds = Object.keys(e.data as object).filter((k) => unionNames(schema, e.parentSchema as Schema).has(k));
+        const noun = unionNoun(e.schemaPath)!.noun.replace(' kind', '');
+        problems.push({
+          code: 'DLC017',
+          pointer: childPointer(e.instancePath, kinds[1]),
+          part: 'key',
+          message: `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} has exactly one kind, but ${lastName(e.instancePath) === 'the spec' ? 'this' : lastName(e.instancePath)} has ${kinds.map((k) => `'${k}'`).join(' and ')}`,
+          hint: e.instancePath.startsWith('/model') || e.instancePath.startsWith('/data') || e.instancePath.startsWith('/metrics') ? 'split them into separate list items' : `replace the whole value, e.g. --set ${splitPointer(e.instancePath).join('.')}={${kinds[1]}: {…}}`,
+        });
+        continue;
+      }
       problems.push(unionProblem(schema, e));
       continue;
     }
