@@ -17,6 +17,8 @@ export interface RenderOptions {
   readonly specFile?: string;
   /** The spec's text; copied into the project as spec.yaml when given. */
   readonly specSource?: string;
+  /** `--set key=value` overrides the IR was compiled with (listed in the README and spec.yaml). */
+  readonly overrides?: readonly string[];
 }
 
 export interface EmitOptions extends RenderOptions {
@@ -31,7 +33,7 @@ export interface EmitResult {
 
 /** Renders the project for `target` in memory: relative path → content, sorted by path. */
 export function renderProject(ir: IR, target: Target = 'tfjs-node-ts', options: RenderOptions = {}): Map<string, string> {
-  const origin = { specFile: options.specFile ?? ir.file, specSource: options.specSource };
+  const origin = { specFile: options.specFile ?? ir.file, specSource: options.specSource, overrides: options.overrides ?? [] };
   switch (target) {
     case 'tfjs-node-ts':
       return renderTfjsNodeTs(ir, origin);

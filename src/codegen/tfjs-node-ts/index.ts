@@ -33,7 +33,9 @@ export function renderTfjsNodeTs(ir: IR, origin: SpecOrigin): Map<string, string
     files.set(`${LIB_DIR}/${rel}`, libHeader(origin.specFile, rel) + source);
   }
   if (origin.specSource !== undefined) {
-    files.set('spec.yaml', `# Copy of ${commentText(origin.specFile)}, the spec this project was generated from by dlc.\n# Editing it changes nothing here: edit the original and run \`dlc emit\` again.\n${origin.specSource}`);
+    const overrides = (origin.overrides ?? []).map((o) => `#   --set ${commentText(o)}\n`).join('');
+    const withOverrides = overrides ? `# Emitted with these overrides on top of it:\n${overrides}` : '';
+    files.set('spec.yaml', `# Copy of ${commentText(origin.specFile)}, the spec this project was generated from by dlc.\n# Editing it changes nothing here: edit the original and run \`dlc emit\` again.\n${withOverrides}${origin.specSource}`);
   }
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -19,6 +19,8 @@ export interface SpecOrigin {
   readonly specFile: string;
   /** The spec's YAML text, copied into the project as spec.yaml when given. */
   readonly specSource?: string;
+  /** `--set` overrides applied on top of the spec file. */
+  readonly overrides?: readonly string[];
 }
 
 export interface ProjectView {
@@ -36,6 +38,8 @@ export interface ProjectView {
     readonly descriptionBlockText: string;
     readonly specFileBlockText: string;
     readonly hasSpecCopy: boolean;
+    readonly hasOverrides: boolean;
+    readonly overridesBlockText: string;
     readonly specSha256Text: string;
     readonly datasetText: string;
     readonly totalParamsText: string;
@@ -73,6 +77,8 @@ export function buildProjectView(ir: IR, origin: SpecOrigin, closure: RuntimeClo
       descriptionBlockText: markdownCodeBlock(spec.description ?? ''),
       specFileBlockText: markdownCodeBlock(origin.specFile),
       hasSpecCopy: origin.specSource !== undefined,
+      hasOverrides: (origin.overrides ?? []).length > 0,
+      overridesBlockText: markdownCodeBlock((origin.overrides ?? []).map((o) => `--set ${o}`).join('\n')),
       specSha256Text: sha,
       datasetText: spec.data.dataset,
       totalParamsText: model.totalParamsText,
