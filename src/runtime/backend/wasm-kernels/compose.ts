@@ -127,21 +127,22 @@ export function reverseTaps(s: KernelScope, filter: Info): Info {
 
 /**
  * Inserts (stride-1) zeros between the rows and columns of an NHWC tensor:
- * [N,H,W,C] → [N,(H-1)*sh+1,(W-1)*sw+1,C]. Turns a strided transposed
- * convolution into a stride-1 one. A plain copy loop over the wasm heap.
+ * [N,H,W,C] → [N,(H-1)*sh+1,(W-1)*sw+1,C], or into a larger zero canvas of
+ * `outH`×`outW`. Turns a strided transposed convolution into a stride-1
+ * one. A plain copy loop over the wasm heap.
  */
-export function zeroInsert(s: KernelScope, x: Info, sh: number, sw: number): Info {
-  if (sh === 1 && sw === 1) return x;
+export function zeroInsert(s: KernelScope, x: Info, sh: number, sw: number, outH?: number, outW?: number): Info {
   const [n, h, w, c] = x.shape;
-  const hu = (h - 1) * sh + 1;
-  const wu = (w - 1) * sw + 1;
+  const hu = outH ?? (h - 1) * sh + 1;
+  const wu = outW ?? (w - 1) * sw + 1;
+  if (sh === 1 && sw === 1 && hu === h && wu === w) return x;
   const out = s.zeros([n, hu, wu, c]);
   // Views are taken after allocation: allocating may grow (and detach) the heap.
   const src = s.backend.typedArrayFromHeap(x) as Float32Array;
   const dst = s.backend.typedArrayFromHeap(out) as Float32Array;
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < h; i++) {
-      for (let j = 0; j < w; j++) {
+    for (let i = 0; i < h && i * sh < hu; i++) {
+      for (let j = 0; j < w && j * sw < wu; j++) {
         const from = ((b * h + i) * w + j) * c;
         const to = ((b * hu + i * sh) * wu + j * sw) * c;
         dst.set(src.subarray(from, from + c), to);

@@ -11,7 +11,7 @@
  * (H - Hu + pt) on bottom/right so the output is exactly H×W.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convWithSignedPad, type Info, reverseTaps, type KernelScope, type WasmKernelFunc, withScope, zeroInsert } from './compose.js';
+import { convWithSignedPad, explicitPad, type Info, reverseTaps, type KernelScope, type WasmKernelFunc, withScope, zeroInsert } from './compose.js';
 
 /** Where the backend's original kernel is kept, for the cases this one does not cover. */
 let original: WasmKernelFunc | undefined;
@@ -36,6 +36,12 @@ export function transposedConv(
   },
   run: (dyU: Info, pad: number[][]) => Info,
 ): Info {
+  if (geom.filterHeight === 1 && geom.filterWidth === 1 && geom.padTop === 0 && geom.padLeft === 0) {
+    // A 1×1 kernel (ResNet shortcuts): apply it to dy first, then spread the
+    // result out by the stride; s² times less work than convolving zeros.
+    const small = run(dy, explicitPad(0, 0, 0, 0));
+    return zeroInsert(s, small, geom.strideHeight, geom.strideWidth, geom.inHeight, geom.inWidth);
+  }
   const dyU = zeroInsert(s, dy, geom.strideHeight, geom.strideWidth);
   const [, hu, wu] = dyU.shape;
   const spanH = (geom.filterHeight - 1) * geom.dilationHeight;
