@@ -21,7 +21,16 @@ export function tinySpec(over: Partial<Spec> = {}): Spec {
     name: 'tiny', seed: 7,
     data: {
       dataset: 'synthetic', synthetic: { train_samples: 96, test_samples: 32, shape: [8, 8, 1], classes: 3 },
-      validation_split: 0.25, batch_size: 16, transforms: { train: [], eval: [] },
+      validation_split: 0.25, batch_size: 16,
+      // Augmentation on: resume and repeatability must hold with random transforms too.
+      transforms: {
+        train: [
+          { kind: 'random_flip', mode: 'horizontal', path: '/data/transforms/train/0' },
+          { kind: 'random_crop', size: 8, padding: 1, path: '/data/transforms/train/1' },
+          { kind: 'normalize', mean: [0.5], std: [0.25], path: '/data/transforms/train/2' },
+        ],
+        eval: [{ kind: 'normalize', mean: [0.5], std: [0.25], path: '/data/transforms/eval/0' }],
+      },
     },
     model: { layers: [] },
     loss: { kind: 'cross_entropy', label_smoothing: 0 },
