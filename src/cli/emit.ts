@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
-import { hasErrors, type Diagnostic } from '../compiler/diagnostics.js';
+import { hasErrors } from '../compiler/diagnostics.js';
+import { formatDiagnostics } from '../compiler/format.js';
 import { emit, EmitError, TARGETS, type Target } from '../codegen/index.js';
+import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
 import type { CliIO, Command } from './io.js';
 
 const HELP = `Usage: dlc emit SPEC -o DIR [--set key=value]... [--force] [--target tfjs-node-ts]
@@ -32,52 +34,28 @@ interface EmitArgs {
   readonly target: Target;
 }
 
-/** Parses the arguments; returns an error message on misuse. */
-export function parseEmitArgs(args: readonly string[]): EmitArgs | string {
-  let spec: string | undefined;
-  let out: string | undefined;
-  let target: string = 'tfjs-node-ts';
-  let force = false;
-  const sets: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string | undefined => {
-      const eq = a.indexOf('=');
-      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
-      return args[++i];
-    };
-    const flag = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (flag === '-o' || flag === '--out') {
-      const v = value();
-      if (v === undefined) return `${a} needs a directory`;
-      out = v;
-    } else if (flag === '--set') {
-      const v = value();
-      if (v === undefined) return '--set needs key=value';
-      sets.push(v);
-    } else if (flag === '--target') {
-      const v = value();
-      if (v === undefined) return '--target needs a name';
-      target = v;
-    } else if (a === '--force' || a === '-f') {
-      force = true;
-    } else if (a.startsWith('-') && a !== '-') {
-      return `unknown option ${a}`;
-    } else if (spec === undefined) {
-      spec = a;
-    } else {
-      return `unexpected argument ${a}`;
-    }
-  }
-  if (spec === undefined) return 'missing SPEC';
-  if (out === undefined) return 'missing -o DIR';
-  if (!(TARGETS as readonly string[]).includes(target)) return `unknown target ${target} (known: ${TARGETS.join(', ')})`;
-  return { spec, out, sets, force, target: target as Target };
-}
+const FLAGS: readonly FlagSpec[] = [
+  SET_FLAG,
+  { name: 'out', short: 'o', value: true },
+  { name: 'force', short: 'f' },
+  { name: 'target', value: true, choices: TARGETS },
+];
 
-/** `file:line:col: severity CODE: message` lines (hint indented below). */
-function formatDiagnostics(diags: readonly Diagnostic[]): string {
-  return diags.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}\n${d.hint ? `  hint: ${d.hint}\n` : ''}`).join('');
+/** Parses the arguments (with the shared parser); returns an error message on misuse. */
+export function parseEmitArgs(args: readonly string[]): EmitArgs | string {
+  let parsed;
+  try {
+    parsed = parseArgs(args, FLAGS);
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+  const [spec, ...extra] = parsed.positional;
+  if (spec === undefined) return 'missing SPEC';
+  if (extra.length > 0) return `unexpected argument ${extra[0]} (emit takes one SPEC)`;
+  const out = parsed.flags.out as string | undefined;
+  if (out === undefined) return 'missing -o DIR';
+  return { spec, out, sets: parsed.sets, force: parsed.flags.force === true, target: (parsed.flags.target as Target | undefined) ?? 'tfjs-node-ts' };
 }
 
 export const command: Command = {
@@ -92,7 +70,7 @@ export const command: Command = {
     }
     const specPath = resolve(io.cwd, parsed.spec);
     const result = compileFile(specPath, { set: parsed.sets, displayPath: parsed.spec });
-    if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics));
+    if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true, sources: result.sources, cwd: io.cwd }));
     if (hasErrors(result.diagnostics) || !result.ir) return 1;
     let source: string | undefined;
     try {

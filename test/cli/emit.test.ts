@@ -67,6 +67,7 @@ describe('dlc emit', () => {
     const r = await emit([`${FIXTURES}/hostile-layer-name.yaml`, '-o', out]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${FIXTURES}/hostile-layer-name.yaml:8:31`);
+    expect(r.stderr).toContain('^^^');
     expect(r.stderr).toContain('DLC016');
     expect(existsSync(out)).toBe(false);
   });
