@@ -13,6 +13,33 @@ type Range = ReturnType<typeof rangeOf>;
 export interface LayerAtCursor {
   readonly pointer: string;
   readonly nodes: readonly IRNode[];
+  /** Set when the item is a block use (`- block: {use, repeat}`): its scope and block name. */
+  readonly block?: { readonly scope: string; readonly use: string; readonly repeat: number };
+}
+
+/**
+ * The scope a block use names its layers in: the item's `name`, else
+ * `<use>_<k>` for the k-th unnamed use of that block (1-based) — the rule
+ * src/compiler/blocks.ts documents.
+ */
+function blockScope(parsed: ParsedYaml, layersPointer: string, index: number): { scope: string; use: string; repeat: number } | undefined {
+  const layers = nodeAt(parsed, layersPointer);
+  if (!isSeq(layers)) return undefined;
+  const useOf = (item: unknown): { name?: string; use?: string; repeat?: number } | undefined => {
+    if (!isMap(item) || item.items.length !== 1 || !isScalar(item.items[0]?.key) || item.items[0].key.value !== 'block') return undefined;
+    const body = (item.items[0].value as Node | null)?.toJSON?.() as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return undefined;
+    return { name: typeof body.name === 'string' ? body.name : undefined, use: typeof body.use === 'string' ? body.use : undefined, repeat: typeof body.repeat === 'number' ? body.repeat : 1 };
+  };
+  const me = useOf(layers.items[index]);
+  if (!me?.use) return undefined;
+  if (me.name) return { scope: me.name, use: me.use, repeat: me.repeat ?? 1 };
+  let k = 0;
+  for (let i = 0; i <= index; i++) {
+    const u = useOf(layers.items[i]);
+    if (u?.use === me.use && !u.name) k++;
+  }
+  return { scope: `${me.use}_${k}`, use: me.use, repeat: me.repeat ?? 1 };
 }
 
 /**
@@ -33,6 +60,12 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
     const pointer = toPointer(segments.slice(0, len));
     const nodes = byPath.get(pointer);
     if (nodes) return { pointer, nodes };
+    // A block use lowers to the nodes of its copies, named in its scope.
+    if (len >= 3 && segments[len - 2] === 'layers' && /^\d+$/.test(segments[len - 1]!)) {
+      const block = blockScope(parsed, toPointer(segments.slice(0, len - 1)), Number(segments[len - 1]));
+      const inScope = block ? ir.nodes.filter((n) => n.id.startsWith(`${block.scope}.`)) : [];
+      if (block && inScope.length > 0) return { pointer, nodes: inScope, block };
+    }
   }
   return undefined;
 }
@@ -47,14 +80,37 @@ function inputShapes(ir: IR, node: IRNode): string {
   return shapes.length === 0 ? '—' : shapes.map(formatShape).join(' + ');
 }
 
-/** Hover markdown for the nodes of one spec item. */
-export function hoverMarkdown(ir: IR, nodes: readonly IRNode[]): string {
+function formatParams(trainable: number, nonTrainable: number): string {
+  const total = trainable + nonTrainable;
+  return nonTrainable > 0 ? `${total.toLocaleString('en-US')} (${trainable.toLocaleString('en-US')} trainable)` : total.toLocaleString('en-US');
+}
+
+/** Hover markdown for a block use: what goes in, what comes out, what it costs. */
+function blockMarkdown(ir: IR, hit: LayerAtCursor & { block: NonNullable<LayerAtCursor['block']> }): string {
+  const ids = new Set(hit.nodes.map((n) => n.id));
+  const outside = hit.nodes.flatMap((n) => n.inputs).filter((id) => !ids.has(id));
+  const inShapes = [...new Set(outside)].map((id) => ir.nodes.find((n) => n.id === id)?.shape).filter((x): x is readonly number[] => !!x);
+  const last = hit.nodes[hit.nodes.length - 1]!;
+  const trainable = hit.nodes.reduce((a, n) => a + n.params.trainable, 0);
+  const nonTrainable = hit.nodes.reduce((a, n) => a + n.params.nonTrainable, 0);
+  const times = hit.block.repeat > 1 ? ` ×${hit.block.repeat}` : '';
+  return [
+    `**${hit.block.scope}** · block \`${hit.block.use}\`${times} (${hit.nodes.length} layers)`,
+    '',
+    `input \`${inShapes.length ? inShapes.map(formatShape).join(' + ') : '—'}\` → output \`${formatShape(last.shape)}\``,
+    '',
+    `params: ${formatParams(trainable, nonTrainable)}`,
+  ].join('\n');
+}
+
+/** Hover markdown for what the cursor is on (one layer, a block definition's copies, or a block use). */
+export function hoverMarkdown(ir: IR, hit: LayerAtCursor): string {
+  if (hit.block) return blockMarkdown(ir, { ...hit, block: hit.block });
+  const nodes = hit.nodes;
   const shown = nodes.slice(0, 8);
   const parts = shown.map((n) => {
     if (n.op === 'input') return `**model input** \`${formatShape(n.shape)}\` · ${ir.numClasses} classes`;
-    const p = n.params;
-    const total = p.trainable + p.nonTrainable;
-    const params = p.nonTrainable > 0 ? `${total.toLocaleString('en-US')} (${p.trainable.toLocaleString('en-US')} trainable)` : total.toLocaleString('en-US');
+    const params = formatParams(n.params.trainable, n.params.nonTrainable);
     return [
       `**${n.id}** · \`${n.op}\``,
       '',

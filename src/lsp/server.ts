@@ -92,7 +92,7 @@ export function startServer(connection: Connection): void {
     if (!hit) return null;
     const node = nodeAt(a.parsed, hit.pointer);
     return {
-      contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(a.ir, hit.nodes) },
+      contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(a.ir, hit) },
       ...(node ? { range: rangeOf(a.parsed, node) } : {}),
     };
   });

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import type { IR } from '../../src/compiler/ir.js';
+import { hoverMarkdown, layerAt, layerSymbols } from '../../src/lsp/layers.js';
+import { parseYaml } from '../../src/lsp/yaml-ast.js';
+
+const RESNET = fileURLToPath(new URL('../../specs/resnet20-cifar.yaml', import.meta.url));
+const text = readFileSync(RESNET, 'utf8');
+const here = (f: string) => f === RESNET;
+
+function compiled(src: string): { ir?: IR; parsed: ReturnType<typeof parseYaml> } {
+  const r = compile(src, { file: RESNET });
+  return { ir: r.ir, parsed: parseYaml(src) };
+}
+
+/** Hover text at the first occurrence of `needle` (plus `delta` characters). */
+function hoverAt(needle: string, delta = 0): string | undefined {
+  const { ir, parsed } = compiled(text);
+  const hit = layerAt(parsed, text.indexOf(needle) + delta, ir!, here);
+  return hit && hoverMarkdown(ir!, hit);
+}
+
+describe('layer hovers on ResNet-20 (blocks, repeat, DAG)', () => {
+  it('a layer of a block definition lists every copy with its shapes', () => {
+    const got = hoverAt('conv2d: {filters: $filters, kernel_size: 3, strides: 2');
+    // `down` is used twice (stage2_down, stage3_down).
+    expect(got).toContain('**stage2_down.0.conv2d_1** · `conv2d`');
+    expect(got).toContain('input `[32, 32, 16]` → output `[16, 16, 32]`');
+    expect(got).toContain('**stage3_down.0.conv2d_1** · `conv2d`');
+    expect(got).toContain('input `[16, 16, 32]` → output `[8, 8, 64]`');
+    expect(got).toContain('params: 4,608'); // 3·3·16·32, no bias
+  });
+
+  it('a block use sums its copies', () => {
+    const got = hoverAt('block: {name: stage1');
+    expect(got).toContain('**stage1** · block `basic` ×3 (21 layers)');
+    expect(got).toContain('input `[32, 32, 16]` → output `[32, 32, 16]`');
+    // Per copy: two 3·3·16·16 convs + two batch norms (64 params each, half non-trainable).
+    expect(got).toContain(`params: ${(3 * (2 * 2304 + 2 * 64)).toLocaleString('en-US')} (${(3 * (2 * 2304 + 2 * 32)).toLocaleString('en-US')} trainable)`);
+  });
+
+  it('an add merge shows both inputs', () => {
+    expect(hoverAt('add: [bn2, proj_bn]')).toContain('input `[16, 16, 32] + [16, 16, 32]` → output `[16, 16, 32]`');
+  });
+
+  it('the data set shows the model input', () => {
+    expect(hoverAt('dataset: cifar10', 10)).toBe('**model input** `[32, 32, 3]` · 10 classes');
+  });
+
+  it('nothing to show outside the model', () => {
+    const { ir, parsed } = compiled(text);
+    expect(layerAt(parsed, text.indexOf('epochs: 30'), ir!, here)).toBeUndefined();
+  });
+});
+
+describe('layerSymbols', () => {
+  it('lists every IR layer with kind and output shape', () => {
+    const { ir, parsed } = compiled(text);
+    const symbols = layerSymbols(parsed, ir, here);
+    expect(symbols).toHaveLength(ir!.nodes.length - 1);
+    expect(symbols.at(-1)).toMatchObject({ detail: 'dense → [10]' });
+    expect(symbols.map((s) => s.name)).toContain('stage3.1.bn2');
+  });
+
+  it('falls back to the YAML list while the spec does not compile', () => {
+    const broken = text.replace('global_avg_pool2d', 'global_avg_pool');
+    const { ir, parsed } = compiled(broken);
+    expect(ir).toBeUndefined();
+    const symbols = layerSymbols(parsed, ir, here);
+    expect(symbols.map((s) => s.name)).toEqual(['0: conv2d', '1: batch_norm', '2: relu', '3: block', '4: block', '5: block', '6: block', '7: block', '8: global_avg_pool', '9: dense']);
+    const line = broken.split('\n').findIndex((l) => l.includes('global_avg_pool'));
+    expect(symbols[8]!.range.start).toEqual({ line, character: 6 });
+  });
+});
