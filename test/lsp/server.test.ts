@@ -152,6 +152,34 @@ describe('dlc lsp over stdio', () => {
     expect(labels).not.toContain('units'); // dense's, not conv2d's
   });
 
+  it('compiles an extends chain against the unsaved text of an open base', async () => {
+    const base = 'name: base\ndata:\n  dataset: mnist\nmodel:\n  layers:\n    - flatten\n    - dense: {units: 10}\n';
+    const child = 'extends: base.dlc.yaml\nname: child\nmodel:\n  layers:\n    - flatten\n    - dense: {units: 10, in_features: 784}\n';
+    writeFileSync(join(dir, 'base.dlc.yaml'), base);
+    writeFileSync(join(dir, 'child.dlc.yaml'), child);
+    const baseUri = pathToFileURL(join(dir, 'base.dlc.yaml')).href;
+    const childUri = pathToFileURL(join(dir, 'child.dlc.yaml')).href;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: baseUri, languageId: 'yaml', version: 1, text: base } });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: childUri, languageId: 'yaml', version: 1, text: child } });
+    expect(await client.diagnostics(childUri, (p) => p.version === 1)).toEqual([]);
+
+    // Edit the base without saving: the child now reads 32×32×3 images.
+    const cifar = base.replace('mnist', 'cifar10');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: baseUri, version: 2 }, contentChanges: [{ text: cifar }] });
+    const mismatch = await client.diagnostics(childUri, (p) => p.diagnostics.some((d) => d.code === 'DLC104'));
+    expect(mismatch.map((d) => d.code)).toEqual(['DLC104']);
+    expect(mismatch[0]!.range).toEqual(rangeOf(child, '784'));
+    expect(mismatch[0]!.message).toMatch(/3072/);
+
+    // A mistake inside the base shows on the child's `extends` value, pointing at the base.
+    const broken = base.replace('dataset: mnist', 'dataset: mnist\n  batch_size: lots');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: baseUri, version: 3 }, contentChanges: [{ text: broken }] });
+    const inBase = await client.diagnostics(childUri, (p) => p.diagnostics.some((d) => d.code === 'DLC011'));
+    expect(inBase[0]!.range).toEqual(rangeOf(child, 'base.dlc.yaml'));
+    expect(inBase[0]!.relatedInformation?.[0]?.location).toEqual({ uri: baseUri, range: rangeOf(broken, 'lots') });
+    expect(await client.diagnostics(baseUri, (p) => p.version === 3)).toMatchObject([{ code: 'DLC011', range: rangeOf(broken, 'lots') }]);
+  });
+
   it('shuts down and exits with status 0', async () => {
     expect(await client.close()).toBe(0);
   });
