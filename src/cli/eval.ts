@@ -9,7 +9,8 @@ import { evaluate } from '../runtime/train/evaluate.js';
 import { formatReport } from '../runtime/train/report.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
-import { BACKENDS, flag, parseArgs } from './run-args.js';
+import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { BACKEND_FLAG, CHECKPOINT_FLAG, flag } from './run-args.js';
 
 const HELP = `Usage: dlc eval RUN_DIR [options]
 
@@ -26,22 +27,24 @@ Exit status: 0 done, 2 usage or I/O error (not a run directory, no checkpoint, d
 `;
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, {
-    values: ['--split', '--checkpoint', '--backend'],
-    choices: { '--split': ['test', 'val'], '--checkpoint': ['best', 'last'], '--backend': BACKENDS },
-  });
   const usage = (msg: string): number => {
     io.stderr.write(`dlc eval: ${msg}\n\n${HELP}`);
     return 2;
   };
-  if (typeof parsed === 'string') return usage(parsed);
-  if (parsed.positionals.length !== 1) return usage(parsed.positionals.length === 0 ? 'missing RUN_DIR' : 'expected one RUN_DIR');
-  const runDir = resolve(io.cwd, parsed.positionals[0]);
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(args, [{ name: 'split', value: true, choices: ['test', 'val'] }, CHECKPOINT_FLAG, BACKEND_FLAG]);
+  } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    throw e;
+  }
+  if (parsed.positional.length !== 1) return usage(parsed.positional.length === 0 ? 'missing RUN_DIR' : 'expected one RUN_DIR');
+  const runDir = resolve(io.cwd, parsed.positional[0]);
   try {
     const res = await evaluate(runDir, {
-      split: flag(parsed, '--split') as 'test' | 'val' | undefined,
-      checkpoint: flag(parsed, '--checkpoint') as 'best' | 'last' | undefined,
-      backend: (flag(parsed, '--backend') ?? 'auto') as BackendChoice,
+      split: flag(parsed, 'split') as 'test' | 'val' | undefined,
+      checkpoint: flag(parsed, 'checkpoint') as 'best' | 'last' | undefined,
+      backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       cacheDir: defaultCacheDir(io.env),
       log: (line) => io.stderr.write(line + '\n'),
     });

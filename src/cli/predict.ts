@@ -4,7 +4,8 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import { predict } from '../runtime/train/predict.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
-import { BACKENDS, flag, parseArgs, positiveInt } from './run-args.js';
+import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { BACKEND_FLAG, CHECKPOINT_FLAG, flag, positiveInt } from './run-args.js';
 
 const HELP = `Usage: dlc predict RUN_DIR IMAGE... [options]
 
@@ -22,26 +23,28 @@ Exit status: 0 done, 2 usage or I/O error (unreadable image, not a run directory
 `;
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const json = args.includes('--json');
-  const parsed = parseArgs(
-    args.filter((a) => a !== '--json'),
-    { values: ['--top-k', '--checkpoint', '--backend'], choices: { '--checkpoint': ['best', 'last'], '--backend': BACKENDS } },
-  );
   const usage = (msg: string): number => {
     io.stderr.write(`dlc predict: ${msg}\n\n${HELP}`);
     return 2;
   };
-  if (typeof parsed === 'string') return usage(parsed);
-  const topK = positiveInt(parsed, '--top-k');
-  if (typeof topK === 'string') return usage(topK);
-  const [runArg, ...images] = parsed.positionals;
+  let parsed: ParsedArgs;
+  let topK: number | undefined;
+  try {
+    parsed = parseArgs(args, [{ name: 'top-k', value: true }, CHECKPOINT_FLAG, BACKEND_FLAG, { name: 'json' }]);
+    topK = positiveInt(parsed, 'top-k');
+  } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    throw e;
+  }
+  const json = parsed.flags['json'] === true;
+  const [runArg, ...images] = parsed.positional;
   if (!runArg) return usage('missing RUN_DIR');
   if (images.length === 0) return usage('missing IMAGE');
   try {
     const res = await predict(
       resolve(io.cwd, runArg),
       images.map((f) => resolve(io.cwd, f)),
-      { topK, checkpoint: flag(parsed, '--checkpoint') as 'best' | 'last' | undefined, backend: (flag(parsed, '--backend') ?? 'auto') as BackendChoice },
+      { topK, checkpoint: flag(parsed, 'checkpoint') as 'best' | 'last' | undefined, backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice },
     );
     if (res.backend) io.stderr.write(`backend: ${res.backend.name} (${res.backend.reason}); checkpoint ${res.checkpoint}\n`);
     if (json) {

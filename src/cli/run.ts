@@ -3,7 +3,6 @@
  * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics.js';
 import { formatDiagnostics } from '../compiler/format.js';
@@ -13,7 +12,8 @@ import { defaultCacheDir } from '../runtime/data/download.js';
 import { train } from '../runtime/train/train.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
-import { BACKENDS, flag, parseArgs, positiveInt } from './run-args.js';
+import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
+import { BACKEND_FLAG, flag, positiveInt } from './run-args.js';
 
 const HELP = `Usage: dlc run SPEC [options]
 
@@ -35,46 +35,43 @@ final tables go to stdout. Data sets are cached in $DLC_CACHE.
 Exit status: 0 done, 1 spec errors or the loss became NaN/Inf, 2 usage or I/O error.
 `;
 
-/** Makes a relative data.path absolute (relative to the spec's folder), so the run directory is usable from anywhere. */
-function absoluteDataPath(ir: IR, document: Record<string, unknown> | undefined, specDir: string): { ir: IR; document?: Record<string, unknown> } {
+/** Makes a relative data.path absolute (relative to the spec's folder), so the run directory works from anywhere. */
+function absoluteDataPath(ir: IR, specDir: string): IR {
   const p = ir.spec.data.path;
-  if (p === undefined || isAbsolute(p)) return { ir, document };
-  const abs = resolve(specDir, p);
-  const data = document?.['data'];
-  return {
-    ir: { ...ir, spec: { ...ir.spec, data: { ...ir.spec.data, path: abs } } },
-    document: document && data && typeof data === 'object' ? { ...document, data: { ...(data as object), path: abs } } : document,
-  };
+  if (p === undefined || isAbsolute(p)) return ir;
+  return { ...ir, spec: { ...ir.spec, data: { ...ir.spec.data, path: resolve(specDir, p) } } };
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, { values: ['--backend', '--epochs', '--runs-dir', '--resume'], repeat: ['--set'], choices: { '--backend': BACKENDS } });
   const usage = (msg: string): number => {
     io.stderr.write(`dlc run: ${msg}\n\n${HELP}`);
     return 2;
   };
-  if (typeof parsed === 'string') return usage(parsed);
-  const epochs = positiveInt(parsed, '--epochs');
-  if (typeof epochs === 'string') return usage(epochs);
-  const resume = flag(parsed, '--resume');
-  if (parsed.positionals.length > 1) return usage(`expected one SPEC, got ${parsed.positionals.length}`);
-  const specArg = parsed.positionals[0];
+  let parsed: ParsedArgs;
+  let epochs: number | undefined;
+  try {
+    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }]);
+    epochs = positiveInt(parsed, 'epochs');
+  } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    throw e;
+  }
+  const resume = flag(parsed, 'resume');
+  if (parsed.positional.length > 1) return usage(`expected one SPEC, got ${parsed.positional.length}`);
+  const specArg = parsed.positional[0];
   if (!specArg && !resume) return usage('missing SPEC');
 
   let ir: IR;
-  let specYaml: string | undefined;
   if (specArg) {
-    const result = compileFile(resolve(io.cwd, specArg), { set: parsed.flags.get('--set') ?? [], displayPath: specArg });
+    const result = compileFile(resolve(io.cwd, specArg), { set: parsed.sets, displayPath: specArg });
     if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true }));
     if (hasErrors(result.diagnostics) || !result.ir) {
       // An unreadable file is an I/O problem, not a mistake in the spec.
       return result.diagnostics.some((d) => d.code === 'DLC007') ? 2 : 1;
     }
-    const fixed = absoluteDataPath(result.ir, result.document, dirname(resolve(io.cwd, specArg)));
-    ir = fixed.ir;
-    specYaml = fixed.document ? stringify(fixed.document) : undefined;
+    ir = absoluteDataPath(result.ir, dirname(resolve(io.cwd, specArg)));
   } else {
-    if ((parsed.flags.get('--set') ?? []).length > 0) return usage('--set needs SPEC (a resumed run keeps its spec)');
+    if (parsed.sets.length > 0) return usage('--set needs SPEC (a resumed run keeps its spec)');
     const { readRun } = await import('../runtime/run-dir/run-dir.js');
     try {
       ir = (await readRun(resolve(io.cwd, resume!))).ir;
@@ -86,14 +83,13 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
 
   try {
     const result = await train(ir, {
-      backend: (flag(parsed, '--backend') ?? 'auto') as BackendChoice,
+      backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       epochs,
-      runsDir: resolve(io.cwd, flag(parsed, '--runs-dir') ?? 'runs'),
+      runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
       resume: resume ? resolve(io.cwd, resume) : undefined,
       cacheDir: defaultCacheDir(io.env),
       stdout: io.stdout,
       stderr: io.stderr,
-      specYaml,
     });
     if (result.stopReason === 'non_finite_loss') return 1;
     return 0;

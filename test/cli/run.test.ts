@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { compile } from '../../src/compiler/compile.js';
 import type { CliIO } from '../../src/cli/io.js';
 
 const SPEC = `name: tiny-e2e
@@ -72,7 +73,11 @@ describe('dlc run / eval / predict', () => {
     expect(files).toEqual(['checkpoints', 'confusion_matrix.csv', 'ir.json', 'metrics.csv', 'metrics.jsonl', 'report.json', 'run.json', 'spec.yaml']);
     expect((await fs.readdir(path.join(runDir, 'checkpoints', 'last'))).sort()).toEqual(['model.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin']);
     expect((await fs.readFile(path.join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
-    expect(await fs.readFile(path.join(runDir, 'spec.yaml'), 'utf8')).toContain('name: tiny-e2e');
+    // spec.yaml is the resolved spec in the user's format: it compiles back to the spec that ran.
+    const resolved = compile(await fs.readFile(path.join(runDir, 'spec.yaml'), 'utf8'), { file: 'spec.yaml' });
+    expect(resolved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const ran = JSON.parse(await fs.readFile(path.join(runDir, 'ir.json'), 'utf8'));
+    expect(JSON.parse(JSON.stringify(resolved.spec))).toEqual(ran.spec);
     const report = JSON.parse(await fs.readFile(path.join(runDir, 'report.json'), 'utf8'));
     expect(report.samples).toBe(60);
     expect(report.top_k_accuracy['2']).toBeGreaterThanOrEqual(report.accuracy);

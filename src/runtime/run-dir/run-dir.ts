@@ -12,7 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { documentToYaml, specToDocument } from '../../compiler/denormalize.js';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
@@ -77,8 +77,8 @@ export async function createRunDir(runsDir: string, name: string, now: Date = ne
 
 /** Writes spec.yaml, ir.json and run.json at the start of a run. */
 export async function writeRunStart(dir: string, ir: IR, specYaml: string | undefined, info: RunInfo): Promise<void> {
-  const header = `# Resolved spec of run ${path.basename(dir)}, written by dlc run${specYaml ? '' : ' (normalised form)'}\n`;
-  await writeFileAtomic(path.join(dir, FILES.spec), header + (specYaml ?? stringify(ir.spec)));
+  const header = `Resolved spec of run ${path.basename(dir)} (every default filled in), written by dlc run`;
+  await writeFileAtomic(path.join(dir, FILES.spec), specYaml ?? documentToYaml(specToDocument(ir.spec), [`# ${header}`]));
   await writeFileAtomic(path.join(dir, FILES.ir), JSON.stringify(ir, null, 1));
   await writeFileAtomic(path.join(dir, FILES.run), JSON.stringify(info, null, 2));
 }
