@@ -14,7 +14,9 @@ import type { WasmKernelFunc } from './compose.js';
 /**
  * The common case (2×2 pool, stride 2, no padding): windows lie inside x and
  * never overlap, so each dx element receives at most one dy value and no
- * bounds checks are needed.
+ * bounds checks are needed. When the windows tile x exactly, every dx
+ * element is written once (the arg-max gets dy, the rest 0), so dx needs no
+ * separate zero-fill pass.
  */
 function tilingGrad(
   xs: Float32Array,
@@ -25,7 +27,12 @@ function tilingGrad(
   [fh, fw]: number[],
   [sh, sw]: number[],
 ): void {
-  dx.fill(0);
+  const exact = fh === sh && fw === sw && ho * sh === h && wo * sw === w;
+  if (exact && fh === 2 && fw === 2) {
+    tile2x2(xs, dys, dx, n, h, w, c);
+    return;
+  }
+  if (!exact) dx.fill(0);
   const rowStride = w * c;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
@@ -42,9 +49,46 @@ function tilingGrad(
                 best = v;
                 at = i;
               }
+              if (exact) dx[i] = 0;
             }
           }
-          if (at >= 0) dx[at] = dys[dyBase + ch];
+          if (at >= 0) dx[at] = dys[dyBase + ch] + 0; // -0 → 0, as cpu's 0 + dy
+        }
+      }
+    }
+  }
+}
+
+/** tilingGrad unrolled for 2×2 windows tiling x exactly (the ConvNet's pools). */
+function tile2x2(xs: Float32Array, dys: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number): void {
+  const ho = h >> 1;
+  const wo = w >> 1;
+  const rowStride = w * c;
+  let dyAt = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const p0 = ((b * h + 2 * oy) * w + 2 * ox) * c;
+        const p1 = p0 + c;
+        const p2 = p0 + rowStride;
+        const p3 = p2 + c;
+        for (let ch = 0; ch < c; ch++, dyAt++) {
+          // First maximum in row-major order, strict > from -Infinity (as cpu).
+          let best = Number.NEGATIVE_INFINITY;
+          let k = -1;
+          const v0 = xs[p0 + ch];
+          const v1 = xs[p1 + ch];
+          const v2 = xs[p2 + ch];
+          const v3 = xs[p3 + ch];
+          if (v0 > best) { best = v0; k = 0; }
+          if (v1 > best) { best = v1; k = 1; }
+          if (v2 > best) { best = v2; k = 2; }
+          if (v3 > best) k = 3;
+          const g = dys[dyAt] + 0; // + 0 turns -0 into 0, as cpu's 0 + dy does
+          dx[p0 + ch] = k === 0 ? g : 0;
+          dx[p1 + ch] = k === 1 ? g : 0;
+          dx[p2 + ch] = k === 2 ? g : 0;
+          dx[p3 + ch] = k === 3 ? g : 0;
         }
       }
     }
