@@ -13,7 +13,7 @@ import { writeProject } from '../../src/codegen/write-project.js';
 
 export const DLC_ROOT = resolve(import.meta.dirname, '../..');
 
-/** A tiny synthetic spec: 8×8×1 images, 3 classes, a conv net with dropout. */
+/** A tiny synthetic spec: 8×8×1 images, 3 classes, augmentation, a conv net with batch norm and dropout. */
 export function tinySpec(overrides: Partial<Spec> = {}, layers?: LayerSpec[]): Spec {
   const base: Spec = {
     name: 'tiny',
@@ -24,7 +24,11 @@ export function tinySpec(overrides: Partial<Spec> = {}, layers?: LayerSpec[]): S
       validation_split: 0.2,
       batch_size: 32,
       transforms: {
-        train: [{ kind: 'random_flip', mode: 'horizontal', path: '/data/transforms/train/0' }, { kind: 'normalize', mean: [0.5], std: [0.25], path: '/data/transforms/train/1' }],
+        train: [
+          { kind: 'random_crop', size: 8, padding: 1, path: '/data/transforms/train/0' },
+          { kind: 'random_flip', mode: 'horizontal', path: '/data/transforms/train/1' },
+          { kind: 'normalize', mean: [0.5], std: [0.25], path: '/data/transforms/train/2' },
+        ],
         eval: [{ kind: 'normalize', mean: [0.5], std: [0.25], path: '/data/transforms/eval/0' }],
       },
     },
@@ -32,6 +36,7 @@ export function tinySpec(overrides: Partial<Spec> = {}, layers?: LayerSpec[]): S
       layers: layers ?? [
         { kind: 'conv2d', filters: 4, kernel_size: [3, 3], strides: [1, 1], padding: 1, dilation_rate: [1, 1], activation: 'relu', use_bias: true, path: '/model/layers/0' },
         { kind: 'max_pool2d', pool_size: [2, 2], strides: [2, 2], padding: 'valid', path: '/model/layers/1' },
+        { kind: 'batch_norm', momentum: 0.9, epsilon: 1e-5, path: '/model/layers/1b' },
         { kind: 'conv2d', filters: 6, kernel_size: [3, 3], strides: [2, 2], padding: 1, dilation_rate: [1, 1], activation: 'leaky_relu', use_bias: true, path: '/model/layers/2' },
         { kind: 'flatten', path: '/model/layers/3' },
         { kind: 'dropout', rate: 0.25, path: '/model/layers/4' },

@@ -65,7 +65,8 @@ describe('renderProject (tfjs-node-ts)', () => {
     expect(model).toContain('tf.layers\n    .conv2d({');
     expect(model).toMatch(/\/\/ conv2d_1 → \[8, 8, 4\], 40 params/);
     expect(model).toMatch(/\/\/ dense_1 → \[3\], 75 params/);
-    expect(model).toContain('Parameters: 337 (337 trainable, 0 non-trainable)');
+    expect(model).toContain('Parameters: 353 (345 trainable, 8 non-trainable)');
+    expect(model).toMatch(/\/\/ batch_norm_1 → \[4, 4, 4\], 16 params \(8 non-trainable\)/);
     expect(model).not.toMatch(/&quot;|&#x27;|&#x60;/);
   });
 
