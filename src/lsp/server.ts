@@ -22,6 +22,7 @@ import { completeAt } from './completion.js';
 import { isSameFile, toLspDiagnostic } from './convert.js';
 import { hoverMarkdown, layerAt, layerSymbols } from './layers.js';
 import { loadSchema } from './schema.js';
+import { looksLikeSpec } from './spec-detect.js';
 import { rangeOf, nodeAt } from './yaml-ast.js';
 
 /** The file path a document URI names (untitled documents keep their URI). */
@@ -48,9 +49,16 @@ export function startServer(connection: Connection): void {
     return a;
   };
 
+  /** Documents that are not dlc specs get no diagnostics and no answers. */
+  const isSpec = (doc: TextDocument): boolean => looksLikeSpec(uriToPath(doc.uri), doc.getText());
+
   const publish = (doc: TextDocument): void => {
-    const a = analysisOf(doc);
     const path = uriToPath(doc.uri);
+    if (!isSpec(doc)) {
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+      return;
+    }
+    const a = analysisOf(doc);
     const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, path, dirname(path), a.parsed));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   };
@@ -85,7 +93,7 @@ export function startServer(connection: Connection): void {
 
   connection.onHover((params) => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
+    if (!doc || !isSpec(doc)) return null;
     const a = analysisOf(doc);
     if (!a.ir) return null;
     const hit = layerAt(a.parsed, doc.offsetAt(params.position), a.ir, sourceIs(doc));
@@ -99,14 +107,14 @@ export function startServer(connection: Connection): void {
 
   connection.onDocumentSymbol((params) => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return [];
+    if (!doc || !isSpec(doc)) return [];
     const a = analysisOf(doc);
     return layerSymbols(a.parsed, a.ir, sourceIs(doc)).map((s) => ({ ...s, kind: SymbolKind.Object }));
   });
 
   connection.onCompletion((params): CompletionItem[] => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return [];
+    if (!doc || !isSpec(doc)) return [];
     const answer = completeAt(doc.getText(), doc.offsetAt(params.position), loadSchema());
     const range = { start: doc.positionAt(answer.replaceStart), end: doc.positionAt(answer.replaceEnd) };
     return answer.suggestions.map((s, i) => ({

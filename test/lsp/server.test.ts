@@ -180,6 +180,13 @@ describe('dlc lsp over stdio', () => {
     expect(await client.diagnostics(baseUri, (p) => p.version === 3)).toMatchObject([{ code: 'DLC011', range: rangeOf(broken, 'lots') }]);
   });
 
+  it('leaves YAML files that are not dlc specs alone', async () => {
+    const compose = pathToFileURL(join(dir, 'docker-compose.yaml')).href;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: compose, languageId: 'yaml', version: 1, text: 'services:\n  web: {image: nginx}\n' } });
+    expect(await client.diagnostics(compose, (p) => p.version === 1)).toEqual([]);
+    expect(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: compose } })).toEqual([]);
+  });
+
   it('shuts down and exits with status 0', async () => {
     expect(await client.close()).toBe(0);
   });
