@@ -122,6 +122,18 @@ describe('dlc run / eval / predict', () => {
     expect(text.out().trim().split('\n')).toHaveLength(4); // file line + top 3
   });
 
+  it('dlc run --resume continues a run from its last checkpoint', async () => {
+    const first = fakeIO(dir);
+    expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'resumed', '--epochs', '1'], first), first.err()).toBe(0);
+    const [stamp] = await fs.readdir(path.join(dir, 'resumed', 'tiny-e2e'));
+    const rd = path.join('resumed', 'tiny-e2e', stamp);
+    const io = fakeIO(dir);
+    expect(await main(['run', '--resume', rd, '--backend', 'cpu', '--epochs', '2'], io), io.err()).toBe(0);
+    expect(io.err()).toMatch(/resuming .* after epoch 1/);
+    const lines = (await fs.readFile(path.join(dir, rd, 'metrics.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).epoch)).toEqual([1, 2]);
+  });
+
   it.each([
     ['no spec', ['run']],
     ['unknown option', ['run', 'tiny.yaml', '--bogus']],
