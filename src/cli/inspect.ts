@@ -8,6 +8,7 @@ import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics.js';
 import { formatDiagnostics } from '../compiler/format.js';
 import { formatSummary, summarize } from '../compiler/summary.js';
+import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 
 const HELP = `Usage: dlc inspect SPEC [--set key=value]… [--format text|json]
@@ -30,38 +31,25 @@ interface InspectArgs {
   readonly format: 'text' | 'json';
 }
 
-/** Parses the arguments; returns an error message on misuse. */
+/** Parses the arguments (with the shared parser of args.ts); returns an error message on misuse. */
 export function parseInspectArgs(args: readonly string[]): InspectArgs | string {
-  let spec: string | undefined;
-  let format = 'text';
-  const sets: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.indexOf('=');
-    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string | undefined => (a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i]);
-    if (flag === '--set') {
-      const v = value();
-      if (v === undefined) return '--set needs key=value';
-      sets.push(v);
-    } else if (flag === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') return `--format must be text or json${v === undefined ? '' : `, not '${v}'`}`;
-      format = v;
-    } else if (a.startsWith('-') && a !== '-') {
-      return `unknown option ${a}`;
-    } else if (spec === undefined) {
-      spec = a;
-    } else {
-      return `unexpected argument ${a} (inspect takes one SPEC)`;
-    }
+  let parsed;
+  try {
+    parsed = parseArgs(args, [SET_FLAG, FORMAT_FLAG]);
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
   }
+  const [spec, ...extra] = parsed.positional;
   if (spec === undefined) return 'missing SPEC';
-  return { spec, sets, format: format as 'text' | 'json' };
+  if (extra.length > 0) return `unexpected argument ${extra[0]} (inspect takes one SPEC)`;
+  return { spec, sets: parsed.sets, format: parsed.format };
 }
 
-/** Diagnostics meaning the spec could not be read at all (exit 2, like a usage error). */
-const IO_CODES = new Set(['DLC007']);
+/** True when the spec file itself could not be read (exit 2, as for a usage error). */
+function unreadable(result: ReturnType<typeof compileFile>): boolean {
+  return result.diagnostics.some((d) => d.code === 'DLC007' && d.path === '');
+}
 
 export const command: Command = {
   name: 'inspect',
@@ -73,15 +61,15 @@ export const command: Command = {
       io.stderr.write(`dlc inspect: ${parsed}\n\n${HELP}`);
       return 2;
     }
-    const result = compileFile(parsed.spec, { set: parsed.sets, displayPath: parsed.spec, cwd: io.cwd });
+    const result = compileFile(parsed.spec, { overrides: parsed.sets, cwd: io.cwd });
     const failed = hasErrors(result.diagnostics) || !result.ir;
-    const status = result.diagnostics.some((d) => IO_CODES.has(d.code)) ? 2 : failed ? 1 : 0;
+    const status = unreadable(result) ? 2 : failed ? 1 : 0;
     const summary = !failed && result.ir ? summarize(result.ir) : undefined;
     if (parsed.format === 'json') {
       io.stdout.write(JSON.stringify({ summary: summary ?? null, diagnostics: result.diagnostics }, null, 2) + '\n');
       return status;
     }
-    if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true }));
+    if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true, sources: result.sources, cwd: io.cwd }) + '\n');
     if (summary) io.stdout.write(formatSummary(summary));
     return status;
   },
