@@ -41,12 +41,19 @@ const PATTERN_WORDS: Record<string, string> = {
   [PARAM_REF_PATTERN]: "a block parameter reference: '$' then a name, e.g. $filters",
 };
 
-/** Unions whose branch names are layer kinds (unknown → DLC015) or other kinds (→ DLC013). */
-function unionNoun(schemaPath: string): { noun: string; code: DiagnosticCode } | undefined {
-  if (schemaPath.startsWith('#/definitions/layer/anyOf') || schemaPath.startsWith('#/definitions/block_layer/anyOf'))
-    return schemaPath.endsWith('/anyOf') && schemaPath.split('/anyOf').length === 2 ? { noun: 'layer kind', code: 'DLC015' } : undefined;
-  const m = /^#\/(?:definitions|properties)\/(transform|metric|loss|optimizer|schedule)\/anyOf$/.exec(schemaPath);
-  return m ? { noun: m[1], code: 'DLC013' } : undefined;
+/**
+ * Unions whose branch names are kinds: layer kinds (unknown → DLC015) or
+ * other kinds (→ DLC013). Found by identity of the union's schema object:
+ * with inlineRefs off, ajv's schemaPath restarts at every definition.
+ */
+function unionNoun(root: Schema, unionSchema: unknown): { noun: string; code: DiagnosticCode } | undefined {
+  const defs = root.definitions as Record<string, Schema>;
+  const props = root.properties as Record<string, Schema>;
+  if (unionSchema === defs.layer || unionSchema === defs.block_layer) return { noun: 'layer kind', code: 'DLC015' };
+  for (const [name, s] of [['transform', defs.transform], ['metric', defs.metric], ['loss', props.loss], ['optimizer', props.optimizer], ['schedule', props.schedule]] as const) {
+    if (unionSchema === s) return { noun: name, code: 'DLC013' };
+  }
+  return undefined;
 }
 
 /** Marks a union whose value names several kinds at once. */
@@ -162,13 +169,13 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
     if (e.schemaPath.startsWith(sp + '/')) return Number(e.schemaPath.slice(sp.length + 1).split('/')[0]);
     // ajv restarts schemaPath at a $ref target: match a branch that is that $ref.
     const branches = (u.err.parentSchema as Schema).anyOf as Schema[];
-    const i = branches.findIndex((b) => typeof b.$ref === 'string' && e.instancePath === u.err.instancePath && e.schemaPath.startsWith(`${b.$ref}/`));
+    const i = branches.findIndex((b) => typeof b.$ref === 'string' && e.instancePath === u.err.instancePath && resolveRef(schema, b) === e.parentSchema);
     return i >= 0 ? i : undefined;
   };
   for (const u of unions) {
     const branches = (u.err.parentSchema as Schema).anyOf as Schema[];
     // `{adam: …, sgd: …}`: two kinds in a one-kind union is one problem, not one per branch.
-    if (unionNoun(u.err.schemaPath) && jsType(u.err.data) === 'object') {
+    if (unionNoun(schema, u.err.parentSchema) && jsType(u.err.data) === 'object') {
       const names = unionNames(schema, u.err.parentSchema as Schema);
       if (Object.keys(u.err.data as object).filter((k) => names.has(k)).length > 1) {
         u.selected = MANY_KINDS;
@@ -201,7 +208,7 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
       if (u.selected >= 0) continue;
       if (u.selected === MANY_KINDS) {
         const kinds = Object.keys(e.data as object).filter((k) => unionNames(schema, e.parentSchema as Schema).has(k));
-        const noun = unionNoun(e.schemaPath)!.noun.replace(' kind', '');
+        const noun = unionNoun(schema, e.parentSchema)!.noun.replace(' kind', '');
         problems.push({
           code: 'DLC017',
           pointer: childPointer(e.instancePath, kinds[1]),
@@ -236,7 +243,7 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
 function unionProblem(root: Schema, e: ErrorObject): Problem {
   const v = e.data;
   const ptr = e.instancePath;
-  const what = unionNoun(e.schemaPath);
+  const what = unionNoun(root, e.parentSchema);
   const names = unionNames(root, e.parentSchema as Schema);
   const t = jsType(v);
   if (what && t === 'object') {
