@@ -23,12 +23,15 @@ export function seeded(size: number, seed: number): Float32Array {
 export async function valuesOn(backend: BackendName, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
   return withBackend(backend, () => {
     if (tf.getBackend() !== backend) throw new Error(`expected backend ${backend}, got ${tf.getBackend()}`);
-    const before = tf.memory().numTensors;
+    // Tensors the engine knows, and data the backend holds: a kernel that forgot to
+    // free an intermediate leaks backend data without any tensor showing it.
+    const before = [tf.memory().numTensors, tf.backend().numDataIds()];
     const outs = tf.tidy(fn);
     const values = outs.map((t) => t.dataSync() as Float32Array);
     tf.dispose(outs);
-    const after = tf.memory().numTensors;
-    if (after !== before) throw new Error(`tensor leak on ${backend}: ${before} → ${after}`);
+    const after = [tf.memory().numTensors, tf.backend().numDataIds()];
+    if (after[0] !== before[0]) throw new Error(`tensor leak on ${backend}: ${before[0]} → ${after[0]} tensors`);
+    if (after[1] !== before[1]) throw new Error(`data leak on ${backend}: ${before[1]} → ${after[1]} backend buffers`);
     return values;
   });
 }
