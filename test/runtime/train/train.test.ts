@@ -87,6 +87,17 @@ describe('train', () => {
     expect(await finalWeights(runDir)).toEqual(await finalWeights(straight.runDir));
   });
 
+  it('stops early when the monitor stops improving, with a last checkpoint at the stop', async () => {
+    // min_delta 1: accuracy can never improve by 1 after epoch 1, so patience 2 stops at epoch 3 of 6.
+    const spec = tinySpec({ train: { epochs: 6, early_stopping: { monitor: 'val_accuracy', patience: 2, min_delta: 1 }, checkpoint: { every_epochs: 5, keep_best: false, monitor: 'val_accuracy' } } });
+    const res = await train(tinyConvIR(spec), base());
+    expect(res.stopReason).toBe('early_stopping');
+    expect(res.history).toHaveLength(3);
+    expect(res.test).toBeDefined();
+    expect((await loadCheckpoint(path.join(res.runDir, 'checkpoints', 'last'))).state.epoch).toBe(3);
+    expect(await fs.readdir(path.join(res.runDir, 'checkpoints'))).toEqual(['last']);
+  });
+
   it('refuses to resume with a different spec', async () => {
     const other = tinyConvIR(tinySpec({ seed: 99 }));
     await expect(train(other, { ...base(), resume: first.runDir })).rejects.toThrow(/spec differs/);
