@@ -19,14 +19,15 @@ export const checkLogitsActivation: Pass = (ir, ctx) => {
   const layer = out && ctx.layerOf(out.id);
   if (!out || !layer) return [];
   const applies = loss === 'cross_entropy' ? 'softmax' : 'sigmoid';
-  const hint = `remove it: ${loss} expects logits (raw scores) and applies ${applies} itself; predictions are still reported as probabilities`;
-  const why = (act: string): string => (act === applies ? `so ${applies} is applied twice` : `which distorts the logits the loss applies ${applies} to`);
+  const what = (act: string): string =>
+    act === applies ? `and ${loss} applies ${applies} again` : `but ${loss} expects raw logits (it applies ${applies} itself)`;
+  const hint = (edit: string): string => `${edit}; predictions are still reported as probabilities`;
   if (ACTIVATION_LAYERS.has(out.op)) {
-    return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${why(out.op)}`, hint)];
+    return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${what(out.op)}`, hint(`remove this ${out.op} layer`))];
   }
   const act = out.attrs.activation;
   if (typeof act === 'string' && act !== 'linear') {
-    return [diagAt(ctx, 'DLC109', layerKeyPath(layer, 'activation'), `the output layer '${out.id}' has activation ${act}, ${why(act)}`, hint.replace('remove it', 'use activation: linear (or leave it out)'))];
+    return [diagAt(ctx, 'DLC109', layerKeyPath(layer, 'activation'), `the output layer '${out.id}' applies ${act}, ${what(act)}`, hint(`remove 'activation: ${act}' (the output should be linear)`))];
   }
   return [];
 };
