@@ -168,3 +168,12 @@ describe('lower: the IR', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['DLC103']);
   });
 });
+
+describe('coverage of the catalogue', () => {
+  it('every DLC1xx code has a table case above', async () => {
+    const { CODES } = await import('../../src/compiler/diagnostic-codes.js');
+    const modelCodes = Object.keys(CODES).filter((c) => c >= 'DLC100' && c < 'DLC200');
+    const tested = new Set(cases.flatMap(([, { want }]) => want.map(([code]) => code)));
+    expect(modelCodes.filter((c) => !tested.has(c))).toEqual([]);
+  });
+});
