@@ -1,7 +1,7 @@
 /**
  * Stated expectations: a layer transcribed from PyTorch may say what it
  * expects to receive — `in_channels` (Conv2d/BatchNorm2d), `in_features`
- * (Linear), or a whole `expect_shape` ([H, W, C] or [F], -1 for "any") —
+ * (Linear), or a whole `expect_shape` ([H, W, C] or [F]) —
  * and each is checked against the inferred input (DLC103/104/105), at that
  * key. Inference never uses the stated value, so a wrong one does not
  * cascade into later layers.
