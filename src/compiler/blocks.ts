@@ -95,9 +95,13 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       sources.set(k, p);
     }
 
-    const n = (uses.get(use) ?? 0) + 1;
-    uses.set(use, n);
-    const scope = (b.name as string | undefined) ?? `${use}_${n}`;
+    // Unnamed uses are numbered per block: res_1, res_2, …
+    let scope = b.name as string | undefined;
+    if (scope === undefined) {
+      const n = (uses.get(use) ?? 0) + 1;
+      uses.set(use, n);
+      scope = `${use}_${n}`;
+    }
     // Local names of the block's layers, and which layers reference the block input.
     const perKind = new Map<string, number>();
     const locals = def.layers.map((l) => {
