@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compiler/compile.js';
 import type { CliIO } from '../../src/cli/io.js';
@@ -64,7 +64,12 @@ describe('dlc run / eval / predict', () => {
 
   it('dlc run trains and writes the run directory', async () => {
     const io = fakeIO(dir);
+    // Nothing may reach the real stdout or console (tfjs banners, stray logs): dlc's output goes through io.
+    const spies = [vi.spyOn(process.stdout, 'write'), vi.spyOn(console, 'log'), vi.spyOn(console, 'info')];
     const code = await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out'], io);
+    const stray = spies.flatMap((s) => s.mock.calls);
+    spies.forEach((s) => s.mockRestore());
+    expect(stray).toEqual([]);
     expect(code, io.err()).toBe(0);
     const runs = await fs.readdir(path.join(dir, 'out', 'tiny-e2e'));
     expect(runs).toHaveLength(1);
