@@ -3,7 +3,7 @@
  * not the model output does not influence training. Only leaves are
  * reported (not the dead chain above them), and nothing is reported while
  * some reference is unresolved, since the missing edge may be the one that
- * used it.
+ * used it, nor for a layer whose name was a duplicate (DLC101 already).
  */
 import { diagAt } from '../diag-at.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -21,6 +21,8 @@ export const checkUnusedNodes: Pass = (ir, ctx) => {
   for (const n of ir.nodes) {
     const layer = ctx.layerOf(n.id);
     if (!layer || read.has(n.id) || n.id === ir.outputId) continue;
+    // A duplicate name (DLC101) got another id; its readers went to the first one.
+    if (layer.name !== undefined && layer.name !== n.id) continue;
     diags.push(
       diagAt(ctx, 'DLC110', n.named ? layerKeyPath(layer, 'name') : layer.path, `layer '${n.id}' is never used: no layer reads it and it is not the model output ('${ir.outputId}')`, `list it in a later layer's inputs, or remove it`),
     );

@@ -43,6 +43,7 @@ const table: [string, { given: { pass: Pass; layers: Draft[]; over?: Over }; wan
   ['unused: chain uses everything', { given: { pass: checkUnusedNodes, layers: head }, want: [] }],
   ['unused: unnamed dead leaf', { given: { pass: checkUnusedNodes, layers: [L.conv(8, 3, { name: 'a' }), L.conv(8, 3), L.gap({ inputs: ['a'] }), L.dense(10)] }, want: [['DLC110', '/model/layers/1']] }],
   ['unused: only the leaf of a dead chain', { given: { pass: checkUnusedNodes, layers: [L.conv(8, 3, { name: 'a' }), L.conv(8, 3, { name: 'x' }), L.conv(8, 3, { name: 'y' }), L.gap({ inputs: ['a'] }), L.dense(10)] }, want: [['DLC110', '/model/layers/2/conv2d/name']] }],
+  ['unused: no warning on top of a duplicate name', { given: { pass: checkUnusedNodes, layers: [L.conv(8, 3, { name: 'a' }), L.conv(8, 3, { name: 'a', inputs: ['input'] }), L.gap({ inputs: ['a'] }), L.dense(10)] }, want: [] }],
 ];
 
 describe('passes', () => {
