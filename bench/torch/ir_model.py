@@ -66,16 +66,22 @@ def _layer(node, in_shapes):
         k, s = _pair(a['kernel_size']), _pair(a.get('strides', 1))
         d = _pair(a.get('dilation_rate', 1))
         pads = _conv_padding(a, x, k, s, d)
+        # Symmetric padding goes into the conv itself, as a PyTorch user writes
+        # it (padding=1): a separate F.pad copies the activation every step and
+        # would make the reference slower than what users would pick.
+        inner = 0
+        if pads and pads[0] == pads[1] and pads[2] == pads[3]:
+            inner, pads = (pads[2], pads[0]), None
         if pads:
             seq.append(_Pad(pads))
         cin = x[2]
         bias = a.get('use_bias', True)
         if op == 'conv2d':
-            seq.append(nn.Conv2d(cin, a['filters'], k, s, 0, d, bias=bias))
+            seq.append(nn.Conv2d(cin, a['filters'], k, s, inner, d, bias=bias))
         else:
             mult = a.get('depth_multiplier', 1)
             dw_bias = bias if op == 'depthwise_conv2d' else False
-            seq.append(nn.Conv2d(cin, cin * mult, k, s, 0, d, groups=cin, bias=dw_bias))
+            seq.append(nn.Conv2d(cin, cin * mult, k, s, inner, d, groups=cin, bias=dw_bias))
             if op == 'separable_conv2d':
                 seq.append(nn.Conv2d(cin * mult, a['filters'], 1, bias=bias))
         act = _activation(a.get('activation'), a)

@@ -2,10 +2,16 @@
 
 usage: python3 throughput.py IR.json --batch 64 --steps 20 --warmup 3 --threads 2
 Prints one JSON object: {"samples_per_s": …, "step_ms": […], "threads": …}.
+
+With --serve it warms up, prints {"ready": true, …}, then reads one integer
+per line from stdin (a number of steps), runs that many steps and prints
+{"samples_per_s": …} for them — so `npm run bench` can interleave PyTorch
+repetitions with dlc's without paying torch's start-up every time.
 """
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -22,6 +28,7 @@ def main():
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--lr', type=float, default=0.01)
+    p.add_argument('--serve', action='store_true')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -34,19 +41,37 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     x = torch.rand(args.batch, c, h, w)
     y = torch.randint(0, ir['numClasses'], (args.batch,))
-    times = []
-    for i in range(args.warmup + args.steps):
+
+    def step():
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
-        dt = time.perf_counter() - t0
-        if i >= args.warmup:
-            times.append(dt)
-    med = statistics.median(times)
-    print(json.dumps({'samples_per_s': args.batch / med, 'step_ms': [t * 1000 for t in times],
-                      'threads': args.threads, 'torch': torch.__version__}))
+        loss.item()  # dlc reads the loss every step too
+        return time.perf_counter() - t0
+
+    def run(n):
+        times = [step() for _ in range(n)]
+        return {'samples_per_s': args.batch * n / sum(times), 'median_step_ms': statistics.median(times) * 1000,
+                'step_ms': [t * 1000 for t in times]}
+
+    info = {'threads': torch.get_num_threads(), 'torch': torch.__version__}
+    for _ in range(args.warmup):
+        step()
+    if not args.serve:
+        r = run(args.steps)
+        # samples_per_s from the median step, as before (robust to a stray slow step).
+        print(json.dumps({**r, 'samples_per_s': args.batch / (r['median_step_ms'] / 1000), **info}))
+        return
+    print(json.dumps({'ready': True, **info}), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        if line == 'quit':
+            break
+        print(json.dumps(run(int(line))), flush=True)
 
 
 if __name__ == '__main__':

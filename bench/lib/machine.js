@@ -1,0 +1,30 @@
+/** What the results were measured on: CPU, cores, memory, load, Node, tfjs and torch versions. */
+import * as os from 'node:os';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function version(pkg) {
+  try {
+    return require(`${pkg}/package.json`).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON-able description of this machine and its software. */
+export function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    host: os.hostname(),
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory_gb: +(os.totalmem() / 2 ** 30).toFixed(1),
+    loadavg_at_start: os.loadavg().map((x) => +x.toFixed(2)),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    tfjs: version('@tensorflow/tfjs'),
+    tfjs_backend_wasm: version('@tensorflow/tfjs-backend-wasm'),
+    tfjs_node: version('@tensorflow/tfjs-node') ?? null,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Training throughput, three ways, interleaved in one run:
+ *
+ *  - dlc: the real `train()` path (data pipeline with the spec's train
+ *    transforms, prefetch, the step, dlc's optimizer, the schedule) on a
+ *    LoadedDataset of random uint8 images of the spec's real input shape.
+ *    One `train()` call of 1 + reps epochs; epoch 1 is warm-up and not
+ *    counted; each later epoch's `samples_per_second` (EpochRecord: training
+ *    batches only — validation, checkpoints and the test pass come after its
+ *    clock stops) is one repetition.
+ *  - hand-written tfjs loop on the same backend (./handwritten.js).
+ *  - PyTorch CPU (../torch/throughput.py --serve), as many threads as cores.
+ *
+ * After each dlc epoch (from `onEpoch`) the hand-written loop and PyTorch
+ * each run the same number of steps, so the three see the same machine
+ * load; ratios are medians of the per-repetition ratios.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { compileFile } from '../../dist/compiler/compile.js';
+import { train } from '../../dist/runtime/train/train.js';
+import { initBackend } from '../../dist/runtime/backend/select.js';
+import { handwrittenLoop } from './handwritten.js';
+import { startTorch } from './torch.js';
+import { median } from './stats.js';
+
+const sink = { write: () => true, isTTY: false };
+
+/**
+ * The spec as benchmarked: its model, batch size, transforms and schedule,
+ * with three changes that keep the comparison about dlc's machinery —
+ * no validation split and no early stopping (a bench epoch is training
+ * only, and must not stop early on random labels), and SGD with momentum
+ * 0.9 and no weight decay, the update the hand-written loop and PyTorch do.
+ */
+export function benchIr(ir) {
+  const { spec } = ir;
+  const optimizer = { kind: 'sgd', learning_rate: spec.optimizer.learning_rate, momentum: 0.9, nesterov: false, weight_decay: 0 };
+  return {
+    ...ir,
+    spec: {
+      ...spec,
+      data: { ...spec.data, validation_split: 0, train_limit: undefined, test_limit: undefined },
+      train: { ...spec.train, early_stopping: undefined },
+      optimizer,
+    },
+  };
+}
+
+/** Random uint8 images of `shape` with random labels: the data set dlc trains on here. */
+export function randomDataset(shape, numClasses, trainCount, testCount, seed = 1) {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const set = (count) => {
+    const per = shape[0] * shape[1] * shape[2];
+    const images = new Uint8Array(count * per);
+    for (let i = 0; i < images.length; i++) images[i] = (rand() * 256) | 0;
+    const labels = new Int32Array(count);
+    for (let i = 0; i < count; i++) labels[i] = i % numClasses; // every class present
+    return { images, labels, count, shape: [...shape] };
+  };
+  return {
+    name: 'random',
+    classNames: Array.from({ length: numClasses }, (_, k) => `c${k}`),
+    train: set(trainCount),
+    test: set(testCount),
+  };
+}
+
+/**
+ * Measures one spec on one backend. Options: reps, targetSeconds (per
+ * repetition of dlc, sets the steps per epoch), minSteps, maxSteps, torch
+ * ({threads} or null to skip), log.
+ */
+export async function measureThroughput(specPath, backend, opts) {
+  const { reps, targetSeconds, minSteps, maxSteps, log } = opts;
+  const compiled = compileFile(specPath);
+  if (!compiled.ir) throw new Error(`${specPath} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  const ir = benchIr(compiled.ir);
+  const batch = ir.spec.data.batch_size;
+  const info = await initBackend(backend);
+
+  // Probe with the hand-written loop to size an epoch (~targetSeconds of dlc).
+  const hand = handwrittenLoop(ir, { batch });
+  hand.run(2); // warm-up: allocations, kernel set-up
+  const probe = hand.run(2);
+  const steps = Math.max(minSteps, Math.min(maxSteps, Math.round((targetSeconds * probe) / batch)));
+  log(`  ${ir.spec.name} on ${info.name}: batch ${batch}, ${steps} steps per repetition, ${reps} repetitions (+1 warm-up epoch)`);
+
+  let torch;
+  let torchNote;
+  if (opts.torch) {
+    try {
+      torch = await startTorch(compiled.ir, { batch, threads: opts.torch.threads, tmpDir: opts.tmpDir });
+    } catch (e) {
+      torchNote = `PyTorch failed: ${e.message}`;
+      log(`  ${torchNote}`);
+    }
+  } else {
+    torchNote = opts.torchSkipReason;
+  }
+
+  const runsDir = mkdtempSync(path.join(os.tmpdir(), 'dlc-bench-runs-'));
+  const dlcRuns = [];
+  const handRuns = [];
+  const torchRuns = [];
+  const dataset = randomDataset(ir.inputShape, ir.numClasses, steps * batch, batch);
+  try {
+    await train(ir, {
+      backend,
+      dataset,
+      runsDir,
+      epochs: 1 + reps,
+      stdout: sink,
+      stderr: sink,
+      progress: 'none',
+      onEpoch: async (record) => {
+        if (record.epoch === 1) {
+          hand.run(1);
+          return; // warm-up epoch
+        }
+        dlcRuns.push(record.samples_per_second);
+        handRuns.push(hand.run(steps));
+        if (torch) torchRuns.push((await torch.run(steps)).samples_per_s);
+        const i = dlcRuns.length - 1;
+        log(`    rep ${i + 1}: dlc ${dlcRuns[i].toFixed(1)}  hand-written ${handRuns[i].toFixed(1)}${torch ? `  torch ${torchRuns[i].toFixed(1)}` : ''} samples/s`);
+      },
+    });
+  } finally {
+    hand.dispose();
+    torch?.close();
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+  // Time-per-sample ratios, paired per repetition.
+  const overheads = dlcRuns.map((d, i) => handRuns[i] / d - 1);
+  const torchRatios = torch ? dlcRuns.map((d, i) => torchRuns[i] / d) : [];
+  return {
+    spec: ir.spec.name,
+    backend: info.name,
+    backend_reason: info.reason,
+    batch_size: batch,
+    steps_per_rep: steps,
+    reps,
+    dlc_samples_per_s: dlcRuns,
+    handwritten_samples_per_s: handRuns,
+    torch_samples_per_s: torch ? torchRuns : null,
+    torch_threads: torch ? torch.info.threads : null,
+    torch_note: torchNote ?? null,
+    median: {
+      dlc: median(dlcRuns),
+      handwritten: median(handRuns),
+      torch: torch ? median(torchRuns) : null,
+      dlc_overhead: median(overheads),
+      x_torch_time_per_sample: torch ? median(torchRatios) : null,
+    },
+  };
+}

