@@ -72,7 +72,8 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
 
 /** "[32, 32, 16]" — the notation `dlc inspect` uses. */
 export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  // [] marks a node inference could not reach (an earlier error).
+  return shape.length === 0 ? '?' : `[${shape.join(', ')}]`;
 }
 
 function inputShapes(ir: IR, node: IRNode): string {
@@ -116,7 +117,7 @@ export function hoverMarkdown(ir: IR, hit: LayerAtCursor): string {
       '',
       `input \`${inputShapes(ir, n)}\` → output \`${formatShape(n.shape)}\``,
       '',
-      `params: ${params}`,
+      n.shape.length === 0 ? '_not inferred: an error before this layer stops shape inference_' : `params: ${params}`,
     ].join('\n');
   });
   if (nodes.length > shown.length) parts.push(`… and ${nodes.length - shown.length} more`);

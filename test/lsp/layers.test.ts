@@ -74,3 +74,18 @@ describe('layerSymbols', () => {
     expect(symbols[8]!.range.start).toEqual({ line, character: 6 });
   });
 });
+
+describe('analyze: hovers while the model has errors', () => {
+  const SPEC = 'name: p\ndata: {dataset: mnist}\nmodel:\n  layers:\n    - conv2d: {filters: 4, kernel_size: 3}\n    - max_pool2d: 64\n    - flatten\n    - dense: {units: 10}\n';
+
+  it('keeps the partial graph: shapes before the error, "not inferred" after it', async () => {
+    const { analyze } = await import('../../src/lsp/analyze.js');
+    const a = analyze(SPEC, '/nowhere/p.dlc.yaml', 1, () => undefined);
+    expect(a.diagnostics.map((d) => d.code)).toEqual(['DLC106']);
+    expect(a.partial).toBe(true);
+    const at = (needle: string) => hoverMarkdown(a.ir!, layerAt(a.parsed, SPEC.indexOf(needle), a.ir!, () => true)!);
+    expect(at('conv2d')).toContain('input `[28, 28, 1]` → output `[26, 26, 4]`');
+    expect(at('dense')).toContain('_not inferred');
+    expect(layerSymbols(a.parsed, a.ir, () => true).map((s) => s.detail)).toEqual(['conv2d → [26, 26, 4]', 'max_pool2d → ?', 'flatten → ?', 'dense → ?']);
+  });
+});

@@ -89,6 +89,10 @@ describe('dlc lsp over stdio', () => {
     expect(d.message).toMatch(/1568/);
     expect(d.message).toMatch(/1024/);
 
+    // While the error stands, hover still shows what the dense layer really receives.
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: rangeOf(WRONG_DENSE, 'units').start })) as Hover;
+    expect((hover.contents as MarkupContent).value).toContain('input `[1568]` → output `[10]`');
+
     // didChange (incremental: replace just the number) → the fixed spec compiles clean.
     const r = rangeOf(WRONG_DENSE, '1024');
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: r, text: '1568' }] });
