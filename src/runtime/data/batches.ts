@@ -1,16 +1,18 @@
 /**
  * The input pipeline: per-epoch seeded shuffling, batching, scaling to
- * [0, 1], one-hot labels and transforms. The JS-side work of upcoming
- * batches (index gathering, uint8 → float32, one-hot) is prepared ahead in
- * idle turns of the event loop while the consumer trains; tensors are only
- * created when a batch is handed out, so a consumer that stops early leaks
- * nothing.
+ * [0, 1], one-hot labels and transforms, prepared as plain arrays
+ * (transforms/host.ts) — in a worker thread ahead of time when the set is
+ * large enough and the machine has a second core, else on this thread.
+ * Tensors are created only when a batch is handed out, so a consumer that
+ * stops early leaks nothing.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { TransformSpec } from '../../compiler/spec.js';
 import type { Batch, ImageSet } from '../contracts.js';
-import { applyTransforms } from '../transforms/apply.js';
-import { imageSize } from './image-set.js';
+import { checkTransform } from '../transforms/apply.js';
+import { prepareHostBatch, type HostBatch, type HostJob, type RngLib } from '../transforms/host.js';
+import { batchWorkerFor } from './batch-worker.js';
 import { permutation, rngFor, STREAM } from './random.js';
 
 export interface EpochBatchOptions {
@@ -22,21 +24,15 @@ export interface EpochBatchOptions {
   readonly epoch: number;
   readonly transforms: readonly TransformSpec[];
   readonly numClasses: number;
-  /** Batches prepared ahead (JS side). Default 2; 0 prepares each on demand. */
+  /** Batches prepared ahead. Default 2; 0 prepares each on demand. */
   readonly prefetch?: number;
   /** Whether random transforms apply (train) or eval semantics hold. Default: the value of `shuffle`. */
   readonly training?: boolean;
+  /** Prepare batches in a worker thread. Default: with ≥ 2 cores and ≥ 512 samples. */
+  readonly worker?: boolean;
 }
 
-/** uint8 → float32 in [0,1], exactly as Math.fround(v / 255) — what a tensor division gives. */
-const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
-interface HostBatch {
-  readonly index: number;
-  readonly pixels: Float32Array;
-  readonly labels: Int32Array;
-  readonly oneHot: Float32Array;
-}
+const LIB: RngLib = { rngFor, augmentStream: STREAM.augment };
 
 /** The sample order of one epoch: a permutation seeded by (seed, epoch), or identity. */
 export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): Int32Array {
@@ -49,68 +45,67 @@ export function batchCount(count: number, batchSize: number): number {
   return Math.ceil(count / batchSize);
 }
 
-function prepare(set: ImageSet, order: Int32Array, b: number, batchSize: number, numClasses: number): HostBatch {
-  const start = b * batchSize;
-  const n = Math.min(batchSize, set.count - start);
-  const per = imageSize(set.shape);
-  const pixels = new Float32Array(n * per);
-  const labels = new Int32Array(n);
-  const oneHot = new Float32Array(n * numClasses);
-  const src = set.images;
-  for (let i = 0; i < n; i++) {
-    const j = order[start + i];
-    const from = j * per;
-    const to = i * per;
-    for (let k = 0; k < per; k++) pixels[to + k] = SCALE[src[from + k]];
-    labels[i] = set.labels[j];
-    oneHot[i * numClasses + set.labels[j]] = 1;
-  }
-  return { index: b, pixels, labels, oneHot };
-}
-
 /**
  * One epoch of batches over `set`. Every sample appears exactly once; the
  * last batch may be smaller. The consumer disposes each batch's xs and ys.
+ * The same options give the same batches, bit for bit, with or without the
+ * worker and on any backend.
  */
 export async function* epochBatches(set: ImageSet, opts: EpochBatchOptions): AsyncIterableIterator<Batch> {
   if (!(opts.batchSize >= 1)) throw new RangeError(`batch size must be ≥ 1, got ${opts.batchSize}`);
+  // Fail on a transform that cannot apply before any work starts.
+  let shape = set.shape as readonly [number, number, number];
+  for (const t of opts.transforms) {
+    checkTransform(t, shape);
+    if (t.kind === 'random_crop') shape = [t.size, t.size, shape[2]];
+    else if (t.kind === 'resize') shape = [t.size[0], t.size[1], shape[2]];
+  }
   const order = epochOrder(set.count, opts.shuffle, opts.seed, opts.epoch);
   const total = batchCount(set.count, opts.batchSize);
   const ahead = Math.max(0, opts.prefetch ?? 2);
   const training = opts.training ?? opts.shuffle;
-  const [h, w, c] = set.shape;
-  const ready = new Map<number, HostBatch>();
-  let nextToPrepare = 0;
-  let scheduled = false;
+  const useWorker = (opts.worker ?? (availableParallelism() > 1 && set.count >= 512)) && ahead > 0;
+  const worker = useWorker ? batchWorkerFor(set) : undefined;
 
-  // Fill the look-ahead window in idle event-loop turns (setImmediate runs
-  // whenever the consumer awaits something, e.g. a tensor's data()).
-  const schedule = (current: number) => {
-    if (scheduled || ahead === 0) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      while (nextToPrepare < total && nextToPrepare <= current + ahead) {
-        ready.set(nextToPrepare, prepare(set, order, nextToPrepare, opts.batchSize, opts.numClasses));
-        nextToPrepare++;
-      }
-    });
-  };
+  const job = (b: number): Omit<HostJob, 'images' | 'labels' | 'shape'> => ({
+    indices: order.slice(b * opts.batchSize, Math.min(set.count, (b + 1) * opts.batchSize)),
+    numClasses: opts.numClasses,
+    transforms: opts.transforms,
+    training,
+    seed: opts.seed,
+    epoch: opts.epoch,
+    batch: b,
+  });
+  const local = (b: number): HostBatch => prepareHostBatch({ ...job(b), images: set.images, labels: set.labels, shape: set.shape }, LIB);
 
-  for (let b = 0; b < total; b++) {
-    let host = ready.get(b);
-    if (host) ready.delete(b);
-    else {
-      host = prepare(set, order, b, opts.batchSize, opts.numClasses);
-      nextToPrepare = Math.max(nextToPrepare, b + 1);
+  const inFlight = new Map<number, Promise<HostBatch>>();
+  const request = (b: number) => {
+    if (worker && b < total && !inFlight.has(b)) {
+      const p = worker.request(job(b));
+      p.catch(() => undefined); // handled where awaited (falls back to this thread)
+      inFlight.set(b, p);
     }
-    schedule(b + 1);
-    const n = host.labels.length;
-    const batch = tf.tidy(() => {
-      const raw = tf.tensor4d(host.pixels, [n, h, w, c]);
-      const xs = applyTransforms(raw, opts.transforms, { training, seed: opts.seed, epoch: opts.epoch, batch: b });
-      return { xs, ys: tf.tensor2d(host.oneHot, [n, opts.numClasses]) };
-    });
-    yield { xs: batch.xs, ys: batch.ys, labels: host.labels, size: n, index: b };
+  };
+  try {
+    for (let b = 0; b < total; b++) {
+      for (let k = b; k <= b + ahead; k++) request(k);
+      let host: HostBatch;
+      const pending = inFlight.get(b);
+      inFlight.delete(b);
+      if (pending) {
+        try {
+          host = await pending;
+        } catch {
+          host = local(b); // a failed worker never fails the run: same result, this thread
+        }
+      } else host = local(b);
+      const [n, h, w, c] = host.shape;
+      const xs = tf.tensor4d(host.pixels, [n, h, w, c]);
+      const ys = tf.tensor2d(host.oneHot, [n, opts.numClasses]);
+      yield { xs, ys, labels: host.labels, size: n, index: b };
+    }
+  } finally {
+    // Results still in flight are dropped (plain arrays; nothing to dispose).
+    inFlight.clear();
   }
 }

@@ -104,6 +104,6 @@ export async function decodeFiles(job: DecodeJob): Promise<Uint8Array> {
   } finally {
     await Promise.all(pool.map((wk) => wk.terminate()));
   }
-  // A plain ArrayBuffer copy: consumers (tfjs, Buffer APIs) do not all accept shared memory.
-  return new Uint8Array(sab).slice();
+  // Kept in shared memory: the batch worker reads it without another copy.
+  return new Uint8Array(sab);
 }

@@ -7,7 +7,7 @@
  * the key changes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet, LoadedDataset } from '../contracts.js';
 import { writeFileAtomic } from './download.js';
@@ -109,7 +109,7 @@ function writeCache(file: string, header: CacheHeader, train: ImageSet, test: Im
 
 function readCache(file: string): { header: CacheHeader; train: ImageSet; test: ImageSet } | undefined {
   if (!existsSync(file)) return undefined;
-  const buf = readFileSync(file);
+  const buf = readIntoSharedMemory(file);
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return undefined;
   const len = buf.readUInt32LE(8);
   const header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as CacheHeader;
@@ -126,6 +126,24 @@ function readCache(file: string): { header: CacheHeader; train: ImageSet; test: 
     train: { images: trainImages, labels: labels.subarray(0, header.trainCount), count: header.trainCount, shape: header.shape },
     test: { images: testImages, labels: labels.subarray(header.trainCount), count: header.testCount, shape: header.shape },
   };
+}
+
+/** Reads a whole file into shared memory (the batch worker then reads the pixels without a copy). */
+function readIntoSharedMemory(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const sab = new SharedArrayBuffer(size);
+    const view = new Uint8Array(sab);
+    for (let o = 0; o < size; ) {
+      const got = readSync(fd, view, o, Math.min(size - o, 1 << 26), o);
+      if (got === 0) break;
+      o += got;
+    }
+    return Buffer.from(sab);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Loads an image folder, from the decoded cache when the listing is unchanged. */

@@ -7,10 +7,15 @@ export function imageSize(shape: readonly [number, number, number]): number {
   return shape[0] * shape[1] * shape[2];
 }
 
-/** The samples at `indices`, in that order (copies). */
+/** Uint8Array in shared memory, so a batch worker can read it without a copy. */
+export function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
+/** The samples at `indices`, in that order (copies, into shared memory). */
 export function subset(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   const size = imageSize(set.shape);
-  const images = new Uint8Array(indices.length * size);
+  const images = sharedBytes(indices.length * size);
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const j = indices[i];

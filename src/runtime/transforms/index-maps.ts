@@ -6,7 +6,8 @@
  * tf.gather — exact, identical on every backend, and one kernel per
  * transform however different the samples' parameters are.
  */
-import { randInt, type Rng } from '../data/random.js';
+import type { Rng } from '../data/random.js';
+import { cropParams, cutoutParams, flipParams, rotateParams, translateParams } from './host.js';
 
 /** An index map for a batch: out[i] = flatIn[map[i]]; shape of the result. */
 export interface IndexMap {
@@ -36,13 +37,9 @@ function build(n: number, h: number, w: number, outH: number, outW: number, perS
 
 /** Horizontal and/or vertical flips, each with probability 1/2 per sample. */
 export function flipMap(n: number, h: number, w: number, mode: 'horizontal' | 'vertical' | 'both', rng: Rng): IndexMap {
-  const flips = Array.from({ length: n }, () => {
-    const fh = mode !== 'vertical' && rng() < 0.5;
-    const fv = mode !== 'horizontal' && rng() < 0.5;
-    return [fh, fv] as const;
-  });
+  const flips = flipParams(n, mode, rng);
   return build(n, h, w, h, w, (s) => {
-    const [fh, fv] = flips[s];
+    const [fh, fv] = [flips[2 * s], flips[2 * s + 1]];
     return (y, x) => [fv ? h - 1 - y : y, fh ? w - 1 - x : x];
   });
 }
@@ -53,22 +50,18 @@ export function flipMap(n: number, h: number, w: number, mode: 'horizontal' | 'v
  * `center`, the window is centred instead (what eval uses).
  */
 export function cropMap(n: number, h: number, w: number, size: number, padding: number, rng: Rng | 'center'): IndexMap {
-  const rangeY = h + 2 * padding - size;
-  const rangeX = w + 2 * padding - size;
-  const offsets = Array.from({ length: n }, () =>
-    rng === 'center' ? [Math.floor(rangeY / 2), Math.floor(rangeX / 2)] : [randInt(rng, rangeY + 1), randInt(rng, rangeX + 1)],
-  );
+  const offsets = cropParams(n, h, w, size, padding, rng === 'center' ? null : rng);
   return build(n, h, w, size, size, (s) => {
-    const [oy, ox] = offsets[s];
+    const [oy, ox] = [offsets[2 * s], offsets[2 * s + 1]];
     return (y, x) => [y + oy - padding, x + ox - padding];
   });
 }
 
 /** Shift each sample by integers in [-max, max] on each axis; vacated pixels become 0. */
 export function translateMap(n: number, h: number, w: number, max: number, rng: Rng): IndexMap {
-  const shifts = Array.from({ length: n }, () => [randInt(rng, 2 * max + 1) - max, randInt(rng, 2 * max + 1) - max]);
+  const shifts = translateParams(n, max, rng);
   return build(n, h, w, h, w, (s) => {
-    const [dy, dx] = shifts[s];
+    const [dy, dx] = [shifts[2 * s], shifts[2 * s + 1]];
     return (y, x) => [y - dy, x - dx];
   });
 }
@@ -79,7 +72,7 @@ export function translateMap(n: number, h: number, w: number, max: number, rng: 
  * RandomRotation's defaults).
  */
 export function rotateMap(n: number, h: number, w: number, degrees: number, rng: Rng): IndexMap {
-  const angles = Array.from({ length: n }, () => ((rng() * 2 - 1) * degrees * Math.PI) / 180);
+  const angles = rotateParams(n, degrees, rng);
   const cy = (h - 1) / 2;
   const cx = (w - 1) / 2;
   return build(n, h, w, h, w, (s) => {
@@ -97,13 +90,9 @@ export function rotateMap(n: number, h: number, w: number, degrees: number, rng:
 /** A [n, h, w] multiplicative mask with one size×size square of zeros per sample (centre uniform over the image, clipped at edges). */
 export function cutoutMask(n: number, h: number, w: number, size: number, rng: Rng): Float32Array {
   const mask = new Float32Array(n * h * w).fill(1);
+  const rects = cutoutParams(n, h, w, size, rng);
   for (let s = 0; s < n; s++) {
-    const cy = randInt(rng, h);
-    const cx = randInt(rng, w);
-    const y0 = Math.max(0, cy - Math.floor(size / 2));
-    const x0 = Math.max(0, cx - Math.floor(size / 2));
-    const y1 = Math.min(h, cy - Math.floor(size / 2) + size);
-    const x1 = Math.min(w, cx - Math.floor(size / 2) + size);
+    const [y0, x0, y1, x1] = [rects[4 * s], rects[4 * s + 1], rects[4 * s + 2], rects[4 * s + 3]];
     for (let y = y0; y < y1; y++) mask.fill(0, (s * h + y) * w + x0, (s * h + y) * w + x1);
   }
   return mask;

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformSpec } from '../../../src/compiler/spec.js';
 import type { Batch } from '../../../src/runtime/contracts.js';
+import { closeBatchWorkers } from '../../../src/runtime/data/batch-worker.js';
 import { epochBatches, type EpochBatchOptions } from '../../../src/runtime/data/batches.js';
 import { patternSet } from './fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+});
+afterAll(async () => {
+  await closeBatchWorkers();
 });
 
 const set = patternSet(23, 4, 4, 2, 3);
@@ -81,5 +85,27 @@ describe('epochBatches', () => {
     const plain = await collect({ ...base, shuffle: false });
     expect(await collect({ ...base, shuffle: false, transforms })).toEqual(plain);
     expect(await collect({ ...base, shuffle: false, transforms, training: true })).not.toEqual(plain);
+  });
+
+  it('gives identical batches from the worker thread and from this thread', async () => {
+    const transforms: TransformSpec[] = [
+      { kind: 'random_crop', size: 4, padding: 1, path: '/t/0' },
+      { kind: 'random_flip', mode: 'both', path: '/t/1' },
+      { kind: 'random_rotation', degrees: 20, path: '/t/2' },
+      { kind: 'cutout', size: 2, path: '/t/3' },
+      { kind: 'normalize', mean: [0.5, 0.4], std: [0.2, 0.3], path: '/t/4' },
+    ];
+    const here = await collect({ ...base, transforms, worker: false });
+    const there = await collect({ ...base, transforms, worker: true, prefetch: 2 });
+    expect(there).toEqual(here);
+    // The worker is reused across epochs; the second epoch differs from the first.
+    const second = await collect({ ...base, transforms, worker: true, epoch: 1 });
+    expect(second).toEqual(await collect({ ...base, transforms, worker: false, epoch: 1 }));
+    expect(second).not.toEqual(here);
+  });
+
+  it('checks transforms against the image shape before producing batches', async () => {
+    const bad: TransformSpec[] = [{ kind: 'normalize', mean: [0.5, 0.5, 0.5], std: [1, 1, 1], path: '/data/transforms/train/0' }];
+    await expect(collect({ ...base, transforms: bad })).rejects.toThrow(/\/data\/transforms\/train\/0: normalize has 3 means/);
   });
 });

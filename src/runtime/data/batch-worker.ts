@@ -1,0 +1,115 @@
+/**
+ * A worker thread that builds upcoming batches (gather, scale, one-hot,
+ * transforms: transforms/host.ts) while the main thread trains — tfjs ops
+ * run synchronously on the cpu and wasm backends, so this is the only way
+ * data work truly overlaps training, on the otherwise idle second core.
+ *
+ * The worker runs the very same functions as the in-thread path (their
+ * source text is shipped: host.ts and the PRNG are written to be
+ * self-contained), so batches are identical either way (tested). The set's
+ * pixels are shared with the worker through a SharedArrayBuffer, not copied
+ * per batch. The worker is unref'd while idle so it never keeps a finished
+ * process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ImageSet } from '../contracts.js';
+import { HOST_FUNCTIONS, type HostBatch, type HostJob } from '../transforms/host.js';
+import { mixSeed, mulberry32, rngFor, STREAM } from './random.js';
+
+type JobMessage = Omit<HostJob, 'images' | 'labels' | 'shape'>;
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+${mixSeed.toString()}
+${mulberry32.toString()}
+${rngFor.toString()}
+${HOST_FUNCTIONS.map((f) => f.toString()).join('\n')}
+const lib = { rngFor, augmentStream: ${STREAM.augment} };
+let images, labels, shape;
+parentPort.on('message', (m) => {
+  if (m.init) { images = new Uint8Array(m.images.buffer, m.images.offset, m.images.length); labels = m.labels; shape = m.shape; return; }
+  try {
+    const out = prepareHostBatch(Object.assign({}, m.job, { images, labels, shape }), lib);
+    parentPort.postMessage({ id: m.id, out }, [out.pixels.buffer, out.labels.buffer, out.oneHot.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+/** Pixels in shared memory: the set's own when already shared (loaders and subset() allocate so), else one copy. */
+function sharedPixels(set: ImageSet): { buffer: SharedArrayBuffer; offset: number; length: number } {
+  const buf = set.images.buffer;
+  if (buf instanceof SharedArrayBuffer) return { buffer: buf, offset: set.images.byteOffset, length: set.images.length };
+  const sab = new SharedArrayBuffer(set.images.byteLength);
+  new Uint8Array(sab).set(set.images);
+  return { buffer: sab, offset: 0, length: sab.byteLength };
+}
+
+/** One worker bound to one ImageSet. */
+export class BatchWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (b: HostBatch) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private broken: Error | undefined;
+
+  constructor(set: ImageSet) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    this.worker.unref();
+    this.worker.on('message', (m: { id: number; out?: HostBatch; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (m.error !== undefined) p.reject(new Error(`batch worker: ${m.error}`));
+      else p.resolve(m.out!);
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => this.fail(new Error(`batch worker exited with code ${code}`)));
+    this.worker.postMessage({ init: true, images: sharedPixels(set), labels: set.labels, shape: set.shape });
+  }
+
+  /** Builds one batch in the worker. */
+  request(job: JobMessage): Promise<HostBatch> {
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, job });
+    });
+  }
+
+  private fail(e: Error): void {
+    this.broken ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Stops the thread; pending requests fail. */
+  async close(): Promise<void> {
+    this.fail(new Error('batch worker closed'));
+    await this.worker.terminate();
+  }
+}
+
+const workers = new WeakMap<ImageSet, BatchWorker>();
+const all = new Set<BatchWorker>();
+
+/** The worker for `set`, created on first use and reused by later epochs. */
+export function batchWorkerFor(set: ImageSet): BatchWorker {
+  let w = workers.get(set);
+  if (!w) {
+    w = new BatchWorker(set);
+    workers.set(set, w);
+    all.add(w);
+  }
+  return w;
+}
+
+/** Terminates every batch worker (end of a run; tests). Idle workers never hold the process open anyway. */
+export async function closeBatchWorkers(): Promise<void> {
+  const list = [...all];
+  all.clear();
+  await Promise.all(list.map((w) => w.close()));
+}
