@@ -47,6 +47,14 @@ describe('conv2d gradients, wasm vs cpu', () => {
     expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
   });
 
+  // Few input channels, many output channels: the filter gradient takes the im2col + matmul form.
+  const firstLayer: Array<[number, 'same' | 'valid', number]> = [];
+  for (const stride of [1, 2, 3]) for (const pad of ['same', 'valid'] as const) for (const k of [3, 5]) firstLayer.push([stride, pad, k]);
+  it.each(firstLayer)('first-layer shape (3→40 channels): stride %i, %s, kernel %i', async (stride, pad, k) => {
+    const { cpu, wasm } = await onBoth(convGrads({ n: 2, h: 9, w: 8, ci: 3, co: 40, k }, stride, pad));
+    expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
+  });
+
   it('matches on a wider layer (32 channels in and out)', async () => {
     const { cpu, wasm } = await onBoth(convGrads({ n: 3, h: 6, w: 6, ci: 32, co: 32, k: 3 }, 1, 'same'));
     expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);

@@ -70,6 +70,54 @@ export function correlateBatch(s: KernelScope, x: Info, dy: Info, g: ConvGeometr
   );
 }
 
+/**
+ * The same sum as a matrix product, for layers with few input channels (the
+ * first conv of a net): patches of x gathered into [kh·kw·Ci, P] (P = N·Ho·Wo)
+ * times dy read as it lies, [P, Co], on XNNPACK's fully-connected path. This
+ * skips the transposes of dy the conv form needs, at the price of writing
+ * kh·kw·Ci·P patch values: worth it when that is no more than two passes
+ * over dy (see chooseIm2col).
+ */
+export function im2colProduct(s: KernelScope, x: Info, dy: Info, g: ConvGeometry): Info {
+  const [n, h, w, c] = x.shape;
+  const [, ho, wo, co] = dy.shape;
+  const p = n * ho * wo;
+  const rows = g.filterHeight * g.filterWidth * c;
+  const cols = s.alloc([1, rows, p]);
+  const src = s.backend.typedArrayFromHeap(x) as Float32Array;
+  const dst = s.backend.typedArrayFromHeap(cols) as Float32Array;
+  for (let a = 0; a < g.filterHeight; a++) {
+    for (let b = 0; b < g.filterWidth; b++) {
+      for (let ch = 0; ch < c; ch++) {
+        let o = ((a * g.filterWidth + b) * c + ch) * p;
+        for (let bn = 0; bn < n; bn++) {
+          for (let y = 0; y < ho; y++) {
+            const r = y * g.strideHeight + a * g.dilationHeight - g.padTop;
+            if (r < 0 || r >= h) {
+              dst.fill(0, o, o + wo);
+              o += wo;
+              continue;
+            }
+            const rowBase = (bn * h + r) * w;
+            for (let xx = 0; xx < wo; xx++, o++) {
+              const col = xx * g.strideWidth + b * g.dilationWidth - g.padLeft;
+              dst[o] = col < 0 || col >= w ? 0 : src[(rowBase + col) * c + ch];
+            }
+          }
+        }
+      }
+    }
+  }
+  const dy3 = s.run('Reshape', { x: dy }, { shape: [1, p, co] });
+  const prod = s.run('BatchMatMul', { a: cols, b: dy3 }, { transposeA: false, transposeB: false });
+  return s.run('Reshape', { x: prod }, { shape: [g.filterHeight, g.filterWidth, c, co] });
+}
+
+/** Whether im2colProduct is the cheaper form: its patch matrix is at most two passes over dy. */
+export function chooseIm2col(xShape: number[], dyShape: number[], g: ConvGeometry): boolean {
+  return g.filterHeight * g.filterWidth * xShape[3] <= 2 * dyShape[3];
+}
+
 /** The kernel function registered as `Conv2DBackpropFilter` on wasm. */
 export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs }) =>
   withScope(backend, (s) => {
@@ -87,6 +135,8 @@ export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs })
       pad,
       dimRoundingMode,
     );
-    const g = correlateBatch(s, x, dy, geometryOf(info));
+    const geom = geometryOf(info);
+    if (chooseIm2col(x.shape, dy.shape, geom)) return im2colProduct(s, x, dy, geom);
+    const g = correlateBatch(s, x, dy, geom);
     return s.run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });
   });
