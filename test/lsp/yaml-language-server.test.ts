@@ -122,6 +122,14 @@ describe('yaml-language-server with schema/dlc.schema.json', () => {
     expect(diags.filter((d) => [1, 2, 9, 10].includes(d.range.start.line)), seen.join('\n')).toEqual([]);
   });
 
+  it('cannot see a wrong dense input size: the schema path shows nothing (that is what dlc lsp adds)', async () => {
+    const text = `# yaml-language-server: $schema=${pathToFileURL(SCHEMA).href}\nname: wrong-dense\ndata:\n  dataset: mnist\n  batch_size: "64"\nmodel:\n  layers:\n    - conv2d: {filters: 8, kernel_size: 3, padding: same}\n    - max_pool2d: 2\n    - flatten\n    - dense: {units: 10, in_features: 1024}\n`;
+    const uri = await open('wrong-dense.yaml', text);
+    // The batch_size mistake proves the schema was applied; it is the only thing reported.
+    const diags = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(diags.map(span)).toEqual(['4:14-4:18']);
+  });
+
   it('completes the layer kinds inside a layer list item', async () => {
     const { text, line, character } = cursor(`# yaml-language-server: $schema=${pathToFileURL(SCHEMA).href}\nname: c\ndata: {dataset: mnist}\nmodel:\n  layers:\n    - conv2d: {filters: 8}\n    - |\n`);
     const uri = await open('complete-kind.yaml', text);
