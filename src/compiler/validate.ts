@@ -13,22 +13,53 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean, suggestion } from './did-you-mean.js';
 import { diag } from './report.js';
-import { buildSchema } from './schema/build.js';
+import { buildSchema, SCHEMA_ID } from './schema/build.js';
 import { PARAM_REF_PATTERN, type Schema } from './schema/helpers.js';
 import { LAYER_NAME_PATTERN } from './schema/layers.js';
 import { childPointer, splitPointer, type NodePart, type SourceMap } from './source-map.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
 
-let compiled: { schema: Schema; validate: ValidateFunction } | undefined;
+interface Compiled {
+  readonly schema: Schema;
+  /** The whole document, except the layer list items (validated one by one, see validateLayerItem). */
+  readonly validate: ValidateFunction;
+  /** The validator of one branch of the layer union, compiled on first use. */
+  branch(inBlock: boolean, index: number): ValidateFunction;
+}
 
-/** The schema object and its compiled validator (built once). */
-export function specValidator(): { schema: Schema; validate: ValidateFunction } {
+let compiled: Compiled | undefined;
+
+/** A copy of `s` with the object at `path` replaced (the rest shared, so schema identities hold). */
+function replaceAt(s: Schema, path: readonly string[], value: Schema): Schema {
+  if (path.length === 0) return value;
+  return { ...s, [path[0]]: replaceAt(s[path[0]] as Schema, path.slice(1), value) };
+}
+
+/**
+ * The schema and its validators, built once. Layer items are validated per
+ * item against the one branch of their kind: compiling the ~60-branch layer
+ * unions takes ajv seconds, and a spec uses a handful of kinds.
+ */
+export function specValidator(): Compiled {
   if (!compiled) {
     const schema = buildSchema();
     // inlineRefs: false compiles each shared definition once, and skipping ajv's code optimiser halves the compile time of this large schema.
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, inlineRefs: false, code: { optimize: false } });
     ajv.addVocabulary(['markdownDescription']);
-    compiled = { schema, validate: ajv.compile(schema) };
+    let root = replaceAt(schema, ['properties', 'model', 'properties', 'layers', 'items'], {});
+    root = replaceAt(root, ['properties', 'model', 'properties', 'blocks', 'additionalProperties', 'properties', 'layers', 'items'], {});
+    const validate = ajv.compile(root);
+    const cache = new Map<string, ValidateFunction>();
+    const branch = (inBlock: boolean, index: number): ValidateFunction => {
+      const ref = `${SCHEMA_ID}#/definitions/${inBlock ? 'block_layer' : 'layer'}/anyOf/${index}`;
+      let v = cache.get(ref);
+      if (!v) {
+        v = ajv.getSchema(ref)!;
+        cache.set(ref, v);
+      }
+      return v;
+    };
+    compiled = { schema, validate, branch };
   }
   return compiled;
 }
@@ -151,11 +182,69 @@ interface Problem {
 
 /** Validates `data`; every diagnostic points into the document through `sourceMap`. */
 export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] {
-  const { schema, validate } = specValidator();
-  if (validate(data)) return [];
-  const errors = (validate.errors ?? []) as ErrorObject[];
-  const problems: Problem[] = [];
+  const v = specValidator();
+  const problems: Problem[] = v.validate(data) ? [] : collectProblems(v.schema, (v.validate.errors ?? []) as ErrorObject[]);
+  // The layer items the root validator skipped.
+  const model = (data as { model?: { layers?: unknown; blocks?: unknown } } | null)?.model;
+  if (model && typeof model === 'object') {
+    if (Array.isArray(model.layers)) model.layers.forEach((item, i) => problems.push(...validateLayerItem(v, item, `/model/layers/${i}`, false)));
+    if (model.blocks && typeof model.blocks === 'object' && !Array.isArray(model.blocks)) {
+      for (const [name, block] of Object.entries(model.blocks as Record<string, { layers?: unknown }>)) {
+        const layers = block && typeof block === 'object' ? block.layers : undefined;
+        if (Array.isArray(layers)) layers.forEach((item, j) => problems.push(...validateLayerItem(v, item, `${childPointer('/model/blocks', name)}/layers/${j}`, true)));
+      }
+    }
+  }
 
+  // A misspelt required key is one problem, not two: drop "missing 'filters'" when 'filtres' is there.
+  const typos = new Set(problems.filter((p) => p.meant).map((p) => `${p.pointer.slice(0, p.pointer.lastIndexOf('/'))}|${p.meant}`));
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of problems) {
+    if (p.code === 'DLC014' && typos.has(`${p.pointer}|${p.missing}`)) continue;
+    const k = `${p.code}|${p.pointer}|${p.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(diag(p.code, p.message, sourceMap.locate(p.pointer, p.part), p.pointer, p.hint));
+  }
+  return out;
+}
+
+/** One layer list item: pick its kind's branch from the item, then validate against that branch only. */
+function validateLayerItem(v: Compiled, item: unknown, ptr: string, inBlock: boolean): Problem[] {
+  const union = (v.schema.definitions as Record<string, Schema>)[inBlock ? 'block_layer' : 'layer'];
+  const branches = union.anyOf as Schema[];
+  // The anyOf failure ajv would have reported, had it validated the union itself.
+  const asUnion = { keyword: 'anyOf', instancePath: ptr, schemaPath: '#/anyOf', params: {}, data: item, parentSchema: union, schema: branches } as unknown as ErrorObject;
+  const names = unionNames(v.schema, union);
+  if (jsType(item) === 'object' && Object.keys(item as object).filter((k) => names.has(k)).length > 1) return [manyKindsProblem(v.schema, asUnion)];
+  const fits = branches.map((b, i) => (branchFits(v.schema, b, item) ? i : -1)).filter((i) => i >= 0);
+  if (fits.length === 0) return [unionProblem(v.schema, asUnion)];
+  let best: ErrorObject[] | undefined;
+  for (const i of fits) {
+    const validate = v.branch(inBlock, i);
+    if (validate(item)) return [];
+    const errs = ((validate.errors ?? []) as ErrorObject[]).map((e) => ({ ...e, instancePath: ptr + e.instancePath }));
+    if (!best || errs.length < best.length) best = errs;
+  }
+  return collectProblems(v.schema, best!);
+}
+
+function manyKindsProblem(schema: Schema, e: ErrorObject): Problem {
+  const kinds = Object.keys(e.data as object).filter((k) => unionNames(schema, e.parentSchema as Schema).has(k));
+  const noun = unionNoun(schema, e.parentSchema)!.noun.replace(' kind', '');
+  return {
+    code: 'DLC017',
+    pointer: childPointer(e.instancePath, kinds[1]),
+    part: 'key',
+    message: `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} has exactly one kind, but ${lastName(e.instancePath) === 'the spec' ? 'this' : lastName(e.instancePath)} has ${kinds.map((k) => `'${k}'`).join(' and ')}`,
+    hint: e.instancePath.startsWith('/model') || e.instancePath.startsWith('/data') || e.instancePath.startsWith('/metrics') ? 'split them into separate list items' : `replace the whole value, e.g. --set ${splitPointer(e.instancePath).join('.')}={${kinds[1]}: {…}}`,
+  };
+}
+
+/** ajv errors → one problem per real problem (see the file comment). */
+function collectProblems(schema: Schema, errors: ErrorObject[]): Problem[] {
+  const problems: Problem[] = [];
   // 1. Decide the intended branch of every failed union.
   interface Union {
     readonly err: ErrorObject;
@@ -207,15 +296,7 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
       const u = unions.find((x) => x.err === e)!;
       if (u.selected >= 0) continue;
       if (u.selected === MANY_KINDS) {
-        const kinds = Object.keys(e.data as object).filter((k) => unionNames(schema, e.parentSchema as Schema).has(k));
-        const noun = unionNoun(schema, e.parentSchema)!.noun.replace(' kind', '');
-        problems.push({
-          code: 'DLC017',
-          pointer: childPointer(e.instancePath, kinds[1]),
-          part: 'key',
-          message: `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} has exactly one kind, but ${lastName(e.instancePath) === 'the spec' ? 'this' : lastName(e.instancePath)} has ${kinds.map((k) => `'${k}'`).join(' and ')}`,
-          hint: e.instancePath.startsWith('/model') || e.instancePath.startsWith('/data') || e.instancePath.startsWith('/metrics') ? 'split them into separate list items' : `replace the whole value, e.g. --set ${splitPointer(e.instancePath).join('.')}={${kinds[1]}: {…}}`,
-        });
+        problems.push(manyKindsProblem(schema, e));
         continue;
       }
       problems.push(unionProblem(schema, e));
@@ -225,18 +306,7 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
     if (p) problems.push(p);
   }
 
-  // A misspelt required key is one problem, not two: drop "missing 'filters'" when 'filtres' is there.
-  const typos = new Set(problems.filter((p) => p.meant).map((p) => `${p.pointer.slice(0, p.pointer.lastIndexOf('/'))}|${p.meant}`));
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const p of problems) {
-    if (p.code === 'DLC014' && typos.has(`${p.pointer}|${p.missing}`)) continue;
-    const k = `${p.code}|${p.pointer}|${p.message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(diag(p.code, p.message, sourceMap.locate(p.pointer, p.part), p.pointer, p.hint));
-  }
-  return out;
+  return problems;
 }
 
 /** No branch of a union fits the value: report the value once. */
