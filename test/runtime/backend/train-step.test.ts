@@ -95,4 +95,31 @@ describe('a conv net training step, wasm vs cpu', () => {
       model.dispose();
     });
   });
+
+  it('does not grow the wasm heap over many steps (no leaked XNNPACK operators or buffers)', async () => {
+    await withBackend('wasm', () => {
+      // Wide 3×3 layers: a leaked operator (packed weights, ~150 KB here) per step would show within 30 steps.
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [8, 8, 64], filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same' }),
+          tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10 }),
+        ],
+      });
+      const velocity = model.trainableWeights.map((w) => tf.variable(tf.zerosLike(w.read())));
+      const x = tf.tensor4d(seeded(4 * 8 * 8 * 64, 1), [4, 8, 8, 64]);
+      const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10);
+      const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+      const step = () => tf.dispose(sgdStep(model, velocity, () => tf.losses.softmaxCrossEntropy(labels, model.apply(x) as tf.Tensor) as tf.Scalar));
+      for (let i = 0; i < 5; i++) step();
+      const before = heap();
+      for (let i = 0; i < 30; i++) step();
+      expect(heap()).toBe(before);
+      tf.dispose([x, labels, ...velocity]);
+      model.dispose();
+    });
+  });
 });
