@@ -9,7 +9,7 @@
  * never needs a golden update here.
  * Regenerate with UPDATE_GOLDEN=1 after a deliberate change and review the diff.
  *
- * Type-checking: all emitted projects are checked in one `tsc --strict
+ * Type-checking: all emitted projects (and one whose model uses every op) are checked in one `tsc --strict
  * --noEmit` run (loading tfjs's types once, not once per project) through a
  * tsconfig that extends the first project's own tsconfig.json; node_modules
  * is a symlink to dlc's, so no network is needed.
@@ -23,7 +23,7 @@ import { renderProject } from '../../src/codegen/index.js';
 import { LIB_DIR, libHeader } from '../../src/codegen/tfjs-node-ts/index.js';
 import { writeProject } from '../../src/codegen/write-project.js';
 import { compileFile } from '../../src/compiler/compile.js';
-import { DLC_ROOT } from './helpers.js';
+import { allOpsSpec, DLC_ROOT, lowerSpec } from './helpers.js';
 
 const GOLDEN = join(DLC_ROOT, 'test/codegen/golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -80,6 +80,10 @@ describe('emitted project of every shipped spec', () => {
     for (const [path, content] of stored) expect(content, path).toBe(readFileSync(join(dir, path), 'utf8'));
     // Kept for the type-check below.
     writeProject(join(root, name), files);
+  });
+
+  it('(plus a project using every op, for the type-check)', () => {
+    writeProject(join(root, 'all-ops'), renderProject(lowerSpec(allOpsSpec()), 'tfjs-node-ts', { specFile: 'all-ops.yaml' }));
   });
 
   it('type-check with tsc --strict --noEmit', () => {

@@ -66,3 +66,45 @@ export function materialise(files: ReadonlyMap<string, string>, prefix = 'dlc-em
   symlinkSync(join(DLC_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
+
+/** Layer shorthand for allOpsSpec: kind + attributes + optional name/inputs; path filled in. */
+function L(i: number, layer: Record<string, unknown>): LayerSpec {
+  return { ...layer, path: `/model/layers/${i}` } as unknown as LayerSpec;
+}
+
+/** A spec whose model uses every op the IR knows (a DAG with merges), on 8×8×3 synthetic data. */
+export function allOpsSpec(): Spec {
+  const c = { strides: [1, 1], dilation_rate: [1, 1], use_bias: true };
+  const layers = [
+    { kind: 'conv2d', name: 'stem', filters: 4, kernel_size: [3, 3], padding: 'same', activation: 'relu', ...c },
+    { kind: 'depthwise_conv2d', name: 'dw', kernel_size: [3, 3], depth_multiplier: 2, padding: 'valid', activation: 'elu', ...c },
+    { kind: 'separable_conv2d', name: 'sep', filters: 8, kernel_size: [3, 3], depth_multiplier: 1, padding: 1, activation: 'gelu', ...c, use_bias: false },
+    { kind: 'avg_pool2d', name: 'avg', inputs: ['dw'], pool_size: [3, 3], strides: [1, 1], padding: 'same' },
+    { kind: 'conv2d', name: 'proj', filters: 8, kernel_size: [1, 1], padding: 'valid', activation: 'leaky_relu', ...c },
+    { kind: 'add', name: 'sum', inputs: ['sep', 'proj'] },
+    { kind: 'batch_norm', name: 'bn', momentum: 0.9, epsilon: 1e-5 },
+    { kind: 'layer_norm', name: 'ln', epsilon: 1e-6 },
+    { kind: 'concat', name: 'cat', inputs: ['ln', 'sum'], axis: -1 },
+    { kind: 'max_pool2d', name: 'pool', pool_size: [2, 2], strides: [2, 2], padding: 'valid' },
+    { kind: 'leaky_relu', name: 'lrelu', alpha: 0.2 },
+    { kind: 'global_avg_pool2d', name: 'gap', inputs: ['lrelu'] },
+    { kind: 'global_max_pool2d', name: 'gmp', inputs: ['lrelu'] },
+    { kind: 'concat', name: 'pooled', inputs: ['gap', 'gmp'], axis: 0 },
+    { kind: 'sigmoid', name: 'sig' },
+    { kind: 'flatten', name: 'flat', inputs: ['lrelu'] },
+    { kind: 'reshape', name: 'reshaped', target_shape: [9, 16] },
+    { kind: 'flatten', name: 'flat2' },
+    { kind: 'dense', name: 'hidden', units: 16, activation: 'tanh', use_bias: true },
+    { kind: 'elu', name: 'elu' },
+    { kind: 'gelu', name: 'gelu' },
+    { kind: 'tanh', name: 'tanh' },
+    { kind: 'relu', name: 'relu' },
+    { kind: 'dropout', name: 'drop', rate: 0.3 },
+    { kind: 'concat', name: 'features', inputs: ['drop', 'sig'], axis: -1 },
+    { kind: 'dense', name: 'logits', units: 4, activation: 'linear', use_bias: true },
+  ].map((l, i) => L(i, l));
+  return tinySpec({
+    name: 'all-ops',
+    data: { ...tinySpec().data, synthetic: { train_samples: 64, test_samples: 16, shape: [8, 8, 3], classes: 4 }, transforms: { train: [], eval: [] } },
+  }, layers);
+}

@@ -105,8 +105,9 @@ export function buildModelView(ir: IR): ModelView {
     });
     let inputCode = node.op === 'add' || node.op === 'concat' ? `[${inputVars.join(', ')}]` : one(inputVars);
     const id = node.id;
-    const push = (varName: string, factory: string, args: ArgView[], main: boolean): string => {
-      steps.push({ varName, factory: checkIdentifier(factory), args, inputCode, hasComment: main, commentText: main ? comment : '' });
+    /** Adds one layer application; `note` is its comment ('' for none). */
+    const push = (varName: string, factory: string, args: ArgView[], note: string): string => {
+      steps.push({ varName, factory: checkIdentifier(factory), args, inputCode, hasComment: note !== '', commentText: note });
       inputCode = varName;
       return varName;
     };
@@ -117,11 +118,11 @@ export function buildModelView(ir: IR): ModelView {
       const zp = node.attrs['zero_padding'] as readonly (readonly number[])[] | undefined;
       const p = node.attrs['padding'];
       if (zp) {
-        push(vars.take(`${id}_pad`), 'zeroPadding2d', [arg('name', jsString(`${name}_pad`)), arg('padding', `[${zp.map(jsNumberArray).join(', ')}]`)], false);
+        push(vars.take(`${id}_pad`), 'zeroPadding2d', [arg('name', jsString(`${name}_pad`)), arg('padding', `[${zp.map(jsNumberArray).join(', ')}]`)], `${shownId(id)}: the spec's integer padding, as explicit zeros before a 'valid' convolution`);
         return 'valid';
       }
       if (typeof p === 'number') {
-        if (p !== 0) push(vars.take(`${id}_pad`), 'zeroPadding2d', [arg('name', jsString(`${name}_pad`)), arg('padding', jsInteger(p))], false);
+        if (p !== 0) push(vars.take(`${id}_pad`), 'zeroPadding2d', [arg('name', jsString(`${name}_pad`)), arg('padding', jsInteger(p))], `${shownId(id)}: padding ${jsInteger(p)} (PyTorch-style), as explicit zeros before a 'valid' convolution`);
         return 'valid';
       }
       return (p as string | undefined) ?? 'valid';
@@ -146,10 +147,9 @@ export function buildModelView(ir: IR): ModelView {
       const useBias = attr<boolean | undefined>(node, 'use_bias') ?? true;
       const main = [nameArg, ...args, ...act.args, ...(useBias ? [] : [arg('useBias', 'false')]), ...tail];
       const v = vars.take(act.leaky ? `${id}_linear` : id);
-      push(v, factory, main, !act.leaky);
+      push(v, factory, main, act.leaky ? `${comment}; its leaky_relu activation is the next layer` : comment);
       if (act.leaky) {
-        steps[steps.length - 1] = { ...steps[steps.length - 1], hasComment: false, commentText: '' };
-        push(vars.take(id), 'leakyReLU', [arg('name', jsString(`${name}_act`)), arg('alpha', jsNumber(LEAKY_RELU_ACTIVATION_ALPHA))], true);
+        push(vars.take(id), 'leakyReLU', [arg('name', jsString(`${name}_act`)), arg('alpha', jsNumber(LEAKY_RELU_ACTIVATION_ALPHA))], '');
       }
     };
     const seed = (role: string): number => deriveSeed(specSeed, id, role);
@@ -186,33 +186,33 @@ export function buildModelView(ir: IR): ModelView {
         const args = [nameArg, arg('poolSize', jsNumberArray(size))];
         if (strides[0] !== size[0] || strides[1] !== size[1]) args.push(arg('strides', jsNumberArray(strides)));
         if (pad !== 'valid') args.push(arg('padding', jsEnum(pad as 'same', PADDINGS)));
-        push(vars.take(id), node.op === 'max_pool2d' ? 'maxPooling2d' : 'averagePooling2d', args, true);
+        push(vars.take(id), node.op === 'max_pool2d' ? 'maxPooling2d' : 'averagePooling2d', args, comment);
         break;
       }
       case 'global_avg_pool2d':
-        push(vars.take(id), 'globalAveragePooling2d', [nameArg], true);
+        push(vars.take(id), 'globalAveragePooling2d', [nameArg], comment);
         break;
       case 'global_max_pool2d':
-        push(vars.take(id), 'globalMaxPooling2d', [nameArg], true);
+        push(vars.take(id), 'globalMaxPooling2d', [nameArg], comment);
         break;
       case 'dense':
         withActivation('dense', [arg('units', jsInteger(attr(node, 'units')))], [arg('kernelInitializer', glorotCode(seed('kernel')))]);
         break;
       case 'flatten':
-        push(vars.take(id), 'flatten', [nameArg], true);
+        push(vars.take(id), 'flatten', [nameArg], comment);
         break;
       case 'reshape':
-        push(vars.take(id), 'reshape', [nameArg, arg('targetShape', jsNumberArray(attr(node, 'target_shape')))], true);
+        push(vars.take(id), 'reshape', [nameArg, arg('targetShape', jsNumberArray(attr(node, 'target_shape')))], comment);
         break;
       case 'dropout':
         // Step-0 seed; the training loop re-seeds every dropout layer before each step (lib/runtime/model/dropout.ts).
-        push(vars.take(id), 'dropout', [nameArg, arg('rate', jsNumber(attr(node, 'rate'))), arg('seed', jsInteger(deriveSeed(specSeed, id, 'dropout', 0)))], true);
+        push(vars.take(id), 'dropout', [nameArg, arg('rate', jsNumber(attr(node, 'rate'))), arg('seed', jsInteger(deriveSeed(specSeed, id, 'dropout', 0)))], comment);
         break;
       case 'batch_norm':
-        push(vars.take(id), 'batchNormalization', [nameArg, arg('axis', '-1'), arg('momentum', jsNumber(attr<number | undefined>(node, 'momentum') ?? 0.99)), arg('epsilon', jsNumber(attr<number | undefined>(node, 'epsilon') ?? 1e-3))], true);
+        push(vars.take(id), 'batchNormalization', [nameArg, arg('axis', '-1'), arg('momentum', jsNumber(attr<number | undefined>(node, 'momentum') ?? 0.99)), arg('epsilon', jsNumber(attr<number | undefined>(node, 'epsilon') ?? 1e-3))], comment);
         break;
       case 'layer_norm':
-        push(vars.take(id), 'layerNormalization', [nameArg, arg('axis', '-1'), arg('epsilon', jsNumber(attr<number | undefined>(node, 'epsilon') ?? 1e-3))], true);
+        push(vars.take(id), 'layerNormalization', [nameArg, arg('axis', '-1'), arg('epsilon', jsNumber(attr<number | undefined>(node, 'epsilon') ?? 1e-3))], comment);
         break;
       case 'relu':
       case 'elu':
@@ -220,18 +220,18 @@ export function buildModelView(ir: IR): ModelView {
       case 'sigmoid':
       case 'tanh':
       case 'softmax':
-        push(vars.take(id), 'activation', [nameArg, arg('activation', jsEnum(node.op, ACTIVATIONS))], true);
+        push(vars.take(id), 'activation', [nameArg, arg('activation', jsEnum(node.op, ACTIVATIONS))], comment);
         break;
       case 'leaky_relu':
-        push(vars.take(id), 'leakyReLU', [nameArg, arg('alpha', jsNumber(attr<number | undefined>(node, 'alpha') ?? LEAKY_RELU_ACTIVATION_ALPHA))], true);
+        push(vars.take(id), 'leakyReLU', [nameArg, arg('alpha', jsNumber(attr<number | undefined>(node, 'alpha') ?? LEAKY_RELU_ACTIVATION_ALPHA))], comment);
         break;
       case 'add':
-        push(vars.take(id), 'add', [nameArg], true);
+        push(vars.take(id), 'add', [nameArg], comment);
         break;
       case 'concat': {
         // The spec's axis counts per-sample axes; tfjs counts the batch axis too.
         const a = attr<number | undefined>(node, 'axis') ?? -1;
-        push(vars.take(id), 'concatenate', [nameArg, arg('axis', jsInteger(a < 0 ? a : a + 1))], true);
+        push(vars.take(id), 'concatenate', [nameArg, arg('axis', jsInteger(a < 0 ? a : a + 1))], comment);
         break;
       }
       default:
@@ -269,8 +269,12 @@ function nodeComment(ir: IR, node: IRNode): string {
   const total = node.params.trainable + node.params.nonTrainable;
   const params = total === 0 ? 'no params' : node.params.nonTrainable > 0 ? `${thousands(total)} params (${thousands(node.params.nonTrainable)} non-trainable)` : `${thousands(total)} params`;
   void ir;
-  const shown = /^[A-Za-z0-9_.]+$/.test(node.id) ? node.id : commentText(jsString(node.id));
-  return `${shown} → ${shapeText(node.shape)}, ${params}  (spec line ${jsInteger(node.source.line)})`;
+  return `${shownId(node.id)} → ${shapeText(node.shape)}, ${params}  (spec line ${jsInteger(node.source.line)})`;
+}
+
+/** An IR id as shown in a comment: as is when plain, else JSON-quoted. */
+function shownId(id: string): string {
+  return /^[A-Za-z0-9_.]+$/.test(id) ? id : commentText(jsString(id));
 }
 
 function assertNever(op: never): never {
