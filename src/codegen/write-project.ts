@@ -5,6 +5,7 @@
  * any point removes the temporary directory and leaves the target as it was.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 
 /** Thrown for problems the user can fix (non-empty directory, bad path); the CLI prints the message. */
@@ -24,15 +25,31 @@ function safeRelative(rel: string): string {
   return n;
 }
 
+/**
+ * --force replaces the whole directory, so it refuses the ones where that is
+ * surely a mistake: the file-system root, the home directory, the working
+ * directory or one of its parents, and a directory holding a git repository.
+ */
+function refuseToReplace(target: string, shown: string, entries: readonly string[]): void {
+  const cwd = resolve(process.cwd());
+  const home = resolve(homedir());
+  if (target === dirname(target) || target === home || cwd === target || cwd.startsWith(target + sep)) {
+    throw new EmitError(`refusing to replace ${shown} (${target === home ? 'the home directory' : target === dirname(target) ? 'the root directory' : 'it holds the working directory'}); emit into a new directory`);
+  }
+  if (entries.includes('.git')) throw new EmitError(`refusing to replace ${shown}: it holds a git repository (.git); emit into a new directory`);
+}
+
 /** Writes `files` as the whole content of `outDir`. Returns the absolute paths written. */
 export function writeProject(outDir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): string[] {
   const target = resolve(outDir);
   const exists = existsSync(target);
   if (exists) {
     if (!statSync(target).isDirectory()) throw new EmitError(`${outDir} exists and is not a directory`);
-    if (readdirSync(target).length > 0 && !options.force) {
+    const entries = readdirSync(target);
+    if (entries.length > 0 && !options.force) {
       throw new EmitError(`${outDir} is not empty; use --force to replace its contents`);
     }
+    if (entries.length > 0) refuseToReplace(target, outDir, entries);
   }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });

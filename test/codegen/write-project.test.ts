@@ -69,6 +69,23 @@ describe('writeProject', () => {
     expect(readdirSync(base)).toEqual(['proj']);
   });
 
+  it('with force, still refuses a directory holding a git repository or the working directory', () => {
+    const out = join(base, 'proj');
+    mkdirSync(join(out, '.git'), { recursive: true });
+    expect(() => writeProject(out, files, { force: true })).toThrow(/git repository/);
+    expect(readdirSync(out)).toEqual(['.git']);
+    const cwd = process.cwd();
+    const here = join(base, 'here');
+    mkdirSync(join(here, 'sub'), { recursive: true });
+    process.chdir(join(here, 'sub'));
+    try {
+      expect(() => writeProject(here, files, { force: true })).toThrow(/working directory/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(here)).toEqual(['sub']);
+  });
+
   it('refuses paths that leave the project', () => {
     expect(() => writeProject(join(base, 'p'), new Map([['../evil', 'x']]))).toThrow(/outside/);
     expect(() => writeProject(join(base, 'p'), new Map([['/etc/evil', 'x']]))).toThrow(/outside/);
