@@ -1,5 +1,6 @@
 /** Data sets in their real formats, splits and the batching pipeline. */
 export { epochBatches, epochOrder, batchCount, type EpochBatchOptions } from './batches.js';
+export { closeBatchWorkers } from './batch-worker.js';
 export { loadDataset, type DataLoadOptions } from './load.js';
 export { splitValidation } from './split.js';
 export { DataError } from './errors.js';
@@ -11,4 +12,4 @@ export { loadCifarBatches, loadCifar10Dir, encodeCifarBatch, CIFAR10_CLASSES } f
 export { loadMnist, loadFashionMnist, mnistDataDir, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './mnist.js';
 export { loadSynthetic } from './synthetic.js';
 export { limitBalanced, subset } from './image-set.js';
-export { mixSeed, mulberry32, rngFor, permutation, type Rng } from './random.js';
+export { mixSeed, mulberry32, rngFor, permutation, STREAM, type Rng } from './random.js';

@@ -238,7 +238,7 @@ export function hostTransforms(
         std[k] = t.std.length === 1 ? t.std[0] : t.std[k];
       }
       // fround after each op: float32 arithmetic, as tf.sub then tf.div compute it.
-      for (let j = 0; j < x.length; j++) x[j] = Math.fround(x[j] - mean[j % c]) / std[j % c];
+      for (let j = 0; j < x.length; j += c) for (let k = 0; k < c; k++) x[j + k] = Math.fround(x[j + k] - mean[k]) / std[k];
     } else if (t.kind === 'rescale') {
       const scale = Math.fround(t.scale);
       const offset = Math.fround(t.offset);
