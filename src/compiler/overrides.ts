@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { parseSpec } from './parse.js';
 import { diag } from './report.js';
+import { setOwn } from './resolve.js';
 import { childPointer, type SourceMap } from './source-map.js';
 
 /** The pseudo-file name overrides are reported in. */
@@ -64,16 +65,18 @@ export function applyOverrides(data: Record<string, unknown>, sourceMap: SourceM
       }
       const container = cur as Record<string, unknown>;
       const p = childPointer(ptr, seg);
+      // Only own properties: `__proto__` or `constructor` must never reach Object.prototype.
+      const has = Object.prototype.hasOwnProperty.call(container, seg);
       if (last) {
-        container[seg] = parsed.data ?? doc.toJS();
+        setOwn(container, seg, parsed.data ?? doc.toJS());
         sourceMap.deleteSubtree(p);
         for (const [q, o] of parsed.sourceMap.origins) {
           const shift = (r: { line: number; col: number; endLine: number; endCol: number }) => ({ line, col: r.col + eq + 1, endLine: line, endCol: r.line === r.endLine ? r.endCol + eq + 1 : arg.length + 1 });
           sourceMap.set(p + q, { file: OVERRIDES_FILE, value: shift(o.value), ...(o.key ? { key: shift(o.key) } : q === '' ? { key: at(eq + 1 - seg.length, eq + 1) } : {}) });
         }
         if (!parsed.sourceMap.get('')) sourceMap.set(p, { file: OVERRIDES_FILE, value: at(eq + 2, arg.length + 1), key: at(eq + 1 - seg.length, eq + 1) });
-      } else if (container[seg] === undefined || container[seg] === null) {
-        container[seg] = {};
+      } else if (!has || container[seg] === undefined || container[seg] === null) {
+        setOwn(container, seg, {});
       }
       cur = container[seg];
       ptr = p;

@@ -119,7 +119,8 @@ export function parseSpec(text: string, file: string): ParsedSpec {
   for (const err of doc.errors) {
     const dup = err.code === 'DUPLICATE_KEY';
     if (!dup) fatal = true;
-    const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    let message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (/call stack/i.test(message)) message = 'the document is nested too deeply';
     const loc = { file, ...rangeOf(err.pos[0], err.pos[1]) };
     diagnostics.push(
       dup ? diag('DLC002', `duplicate key: ${message.replace(/^Map keys must be unique;?\s*/, '') || 'map keys must be unique'}`, loc, '', 'remove one of the entries')
@@ -161,7 +162,8 @@ export function parseSpec(text: string, file: string): ParsedSpec {
         const child = childPointer(pointer, key);
         const value = pair.value as Node | null;
         if (value === null && kr && !viaAlias) sourceMap.set(child, { file, value: { line: kr.endLine, col: kr.endCol, endLine: kr.endLine, endCol: kr.endCol }, key: kr });
-        out[key] = build(value, child, viaAlias, kr);
+        // defineProperty: a `__proto__` key is data, never the object's prototype.
+        Object.defineProperty(out, key, { value: build(value, child, viaAlias, kr), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
@@ -174,6 +176,10 @@ export function parseSpec(text: string, file: string): ParsedSpec {
   try {
     data = build(root, '', false);
   } catch (e) {
+    if (e instanceof RangeError) {
+      diagnostics.push(diag('DLC001', 'YAML syntax error: the document is nested too deeply', fileStart(file), ''));
+      return { file, text, sourceMap, diagnostics, ok: false };
+    }
     if (!(e instanceof AliasBomb)) throw e;
     const r = e.node.range ? rangeOf(e.node.range[0], e.node.range[1]) : fileStart(file);
     diagnostics.push(diag('DLC004', `too many YAML aliases: expanding them exceeds ${MAX_ALIAS_NODES} nodes (a possible alias bomb)`, { file, ...r }, '', 'specs rarely need aliases; write the values out'));

@@ -30,6 +30,11 @@ export interface ResolveContext {
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Sets an own data property (a `__proto__` key stays data). */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Deep-merges `child` over `base`: mappings merge, everything else is replaced. */
 export function mergeDocs(base: LoadedDoc, child: LoadedDoc): LoadedDoc {
   const map = new SourceMap(child.sourceMap.defaultFile);
@@ -40,9 +45,10 @@ export function mergeDocs(base: LoadedDoc, child: LoadedDoc): LoadedDoc {
     if (o) map.set(ptr, o);
     for (const [k, v] of Object.entries(c)) {
       const p = childPointer(ptr, k);
-      if (isObj(v) && isObj(b[k])) out[k] = merge(b[k] as Record<string, unknown>, v, p);
+      const own = Object.prototype.hasOwnProperty.call(b, k);
+      if (isObj(v) && own && isObj(b[k])) setOwn(out, k, merge(b[k] as Record<string, unknown>, v, p));
       else {
-        out[k] = v;
+        setOwn(out, k, v);
         map.deleteSubtree(p);
         map.copySubtree(child.sourceMap, p);
       }

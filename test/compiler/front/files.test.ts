@@ -54,6 +54,20 @@ describe('hostile files', () => {
     expect(decodeSpecBytes(Buffer.from([0xef, 0xbb, 0xbf, 0x61]), 'bom.yaml').text).toBe('a');
   });
 
+  it('deep nesting is a diagnostic, not a crash', () => {
+    const r = compile('a: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n', { file: 'deep.yaml' });
+    expect(r.diagnostics.map((d) => d.code)).toContain('DLC001');
+  });
+
+  it('__proto__ and constructor keys stay data (no prototype pollution)', () => {
+    const r = compile(MIN + '__proto__: {polluted: 1}\n', { file: 'p.yaml', overrides: ['__proto__.polluted=1', 'constructor.prototype.polluted=1'] });
+    expect(r.diagnostics.map((d) => [d.code, d.path]).sort()).toEqual([
+      ['DLC010', '/__proto__'],
+      ['DLC010', '/constructor'],
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('a valid file on disk compiles, and a display name replaces the path in diagnostics', () => {
     writeFileSync(join(dir, 'bad.yaml'), MIN.replace('units: 10', 'units: 0'));
     const r = compileFile('bad.yaml', { cwd: dir, displayPath: 'shown.yaml' });
