@@ -60,11 +60,12 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
     if (message) log(message);
     let test: TestEvaluation | undefined;
     if (stopReason !== 'non_finite_loss') {
+      log(`evaluating the final model on the test split (${s.dataset.test.count} samples)`);
       test = await evaluateSet(s.model, s.dataset.test, evalOptions(ir, s));
       const classNames = s.dataset.classNames;
       await writeReport(
         s.runDir,
-        { name: ir.spec.name, split: 'test', checkpoint: 'final', backend: backend.name, epochs: s.history.length, global_step: s.globalStep, stop_reason: stopReason, ...reportJson(test.loss, test.report, classNames) },
+        { name: ir.spec.name, split: 'test', checkpoint: 'final', backend: backend.name, epochs: s.history.length, global_step: s.globalStep, stop_reason: stopReason, train_seconds: trainSeconds(s), ...reportJson(test.loss, test.report, classNames) },
         test.report,
         classNames,
       );
@@ -78,6 +79,11 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
     s.model.dispose();
     s.optimizer.dispose();
   }
+}
+
+/** Seconds spent in training steps (validation excluded), over the whole run including resumed parts. */
+function trainSeconds(s: Session): number {
+  return s.history.reduce((t, r) => t + r.seconds, 0);
 }
 
 function evalOptions(ir: IR, s: Session): Parameters<typeof evaluateSet>[2] {
