@@ -80,6 +80,11 @@ export class BatchWorker {
     });
   }
 
+  /** True once the thread failed or was closed (a new one is made on next use). */
+  get isBroken(): boolean {
+    return this.broken !== undefined;
+  }
+
   private fail(e: Error): void {
     this.broken ??= e;
     for (const p of this.pending.values()) p.reject(e);
@@ -94,22 +99,24 @@ export class BatchWorker {
 }
 
 const workers = new WeakMap<ImageSet, BatchWorker>();
-const all = new Set<BatchWorker>();
+/** Live workers, oldest first; capped so sets made on the fly (e.g. per evaluation) cannot pile up threads. */
+const live: BatchWorker[] = [];
+const MAX_LIVE = 4;
 
 /** The worker for `set`, created on first use and reused by later epochs. */
 export function batchWorkerFor(set: ImageSet): BatchWorker {
   let w = workers.get(set);
-  if (!w) {
+  if (!w || w.isBroken) {
     w = new BatchWorker(set);
     workers.set(set, w);
-    all.add(w);
+    live.push(w);
+    while (live.length > MAX_LIVE) void live.shift()!.close();
   }
   return w;
 }
 
 /** Terminates every batch worker (end of a run; tests). Idle workers never hold the process open anyway. */
 export async function closeBatchWorkers(): Promise<void> {
-  const list = [...all];
-  all.clear();
+  const list = live.splice(0);
   await Promise.all(list.map((w) => w.close()));
 }

@@ -108,4 +108,17 @@ describe('epochBatches', () => {
     const bad: TransformSpec[] = [{ kind: 'normalize', mean: [0.5, 0.5, 0.5], std: [1, 1, 1], path: '/data/transforms/train/0' }];
     await expect(collect({ ...base, transforms: bad })).rejects.toThrow(/\/data\/transforms\/train\/0: normalize has 3 means/);
   });
+
+  it('falls back to this thread when the worker goes away mid-epoch, with the same batches', async () => {
+    const transforms: TransformSpec[] = [{ kind: 'random_flip', mode: 'both', path: '/t/0' }];
+    const want = await collect({ ...base, transforms, worker: false });
+    const got: number[][] = [];
+    for await (const b of epochBatches(set, { ...base, transforms, worker: true })) {
+      got.push(Array.from(b.xs.dataSync()));
+      b.xs.dispose();
+      b.ys.dispose();
+      if (b.index === 1) await closeBatchWorkers();
+    }
+    expect(got).toEqual(want.map((b) => b.xs));
+  });
 });
