@@ -4,7 +4,8 @@
  * Missing upstream (needed to train any conv net): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
- * of the backend's plain loop), `MaxPoolGrad` and `Sum` (leading axes). The replacements keep the
+ * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes) and
+ * `Identity` (shares data instead of copying). The replacements keep the
  * original kernel and can be switched off at run time
  * (`setWasmSpeedKernels(false)`), which the benchmark uses to compare.
  */
@@ -13,6 +14,7 @@ import type { WasmKernelFunc } from './compose.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput, setOriginalConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
+import { identityShared, setOriginalIdentity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { setOriginalSum, sumLeading } from './sum.js';
 
@@ -30,6 +32,7 @@ const FASTER: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['Conv2DBackpropInput', conv2dBackpropInput],
   ['MaxPoolGrad', maxPoolGrad],
   ['Sum', sumLeading],
+  ['Identity', identityShared],
 ];
 
 const originals = new Map<string, WasmKernelFunc>();
@@ -71,6 +74,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     originals.set(name, original);
     if (name === 'Conv2DBackpropInput') setOriginalConv2dBackpropInput(original);
     if (name === 'Sum') setOriginalSum(original);
+    if (name === 'Identity') setOriginalIdentity(original);
     const switchable: WasmKernelFunc = (args) => (speedKernels ? fn(args) : original(args));
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: switchable as unknown as tf.KernelFunc });
@@ -82,7 +86,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
 }
 
 /**
- * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`)
+ * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Identity`)
  * between dlc's and the backend's originals. On by default. For benchmarks
  * and for bisecting a suspected kernel bug.
  */
