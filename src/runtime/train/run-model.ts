@@ -27,5 +27,11 @@ export async function openRun(runDir: string, which: CheckpointChoice | undefine
     dir = await checkpointDir(runDir, checkpoint);
   }
   if (!dir) throw new RunError(`${runDir} has no '${checkpoint}' checkpoint (no epoch finished yet?)`);
-  return { ir, info, model: await loadModelFiles(dir), checkpoint, checkpointDir: dir };
+  let model: tf.LayersModel;
+  try {
+    model = await loadModelFiles(dir);
+  } catch (e) {
+    throw new RunError(`cannot load the '${checkpoint}' checkpoint in ${dir}: ${(e as Error).message}`);
+  }
+  return { ir, info, model, checkpoint, checkpointDir: dir };
 }

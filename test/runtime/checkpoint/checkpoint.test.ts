@@ -68,6 +68,17 @@ describe('checkpoints', () => {
     [model, other, plain, x].forEach((t) => t.dispose());
   });
 
+  it('reports a truncated weights file clearly', async () => {
+    const model = buildModel(tinyConvIR(), { seed: 1 });
+    const dir = path.join(root, 'trunc', 'last');
+    await saveCheckpoint(dir, { model, optimizerState: [], state: state(1) });
+    const bin = path.join(dir, 'weights.bin');
+    await fs.writeFile(bin, (await fs.readFile(bin)).subarray(0, 100));
+    await expect(loadModelFiles(dir)).rejects.toThrow(/weights are 100 bytes, model.json needs \d+ \(truncated file\?\)/);
+    await expect(restoreWeights(model, dir)).rejects.toThrow(/truncated/);
+    model.dispose();
+  });
+
   it('a crash while writing files leaves the previous checkpoint intact', async () => {
     const model = buildModel(tinyConvIR(), { seed: 1 });
     const dir = path.join(root, 'crash1', 'last');
