@@ -7,10 +7,9 @@
  * the key changes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet, LoadedDataset } from '../contracts.js';
-import { writeFileAtomic } from './download.js';
 import { DataError } from './errors.js';
 import { imageDimensions } from './image-decode.js';
 import { decodeFiles } from './image-folder-workers.js';
@@ -98,13 +97,22 @@ function writeCache(file: string, header: CacheHeader, train: ImageSet, test: Im
   labels.set(train.labels, 0);
   labels.set(test.labels, train.count);
   const labelBytes = new Uint8Array(labels.buffer);
-  const out = Buffer.allocUnsafe(head.length + train.images.length + test.images.length + labelBytes.length);
-  let o = 0;
-  for (const part of [head, train.images, test.images, labelBytes]) {
-    out.set(part, o);
-    o += part.length;
+  // Parts written one after another (no 2× memory for one big buffer); temp name, then rename.
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const part of [head, train.images, test.images, labelBytes]) {
+        for (let o = 0; o < part.length; ) o += writeSync(fd, part, o, Math.min(part.length - o, 1 << 26));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  writeFileAtomic(file, out);
 }
 
 function readCache(file: string): { header: CacheHeader; train: ImageSet; test: ImageSet } | undefined {
@@ -112,7 +120,12 @@ function readCache(file: string): { header: CacheHeader; train: ImageSet; test: 
   const buf = readIntoSharedMemory(file);
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return undefined;
   const len = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as CacheHeader;
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as CacheHeader;
+  } catch {
+    return undefined; // damaged: decode again (and overwrite it)
+  }
   const per = header.shape[0] * header.shape[1] * header.shape[2];
   let o = 12 + len;
   const trainImages = buf.subarray(o, (o += header.trainCount * per));

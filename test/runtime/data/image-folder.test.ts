@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
@@ -119,5 +119,22 @@ describe('image_folder loader', () => {
     const noTest = tempDir();
     write(join(noTest, 'train', 'a', 'x.png'), encodePng(solid(2, 2, RED), 2, 2, 3));
     await expect(loadImageFolder({ root: noTest })).rejects.toThrow(/no test\/ sub-folder/);
+  });
+
+  it('rebuilds a damaged or truncated cache file instead of failing', async () => {
+    const root = makeFolder();
+    const cacheDir = tempDir();
+    const first = await loadImageFolder({ root, cacheDir });
+    const dir = join(cacheDir, 'image_folder');
+    const [file] = readdirSync(dir);
+    expect(readdirSync(dir)).toHaveLength(1); // no temp files left behind
+    truncateSync(join(dir, file), 100);
+    const logs: string[] = [];
+    const again = await loadImageFolder({ root, cacheDir, log: (m) => logs.push(m) });
+    expect(logs.some((l) => l.includes('decoding'))).toBe(true);
+    expect([...again.train.images]).toEqual([...first.train.images]);
+    writeFileSync(join(dir, file), 'DLCIMGC1\x10\x00\x00\x00{not json');
+    const third = await loadImageFolder({ root, cacheDir });
+    expect([...third.test.labels]).toEqual([...first.test.labels]);
   });
 });
