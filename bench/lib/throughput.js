@@ -27,6 +27,9 @@ import { median } from './stats.js';
 
 const sink = { write: () => true, isTTY: false };
 
+/** Smallest training set dlc gets here (see measureThroughput). */
+export const MIN_SAMPLES = 640;
+
 /**
  * The spec as benchmarked: its model, batch size, transforms and schedule,
  * with three changes that keep the comparison about dlc's machinery —
@@ -85,7 +88,9 @@ export async function measureThroughput(specPath, backend, opts) {
   const hand = handwrittenLoop(ir, { batch });
   hand.run(2); // warm-up: allocations, kernel set-up
   const probe = hand.run(2);
-  const steps = Math.max(minSteps, Math.min(maxSteps, Math.round((targetSeconds * probe) / batch)));
+  // At least MIN_SAMPLES per epoch: dlc prepares batches in a worker thread only for sets of 512
+  // or more (src/runtime/data/batches.ts), and every real data set is far larger than that.
+  const steps = Math.max(minSteps, Math.ceil(MIN_SAMPLES / batch), Math.min(maxSteps, Math.round((targetSeconds * probe) / batch)));
   log(`  ${ir.spec.name} on ${info.name}: batch ${batch}, ${steps} steps per repetition, ${reps} repetitions (+1 warm-up epoch)`);
 
   let torch;
