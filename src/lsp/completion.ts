@@ -5,6 +5,7 @@
  * where the marker lands in the tree is where the user is typing.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
+import { referencesAt } from './references.js';
 import { keysAt, valuesAt, type Schema, type Suggestion } from './schema-walk.js';
 import { locate, nodeAt, parseYaml, toPointer } from './yaml-ast.js';
 
@@ -58,6 +59,8 @@ export function completeAt(text: string, offset: number, schema: Schema): Comple
   if (isScalar(at.node) && String(at.node.value) === MARKER) {
     // A value position: enum values, plus (for a list item that may be a
     // single-key mapping, like a layer) the keys it may start with.
+    const refs = referencesAt(parsed, segs);
+    if (refs) return { ...base, suggestions: refs, pointer: toPointer(segs) };
     const parent = nodeAt(parsed, toPointer(segs.slice(0, -1)));
     const values = valuesAt(schema, segs);
     const keys = isSeq(parent) ? keysAt(schema, segs).filter((k) => !values.some((v) => v.label === k.label)) : [];

@@ -32,6 +32,18 @@ describe('completeAt (schema-driven completion)', () => {
     for (const n of not) expect(got.labels).not.toContain(n);
   });
 
+  const DAG = `${HEAD}model:\n  blocks:\n    res: {layers: [{conv2d: {filters: 8, kernel_size: 3, name: a}}, {add: [a, |]}]}\n    plain: {layers: [relu]}\n  layers:\n    - conv2d: {filters: 8, kernel_size: 3, name: stem}\n    - conv2d: {filters: 8, kernel_size: 3, name: c1}\n    - conv2d: {filters: 8, kernel_size: 3, name: c2, inputs: [stem]}\n`;
+  const refCases: Array<[string, { given: string; want: string[] }]> = [
+    ['inputs: names of the other layers and input', { given: DAG.replace('|', '').replace('inputs: [stem]', 'inputs: [stem, |]'), want: ['stem', 'c1', 'input'] }],
+    ['add shorthand', { given: DAG.replace('|', '') + '    - add: [c1, |]\n', want: ['stem', 'c1', 'c2', 'input'] }],
+    ['inside a block: that block\'s names', { given: DAG, want: ['a', 'input'] }],
+    ['block use: the blocks', { given: DAG.replace('|', '') + '    - block: {use: |}\n', want: ['res', 'plain'] }],
+    ['model.output: the named layers', { given: DAG.replace('|', '').replace('model:\n', 'model:\n  output: |\n'), want: ['stem', 'c1', 'c2'] }],
+  ];
+  it.each(refCases)('references: %s', (_n, { given, want }) => {
+    expect(complete(given).labels).toEqual(want);
+  });
+
   it('replaces the partial word under the cursor', () => {
     const { a } = complete(`${HEAD}model:\n  layers:\n    - con|\n`);
     expect(a.replaceEnd - a.replaceStart).toBe(3);
