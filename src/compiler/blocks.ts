@@ -64,6 +64,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     if (!reported.has(k)) diagnostics.push(d), reported.add(k);
   };
   const uses = new Map<string, number>();
+  const used = new Set<string>();
 
   items.forEach((item, index) => {
     const itemPath = `/model/layers/${index}`;
@@ -74,6 +75,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     }
     const b = value as Obj;
     const use = b.use as string;
+    used.add(use);
     const def = blocks[use];
     if (!def) {
       const p = `${itemPath}/block/use`;
@@ -153,6 +155,19 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       prev = `${scope}.${i}.${locals[locals.length - 1]}`;
     }
   });
+  // Blocks nobody uses still get their `$param` references checked.
+  for (const [use, def] of Object.entries(blocks)) {
+    if (used.has(use)) continue;
+    const params = def.params ?? {};
+    def.layers.forEach((l, j) => {
+      const defPath = `/model/blocks/${use}/layers/${j}`;
+      substitute(l, '', params, new Map(Object.keys(params).map((k) => [k, ''])), (rel, name) => {
+        const p = defPath + rel;
+        const sugg = suggestion(name, Object.keys(params));
+        report(diag('DLC021', `unknown block parameter '$${name}' in block '${use}'${sugg}`, sourceMap.locate(p), p, sugg ? undefined : `declare it under model.blocks.${use}.params`));
+      }, new Map());
+    });
+  }
   return { layers: out, diagnostics };
 }
 

@@ -381,7 +381,8 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'type': {
       const types = String(p.type).split(',').filter((x) => x !== 'null');
       const expected = types.map((x) => TYPE_WORDS[x] ?? x).join(' or ');
-      return { code: 'DLC011', pointer: ptr, part: 'value', message: `${name} must be ${expected}, not ${TYPE_WORDS[jsType(e.data)]} (${fmt(e.data)})` };
+      const param = typeof e.data === 'string' && e.data.startsWith('$');
+      return { code: 'DLC011', pointer: ptr, part: 'value', message: `${name} must be ${expected}, not ${TYPE_WORDS[jsType(e.data)]} (${fmt(e.data)})`, hint: param ? 'block parameters ($name) work only in the layers of model.blocks' : undefined };
     }
     case 'minimum':
     case 'maximum':

@@ -86,6 +86,14 @@ const CASES: [string, Case][] = [
     { given: MIN.replace('- flatten', '- block: {use: b}\n    - flatten').replace('model:\n', 'model:\n  blocks:\n    b:\n      params: {rate: 0.5}\n      layers:\n        - dropout: $rat\n'), want: [{ code: 'DLC021', line: 8, col: 20 }], says: "did you mean 'rate'" },
   ],
   [
+    'DLC021 unknown $param in a block nobody uses',
+    { given: MIN.replace('model:\n', 'model:\n  blocks:\n    b:\n      layers: [{dropout: $r}]\n'), want: [{ code: 'DLC021', line: 6, col: 26 }] },
+  ],
+  [
+    'DLC011 a $param outside a block',
+    { given: MIN.replace('units: 10', 'units: $u'), want: [{ code: 'DLC011', line: 6, col: 22 }] },
+  ],
+  [
     'DLC021 unknown parameter in `with`',
     { given: MIN.replace('- flatten', '- block: {use: b, with: {rat: 0.1}}\n    - flatten').replace('model:\n', 'model:\n  blocks:\n    b:\n      params: {rate: 0.5}\n      layers:\n        - dropout: $rate\n'), want: [{ code: 'DLC021', line: 10, col: 30 }] },
   ],
