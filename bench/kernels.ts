@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
 
   const variants: Array<[string, boolean]> = [
-    ['wasm + dlc Conv2DBackpropFilter only (original input grad, MaxPoolGrad)', false],
+    ['wasm + dlc Conv2DBackpropFilter only (upstream Conv2DBackpropInput, MaxPoolGrad, Sum, Identity)', false],
     ['wasm + all dlc kernels', true],
   ];
   const rates = variants.map(() => [] as number[]);

@@ -55,6 +55,20 @@ describe('conv2d gradients, wasm vs cpu', () => {
     expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
   });
 
+  // Maps smaller than the kernel (the last blocks of a deep net), batch 1.
+  it.each([
+    [1, 1, 3, 'same'],
+    [2, 2, 3, 'same'],
+    [2, 3, 5, 'same'],
+    [1, 1, 1, 'valid'],
+    [3, 3, 3, 'valid'],
+  ] as Array<[number, number, number, 'same' | 'valid']>)('tiny map %i×%i, kernel %i, %s, batch 1', async (h, w, k, pad) => {
+    for (const stride of [1, 2]) {
+      const { cpu, wasm } = await onBoth(convGrads({ n: 1, h, w, ci: 5, co: 6, k }, stride, pad));
+      expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
+    }
+  });
+
   it('matches on a wider layer (32 channels in and out)', async () => {
     const { cpu, wasm } = await onBoth(convGrads({ n: 3, h: 6, w: 6, ci: 32, co: 32, k: 3 }, 1, 'same'));
     expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
