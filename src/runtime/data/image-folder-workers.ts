@@ -50,7 +50,7 @@ export async function decodeFiles(job: DecodeJob): Promise<Uint8Array> {
   const n = job.files.length;
   const workers = job.workers ?? (n < 2 * CHUNK ? 0 : Math.min(availableParallelism(), 8, Math.ceil(n / CHUNK)));
   if (workers <= 0) {
-    const out = new Uint8Array(n * per);
+    const out = new Uint8Array(new SharedArrayBuffer(n * per)); // shared, like the threaded path
     const decode = localDecoder();
     job.files.forEach((file, i) => {
       let buf: Buffer;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ImageSet, LoadedDataset } from '../contracts.js';
 import { DataError } from './errors.js';
 import { imageDimensions } from './image-decode.js';
@@ -161,7 +161,8 @@ function readIntoSharedMemory(file: string): Buffer {
 
 /** Loads an image folder, from the decoded cache when the listing is unchanged. */
 export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedDataset> {
-  const listing = listImageFolder(opts.root);
+  // Absolute paths: the same folder named relatively or absolutely shares one cache entry.
+  const listing = listImageFolder(resolve(opts.root));
   const c = opts.channels ?? 3;
   let h: number;
   let w: number;

@@ -289,8 +289,10 @@ export function prepareHostBatch(job: HostJob, lib: RngLib): HostBatch {
     const from = j * per;
     const to = i * per;
     for (let k = 0; k < per; k++) pixels[to + k] = scale[job.images[from + k]];
-    labels[i] = job.labels[j];
-    oneHot[i * job.numClasses + job.labels[j]] = 1;
+    const l = job.labels[j];
+    if (!(l >= 0 && l < job.numClasses)) throw new RangeError('label ' + l + ' of sample ' + j + ' is outside 0..' + (job.numClasses - 1) + ' (numClasses ' + job.numClasses + ')');
+    labels[i] = l;
+    oneHot[i * job.numClasses + l] = 1;
   }
   const out = hostTransforms(pixels, [n, h, w, c], job.transforms, job, lib);
   return { pixels: out.pixels, shape: out.shape, labels, oneHot };

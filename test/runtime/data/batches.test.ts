@@ -121,4 +121,9 @@ describe('epochBatches', () => {
     }
     expect(got).toEqual(want.map((b) => b.xs));
   });
+
+  it('rejects a label outside numClasses instead of writing into the next one-hot row', async () => {
+    await expect(collect({ ...base, numClasses: 2, worker: false })).rejects.toThrow(/label 2 of sample \d+ is outside 0\.\.1/);
+    await expect(collect({ ...base, numClasses: 2, worker: true })).rejects.toThrow(/label 2 of sample \d+ is outside 0\.\.1/);
+  });
 });
