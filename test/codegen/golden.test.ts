@@ -23,7 +23,7 @@ import { renderProject } from '../../src/codegen/index.js';
 import { LIB_DIR, libHeader } from '../../src/codegen/tfjs-node-ts/index.js';
 import { writeProject } from '../../src/codegen/write-project.js';
 import { compileFile } from '../../src/compiler/compile.js';
-import { allOpsSpec, DLC_ROOT, lowerSpec } from './helpers.js';
+import { allOpsSpec, DLC_ROOT, lowerSpec, PARITY_SPEC_FILE, paritySpec } from './helpers.js';
 
 const GOLDEN = join(DLC_ROOT, 'test/codegen/golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -82,8 +82,10 @@ describe('emitted project of every shipped spec', () => {
     writeProject(join(root, name), files);
   });
 
-  it('(plus a project using every op, for the type-check)', () => {
+  it('(plus a project using every op and the parity project, for the type-check)', () => {
     writeProject(join(root, 'all-ops'), renderProject(lowerSpec(allOpsSpec()), 'tfjs-node-ts', { specFile: 'all-ops.yaml' }));
+    // The parity test's project, hostile strings and all (that test compiles it without type-checking).
+    writeProject(join(root, 'hostile-parity'), renderProject(lowerSpec(paritySpec(), PARITY_SPEC_FILE), 'tfjs-node-ts', { specFile: PARITY_SPEC_FILE }));
   });
 
   it('type-check with tsc --strict --noEmit', () => {

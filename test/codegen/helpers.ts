@@ -3,9 +3,10 @@
  * without the YAML front end, and materialising an emitted project so it runs
  * offline (its node_modules is a symlink to dlc's own).
  */
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 import type { IR } from '../../src/compiler/ir.js';
 import { lower } from '../../src/compiler/lower.js';
 import type { LayerSpec, Spec } from '../../src/compiler/spec.js';
@@ -108,3 +109,29 @@ export function allOpsSpec(): Spec {
     data: { ...tinySpec().data, synthetic: { train_samples: 64, test_samples: 16, shape: [8, 8, 3], classes: 4 }, transforms: { train: [], eval: [] } },
   }, layers);
 }
+
+export const PWNED = '/tmp/pwned';
+export const HOSTILE_LAYER = 'x"); require("child_process").execSync("touch /tmp/pwned"); ("';
+export const HOSTILE_TEXT = 'quotes " \' backticks ` ${process.exit(3)} */ /* <!-- --> \n second line \u2028 third';
+
+/** The tiny spec with hostile strings where only a hand-built IR can put them (parity and type-check tests). */
+export function paritySpec(): Spec {
+  const base = tinySpec();
+  const layers = base.model.layers.map((l, i): LayerSpec => (i === 0 ? { ...l, name: HOSTILE_LAYER } : l));
+  return tinySpec({ name: 'tiny"; process.exit(4); "', description: HOSTILE_TEXT, model: { layers } });
+}
+
+/** Compiles every .ts under dir/src to dir/dist with ts.transpileModule (no type-check; see golden.test.ts for that). */
+export function transpileProject(dir: string): void {
+  const walk = (sub: string): string[] =>
+    readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(sub, e.name)) : e.name.endsWith('.ts') ? [join(sub, e.name)] : []));
+  for (const rel of walk('src')) {
+    const out = join(dir, 'dist', rel.slice('src/'.length).replace(/\.ts$/, '.js'));
+    const js = ts.transpileModule(readFileSync(join(dir, rel), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: rel }).outputText;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, js);
+  }
+}
+
+/** The parity project's spec file name: hostile too (backticks, newline, comment end). */
+export const PARITY_SPEC_FILE = 'specs/`tiny`\n*/.yaml';

@@ -1,8 +1,8 @@
 /**
  * PARITY: the emitted project and dlc's runtime, same spec, same seed, same
  * backend (cpu), must start from the same weights and report the same
- * per-epoch losses and metrics. The emitted program is compiled with tsc and
- * run as a child process, exactly as a user would run it.
+ * per-epoch losses and metrics. The emitted program is compiled with the
+ * TypeScript compiler and run as a child process through its npm script.
  *
  * Tolerance: exact (===). On the cpu backend both sides run the same JS
  * kernels on the same float32 inputs in the same order — the emitted
@@ -22,22 +22,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/codegen/index.js';
 import type { IR } from '../../src/compiler/ir.js';
-import type { LayerSpec } from '../../src/compiler/spec.js';
 import { initBackend } from '../../src/runtime/backend/select.js';
 import { buildModel } from '../../src/runtime/model/build-model.js';
 import { train } from '../../src/runtime/train/train.js';
-import { lowerSpec, materialise, tinySpec } from './helpers.js';
-
-export const PWNED = '/tmp/pwned';
-export const HOSTILE_LAYER = 'x"); require("child_process").execSync("touch /tmp/pwned"); ("';
-export const HOSTILE_TEXT = 'quotes " \' backticks ` ${process.exit(3)} */ /* <!-- --> \n second line \u2028 third';
-
-/** The tiny spec with hostile strings where only a hand-built IR can put them. */
-function paritySpec() {
-  const base = tinySpec();
-  const layers = base.model.layers.map((l, i): LayerSpec => (i === 0 ? { ...l, name: HOSTILE_LAYER } : l));
-  return tinySpec({ name: 'tiny"; process.exit(4); "', description: HOSTILE_TEXT, model: { layers } });
-}
+import { lowerSpec, materialise, PARITY_SPEC_FILE, paritySpec, PWNED, transpileProject } from './helpers.js';
 
 let ir: IR;
 let dir: string;
@@ -46,11 +34,14 @@ let runOut: string;
 
 beforeAll(() => {
   rmSync(PWNED, { force: true });
-  ir = lowerSpec(paritySpec(), 'specs/`tiny`\n*/.yaml');
-  dir = materialise(renderProject(ir, 'tfjs-node-ts', { specFile: 'specs/`tiny`\n*/.yaml' }), 'dlc-parity-');
+  ir = lowerSpec(paritySpec(), PARITY_SPEC_FILE);
+  dir = materialise(renderProject(ir, 'tfjs-node-ts', { specFile: PARITY_SPEC_FILE }), 'dlc-parity-');
   runOut = join(dir, 'run');
-  // Exactly what a user runs (npm install is replaced by the node_modules symlink): tsc, then dist/train.js.
-  execFileSync(npm(), ['start', '--silent', '--', '--backend', 'cpu', '--out', runOut], { cwd: dir, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  // Compiled file by file with the TypeScript compiler (this very project is type-checked with
+  // tsc --strict in golden.test.ts; a second full tsc here would double the time), then run with
+  // the project's own `npm run train` script.
+  transpileProject(dir);
+  execFileSync(npm(), ['run', 'train', '--silent', '--', '--backend', 'cpu', '--out', runOut], { cwd: dir, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' } });
 }, 120_000);
 
 /** npm's CLI next to this node (as `npm` on PATH may be another one). */
