@@ -349,7 +349,8 @@ function unionProblem(root: Schema, e: ErrorObject): Problem {
   const expected = types.map((x) => TYPE_WORDS[x] ?? x);
   const uniq = [...new Set(expected)];
   const list = uniq.length <= 1 ? uniq.join('') : `${uniq.slice(0, -1).join(', ')} or ${uniq[uniq.length - 1]}`;
-  return { code: 'DLC011', pointer: ptr, part: 'value', message: `${lastName(ptr)} must be ${list}, not ${TYPE_WORDS[t]}` };
+  const subject = what ? (what.noun === 'layer kind' ? 'a layer' : `a ${what.noun}`) : lastName(ptr);
+  return { code: 'DLC011', pointer: ptr, part: 'value', message: `${subject} must be ${list}, not ${TYPE_WORDS[t]}`, hint: what ? `write the ${what.noun} name, or a mapping with one key: the ${what.noun} name` : undefined };
 }
 
 function findRequired(s: Schema): string[] {

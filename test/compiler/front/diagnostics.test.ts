@@ -64,6 +64,7 @@ const CASES: [string, Case][] = [
   ['DLC010 data key for another data set', { given: MIN.replace('{dataset: mnist}', '{dataset: mnist, channels: 3}'), want: [{ code: 'DLC010', line: 2, col: 24 }] }],
   ['DLC011 wrong type', { given: MIN.replace('units: 10', 'units: ten'), want: [{ code: 'DLC011', line: 6, col: 22 }] }],
   ['DLC011 wrong type of a shorthand union', { given: MIN.replace('- flatten', '- max_pool2d: "2"'), want: [{ code: 'DLC011', line: 5, col: 19 }] }],
+  ['DLC011 a layer that is a number', { given: MIN.replace('- flatten', '- 5'), want: [{ code: 'DLC011', line: 5, col: 7 }] }],
   ['DLC012 out of range', { given: MIN.replace('- flatten', '- dropout: 1.5'), want: [{ code: 'DLC012', line: 5, col: 16 }] }],
   ['DLC012 out of range (data)', { given: MIN.replace('{dataset: mnist}', '{dataset: mnist, validation_split: 0.95}'), want: [{ code: 'DLC012', line: 2, col: 42 }] }],
   ['DLC013 bad enum value, did-you-mean', { given: MIN.replace('units: 10', 'units: 10, activation: sofmax'), want: [{ code: 'DLC013', line: 6, col: 38 }], says: "did you mean 'softmax'" }],
