@@ -77,15 +77,21 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  documents.onDidChangeContent((e) => {
-    publish(e.document);
-    // Another open spec may `extends` this one: recompile those too.
+  /** Recompiles the open specs that `extends` another file (it may just have changed). */
+  const republishExtending = (except?: string): void => {
     for (const other of documents.all()) {
-      if (other.uri === e.document.uri || !/^extends\s*:/m.test(other.getText())) continue;
+      if (other.uri === except || !/^extends\s*:/m.test(other.getText())) continue;
       analyses.delete(other.uri);
       publish(other);
     }
+  };
+
+  documents.onDidChangeContent((e) => {
+    publish(e.document);
+    republishExtending(e.document.uri);
   });
+  // A base saved or edited outside the editor (clients that watch files tell us).
+  connection.onDidChangeWatchedFiles(() => republishExtending());
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
