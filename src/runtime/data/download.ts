@@ -137,8 +137,14 @@ export async function ensureUnpacked(
       );
     }
   }
-  verifyChecksum(bytes, archive, archivePath);
-  if (!existsSync(archivePath)) writeFileAtomic(archivePath, bytes);
+  const placed = existsSync(archivePath);
+  try {
+    verifyChecksum(bytes, archive, placed ? archivePath : archive.url);
+  } catch (e) {
+    if (!placed) throw e;
+    throw new DataError(`${(e as Error).message}; delete it to download again, or replace it with the file from ${archive.url}`);
+  }
+  if (!placed) writeFileAtomic(archivePath, bytes);
   opts.log?.(`${dataset}: unpacking ${archive.name}`);
   const tmp = mkdtempSync(join(dir, '.unpack-'));
   try {

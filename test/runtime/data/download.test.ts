@@ -135,4 +135,13 @@ describe('downloads', () => {
     expect(ds.train.count).toBe(5);
     expect(ds.classNames[0]).toBe('airplane');
   });
+
+  it('cifar10: a hand-placed archive with the wrong bytes is named, with what to do', async () => {
+    const cacheDir = tempDir();
+    const placed = write(join(cacheDir, 'cifar10', 'cifar-10-binary.tar.gz'), new Uint8Array([1, 2, 3]));
+    const err = await loadDataset(spec('cifar10'), { cacheDir, fetch: offline }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toContain(`${placed}: md5 checksum mismatch`);
+    expect(err.message).toContain('delete it to download again');
+  });
 });
