@@ -7,13 +7,13 @@
  * once (im2col, one loop over the wasm heap) into [C, taps, P] and let one
  * batched matmul with dy as [C, P, M] do the sums: [C, taps, M].
  *
- * Input gradient: like the dense case (conv2d-backprop-input.ts), a stride-1
- * depthwise convolution of dy (zeros inserted for stride > 1, channel
+ * Input gradient: like the dense case (conv2d-backprop-input.ts), stride-1
+ * depthwise convolutions of dy (one per output phase for stride > 1, channel
  * multiplier M folded into the channels) with the spatially reversed filter,
  * then a sum over M.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Info, type KernelScope, reverseTaps, type WasmKernelFunc, withScope } from './compose.js';
+import { type Info, type KernelScope, type WasmKernelFunc, withScope } from './compose.js';
 import { transposedConv } from './conv2d-backprop-input.js';
 
 function depthwiseInfo(
@@ -87,17 +87,17 @@ export const depthwiseBackpropInput: WasmKernelFunc = ({ inputs, backend, attrs 
     const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
     const info = depthwiseInfo(a.inputShape, filter.shape, a);
     const [kh, kw, c, m] = filter.shape;
-    const reversed = reverseTaps(s, filter);
     // Each of the C·M dy channels convolves with its own (c, m) filter slice.
-    const flat = s.run('Reshape', { x: reversed }, { shape: [kh, kw, c * m, 1] });
+    const flat = s.run('Reshape', { x: filter }, { shape: [kh, kw, c * m, 1] });
     const dxm = transposedConv(
       s,
       dy,
-      { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left },
-      (dyU, pad) =>
+      { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left, outChannels: c * m },
+      flat,
+      (x, f, pad) =>
         s.run(
           'DepthwiseConv2dNative',
-          { x: dyU, filter: flat },
+          { x, filter: f },
           { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad },
         ),
     );
