@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformSpec } from '../../../src/compiler/spec.js';
 import type { Batch } from '../../../src/runtime/contracts.js';
-import { closeBatchWorkers } from '../../../src/runtime/data/batch-worker.js';
+import { BatchWorker, closeBatchWorkers } from '../../../src/runtime/data/batch-worker.js';
 import { epochBatches, type EpochBatchOptions } from '../../../src/runtime/data/batches.js';
 import { patternSet } from './fixtures.js';
 
@@ -125,5 +125,14 @@ describe('epochBatches', () => {
   it('rejects a label outside numClasses instead of writing into the next one-hot row', async () => {
     await expect(collect({ ...base, numClasses: 2, worker: false })).rejects.toThrow(/label 2 of sample \d+ is outside 0\.\.1/);
     await expect(collect({ ...base, numClasses: 2, worker: true })).rejects.toThrow(/label 2 of sample \d+ is outside 0\.\.1/);
+  });
+
+  it('the worker thread really builds batches (not only the fallback)', async () => {
+    const w = new BatchWorker(set);
+    const out = await w.request({ indices: Int32Array.from([0, 4]), numClasses: 3, transforms: [], training: true, seed: 1, epoch: 0, batch: 0 });
+    await w.close();
+    expect(out.shape).toEqual([2, 4, 4, 2]);
+    expect([...out.labels]).toEqual([0, 1]);
+    expect(Math.round(out.pixels[32] * 255)).toBe(28); // sample 4's first byte: 4 * 7
   });
 });
