@@ -11,13 +11,12 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from './diagnostics.js';
-import { didYouMean, suggestion } from './did-you-mean.js';
 import { diag } from './report.js';
 import { buildSchema, SCHEMA_ID } from './schema/build.js';
-import { PARAM_REF_PATTERN, type Schema } from './schema/helpers.js';
-import { LAYER_NAME_PATTERN } from './schema/layers.js';
-import { childPointer, splitPointer, type NodePart, type SourceMap } from './source-map.js';
-import type { DiagnosticCode } from './diagnostic-codes.js';
+import type { Schema } from './schema/helpers.js';
+import { manyKindsProblem, toProblem, unionProblem, within, type Problem } from './schema-messages.js';
+import { branchFits, jsType, resolveRef, unionNames, unionNoun } from './schema-unions.js';
+import { childPointer, type SourceMap } from './source-map.js';
 
 interface Compiled {
   readonly schema: Schema;
@@ -64,121 +63,8 @@ export function specValidator(): Compiled {
   return compiled;
 }
 
-/** Human wording for the schema's patterns (never show a regex to a user). */
-const PATTERN_WORDS: Record<string, string> = {
-  '^[a-z0-9][a-z0-9_-]*$': "lowercase letters, digits, '-' and '_', starting with a letter or digit",
-  [LAYER_NAME_PATTERN]: "letters, digits, '_' and '.', starting with a letter or '_'",
-  '^[A-Za-z_][A-Za-z0-9_]*$': "letters, digits and '_', starting with a letter or '_'",
-  [PARAM_REF_PATTERN]: "a block parameter reference: '$' then a name, e.g. $filters",
-};
-
-/**
- * Unions whose branch names are kinds: layer kinds (unknown → DLC015) or
- * other kinds (→ DLC013). Found by identity of the union's schema object:
- * with inlineRefs off, ajv's schemaPath restarts at every definition.
- */
-function unionNoun(root: Schema, unionSchema: unknown): { noun: string; code: DiagnosticCode } | undefined {
-  const defs = root.definitions as Record<string, Schema>;
-  const props = root.properties as Record<string, Schema>;
-  if (unionSchema === defs.layer || unionSchema === defs.block_layer) return { noun: 'layer kind', code: 'DLC015' };
-  for (const [name, s] of [['transform', defs.transform], ['metric', defs.metric], ['loss', props.loss], ['optimizer', props.optimizer], ['schedule', props.schedule]] as const) {
-    if (unionSchema === s) return { noun: name, code: 'DLC013' };
-  }
-  return undefined;
-}
-
 /** Marks a union whose value names several kinds at once. */
 const MANY_KINDS = -2;
-
-type JsType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
-function jsType(v: unknown): JsType {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v as JsType;
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  null: 'nothing (null)',
-  boolean: 'true or false',
-  integer: 'an integer',
-  number: 'a number',
-  string: 'a string',
-  array: 'a list',
-  object: 'a mapping',
-};
-
-function resolveRef(root: Schema, s: Schema): Schema {
-  const ref = s.$ref;
-  if (typeof ref !== 'string') return s;
-  let cur: unknown = root;
-  for (const seg of splitPointer(ref.replace(/^#/, ''))) cur = (cur as Record<string, unknown>)[seg];
-  return cur as Schema;
-}
-
-/** The one key of a "kind" branch (`{properties: {conv2d: …}, required: [conv2d]}`), if it is one. */
-function kindKey(s: Schema): string | undefined {
-  const req = s.required as string[] | undefined;
-  const props = s.properties as Record<string, unknown> | undefined;
-  return s.type === 'object' && req?.length === 1 && props && Object.keys(props).length === 1 ? req[0] : undefined;
-}
-
-/** Could the user have meant branch `s` for value `v`? Decided by shape, not by validity. */
-function branchFits(root: Schema, s0: Schema, v: unknown): boolean {
-  const s = resolveRef(root, s0);
-  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).some((b) => branchFits(root, b, v));
-  const t = jsType(v);
-  const key = kindKey(s);
-  if (key !== undefined) return t === 'object' && Object.prototype.hasOwnProperty.call(v, key);
-  if (t === 'string' && Array.isArray(s.enum)) return (s.enum as unknown[]).includes(v);
-  if (t === 'string' && s.pattern === PARAM_REF_PATTERN) return (v as string).startsWith('$');
-  const types = s.type === undefined ? undefined : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-  if (!types) return Array.isArray(s.enum) ? (s.enum as unknown[]).some((e) => jsType(e) === t) : true;
-  if (t === 'integer' || t === 'number') return types.includes('integer') || types.includes('number');
-  return types.includes(t);
-}
-
-/** Every bare name and kind key a union accepts (for did-you-mean). */
-function unionNames(root: Schema, s0: Schema, out: Set<string> = new Set()): Set<string> {
-  const s = resolveRef(root, s0);
-  if (Array.isArray(s.anyOf)) for (const b of s.anyOf as Schema[]) unionNames(root, b, out);
-  if (Array.isArray(s.enum)) for (const e of s.enum as unknown[]) if (typeof e === 'string') out.add(e);
-  const key = kindKey(s);
-  if (key) out.add(key);
-  return out;
-}
-
-function unionTypes(root: Schema, s0: Schema, out: Set<string> = new Set()): Set<string> {
-  const s = resolveRef(root, s0);
-  if (Array.isArray(s.anyOf)) for (const b of s.anyOf as Schema[]) unionTypes(root, b, out);
-  const types = s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-  for (const t of types) out.add(t);
-  return out;
-}
-
-const within = (ip: string, parent: string) => ip === parent || ip.startsWith(parent + '/');
-
-function lastName(pointer: string): string {
-  const segs = splitPointer(pointer);
-  for (let i = segs.length - 1; i >= 0; i--) if (!/^\d+$/.test(segs[i])) return segs[i];
-  return 'the spec';
-}
-
-function fmt(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
-}
-
-interface Problem {
-  readonly code: DiagnosticCode;
-  readonly pointer: string;
-  readonly part: NodePart;
-  readonly message: string;
-  readonly hint?: string;
-  /** For an unknown key: the known key it is a typo of. */
-  readonly meant?: string;
-  /** For a missing required key: its name. */
-  readonly missing?: string;
-}
 
 /** Validates `data`; every diagnostic points into the document through `sourceMap`. */
 export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] {
@@ -228,18 +114,6 @@ function validateLayerItem(v: Compiled, item: unknown, ptr: string, inBlock: boo
     if (!best || errs.length < best.length) best = errs;
   }
   return collectProblems(v.schema, best!);
-}
-
-function manyKindsProblem(schema: Schema, e: ErrorObject): Problem {
-  const kinds = Object.keys(e.data as object).filter((k) => unionNames(schema, e.parentSchema as Schema).has(k));
-  const noun = unionNoun(schema, e.parentSchema)!.noun.replace(' kind', '');
-  return {
-    code: 'DLC017',
-    pointer: childPointer(e.instancePath, kinds[1]),
-    part: 'key',
-    message: `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} has exactly one kind, but ${lastName(e.instancePath) === 'the spec' ? 'this' : lastName(e.instancePath)} has ${kinds.map((k) => `'${k}'`).join(' and ')}`,
-    hint: e.instancePath.startsWith('/model') || e.instancePath.startsWith('/data') || e.instancePath.startsWith('/metrics') ? 'split them into separate list items' : `replace the whole value, e.g. --set ${splitPointer(e.instancePath).join('.')}={${kinds[1]}: {…}}`,
-  };
 }
 
 /** ajv errors → one problem per real problem (see the file comment). */
@@ -309,116 +183,3 @@ function collectProblems(schema: Schema, errors: ErrorObject[]): Problem[] {
   return problems;
 }
 
-/** No branch of a union fits the value: report the value once. */
-function unionProblem(root: Schema, e: ErrorObject): Problem {
-  const v = e.data;
-  const ptr = e.instancePath;
-  const what = unionNoun(root, e.parentSchema);
-  const names = unionNames(root, e.parentSchema as Schema);
-  const t = jsType(v);
-  if (what && t === 'object') {
-    const keys = Object.keys(v as object);
-    if (keys.length === 0) return { code: what.code, pointer: ptr, part: 'value', message: `empty ${what.noun === 'layer kind' ? 'layer' : what.noun}: write one key, the ${what.noun}` };
-    const bad = keys.find((k) => !names.has(k)) ?? keys[0];
-    const noun = what.noun === 'layer kind' ? 'layer kind' : what.noun;
-    return {
-      code: what.code,
-      pointer: childPointer(ptr, bad),
-      part: 'key',
-      message: `unknown ${noun} '${bad}'${suggestion(bad, names)}`,
-      hint: suggestion(bad, names) ? undefined : `known: ${[...names].join(', ')}`,
-    };
-  }
-  if (what && t === 'string') {
-    const s = v as string;
-    // A kind that needs attributes written bare (`- conv2d`).
-    const attrsBranch = ((e.parentSchema as Schema).anyOf as Schema[]).map((b) => resolveRef(root, b)).find((b) => kindKey(b) === s);
-    if (attrsBranch) {
-      const value = (attrsBranch.properties as Record<string, Schema>)[s];
-      const req = findRequired(value);
-      return { code: 'DLC014', pointer: ptr, part: 'value', message: `${s} needs ${req.map((r) => `'${r}'`).join(' and ')}`, hint: `write it as a mapping: ${s}: {${req.map((r) => `${r}: …`).join(', ')}}` };
-    }
-    const sugg = suggestion(s, names);
-    return { code: what.code, pointer: ptr, part: 'value', message: `unknown ${what.noun} '${s}'${sugg}`, hint: sugg ? undefined : `known: ${[...names].join(', ')}` };
-  }
-  if (t === 'string' && names.size > 0) {
-    const sugg = suggestion(v as string, names);
-    return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(v)} is not allowed for ${lastName(ptr)}${sugg}`, hint: `allowed: ${[...names].join(', ')}` };
-  }
-  const types = [...unionTypes(root, e.parentSchema as Schema)].filter((x) => !(x === 'null'));
-  const expected = types.map((x) => TYPE_WORDS[x] ?? x);
-  const uniq = [...new Set(expected)];
-  const list = uniq.length <= 1 ? uniq.join('') : `${uniq.slice(0, -1).join(', ')} or ${uniq[uniq.length - 1]}`;
-  const subject = what ? (what.noun === 'layer kind' ? 'a layer' : `a ${what.noun}`) : lastName(ptr);
-  return { code: 'DLC011', pointer: ptr, part: 'value', message: `${subject} must be ${list}, not ${TYPE_WORDS[t]}`, hint: what ? `write the ${what.noun} name, or a mapping with one key: the ${what.noun} name` : undefined };
-}
-
-function findRequired(s: Schema): string[] {
-  if (Array.isArray(s.anyOf)) for (const b of s.anyOf as Schema[]) { const r = findRequired(b); if (r.length) return r; }
-  return (s.required as string[] | undefined) ?? [];
-}
-
-/** One ajv error (of the intended branch) → one problem. */
-function toProblem(e: ErrorObject): Problem | undefined {
-  const ptr = e.instancePath;
-  const name = lastName(ptr);
-  const ps = e.parentSchema as Schema | undefined;
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(p.additionalProperty);
-      const allowed = Object.keys((ps?.properties as object) ?? {});
-      const sugg = suggestion(key, allowed);
-      const where = ptr === '' ? 'at the top level' : `in ${name}`;
-      const meant = didYouMean(key, allowed);
-      return { code: 'DLC010', pointer: childPointer(ptr, key), part: 'key', meant, message: `unknown key '${key}' ${where}${sugg}`, hint: sugg ? undefined : allowed.length ? `allowed keys: ${allowed.join(', ')}` : `${name} takes no keys` };
-    }
-    case 'required': {
-      const missing = String(p.missingProperty);
-      const desc = (ps?.properties as Record<string, Schema> | undefined)?.[missing]?.description;
-      const owner = ptr === '' ? 'the spec' : name;
-      return { code: 'DLC014', pointer: ptr, part: 'key', missing, message: `${owner} is missing required key '${missing}'`, hint: typeof desc === 'string' ? `${missing}: ${desc}` : undefined };
-    }
-    case 'type': {
-      const types = String(p.type).split(',').filter((x) => x !== 'null');
-      const expected = types.map((x) => TYPE_WORDS[x] ?? x).join(' or ');
-      const param = typeof e.data === 'string' && e.data.startsWith('$');
-      return { code: 'DLC011', pointer: ptr, part: 'value', message: `${name} must be ${expected}, not ${TYPE_WORDS[jsType(e.data)]} (${fmt(e.data)})`, hint: param ? 'block parameters ($name) work only in the layers of model.blocks' : undefined };
-    }
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum': {
-      const cmp = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
-      const range = ps && (ps.minimum !== undefined || ps.exclusiveMinimum !== undefined) && (ps.maximum !== undefined || ps.exclusiveMaximum !== undefined)
-        ? `range: ${ps.minimum ?? ps.exclusiveMinimum} to ${ps.maximum ?? ps.exclusiveMaximum}`
-        : undefined;
-      return { code: 'DLC012', pointer: ptr, part: 'value', message: `${name} must be ${cmp} ${p.limit}, got ${fmt(e.data)}`, hint: range };
-    }
-    case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).map(String);
-      const sugg = typeof e.data === 'string' ? suggestion(e.data, allowed) : '';
-      return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(e.data)} is not allowed for ${name}${sugg}`, hint: `allowed: ${allowed.join(', ')}` };
-    }
-    case 'pattern': {
-      if (e.schemaPath.includes('/propertyNames/')) return undefined;
-      const words = PATTERN_WORDS[String(p.pattern)] ?? `the pattern ${p.pattern}`;
-      return { code: 'DLC016', pointer: ptr, part: 'value', message: `${name} ${fmt(e.data)} is malformed: use ${words}` };
-    }
-    case 'propertyNames': {
-      const key = String(p.propertyName);
-      return { code: 'DLC016', pointer: childPointer(ptr, key), part: 'key', message: `'${key}' is not a valid name in ${name}: use ${PATTERN_WORDS['^[A-Za-z_][A-Za-z0-9_]*$']}` };
-    }
-    case 'minItems':
-    case 'maxItems': {
-      const min = ps?.minItems as number | undefined;
-      const max = ps?.maxItems as number | undefined;
-      const n = Array.isArray(e.data) ? e.data.length : 0;
-      const need = min !== undefined && min === max ? `exactly ${min}` : e.keyword === 'minItems' ? `at least ${min}` : `at most ${max}`;
-      return { code: 'DLC017', pointer: ptr, part: 'value', message: `${name} needs ${need} item${need.endsWith(' 1') ? '' : 's'}, got ${n}` };
-    }
-    default:
-      if (e.schemaPath.includes('/propertyNames/')) return undefined;
-      return { code: 'DLC016', pointer: ptr, part: 'value', message: `${name} is malformed (${e.keyword})` };
-  }
-}
