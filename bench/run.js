@@ -185,7 +185,17 @@ async function rssSection() {
 
 const started = performance.now();
 const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection };
-for (const s of SECTIONS) if (cfg.sections.includes(s)) await steps[s]();
+for (const s of SECTIONS) {
+  if (!cfg.sections.includes(s)) continue;
+  try {
+    await steps[s]();
+  } catch (e) {
+    // One failing section must not cost the others' results.
+    note(`section ${s} failed: ${e?.stack ?? e}`);
+    print(`${s}: FAILED (${e?.message ?? e})`);
+    print();
+  }
+}
 results.machine.loadavg_at_end = os.loadavg().map((x) => +x.toFixed(2));
 results.seconds = (performance.now() - started) / 1000;
 
