@@ -1,6 +1,7 @@
 /** What the results were measured on: CPU, cores, memory, load, Node, tfjs and torch versions. */
 import * as os from 'node:os';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 
@@ -9,6 +10,16 @@ function version(pkg) {
     return require(`${pkg}/package.json`).version;
   } catch {
     return undefined;
+  }
+}
+
+/** `git describe`-like state of the checkout the bench ran from (dist/ is built from it). */
+function gitState() {
+  try {
+    const run = (args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: run(['rev-parse', '--short', 'HEAD']), dirty: run(['status', '--porcelain', '--untracked-files=no']) !== '' };
+  } catch {
+    return null;
   }
 }
 
@@ -26,5 +37,6 @@ export function describeMachine() {
     tfjs: version('@tensorflow/tfjs'),
     tfjs_backend_wasm: version('@tensorflow/tfjs-backend-wasm'),
     tfjs_node: version('@tensorflow/tfjs-node') ?? null,
+    git: gitState(),
   };
 }
