@@ -23,6 +23,7 @@ import { isSameFile, toLspDiagnostic } from './convert.js';
 import { hoverMarkdown, layerAt, layerSymbols } from './layers.js';
 import { loadSchema } from './schema.js';
 import { looksLikeSpec } from './spec-detect.js';
+import { definitionAt } from './references.js';
 import { rangeOf, nodeAt } from './yaml-ast.js';
 
 /** The file path a document URI names (untitled documents keep their URI). */
@@ -71,6 +72,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         documentSymbolProvider: true,
+        definitionProvider: true,
         completionProvider: { triggerCharacters: [' ', ':', '-', '{', ','] },
       },
       serverInfo: { name: 'dlc', version: '0.1.0' },
@@ -116,6 +118,16 @@ export function startServer(connection: Connection): void {
     if (!doc || !isSpec(doc)) return [];
     const a = analysisOf(doc);
     return layerSymbols(a.parsed, a.ir, sourceIs(doc)).map((s) => ({ ...s, kind: SymbolKind.Object }));
+  });
+
+  // Go to definition: from a layer reference (inputs, add/concat, output) to
+  // that layer's name, from `block: {use: x}` to the block.
+  connection.onDefinition((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !isSpec(doc)) return null;
+    const a = analysisOf(doc);
+    const target = definitionAt(a.parsed, doc.offsetAt(params.position));
+    return target ? { uri: doc.uri, range: rangeOf(a.parsed, target) } : null;
   });
 
   connection.onCompletion((params): CompletionItem[] => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completeAt } from '../../src/lsp/completion.js';
+import { definitionAt } from '../../src/lsp/references.js';
+import { parseYaml } from '../../src/lsp/yaml-ast.js';
 import { loadSchema } from '../../src/lsp/schema.js';
 
 const schema = loadSchema();
@@ -49,4 +51,23 @@ describe('completeAt (schema-driven completion)', () => {
     expect(a.replaceEnd - a.replaceStart).toBe(3);
     expect(a.keyNeedsColon).toBe(true);
   });
+});
+
+describe('definitionAt (go to a referenced layer or block)', () => {
+  const SRC = `${HEAD}model:\n  blocks:\n    res: {layers: [{conv2d: {filters: 8, kernel_size: 3, name: a}}, {add: [a, input]}]}\n  layers:\n    - conv2d: {filters: 8, kernel_size: 3, name: stem}\n    - block: {use: res}\n    - conv2d: {filters: 8, kernel_size: 3, inputs: [stem]}\n    - add: [stem, nowhere]\n`;
+  const parsed = parseYaml(SRC);
+  const target = (needle: string, n = 0) => {
+    let i = -1;
+    for (let k = 0; k <= n; k++) i = SRC.indexOf(needle, i + 1);
+    const node = definitionAt(parsed, i + 1);
+    return node?.range?.[0];
+  };
+  it.each([
+    ['an inputs item → the layer name', 'stem]', 0, SRC.indexOf('stem}')],
+    ['an add item → the layer name', 'stem, nowhere', 0, SRC.indexOf('stem}')],
+    ['inside a block → that block\'s layer', 'a, input', 0, SRC.indexOf('a}}')],
+    ['block use → the block key', 'res}', 0, SRC.indexOf('res:')],
+    ['an unknown name → nothing', 'nowhere', 0, undefined],
+    ['a name definition itself → nothing', 'stem}', 0, undefined],
+  ] as const)('%s', (_n, needle, n, want) => expect(target(needle, n)).toBe(want));
 });

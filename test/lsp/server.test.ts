@@ -65,7 +65,7 @@ describe('dlc lsp over stdio', () => {
       serverInfo?: { name: string };
     };
     expect(init.serverInfo?.name).toBe('dlc');
-    expect(init.capabilities).toMatchObject({ hoverProvider: true, documentSymbolProvider: true });
+    expect(init.capabilities).toMatchObject({ hoverProvider: true, documentSymbolProvider: true, definitionProvider: true });
     await client.connection.sendNotification('initialized', {});
   }, 180_000);
 
@@ -182,6 +182,15 @@ describe('dlc lsp over stdio', () => {
     expect(inBase[0]!.range).toEqual(rangeOf(child, 'base.dlc.yaml'));
     expect(inBase[0]!.relatedInformation?.[0]?.location).toEqual({ uri: baseUri, range: rangeOf(broken, 'lots') });
     expect(await client.diagnostics(baseUri, (p) => p.version === 3)).toMatchObject([{ code: 'DLC011', range: rangeOf(broken, 'lots') }]);
+  });
+
+  it('goes from a layer reference to the layer it names', async () => {
+    const dag = 'name: dag\ndata: {dataset: mnist}\nmodel:\n  layers:\n    - conv2d: {filters: 4, kernel_size: 3, name: stem}\n    - conv2d: {filters: 4, kernel_size: 3, padding: same, name: c2}\n    - add: [stem, c2]\n    - flatten\n    - dense: {units: 10}\n';
+    const dagUri = pathToFileURL(join(dir, 'dag.dlc.yaml')).href;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: dagUri, languageId: 'yaml', version: 1, text: dag } });
+    expect(await client.diagnostics(dagUri, (p) => p.version === 1)).toEqual([]);
+    const def = await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: dagUri }, position: rangeOf(dag, 'stem', 1).start });
+    expect(def).toEqual({ uri: dagUri, range: rangeOf(dag, 'stem') });
   });
 
   it('leaves YAML files that are not dlc specs alone', async () => {
