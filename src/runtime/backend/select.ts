@@ -53,9 +53,11 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
 
-function isNotFound(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+/** The package itself is absent (not: present, but its native binding or a dependency is missing). */
+function isNotFound(e: unknown, pkg: string): boolean {
+  const err = e as { code?: string; message?: string } | null;
+  const missing = err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND';
+  return missing && new RegExp(`(package|module) '${pkg}'`).test(err?.message ?? '');
 }
 
 /** Settings that make runs repeat bit for bit on cpu and wasm. */
@@ -71,7 +73,7 @@ async function useTensorflow(): Promise<BackendInfo> {
     const name = TFJS_NODE;
     await import(name);
   } catch (e) {
-    const why = isNotFound(e)
+    const why = isNotFound(e, TFJS_NODE)
       ? `${TFJS_NODE} is not installed (it is an optional dependency; its install downloads libtensorflow, which fails without network access)`
       : `${TFJS_NODE} failed to load: ${describe(e)}`;
     throw new BackendUnavailableError(
