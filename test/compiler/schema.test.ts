@@ -41,6 +41,8 @@ describe('schema/dlc.schema.json', () => {
       if (typeof p.$ref === 'string') continue; // described at its definition
       expect(typeof p.description, path).toBe('string');
       expect(typeof p.markdownDescription, path).toBe('string');
+      // Something an editor can offer: a default, the allowed values, or examples.
+      expect(p.default !== undefined || Array.isArray(p.enum) || Array.isArray(p.examples) || p.properties !== undefined, path).toBe(true);
     }
   });
 });

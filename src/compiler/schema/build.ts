@@ -20,16 +20,24 @@ function modelSchema(): Schema {
         'Parameters of the block with their default values; layers refer to them as `$name`.',
         { examples: [{ filters: 16, stride: 1 }] },
       ),
-      layers: array({ $ref: '#/definitions/block_layer' }, 'The layers of one copy of the block. Inside a block, `input` names the block input.', { minItems: 1 }),
+      layers: array({ $ref: '#/definitions/block_layer' }, 'The layers of one copy of the block. Inside a block, `input` names the block input.', {
+        minItems: 1,
+        examples: [[{ conv2d: { filters: '$filters', kernel_size: 3, padding: 'same' } }, { batch_norm: { name: 'bn' } }, { add: ['bn', 'input'] }, 'relu']],
+      }),
     },
     'A reusable, parameterised group of layers.',
     { required: ['layers'] },
   );
   return object(
     {
-      output: string('Name of the output node. Default: the last layer.', { pattern: LAYER_NAME_PATTERN }),
-      blocks: describe({ type: 'object', propertyNames: { pattern: BLOCK_NAME_PATTERN }, additionalProperties: block }, 'Reusable blocks, used by `- block: {use: name, repeat: n, with: {…}}`.'),
-      layers: array({ $ref: '#/definitions/layer' }, 'The layers, in order. Each reads the previous one unless it names its `inputs`.', { minItems: 1 }),
+      output: string('Name of the output node. Default: the last layer.', { pattern: LAYER_NAME_PATTERN, examples: ['logits'] }),
+      blocks: describe({ type: 'object', propertyNames: { pattern: BLOCK_NAME_PATTERN }, additionalProperties: block }, 'Reusable blocks, used by `- block: {use: name, repeat: n, with: {…}}`.', {
+        examples: [{ basic: { params: { filters: 16 }, layers: [{ conv2d: { filters: '$filters', kernel_size: 3, padding: 'same' } }, 'relu'] } }],
+      }),
+      layers: array({ $ref: '#/definitions/layer' }, 'The layers, in order. Each reads the previous one unless it names its `inputs`.', {
+        minItems: 1,
+        examples: [[{ conv2d: { filters: 32, kernel_size: 3, padding: 'same', activation: 'relu' } }, { max_pool2d: 2 }, 'flatten', { dense: { units: 10 } }]],
+      }),
     },
     'The network. Its input shape and class count come from the data set.',
     { required: ['layers'] },
@@ -46,7 +54,7 @@ export function buildSchema(): Schema {
     type: 'object',
     properties: {
       name: string('Name of the experiment (used for run directories and emitted projects).', { pattern: SPEC_NAME_PATTERN, examples: ['cifar-convnet'] }),
-      description: string('What this experiment is for.'),
+      description: string('What this experiment is for.', { examples: ['A small ConvNet for CIFAR-10 with crop/flip augmentation.'] }),
       seed: integer('Random seed for weight initialisation, shuffling and augmentation.', { minimum: 0, maximum: 4294967295, default: DEFAULTS.seed }),
       extends: string('A base spec (path relative to this file) this one overrides: mappings are merged deeply, lists replaced.', { examples: ['base.yaml'] }),
       data: dataSchema(),

@@ -91,7 +91,7 @@ const PARAM_REF: Schema = {
 export function paramable(schema: Schema): Schema {
   if (typeof schema.$ref === 'string') {
     const d = 'See the definition; inside a block this may also be a block parameter (`$name`).';
-    return /layer_(name|inputs)$/.test(schema.$ref) ? schema : { anyOf: [schema, PARAM_REF], description: d, markdownDescription: d };
+    return /layer_(name|inputs)$/.test(schema.$ref) ? schema : { anyOf: [schema, PARAM_REF], description: d, markdownDescription: d, examples: ['$' + schema.$ref.split('/').pop()] };
   }
   if (Array.isArray(schema.anyOf)) {
     return { ...schema, anyOf: [...(schema.anyOf as Schema[]).map(paramable), PARAM_REF] };
@@ -121,4 +121,27 @@ export function paramable(schema: Schema): Schema {
     return { ...meta, anyOf: [rest, PARAM_REF] };
   }
   return schema;
+}
+
+/**
+ * Examples of a kind's value for editors: its shorthand (if any), then a
+ * mapping of its required attributes (each attribute's first example).
+ */
+export function kindExamples(attrs: Record<string, Schema>, required: readonly string[] | undefined, shorthand: Schema | undefined): unknown[] {
+  const out: unknown[] = [];
+  const short = (shorthand?.examples as unknown[] | undefined)?.[0];
+  if (short !== undefined) out.push(short);
+  const mapping: Record<string, unknown> = {};
+  for (const r of required ?? []) {
+    const ex = (attrs[r]?.examples as unknown[] | undefined)?.[0];
+    if (ex !== undefined) mapping[r] = ex;
+  }
+  if (Object.keys(mapping).length) out.push(mapping);
+  return out;
+}
+
+/** A union of a shorthand and the full mapping, described and exemplified. */
+export function shorthandOr(shorthand: Schema | undefined, attrs: Schema, description: string, examples: unknown[]): Schema {
+  const base: Schema = shorthand ? { anyOf: [shorthand, attrs], description, markdownDescription: description } : attrs;
+  return examples.length ? { ...base, examples } : base;
 }

@@ -5,7 +5,7 @@
  * (`- max_pool2d: 2`, `- dropout: 0.5`, `- add: [a, b]`).
  */
 import { DEFAULTS } from './defaults.js';
-import { anyOf, array, boolean, enumOf, integer, number, object, pair, paramable, string, type Schema } from './helpers.js';
+import { anyOf, array, boolean, enumOf, integer, kindExamples, number, object, pair, paramable, shorthandOr, string, type Schema } from './helpers.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax'] as const;
 
@@ -210,7 +210,7 @@ export function bareKinds(kinds: Record<string, KindDef>): string[] {
 
 function kindBranch(name: string, def: KindDef, inBlock: boolean): Schema {
   const attrs = object({ ...def.attrs, ...commonLayerProps() }, def.description, { required: def.required, nullable: !def.required?.length });
-  let value: Schema = def.shorthand ? { anyOf: [def.shorthand, attrs], description: def.description, markdownDescription: def.description } : attrs;
+  let value: Schema = shorthandOr(def.shorthand, attrs, def.description, kindExamples(def.attrs, def.required, def.shorthand));
   if (inBlock) value = paramable(value);
   return { type: 'object', description: def.description, markdownDescription: def.description, properties: { [name]: value }, required: [name], additionalProperties: false };
 }

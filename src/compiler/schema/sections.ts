@@ -4,7 +4,7 @@
  * mappings, with a bare string allowed when the kind needs no attribute.
  */
 import { DEFAULTS } from './defaults.js';
-import { anyOf, array, boolean, describe, enumOf, integer, number, object, string, type Schema } from './helpers.js';
+import { anyOf, array, boolean, describe, enumOf, integer, kindExamples, number, object, shorthandOr, string, type Schema } from './helpers.js';
 
 export const DATASETS = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic'] as const;
 export const MONITORS = ['val_loss', 'val_accuracy', 'val_f1', 'loss', 'accuracy'] as const;
@@ -26,7 +26,7 @@ export function kindUnion(kinds: Record<string, KindDef>, description: string, o
   if (bare.length) branches.push(enumOf(bare, 'A kind that needs no attributes, written as a bare name.'));
   for (const [name, def] of Object.entries(kinds)) {
     const attrs = object(def.attrs, def.description, { required: def.required, nullable: !def.required?.length });
-    const value = def.shorthand ? { anyOf: [def.shorthand, attrs], description: def.description, markdownDescription: def.description } : attrs;
+    const value = shorthandOr(def.shorthand, attrs, def.description, kindExamples(def.attrs, def.required, def.shorthand));
     branches.push({ type: 'object', description: def.description, markdownDescription: def.description, properties: { [name]: value }, required: [name], additionalProperties: false });
   }
   return anyOf(branches, description, o);
