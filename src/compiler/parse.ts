@@ -121,9 +121,11 @@ export function parseSpec(text: string, file: string): ParsedSpec {
     if (!dup) fatal = true;
     let message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (/call stack/i.test(message)) message = 'the document is nested too deeply';
-    const loc = { file, ...rangeOf(err.pos[0], err.pos[1]) };
+    // yaml marks one character of a duplicate key; take the whole key (plain or quoted).
+    const keyText = dup ? (/^("[^"]*"|'[^']*'|[^:,\n{}[\]]+)/.exec(text.slice(err.pos[0]))?.[1] ?? '').trim() : '';
+    const loc = { file, ...rangeOf(err.pos[0], dup && keyText ? err.pos[0] + keyText.length : err.pos[1]) };
     diagnostics.push(
-      dup ? diag('DLC002', `duplicate key: ${message.replace(/^Map keys must be unique;?\s*/, '') || 'map keys must be unique'}`, loc, '', 'remove one of the entries')
+      dup ? diag('DLC002', `duplicate key ${/^["']/.test(keyText) ? keyText : `'${keyText}'`}`, loc, '', 'a key may appear once in a mapping; the later value would silently win — remove one')
         : diag('DLC001', `YAML syntax error: ${message}`, loc, ''),
     );
   }
