@@ -3,7 +3,7 @@
  * YAML extension and most editors run) over stdio with dlc's schema, the way
  * an editor does, and checks what a user would see.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -128,6 +128,25 @@ describe('yaml-language-server with schema/dlc.schema.json', () => {
     // The batch_size mistake proves the schema was applied; it is the only thing reported.
     const diags = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     expect(diags.map(span)).toEqual(['4:14-4:18']);
+  });
+
+  it('accepts every shipped spec through its own modeline (an added stray key is the only finding)', async () => {
+    const specs = readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml'));
+    expect(specs.length).toBeGreaterThan(0);
+    for (const name of specs) {
+      const file = join(ROOT, 'specs', name);
+      const text = readFileSync(file, 'utf8');
+      expect(text.split('\n')[0], name).toBe('# yaml-language-server: $schema=../schema/dlc.schema.json');
+      // Opened under its real path (so the relative modeline resolves), with one
+      // unknown key appended: seeing it proves the schema was applied.
+      const probe = `${text.trimEnd()}\nstray_key: 1\n`;
+      const uri = pathToFileURL(file).href;
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: version++, text: probe } });
+      const diags = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+      const line = probe.split('\n').length - 2;
+      expect(diags.map((d) => `${d.range.start.line} ${msg(d)}`), name).toEqual([`${line} Property stray_key is not allowed.`]);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
   });
 
   it('completes the layer kinds inside a layer list item', async () => {
