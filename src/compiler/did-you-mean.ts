@@ -15,8 +15,48 @@ export function editDistance(a: string, b: string): number {
   return d[m][n];
 }
 
+/**
+ * Names from PyTorch and Keras people type from habit, and what dlc calls
+ * them: suggested whenever the dlc name is a candidate.
+ */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  lr: ['learning_rate'],
+  out_channels: ['filters'],
+  out_features: ['units'],
+  kernel: ['kernel_size'],
+  stride: ['strides'],
+  dilation: ['dilation_rate'],
+  bias: ['use_bias'],
+  eps: ['epsilon'],
+  p: ['rate'],
+  betas: ['beta1'],
+  nesterov_momentum: ['nesterov'],
+  weightdecay: ['weight_decay'],
+  num_epochs: ['epochs'],
+  max_epochs: ['epochs'],
+  batchsize: ['batch_size'],
+  groups: ['depth_multiplier'],
+  negative_slope: ['alpha'],
+  linear: ['dense'],
+  conv: ['conv2d'],
+  maxpool: ['max_pool2d'],
+  avgpool: ['avg_pool2d'],
+  batchnorm: ['batch_norm'],
+  batch_normalization: ['batch_norm'],
+  layernorm: ['layer_norm'],
+  adaptive_avg_pool2d: ['global_avg_pool2d'],
+  crossentropy: ['cross_entropy'],
+  categorical_crossentropy: ['cross_entropy'],
+  sparse_categorical_crossentropy: ['cross_entropy'],
+  cosine_annealing: ['cosine'],
+};
+
 /** The closest candidate within a typo's distance of `word`, if any. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  const alias = ALIASES[word.toLowerCase().replace(/-/g, '_')]?.find((a) => list.includes(a));
+  if (alias) return alias;
+  candidates = list;
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;

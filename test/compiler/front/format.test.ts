@@ -49,4 +49,10 @@ describe('did you mean', () => {
     expect(didYouMean('banana', ['filters', 'kernel_size'])).toBeUndefined();
     expect(didYouMean('relu', ['relu'])).toBeUndefined();
   });
+  it('knows PyTorch/Keras names for dlc keys', () => {
+    expect(didYouMean('lr', ['learning_rate', 'momentum'])).toBe('learning_rate');
+    expect(didYouMean('out_channels', ['filters', 'kernel_size'])).toBe('filters');
+    expect(didYouMean('Linear', ['dense', 'flatten'])).toBe('dense');
+    expect(didYouMean('lr', ['units'])).toBeUndefined();
+  });
 });
