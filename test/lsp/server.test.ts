@@ -4,7 +4,7 @@
  * documentSymbol, completion, shutdown, exit. The CLI is compiled first
  * (CI type-checks without building) and spawned with node.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -191,6 +191,19 @@ describe('dlc lsp over stdio', () => {
     expect(await client.diagnostics(dagUri, (p) => p.version === 1)).toEqual([]);
     const def = await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: dagUri }, position: rangeOf(dag, 'stem', 1).start });
     expect(def).toEqual({ uri: dagUri, range: rangeOf(dag, 'stem') });
+  });
+
+  it('publishes no diagnostics for the shipped specs and outlines every layer', async () => {
+    for (const name of readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml'))) {
+      const file = join(ROOT, 'specs', name);
+      const specUri = pathToFileURL(file).href;
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: specUri, languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') } });
+      expect(await client.diagnostics(specUri, (p) => p.version === 1), name).toEqual([]);
+      const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: specUri } })) as DocumentSymbol[];
+      expect(symbols.length, name).toBeGreaterThan(3);
+      expect(symbols.every((s) => /→ \[\d/.test(s.detail ?? '')), name).toBe(true);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: specUri } });
+    }
   });
 
   it('leaves YAML files that are not dlc specs alone', async () => {
