@@ -54,7 +54,9 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
 /** The closest candidate within a typo's distance of `word`, if any. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
-  const alias = ALIASES[word.toLowerCase().replace(/-/g, '_')]?.find((a) => list.includes(a));
+  const key = word.toLowerCase().replace(/-/g, '_');
+  // Own keys only: `constructor` or `__proto__` typed by a user must not reach Object.prototype.
+  const alias = Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key].find((a) => list.includes(a)) : undefined;
   if (alias) return alias;
   candidates = list;
   const w = word.toLowerCase();
