@@ -31,12 +31,15 @@ interface BlockDef {
 
 const PARAM = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 
+/** Own-property test: user names like `constructor` must not find Object.prototype members. */
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 /** Replaces `$name` strings; records where each substituted value came from. */
 function substitute(value: unknown, rel: string, params: Obj, sources: Map<string, string>, onUnknown: (rel: string, name: string) => void, subs: Map<string, string>): unknown {
   if (typeof value === 'string') {
     const m = PARAM.exec(value);
     if (!m) return value;
-    if (!(m[1] in params)) {
+    if (!has(params, m[1])) {
       onUnknown(rel, m[1]);
       return value;
     }
@@ -76,7 +79,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     const b = value as Obj;
     const use = b.use as string;
     used.add(use);
-    const def = blocks[use];
+    const def = has(blocks, use) ? blocks[use] : undefined;
     if (!def) {
       const p = `${itemPath}/block/use`;
       const sugg = suggestion(use, Object.keys(blocks));
@@ -88,7 +91,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     const sources = new Map<string, string>(Object.keys(params).map((k) => [k, `/model/blocks/${use}/params/${k}`]));
     for (const [k, v] of Object.entries((b.with ?? {}) as Obj)) {
       const p = `${itemPath}/block/with/${k}`;
-      if (!(k in params)) {
+      if (!has(params, k)) {
         const sugg = suggestion(k, Object.keys(params));
         report(diag('DLC021', `block '${use}' has no parameter '${k}'${sugg}`, sourceMap.locate(p, 'key'), p, sugg ? undefined : `its parameters: ${Object.keys(params).join(', ') || 'none'}`));
         continue;

@@ -87,6 +87,13 @@ const CASES: [string, Case][] = [
     { given: MIN.replace('- flatten', '- block: {use: b}\n    - flatten').replace('model:\n', 'model:\n  blocks:\n    b:\n      params: {rate: 0.5}\n      layers:\n        - dropout: $rat\n'), want: [{ code: 'DLC021', line: 8, col: 20 }], says: "did you mean 'rate'" },
   ],
   [
+    'DLC020/DLC021 names of Object.prototype members are just unknown names',
+    {
+      given: MIN.replace('- flatten', '- block: {use: b, with: {constructor: 1}}\n    - block: {use: constructor}\n    - flatten').replace('model:\n', 'model:\n  blocks:\n    b:\n      layers: [{dropout: $toString}]\n'),
+      want: [{ code: 'DLC021', line: 6, col: 26 }, { code: 'DLC021', line: 8, col: 30 }, { code: 'DLC020', line: 9, col: 20 }],
+    },
+  ],
+  [
     'DLC021 unknown $param in a block nobody uses',
     { given: MIN.replace('model:\n', 'model:\n  blocks:\n    b:\n      layers: [{dropout: $r}]\n'), want: [{ code: 'DLC021', line: 6, col: 26 }] },
   ],
