@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import {
+  CodeActionKind,
   CompletionItemKind,
   MarkupKind,
   SymbolKind,
@@ -24,6 +25,7 @@ import { hoverMarkdown, layerAt, layerSymbols } from './layers.js';
 import { loadSchema } from './schema.js';
 import { looksLikeSpec } from './spec-detect.js';
 import { definitionAt } from './references.js';
+import { quickFixes } from './quick-fix.js';
 import { rangeOf, nodeAt } from './yaml-ast.js';
 
 /** The file path a document URI names (untitled documents keep their URI). */
@@ -73,6 +75,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         documentSymbolProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: [' ', ':', '-', '{', ','] },
       },
       serverInfo: { name: 'dlc', version: '0.1.0' },
@@ -128,6 +131,13 @@ export function startServer(connection: Connection): void {
     const a = analysisOf(doc);
     const target = definitionAt(a.parsed, doc.offsetAt(params.position));
     return target ? { uri: doc.uri, range: rangeOf(a.parsed, target) } : null;
+  });
+
+  // Quick fixes for the diagnostics the client sends back (they carry our message and range).
+  connection.onCodeAction((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !isSpec(doc)) return [];
+    return quickFixes(doc.uri, params.context.diagnostics, (r) => doc.getText(r));
   });
 
   connection.onCompletion((params): CompletionItem[] => {

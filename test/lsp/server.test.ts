@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, MarkupContent, Range } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, MarkupContent, Range } from 'vscode-languageserver-protocol';
 import { buildCli, ROOT, type BuiltCli } from './build-cli.js';
 import { startClient, type TestClient } from './client.js';
 
@@ -89,6 +89,11 @@ describe('dlc lsp over stdio', () => {
     expect(d.message).toMatch(/1568/);
     expect(d.message).toMatch(/1024/);
 
+    // The quick fix takes the inferred size from the hint.
+    const fixes = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    expect(fixes.map((f) => f.title)).toEqual(['Set in_features to 1568 (the inferred input)']);
+    expect(fixes[0]!.edit?.changes?.[uri]).toEqual([{ range: rangeOf(WRONG_DENSE, '1024'), newText: '1568' }]);
+
     // While the error stands, hover still shows what the dense layer really receives.
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: rangeOf(WRONG_DENSE, 'units').start })) as Hover;
     expect((hover.contents as MarkupContent).value).toContain('input `[1568]` → output `[10]`');
@@ -105,6 +110,8 @@ describe('dlc lsp over stdio', () => {
     expect(v3.map((x) => x.code), v3.map(show).join('\n')).toEqual(['DLC010']);
     expect(v3[0]!.range).toEqual(rangeOf(typo, 'kernel_sise'));
     expect(v3[0]!.message).toMatch(/kernel_size/); // did you mean
+    const rename = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: v3[0]!.range, context: { diagnostics: v3 } })) as CodeAction[];
+    expect(rename[0]?.edit?.changes?.[uri]).toEqual([{ range: rangeOf(typo, 'kernel_sise'), newText: 'kernel_size' }]);
 
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: FIXED }] });
     expect(await client.diagnostics(uri, (p) => p.version === 4)).toEqual([]);
