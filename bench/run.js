@@ -12,7 +12,7 @@
  * bench/README.md for what each figure means.
  *
  *   node bench/run.js [--quick] [--only cifar-convnet,…] [--reps N] [--seconds S]
- *                     [--backends wasm,tensorflow] [--no-torch]
+ *                     [--backends wasm,tensorflow] [--no-torch] [--no-torch-1-thread]
  *                     [--sections throughput,check,load,rss] [--rss-full] [--out DIR]
  */
 import * as os from 'node:os';
@@ -39,6 +39,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string' },
     backends: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    'no-torch-1-thread': { type: 'boolean', default: false },
     sections: { type: 'string' },
     'rss-full': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join('bench', 'results') },
@@ -48,7 +49,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
-      '                         [--no-torch] [--sections throughput,check,load,rss] [--rss-full] [--out DIR]\n',
+      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss] [--rss-full] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -108,7 +109,7 @@ async function throughputSection() {
   else {
     const p = probeTorch();
     if (p.ok) {
-      torch = { threads: cores };
+      torch = { threads: cores, oneThread: cores > 1 && !flags['no-torch-1-thread'] };
       results.torch = { version: p.version, threads: cores };
     } else {
       torchSkipReason = `PyTorch comparison skipped: ${p.reason} (install it with \`apt-get install -y python3-torch\`, see bench/README.md)`;
@@ -133,6 +134,7 @@ async function throughputSection() {
           fmt(m.dlc, 1), fmt(m.handwritten, 1), `${m.dlc_overhead >= 0 ? '+' : ''}${fmt(m.dlc_overhead * 100, 1)}% ${m.dlc_overhead <= TARGETS.overhead ? 'ok' : 'MISS'}`,
           m.torch === null ? 'skipped' : fmt(m.torch, 1),
           m.x_torch_time_per_sample === null ? '–' : `${fmt(m.x_torch_time_per_sample, 2)}×${torchTarget ? (m.x_torch_time_per_sample <= torchTarget ? ' ok' : ' MISS') : ''}`,
+          ...(torch?.oneThread ? [m.torch_1_thread === null ? '–' : fmt(m.torch_1_thread, 1), m.x_torch_1_thread_time_per_sample === null ? '–' : `${fmt(m.x_torch_1_thread_time_per_sample, 2)}×`] : []),
         ]);
       }
     }
@@ -140,11 +142,11 @@ async function throughputSection() {
     rmSync(tmpDir, { recursive: true, force: true });
   }
   print(`Training throughput, samples/s (median of ${cfg.reps} interleaved repetitions after a warm-up epoch; steady state, training batches only)`);
-  print(table(['spec', 'backend', 'batch', 'steps×reps', 'dlc', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), `× PyTorch time/sample (cifar ≤${TARGETS.torchCifar}×)`], rows));
+  print(table(['spec', 'backend', 'batch', 'steps×reps', 'dlc', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), `× PyTorch time/sample (cifar ≤${TARGETS.torchCifar}×)`, ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
   print('  dlc: train() on random uint8 images of the spec\'s input shape — input pipeline with the spec\'s train transforms, step, optimizer, schedule;');
   print('       spec as written except: no validation split, no early stopping, SGD momentum 0.9 without weight decay (the update both baselines do).');
   print('  hand-written tfjs: buildModel(ir), one random batch made once, tf.variableGrads, plain SGD-momentum, same backend and batch size.');
-  print(`  PyTorch: the same model from the IR (bench/torch/ir_model.py), SGD momentum, random data, torch.set_num_threads(${cores}).`);
+  print(`  PyTorch: the same model from the IR (bench/torch/ir_model.py), SGD momentum, random data, torch.set_num_threads(${cores})${torch?.oneThread ? ', and with 1 thread (steady on a busy machine, where the multi-thread figure collapses)' : ''}.`);
   print('  Ratios are medians of per-repetition ratios: overhead = dlc time per sample / hand-written − 1; × PyTorch = dlc time per sample / PyTorch\'s.');
   if (torchSkipReason) print(`  ${torchSkipReason}`);
   print();

@@ -9,7 +9,10 @@
  *    batches only — validation, checkpoints and the test pass come after its
  *    clock stops) is one repetition.
  *  - hand-written tfjs loop on the same backend (./handwritten.js).
- *  - PyTorch CPU (../torch/throughput.py --serve), as many threads as cores.
+ *  - PyTorch CPU (../torch/throughput.py --serve), as many threads as cores,
+ *    and (opts.torch.oneThread) also with 1 thread: on a busy machine
+ *    PyTorch's OpenMP threads spin-wait for each other and its multi-thread
+ *    figure collapses, while the 1-thread one stays meaningful.
  *
  * After each dlc epoch (from `onEpoch`) the hand-written loop and PyTorch
  * each run the same number of steps, so the three see the same machine
@@ -94,10 +97,12 @@ export async function measureThroughput(specPath, backend, opts) {
   log(`  ${ir.spec.name} on ${info.name}: batch ${batch}, ${steps} steps per repetition, ${reps} repetitions (+1 warm-up epoch)`);
 
   let torch;
+  let torch1;
   let torchNote;
   if (opts.torch) {
     try {
       torch = await startTorch(compiled.ir, { batch, threads: opts.torch.threads, tmpDir: opts.tmpDir });
+      if (opts.torch.oneThread && opts.torch.threads !== 1) torch1 = await startTorch(compiled.ir, { batch, threads: 1, tmpDir: opts.tmpDir });
     } catch (e) {
       torchNote = `PyTorch failed: ${e.message}`;
       log(`  ${torchNote}`);
@@ -110,6 +115,7 @@ export async function measureThroughput(specPath, backend, opts) {
   const dlcRuns = [];
   const handRuns = [];
   const torchRuns = [];
+  const torch1Runs = [];
   const dataset = randomDataset(ir.inputShape, ir.numClasses, steps * batch, batch);
   try {
     await train(ir, {
@@ -128,18 +134,21 @@ export async function measureThroughput(specPath, backend, opts) {
         dlcRuns.push(record.samples_per_second);
         handRuns.push(hand.run(steps));
         if (torch) torchRuns.push((await torch.run(steps)).samples_per_s);
+        if (torch1) torch1Runs.push((await torch1.run(steps)).samples_per_s);
         const i = dlcRuns.length - 1;
-        log(`    rep ${i + 1}: dlc ${dlcRuns[i].toFixed(1)}  hand-written ${handRuns[i].toFixed(1)}${torch ? `  torch ${torchRuns[i].toFixed(1)}` : ''} samples/s`);
+        log(`    rep ${i + 1}: dlc ${dlcRuns[i].toFixed(1)}  hand-written ${handRuns[i].toFixed(1)}${torch ? `  torch ${torchRuns[i].toFixed(1)}` : ''}${torch1 ? `  torch 1 thread ${torch1Runs[i].toFixed(1)}` : ''} samples/s`);
       },
     });
   } finally {
     hand.dispose();
     torch?.close();
+    torch1?.close();
     rmSync(runsDir, { recursive: true, force: true });
   }
   // Time-per-sample ratios, paired per repetition.
   const overheads = dlcRuns.map((d, i) => handRuns[i] / d - 1);
   const torchRatios = torch ? dlcRuns.map((d, i) => torchRuns[i] / d) : [];
+  const torch1Ratios = torch1 ? dlcRuns.map((d, i) => torch1Runs[i] / d) : [];
   return {
     spec: ir.spec.name,
     backend: info.name,
@@ -151,6 +160,7 @@ export async function measureThroughput(specPath, backend, opts) {
     handwritten_samples_per_s: handRuns,
     torch_samples_per_s: torch ? torchRuns : null,
     torch_threads: torch ? torch.info.threads : null,
+    torch_1_thread_samples_per_s: torch1 ? torch1Runs : null,
     torch_note: torchNote ?? null,
     median: {
       dlc: median(dlcRuns),
@@ -158,6 +168,8 @@ export async function measureThroughput(specPath, backend, opts) {
       torch: torch ? median(torchRuns) : null,
       dlc_overhead: median(overheads),
       x_torch_time_per_sample: torch ? median(torchRatios) : null,
+      torch_1_thread: torch1 ? median(torch1Runs) : null,
+      x_torch_1_thread_time_per_sample: torch1 ? median(torch1Ratios) : null,
     },
   };
 }
