@@ -11,7 +11,7 @@ import type { IR } from './ir.js';
 import { lower } from './lower.js';
 import { normalizeSpec } from './normalize.js';
 import { OVERRIDES_FILE, applyOverrides } from './overrides.js';
-import { parseSpec, readSpecFile } from './parse.js';
+import { MAX_SPEC_BYTES, parseSpec, readSpecFile, tooLarge } from './parse.js';
 import { resolveExtends, type ReadText } from './resolve.js';
 import { SourceMap } from './source-map.js';
 import type { Spec } from './spec.js';
@@ -56,6 +56,9 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   if (overrides.length) sources.set(OVERRIDES_FILE, overrides.join('\n'));
   const done = (diags: Diagnostic[], rest: Partial<CompileResult> = {}): CompileResult => ({ ...rest, diagnostics: sortDiagnostics(diags), sources });
 
+  // An editor buffer skips readSpecFile: apply its size limit here too.
+  const size = Buffer.byteLength(source, 'utf8');
+  if (size > MAX_SPEC_BYTES) return done(tooLarge(size, file).diagnostics);
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const parsed = parseSpec(text, file);
   const diagnostics = [...parsed.diagnostics];

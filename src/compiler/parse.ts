@@ -50,13 +50,16 @@ function positionOfByte(bytes: Uint8Array, offset: number): { line: number; col:
   return { line: lines.length, col: lines[lines.length - 1].length + 1 };
 }
 
+/** DLC005 for a file of `size` bytes. */
+export function tooLarge(size: number, file: string): ReadResult {
+  return {
+    diagnostics: [diag('DLC005', `file is ${size} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes (1 MiB)`, fileStart(file), '', 'a spec is a short YAML file; is this the right path?')],
+  };
+}
+
 /** Decodes spec bytes, reporting DLC005 (too large) and DLC006 (not UTF-8). */
 export function decodeSpecBytes(bytes: Uint8Array, file: string): ReadResult {
-  if (bytes.length > MAX_SPEC_BYTES) {
-    return {
-      diagnostics: [diag('DLC005', `file is ${bytes.length} bytes; specs are limited to ${MAX_SPEC_BYTES} bytes (1 MiB)`, fileStart(file), '', 'a spec is a short YAML file; is this the right path?')],
-    };
-  }
+  if (bytes.length > MAX_SPEC_BYTES) return tooLarge(bytes.length, file);
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const { line, col } = positionOfByte(bytes, bad);
@@ -76,7 +79,8 @@ export function readSpecFile(absPath: string, file: string): ReadResult {
   try {
     const st = statSync(absPath);
     if (st.isDirectory()) return { diagnostics: [diag('DLC007', `'${file}' is a directory, not a spec file`, fileStart(file), '')] };
-    if (st.size > MAX_SPEC_BYTES) return decodeSpecBytes(new Uint8Array(st.size), file);
+    // Refuse before reading: a huge file must not be loaded into memory at all.
+    if (st.size > MAX_SPEC_BYTES) return tooLarge(st.size, file);
     bytes = readFileSync(absPath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -45,6 +45,10 @@ describe('hostile files', () => {
     expect(brief(compileFile('big.yaml', { cwd: dir }))).toEqual([{ code: 'DLC005', file: 'big.yaml', line: 1, col: 1 }]);
   });
 
+  it('DLC005: also for source text handed to compile() (editor buffers)', () => {
+    expect(brief(compile(MIN + '#'.repeat(2 * 1024 * 1024), { file: 'buf.yaml' }))).toEqual([{ code: 'DLC005', file: 'buf.yaml', line: 1, col: 1 }]);
+  });
+
   it('DLC006: invalid UTF-8 is reported at the first bad byte', () => {
     const bytes = Buffer.concat([Buffer.from('name: t\ndescription: caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
     writeFileSync(join(dir, 'latin.yaml'), bytes);
