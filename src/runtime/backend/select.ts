@@ -6,7 +6,8 @@
  *   absent; imported dynamically, with a clear error when missing.
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD), loaded from the
  *   package's own dist folder on disk (never the network), plus dlc's
- *   training kernels (./wasm-kernels).
+ *   training kernels (./wasm-kernels). Threaded (XNNPACK's pthreadpool, one
+ *   thread per core) unless `threads: 1` (./wasm-threads).
  * - `cpu`: tfjs's pure-JS reference backend.
  * - `auto`: the first of tensorflow, wasm, cpu that loads.
  */
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
@@ -23,6 +25,8 @@ export interface BackendInfo {
   readonly name: BackendName;
   /** e.g. "tfjs-node not installed; using wasm (XNNPACK, SIMD)". */
   readonly reason: string;
+  /** Threads the backend computes on (wasm: XNNPACK's pool; 1 single-threaded); absent when unknown. */
+  readonly threads?: number;
 }
 
 export interface InitBackendOptions {
@@ -32,6 +36,14 @@ export interface InitBackendOptions {
    * (stdout) must stay clean for pipes and golden tests.
    */
   readonly quiet?: boolean;
+  /**
+   * wasm only: threads for XNNPACK's convs and matmuls. Default: one per
+   * core (results are bit-identical to 1 thread: XNNPACK splits work by
+   * output tiles, never a sum). 1 loads the single-threaded build. Fixed
+   * by the first wasm initialisation in a process (the module is created
+   * once); `BackendInfo.threads` says what is in effect.
+   */
+  readonly threads?: number;
 }
 
 /** The requested backend cannot be used on this machine. */
@@ -60,10 +72,12 @@ function isNotFound(e: unknown, pkg: string): boolean {
   return missing && new RegExp(`(package|module) '${pkg}'`).test(err?.message ?? '');
 }
 
-/** Settings that make runs repeat bit for bit on cpu and wasm. */
-function pinDeterminism(): void {
-  // The threaded wasm build splits work across threads; keep the single-threaded
-  // build (the only one Node can run anyway) so the summation order never changes.
+/**
+ * The single-threaded build (tfjs's own choice in Node). The threaded one is
+ * as deterministic (XNNPACK never splits a sum across threads; measured
+ * bit-identical), but is opt-in per call through `threads`.
+ */
+function useSingleThreadedWasm(): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
 
@@ -87,30 +101,60 @@ async function useTensorflow(): Promise<BackendInfo> {
   return { name: 'tensorflow', reason: 'using tensorflow (tfjs-node, native libtensorflow)' };
 }
 
-async function useWasm(): Promise<BackendInfo> {
+/** Threads of the wasm module, once created (it is created once per process). */
+let wasmThreads: number | undefined;
+/** Why the threaded build was not used although asked for, for the reason line. */
+let wasmThreadsNote = '';
+
+async function useWasm(opts: InitBackendOptions): Promise<BackendInfo> {
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
     wasm = await import(WASM);
     // The .wasm binaries ship next to the package's main file; read them from disk.
     wasm.setWasmPaths(path.dirname(require.resolve(WASM)) + path.sep);
-    pinDeterminism(); // its flag exists once the package is loaded
   } catch (e) {
     throw new BackendUnavailableError('wasm', `backend 'wasm' unavailable: ${WASM} failed to load: ${describe(e)}`);
   }
-  if (!(await tf.setBackend('wasm'))) {
-    throw new BackendUnavailableError('wasm', `backend 'wasm' unavailable: the WebAssembly module failed to initialise`);
-  }
+  if (wasmThreads === undefined) wasmThreads = await createWasmBackend(wasm, Math.max(1, Math.floor(opts.threads ?? defaultWasmThreads())));
+  else if (!(await tf.setBackend('wasm'))) throw wasmFailed();
   registerWasmTrainingKernels();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  return { name: 'wasm', reason: `using wasm (XNNPACK${simd ? ', SIMD' : ', no SIMD'})` };
+  const threads = wasmThreads > 1 ? `, ${wasmThreads} threads` : wasmThreadsNote || ', 1 thread';
+  return { name: 'wasm', reason: `using wasm (XNNPACK${simd ? ', SIMD' : ', no SIMD'}${threads})`, threads: wasmThreads };
+}
+
+function wasmFailed(): BackendUnavailableError {
+  return new BackendUnavailableError('wasm', `backend 'wasm' unavailable: the WebAssembly module failed to initialise`);
+}
+
+/** Creates the wasm backend, threaded if asked and possible (else single-threaded); returns its thread count. */
+async function createWasmBackend(wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number): Promise<number> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'); // tfjs ships threads only as threaded-SIMD
+  if (threads > 1 && simd && typeof SharedArrayBuffer === 'function') {
+    let restore: (() => void) | undefined;
+    try {
+      restore = prepareWasmThreads(wasm, threads);
+      const ok = await tf.setBackend('wasm');
+      restore();
+      restore = undefined;
+      if (ok) return settleWasmThreads(tf.backend());
+      wasmThreadsNote = ', 1 thread: the threaded build failed to initialise';
+    } catch (e) {
+      restore?.();
+      wasmThreadsNote = `, 1 thread: threads unavailable (${describe(e)})`;
+    }
+  }
+  useSingleThreadedWasm();
+  if (!(await tf.setBackend('wasm'))) throw wasmFailed();
+  return 1;
 }
 
 async function useCpu(): Promise<BackendInfo> {
   if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', "backend 'cpu' failed to initialise");
-  return { name: 'cpu', reason: 'using cpu (pure JavaScript; slow for convolutions)' };
+  return { name: 'cpu', reason: 'using cpu (pure JavaScript; slow for convolutions)', threads: 1 };
 }
 
-const USE: Record<BackendName, () => Promise<BackendInfo>> = { tensorflow: useTensorflow, wasm: useWasm, cpu: useCpu };
+const USE: Record<BackendName, (opts: InitBackendOptions) => Promise<BackendInfo>> = { tensorflow: useTensorflow, wasm: useWasm, cpu: useCpu };
 
 /**
  * Makes `choice` the active tfjs backend and says why. `auto` tries
@@ -121,12 +165,12 @@ const USE: Record<BackendName, () => Promise<BackendInfo>> = { tensorflow: useTe
  */
 export async function initBackend(choice: BackendChoice = 'auto', opts: InitBackendOptions = {}): Promise<BackendInfo> {
   if (opts.quiet ?? true) tf.env().set('PROD', true);
-  if (choice !== 'auto') return USE[choice]();
+  if (choice !== 'auto') return USE[choice](opts);
   const skipped: string[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     try {
-      const info = await USE[name]();
-      return { name: info.name, reason: [...skipped, info.reason].join('; ') };
+      const info = await USE[name](opts);
+      return { ...info, reason: [...skipped, info.reason].join('; ') };
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
       skipped.push(shortReason(e));

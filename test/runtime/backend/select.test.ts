@@ -40,7 +40,7 @@ describe('initBackend', () => {
       expect(info.name).toBe('tensorflow');
     } else {
       expect(info.name).toBe('wasm');
-      expect(info.reason).toMatch(/^tfjs-node not installed; using wasm \(XNNPACK, (SIMD|no SIMD)\)$/);
+      expect(info.reason).toMatch(/^tfjs-node not installed; using wasm \(XNNPACK, (SIMD|no SIMD), (\d+ threads|1 thread.*)\)$/);
     }
   });
 
