@@ -55,13 +55,19 @@ export function specToDocument(spec: Spec): Obj {
  */
 export function documentToYaml(doc: Obj, header: readonly string[] = []): string {
   const ydoc = new Document(doc);
+  // Flow style only for collections of scalars (and mappings of those): lists of layers stay blocks.
+  const flat = (node: unknown): boolean => {
+    if (isSeq(node)) return node.items.every((it) => !isMap(it) && !isSeq(it));
+    if (isMap(node)) return node.items.every((it) => !isMap(it.value) && (!isSeq(it.value) || flat(it.value)));
+    return true;
+  };
   const flowShort = (node: unknown, depth: number, inSeq: boolean) => {
     if (isMap(node) || isSeq(node)) {
       const json = JSON.stringify((node as Node).toJSON());
       const items = (node as { items: unknown[] }).items;
       // A list item `- conv2d: {…}` stays a block; its attributes go flow.
       const isKindItem = isMap(node) && items.length === 1 && inSeq;
-      if (depth >= 2 && json.length <= 160 && !isKindItem && !json.includes('[{')) (node as { flow: boolean }).flow = true;
+      if ((depth >= 2 || (depth === 1 && isSeq(node))) && json.length <= 160 && !isKindItem && flat(node)) (node as { flow: boolean }).flow = true;
       for (const it of items) {
         if (isMap(node)) flowShort((it as { value: unknown }).value, depth + 1, false);
         else flowShort(it, depth + 1, true);
