@@ -110,6 +110,9 @@ describe('dlc config', () => {
     expect(r.out).toContain('sgd: {learning_rate: 0.01, momentum: 0.9, nesterov: false, weight_decay: 0}');
     expect(r.out).toContain('epochs: 5');
     expect(r.out).toContain('validation_split: 0.1');
+    // Lists of layers stay one item per line; attribute mappings go flow.
+    expect(r.out).toContain('  layers:\n    - flatten\n    - dense: {units: 2, activation: linear, use_bias: true}\n');
+    expect(r.out).toContain('metrics: [accuracy]');
     expect(r.out).not.toMatch(/^extends:/m);
   });
 
