@@ -41,7 +41,8 @@ export interface InitBackendOptions {
    * core (results are bit-identical to 1 thread: XNNPACK splits work by
    * output tiles, never a sum). 1 loads the single-threaded build. Fixed
    * by the first wasm initialisation in a process (the module is created
-   * once); `BackendInfo.threads` says what is in effect.
+   * once); `BackendInfo.threads` says what is in effect. The environment
+   * variable `DLC_WASM_THREADS` replaces the default.
    */
   readonly threads?: number;
 }
@@ -115,12 +116,18 @@ async function useWasm(opts: InitBackendOptions): Promise<BackendInfo> {
   } catch (e) {
     throw new BackendUnavailableError('wasm', `backend 'wasm' unavailable: ${WASM} failed to load: ${describe(e)}`);
   }
-  if (wasmThreads === undefined) wasmThreads = await createWasmBackend(wasm, Math.max(1, Math.floor(opts.threads ?? defaultWasmThreads())));
+  if (wasmThreads === undefined) wasmThreads = await createWasmBackend(wasm, Math.max(1, Math.floor(opts.threads ?? envThreads() ?? defaultWasmThreads())));
   else if (!(await tf.setBackend('wasm'))) throw wasmFailed();
   registerWasmTrainingKernels();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = wasmThreads > 1 ? `, ${wasmThreads} threads` : wasmThreadsNote || ', 1 thread';
   return { name: 'wasm', reason: `using wasm (XNNPACK${simd ? ', SIMD' : ', no SIMD'}${threads})`, threads: wasmThreads };
+}
+
+/** `DLC_WASM_THREADS=n`: the default thread count for runs whose caller sets none (benchmarks, shared machines). */
+function envThreads(): number | undefined {
+  const n = Number(process.env.DLC_WASM_THREADS);
+  return Number.isFinite(n) && n >= 1 ? n : undefined;
 }
 
 function wasmFailed(): BackendUnavailableError {
