@@ -74,9 +74,9 @@ function isNotFound(e: unknown, pkg: string): boolean {
 }
 
 /**
- * The single-threaded build (tfjs's own choice in Node). The threaded one is
- * as deterministic (XNNPACK never splits a sum across threads; measured
- * bit-identical), but is opt-in per call through `threads`.
+ * The single-threaded build (tfjs's own choice in Node): `threads: 1`, or
+ * the fallback when the threaded one cannot start. Both are deterministic
+ * and give bit-identical results (XNNPACK never splits a sum across threads).
  */
 function useSingleThreadedWasm(): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

@@ -40,11 +40,25 @@ const WASM = '@tensorflow/tfjs-backend-wasm';
 /** Globals of tfjs's node bundle that the threaded glue's source refers to (see its `var require$$N = require(...)` lines). */
 const BUNDLE_REQUIRES: Record<string, string> = { require$$0: 'fs', require$$1: 'path', require$$3: 'perf_hooks', require$$4: 'os' };
 
-/** Emscripten's pthread worker script, as tfjs inlines it in its node bundle. */
+/**
+ * Emscripten's pthread worker script, as tfjs inlines it in its node bundle.
+ * Checks first that the bundle is laid out as this file expects (a worker
+ * that fails to start throws in the main thread, uncatchably), so another
+ * tfjs version falls back to one thread instead.
+ */
 function emscriptenWorkerSource(): string {
-  const bundle = fs.readFileSync(require.resolve(WASM), 'utf8');
+  const file = require.resolve(WASM);
+  const bundle = fs.readFileSync(file, 'utf8');
+  const expected = [
+    'var commonjsGlobal = ',
+    ...Object.entries(BUNDLE_REQUIRES).map(([name, mod]) => `var ${name} = require('${mod}');`),
+    'factoryConfig.mainScriptUrlOrBlob = new Blob(',
+    'var pthreadMainJs = locateFile(',
+  ];
+  const missing = expected.filter((text) => !bundle.includes(text));
+  if (missing.length > 0) throw new Error(`${file} is not laid out as dlc expects (tested with 4.22): no ${missing.map((t) => JSON.stringify(t)).join(', ')}`);
   const m = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/.exec(bundle);
-  if (!m) throw new Error(`${WASM}: its pthread worker script (wasmWorkerContents) was not found in ${require.resolve(WASM)}`);
+  if (!m) throw new Error(`${WASM}: its pthread worker script (wasmWorkerContents) was not found in ${file}`);
   // As tfjs does before making a Blob of it: keep "\n" inside string literals escaped.
   return (JSON.parse(m[1]) as string).replace(/\n/g, '\\n');
 }
