@@ -30,19 +30,19 @@ describe('layer hovers on ResNet-20 (blocks, repeat, DAG)', () => {
     expect(got).toContain('input `[32, 32, 16]` → output `[16, 16, 32]`');
     expect(got).toContain('**stage3_down.0.conv2d_1** · `conv2d`');
     expect(got).toContain('input `[16, 16, 32]` → output `[8, 8, 64]`');
-    expect(got).toContain('params: 4,608'); // 3·3·16·32, no bias
+    expect(got).toContain('params: 4,640'); // 3·3·16·32 + 32 biases
   });
 
   it('a block use sums its copies', () => {
     const got = hoverAt('block: {name: stage1');
     expect(got).toContain('**stage1** · block `basic` ×3 (21 layers)');
     expect(got).toContain('input `[32, 32, 16]` → output `[32, 32, 16]`');
-    // Per copy: two 3·3·16·16 convs + two batch norms (64 params each, half non-trainable).
-    expect(got).toContain(`params: ${(3 * (2 * 2304 + 2 * 64)).toLocaleString('en-US')} (${(3 * (2 * 2304 + 2 * 32)).toLocaleString('en-US')} trainable)`);
+    // Per copy: two 3·3·16·16 convs with 16 biases + two batch norms (64 params each, half non-trainable).
+    expect(got).toContain(`params: ${(3 * (2 * 2320 + 2 * 64)).toLocaleString('en-US')} (${(3 * (2 * 2320 + 2 * 32)).toLocaleString('en-US')} trainable)`);
   });
 
   it('an add merge shows both inputs', () => {
-    expect(hoverAt('add: [bn2, proj_bn]')).toContain('input `[16, 16, 32] + [16, 16, 32]` → output `[16, 16, 32]`');
+    expect(hoverAt('add: [bn2, proj]')).toContain('input `[16, 16, 32] + [16, 16, 32]` → output `[16, 16, 32]`');
   });
 
   it('the data set shows the model input', () => {
