@@ -6,7 +6,7 @@
  * position so tests can check that a diagnostic's line/col came from its path.
  */
 import type { LowerContext } from '../../../src/compiler/lower.js';
-import type { DataSpec, LayerSpec, Spec } from '../../../src/compiler/spec.js';
+import type { ActivationName, DataSpec, LayerSpec, Spec } from '../../../src/compiler/spec.js';
 
 type Common = { name?: string; inputs?: string[]; in_channels?: number; in_features?: number; expect_shape?: number[] };
 /** A layer before it gets its path. */
@@ -14,7 +14,7 @@ export type Draft = Omit<LayerSpec, 'path'> & Common;
 
 const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
-type ConvOpts = Partial<{ strides: number | [number, number]; padding: 'same' | 'valid' | number; dilation_rate: number | [number, number]; activation: LayerSpec extends never ? never : 'linear' | 'relu' | 'softmax' | 'sigmoid'; use_bias: boolean; depth_multiplier: number }> & Common;
+type ConvOpts = Partial<{ strides: number | [number, number]; padding: 'same' | 'valid' | number; dilation_rate: number | [number, number]; activation: ActivationName; use_bias: boolean; depth_multiplier: number }> & Common;
 
 function convCommon(kernel: number | [number, number], o: ConvOpts) {
   const { strides = 1, padding = 'valid', dilation_rate = 1, activation = 'linear', use_bias = true, ...rest } = o;
@@ -42,7 +42,7 @@ export const L = {
   },
   gap: (o: Common = {}): Draft => ({ kind: 'global_avg_pool2d', ...o }) as Draft,
   gmp: (o: Common = {}): Draft => ({ kind: 'global_max_pool2d', ...o }) as Draft,
-  dense: (units: number, o: Partial<{ activation: 'linear' | 'relu' | 'softmax' | 'sigmoid'; use_bias: boolean }> & Common = {}): Draft => {
+  dense: (units: number, o: Partial<{ activation: ActivationName; use_bias: boolean }> & Common = {}): Draft => {
     const { activation = 'linear', use_bias = true, ...rest } = o;
     return { kind: 'dense', units, activation, use_bias, ...rest } as Draft;
   },
