@@ -88,9 +88,12 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const lowered = lower(normalized.spec, {
     file,
     locate: (p) => sourceMap.locate(p),
+    // Class folders only: a stray README or .DS_Store in train/ is not a class (the loader agrees).
     listDir: (dir) => {
       try {
-        return readdirSync(resolvePath(specDir, dir));
+        return readdirSync(resolvePath(specDir, dir), { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name);
       } catch {
         return undefined;
       }
