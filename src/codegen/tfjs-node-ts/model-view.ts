@@ -10,7 +10,7 @@
  */
 import type { IR, IRNode } from '../../compiler/ir.js';
 import { layerName } from '../../runtime/model/build-model.js';
-import { LEAKY_RELU_ACTIVATION_ALPHA } from '../../runtime/model/layers.js';
+import { LEAKY_RELU_ACTIVATION_ALPHA, attr, pair } from '../../runtime/model/layers.js';
 import { deriveSeed } from '../../runtime/model/seeds.js';
 import { commentText, jsEnum, jsInteger, jsNumber, jsNumberArray, jsString } from '../literals.js';
 import { IdentifierScope, checkIdentifier } from '../names.js';
@@ -54,16 +54,6 @@ const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model'];
 const ACTIVATIONS = ['linear', 'relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax'] as const;
 type Act = (typeof ACTIVATIONS)[number];
 const PADDINGS = ['same', 'valid'] as const;
-
-function attr<T>(node: IRNode, key: string): T {
-  return node.attrs[key] as T;
-}
-
-function pair(v: unknown): [number, number] {
-  if (typeof v === 'number') return [v, v];
-  const a = v as readonly number[];
-  return [a[0], a[1] ?? a[0]];
-}
 
 /** 1234567 → "1,234,567" (comments only). */
 function thousands(n: number): string {

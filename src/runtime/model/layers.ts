@@ -20,11 +20,13 @@ export interface NodeContext {
   readonly seed: number;
 }
 
-function attr<T>(node: IRNode, key: string): T {
+/** A node attribute, typed by the caller (the IR's attrs are settled by lowering). */
+export function attr<T>(node: IRNode, key: string): T {
   return node.attrs[key] as T;
 }
 
-function pair(v: unknown): [number, number] {
+/** An int-or-[h, w] attribute as [h, w]. */
+export function pair(v: unknown): [number, number] {
   if (typeof v === 'number') return [v, v];
   const a = v as readonly number[];
   return [a[0], a[1] ?? a[0]];
