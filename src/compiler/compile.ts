@@ -75,17 +75,53 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const rest = { document: data, sourceMap };
   if (overrideDiags.length) return done(diagnostics, rest);
 
+  const specDir = absPath ? resolvePath(absPath, '..') : cwd;
+  const lowerDoc = (doc: Record<string, unknown>) => lowerDocument(doc, sourceMap, file, specDir);
+
   const schemaDiags = validateSpec(data, sourceMap);
   diagnostics.push(...schemaDiags);
-  // Normalising assumes a valid document; syntax-level duplicate keys are no obstacle.
-  if (schemaDiags.length) return done(diagnostics, rest);
+  if (schemaDiags.length) {
+    // A misspelled optimizer argument must not hide a wrong layer: when every
+    // schema problem sits in a section the model graph does not read, check
+    // the graph too (those sections fall back to their defaults for that).
+    const bad = new Set(schemaDiags.map((d) => topSection(d.path)));
+    if ([...bad].every((sec) => OUTSIDE_GRAPH.has(sec))) {
+      const rest2: Record<string, unknown> = { ...data };
+      for (const sec of bad) delete rest2[sec];
+      if (bad.has('name')) rest2.name = 'spec';
+      diagnostics.push(...lowerDoc(rest2).diagnostics);
+    }
+    return done(diagnostics, rest);
+  }
 
   const normalized = normalizeSpec(data, sourceMap);
   diagnostics.push(...normalized.diagnostics);
   if (!normalized.spec || normalized.diagnostics.some((d) => d.severity === 'error') || options.noLower) return done(diagnostics, { ...rest, spec: normalized.spec });
 
-  const specDir = absPath ? resolvePath(absPath, '..') : cwd;
-  const lowered = lower(normalized.spec, {
+  const lowered = lowerDocument(data, sourceMap, file, specDir, normalized.spec);
+  diagnostics.push(...lowered.diagnostics);
+  return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}) });
+}
+
+/** Top-level sections the model graph never reads: their schema errors don't stop graph checks. */
+const OUTSIDE_GRAPH = new Set(['name', 'description', 'seed', 'optimizer', 'schedule', 'train', 'metrics']);
+
+/** "/optimizer/sgd/momentun" → "optimizer"; "" for the root. */
+function topSection(pointer: string): string {
+  return pointer.split('/')[1] ?? '';
+}
+
+/**
+ * Normalises (unless given) and lowers a schema-valid document, with
+ * diagnostics moved to the file each node came from.
+ */
+function lowerDocument(data: Record<string, unknown>, sourceMap: SourceMap, file: string, specDir: string, spec?: Spec): { ir?: IR; diagnostics: Diagnostic[] } {
+  if (!spec) {
+    const normalized = normalizeSpec(data, sourceMap);
+    if (!normalized.spec || normalized.diagnostics.length) return { diagnostics: normalized.diagnostics };
+    spec = normalized.spec;
+  }
+  const lowered = lower(spec, {
     file,
     locate: (p) => sourceMap.locate(p),
     // Class folders only: a stray README or .DS_Store in train/ is not a class (the loader agrees).
@@ -100,12 +136,11 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     },
   });
   // Lowering knows one file; a layer inherited through `extends` lives in another.
-  const fixed = lowered.diagnostics.map((d) => {
+  const diagnostics = lowered.diagnostics.map((d) => {
     const origin = sourceMap.nearest(d.path).origin;
     return origin && origin.file !== d.file ? { ...d, file: origin.file } : d;
   });
-  diagnostics.push(...fixed);
-  return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}) });
+  return { ...(lowered.ir ? { ir: lowered.ir } : {}), diagnostics };
 }
 
 export interface CompileFileOptions extends Omit<CompileOptions, 'file'> {
