@@ -14,20 +14,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/runtime/backend/select.js';
+import { mulberry32 } from '../src/runtime/data/random.js';
 
 const BATCH = 64;
 
 /** Deterministic values in [-1, 1) (mulberry32). */
 function seeded(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
+  // The data layer's mulberry32, stretched to [-1, 1) (×2 is exact, so the values are unchanged).
+  const next = mulberry32(seed);
   const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
+  for (let i = 0; i < size; i++) out[i] = next() * 2 - 1;
   return out;
 }
 
