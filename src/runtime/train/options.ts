@@ -33,6 +33,15 @@ export interface TrainOptions {
   readonly dataset?: LoadedDataset;
   /** The resolved spec as the user writes it (extends merged, --set applied), for spec.yaml; default: the normalised Spec. */
   readonly specYaml?: string;
+  /**
+   * Data-parallel replicas (worker threads) to split each batch over; 1
+   * trains on this thread only. Default: `DLC_REPLICAS`, else one per core
+   * on the wasm backend when the model allows it (see replicas.ts). Ignored
+   * (1) when `backend` is null unless given.
+   */
+  readonly replicas?: number;
+  /** The compiled replica worker script (tests that run dlc from its TypeScript sources); default: the build's. */
+  readonly replicaWorker?: URL;
   /** Clock for the run directory's timestamp. */
   readonly now?: () => Date;
 }

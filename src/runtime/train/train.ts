@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { IR } from '../../compiler/ir.js';
 import { initBackend, type BackendInfo } from '../backend/select.js';
 import { saveCheckpoint, type MonitorState, type TrainState } from '../checkpoint/checkpoint.js';
-import { dropoutLayers, setDropoutStep } from '../model/dropout.js';
+import { dropoutLayers, setDropoutRows, setDropoutStep } from '../model/dropout.js';
 import { createProgress, formatDuration, type Progress } from '../progress/progress.js';
 import { FILES, writeEpochRecords, writeReport, type EpochRecord } from '../run-dir/run-dir.js';
 import { evaluateSet } from './evaluate-set.js';
@@ -26,6 +26,7 @@ import { observeMonitor } from './monitor.js';
 import type { StopReason, TestEvaluation, TrainOptions, TrainResult } from './options.js';
 import { formatReport, reportJson } from './report.js';
 import { setupSession, type Session } from './setup.js';
+import { envReplicas, planReplicas, ReplicaGroup, replicaWorkerScript } from './replicas.js';
 import { trainStep, trainableVariables } from './step.js';
 
 export type { TrainOptions, TrainResult, StopReason } from './options.js';
@@ -51,12 +52,20 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
   const progress = createProgress(stderr, { mode: options.progress, logEvery: options.logEvery });
   const log = (line: string): void => progress.log(line);
 
-  const backend = options.backend === null ? currentBackend() : await initBackend(options.backend ?? 'auto');
-  log(`backend: ${backend.name} (${backend.reason})`);
+  const requested = options.replicas ?? envReplicas();
+  const script = options.replicaWorker ?? replicaWorkerScript();
+  const choice = options.backend === null ? null : (options.backend ?? 'auto');
+  // Replicas are the parallelism: each computes on one thread, so wasm starts single-threaded when they will be used.
+  const wasmPlan = choice === 'auto' || choice === 'wasm' ? planReplicas(ir, 'wasm', requested, script) : undefined;
+  const backend = choice === null ? currentBackend() : await initBackend(choice, { threads: wasmPlan && wasmPlan.count > 1 ? 1 : undefined });
+  const plan = choice === null && requested === undefined ? { count: 1, reason: '1 replica' } : planReplicas(ir, backend.name, requested, script);
+  log(`backend: ${backend.name} (${backend.reason}); ${plan.reason}`);
   const s = await setupSession(ir, options, backend, log);
   log(`run directory: ${s.runDir}`);
+  let replicas: ReplicaGroup | undefined;
   try {
-    const { stopReason, message } = await runEpochs(ir, s, options, progress);
+    if (plan.count > 1) replicas = await ReplicaGroup.start(ir, plan.count, backend.name as 'wasm' | 'cpu', script!);
+    const { stopReason, message } = await runEpochs(ir, s, options, progress, replicas);
     if (message) log(message);
     let test: TestEvaluation | undefined;
     if (stopReason !== 'non_finite_loss') {
@@ -76,6 +85,8 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
     log(`run directory: ${s.runDir}`);
     return { runDir: s.runDir, backend, history: s.history, stopReason, message, globalStep: s.globalStep, test, classNames: s.dataset.classNames };
   } finally {
+    await replicas?.close();
+    setDropoutRows(dropoutLayers(s.model), undefined);
     s.model.dispose();
     s.optimizer.dispose();
   }
@@ -90,7 +101,7 @@ function evalOptions(ir: IR, s: Session): Parameters<typeof evaluateSet>[2] {
   return { batchSize: ir.spec.data.batch_size, transforms: ir.spec.data.transforms.eval, numClasses: ir.numClasses, lossFn: s.lossFn, metrics: ir.spec.metrics, seed: ir.spec.seed };
 }
 
-async function runEpochs(ir: IR, s: Session, options: TrainOptions, progress: Progress): Promise<{ stopReason: StopReason; message?: string }> {
+async function runEpochs(ir: IR, s: Session, options: TrainOptions, progress: Progress, replicas: ReplicaGroup | undefined): Promise<{ stopReason: StopReason; message?: string }> {
   const spec = ir.spec;
   const seed = spec.seed;
   const vars = trainableVariables(s.model);
@@ -110,7 +121,7 @@ async function runEpochs(ir: IR, s: Session, options: TrainOptions, progress: Pr
         lr = s.schedule.lrAt(s.globalStep);
         s.optimizer.learningRate = lr;
         setDropoutStep(drops, seed, s.globalStep);
-        const r = trainStep(s.model, vars, s.lossFn, s.optimizer, batch);
+        const r = replicas ? await replicas.step(s.model, vars, drops, s.lossFn, s.optimizer, batch, s.globalStep) : trainStep(s.model, vars, s.lossFn, s.optimizer, batch);
         if (!Number.isFinite(r.loss)) {
           bad = r.loss;
           break;

@@ -1,0 +1,44 @@
+/**
+ * Messages between the train loop and its data-parallel replica workers
+ * (./replicas.ts, ./replica-worker.ts). Arrays travel as transferred
+ * Float32Array/Int32Array buffers, in `model.weights` / trainable-weights
+ * order, which is the same in every process that builds the model from the
+ * same IR.
+ */
+import type { IR } from '../../compiler/ir.js';
+import type { RowWindow } from '../model/dropout.js';
+
+/** workerData of a replica. */
+export interface ReplicaInit {
+  readonly ir: IR;
+  /** 'wasm' (single-threaded: the replicas are the parallelism) or 'cpu'. */
+  readonly backend: 'wasm' | 'cpu';
+}
+
+/** One step's work for a replica: its rows of the batch, and the weights if they changed since its last step. */
+export interface StepRequest {
+  readonly type: 'step';
+  /** All of `model.weights`, flattened; absent when unchanged. */
+  readonly weights?: Float32Array;
+  readonly xs: Float32Array;
+  readonly xsShape: number[];
+  readonly ys: Float32Array;
+  readonly labels: Int32Array;
+  /** Rows of this slice ÷ rows of the whole batch. */
+  readonly scale: number;
+  /** For dropout masks: global step and where the slice sits in the batch. */
+  readonly step: number;
+  readonly rows: RowWindow;
+}
+
+export type ReplicaRequest = StepRequest | { readonly type: 'close' };
+
+export type ReplicaReply =
+  | { readonly type: 'ready'; readonly reason: string }
+  | { readonly type: 'grads'; readonly grads: Float32Array; readonly loss: number; readonly correct: number }
+  | { readonly type: 'error'; readonly message: string };
+
+/** Total element count of a list of shapes. */
+export function totalSize(shapes: readonly (readonly number[])[]): number {
+  return shapes.reduce((t, s) => t + s.reduce((a, b) => a * b, 1), 0);
+}
