@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { compileFile } from '../../dist/compiler/compile.js';
 import { train } from '../../dist/runtime/train/train.js';
 import { initBackend } from '../../dist/runtime/backend/select.js';
+import { planReplicas } from '../../dist/runtime/train/replicas.js';
 import { handwrittenLoop } from './handwritten.js';
 import { startTorch } from './torch.js';
 import { median } from './stats.js';
@@ -85,7 +86,10 @@ export async function measureThroughput(specPath, backend, opts) {
   if (!compiled.ir) throw new Error(`${specPath} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const ir = benchIr(compiled.ir);
   const batch = ir.spec.data.batch_size;
-  const info = await initBackend(backend);
+  // One XNNPACK thread: with data-parallel replicas each process computes on one core (see the
+  // module comment); the hand-written loop and dlc's 1-replica run get the same backend.
+  const info = await initBackend(backend, { threads: 1 });
+  const plan = planReplicas(ir, info.name, undefined);
 
   // Probe with the hand-written loop to size an epoch (~targetSeconds of dlc).
   const hand = handwrittenLoop(ir, { batch });
@@ -113,40 +117,43 @@ export async function measureThroughput(specPath, backend, opts) {
 
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'dlc-bench-runs-'));
   const dlcRuns = [];
+  const dlc1Runs = [];
   const handRuns = [];
   const torchRuns = [];
   const torch1Runs = [];
   const dataset = randomDataset(ir.inputShape, ir.numClasses, steps * batch, batch);
+  const runOptions = { backend, dataset, runsDir, epochs: 1 + reps, stdout: sink, stderr: sink, progress: 'none' };
+  // With replicas, dlc on one replica runs too, epoch by epoch between the others: the overhead is measured on it.
+  const single = plan.count > 1 ? steppedTrain(ir, { ...runOptions, replicas: 1 }) : undefined;
   try {
     await train(ir, {
-      backend,
-      dataset,
-      runsDir,
-      epochs: 1 + reps,
-      stdout: sink,
-      stderr: sink,
-      progress: 'none',
+      ...runOptions,
+      replicas: plan.count,
       onEpoch: async (record) => {
         if (record.epoch === 1) {
           hand.run(1);
+          await single?.nextEpoch();
           return; // warm-up epoch
         }
         dlcRuns.push(record.samples_per_second);
+        dlc1Runs.push(single ? (await single.nextEpoch()).samples_per_second : record.samples_per_second);
         handRuns.push(hand.run(steps));
         if (torch) torchRuns.push((await torch.run(steps)).samples_per_s);
         if (torch1) torch1Runs.push((await torch1.run(steps)).samples_per_s);
         const i = dlcRuns.length - 1;
-        log(`    rep ${i + 1}: dlc ${dlcRuns[i].toFixed(1)}  hand-written ${handRuns[i].toFixed(1)}${torch ? `  torch ${torchRuns[i].toFixed(1)}` : ''}${torch1 ? `  torch 1 thread ${torch1Runs[i].toFixed(1)}` : ''} samples/s`);
+        log(`    rep ${i + 1}: dlc ${dlcRuns[i].toFixed(1)}${single ? `  dlc 1 replica ${dlc1Runs[i].toFixed(1)}` : ''}  hand-written ${handRuns[i].toFixed(1)}${torch ? `  torch ${torchRuns[i].toFixed(1)}` : ''}${torch1 ? `  torch 1 thread ${torch1Runs[i].toFixed(1)}` : ''} samples/s`);
       },
     });
+    await single?.finish();
   } finally {
+    await single?.abandon();
     hand.dispose();
     torch?.close();
     torch1?.close();
     rmSync(runsDir, { recursive: true, force: true });
   }
   // Time-per-sample ratios, paired per repetition.
-  const overheads = dlcRuns.map((d, i) => handRuns[i] / d - 1);
+  const overheads = dlc1Runs.map((d, i) => handRuns[i] / d - 1);
   const torchRatios = torch ? dlcRuns.map((d, i) => torchRuns[i] / d) : [];
   const torch1Ratios = torch1 ? dlcRuns.map((d, i) => torch1Runs[i] / d) : [];
   return {
@@ -156,7 +163,10 @@ export async function measureThroughput(specPath, backend, opts) {
     batch_size: batch,
     steps_per_rep: steps,
     reps,
+    replicas: plan.count,
+    replicas_reason: plan.reason,
     dlc_samples_per_s: dlcRuns,
+    dlc_1_replica_samples_per_s: dlc1Runs,
     handwritten_samples_per_s: handRuns,
     torch_samples_per_s: torch ? torchRuns : null,
     torch_threads: torch ? torch.info.threads : null,
@@ -164,12 +174,62 @@ export async function measureThroughput(specPath, backend, opts) {
     torch_note: torchNote ?? null,
     median: {
       dlc: median(dlcRuns),
+      dlc_1_replica: median(dlc1Runs),
       handwritten: median(handRuns),
       torch: torch ? median(torchRuns) : null,
       dlc_overhead: median(overheads),
       x_torch_time_per_sample: torch ? median(torchRatios) : null,
       torch_1_thread: torch1 ? median(torch1Runs) : null,
       x_torch_1_thread_time_per_sample: torch1 ? median(torch1Ratios) : null,
+    },
+  };
+}
+
+/**
+ * A second train() run that advances one epoch per nextEpoch() call and
+ * waits in between (inside its onEpoch), so two dlc configurations can be
+ * interleaved epoch by epoch in one process.
+ */
+function steppedTrain(ir, options) {
+  let resume;
+  let deliver;
+  let done;
+  const start = () =>
+    train(ir, {
+      ...options,
+      onEpoch: (record) =>
+        new Promise((r) => {
+          resume = r;
+          deliver(record);
+        }),
+    });
+  return {
+    nextEpoch() {
+      return new Promise((resolve, reject) => {
+        deliver = resolve;
+        if (!done) {
+          done = start();
+          done.catch(reject);
+        } else {
+          const r = resume;
+          resume = undefined;
+          r();
+        }
+      });
+    },
+    /** Lets the run finish its last epoch's bookkeeping and the test pass. */
+    async finish() {
+      const r = resume;
+      resume = undefined;
+      r?.();
+      await done;
+    },
+    /** On error: release a paused run so the process can end. */
+    async abandon() {
+      const r = resume;
+      resume = undefined;
+      r?.();
+      await done?.catch(() => undefined);
     },
   };
 }

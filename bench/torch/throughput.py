@@ -5,7 +5,7 @@ Prints one JSON object: {"samples_per_s": …, "step_ms": […], "threads": …}
 
 With --serve it warms up, prints {"ready": true, …}, then reads one integer
 per line from stdin (a number of steps), runs that many steps and prints
-{"samples_per_s": …} for them — so `npm run bench` can interleave PyTorch
+{"samples_per_s": …} for them (after --rep-warmup unmeasured steps) — so `npm run bench` can interleave PyTorch
 repetitions with dlc's without paying torch's start-up every time.
 """
 import argparse
@@ -29,6 +29,9 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--lr', type=float, default=0.01)
     p.add_argument('--serve', action='store_true')
+    p.add_argument('--rep-warmup', type=int, default=2,
+                   help='--serve: unmeasured steps before each measured run (after a pause, the first steps '
+                        'are slow while OpenMP threads and caches wake up; dlc\'s epochs are long enough not to care)')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -71,6 +74,8 @@ def main():
             continue
         if line == 'quit':
             break
+        for _ in range(args.rep_warmup):
+            step()
         print(json.dumps(run(int(line))), flush=True)
 
 

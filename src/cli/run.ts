@@ -1,5 +1,5 @@
 /**
- * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR]`:
+ * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N]`:
  * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { formatDiagnostics } from '../compiler/format.js';
 import type { IR } from '../compiler/ir.js';
 import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
+import { envReplicas } from '../runtime/train/replicas.js';
 import { train } from '../runtime/train/train.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
@@ -28,6 +29,8 @@ Options:
   --epochs N           train for N epochs in total (overrides train.epochs)
   --runs-dir DIR       parent of the run directories (default ./runs)
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
+  --replicas N         split each batch over N data-parallel replicas (worker threads); default
+                       $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
 
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the
 final tables go to stdout. Data sets are cached in $DLC_CACHE.
@@ -49,9 +52,11 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   };
   let parsed: ParsedArgs;
   let epochs: number | undefined;
+  let replicas: number | undefined;
   try {
-    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }]);
+    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }]);
     epochs = positiveInt(parsed, 'epochs');
+    replicas = positiveInt(parsed, 'replicas');
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
     throw e;
@@ -85,6 +90,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     const result = await train(ir, {
       backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       epochs,
+      replicas: replicas ?? envReplicas(io.env),
       runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
       resume: resume ? resolve(io.cwd, resume) : undefined,
       cacheDir: defaultCacheDir(io.env),

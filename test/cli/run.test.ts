@@ -144,6 +144,8 @@ describe('dlc run / eval / predict', () => {
     ['unknown option', ['run', 'tiny.yaml', '--bogus']],
     ['bad backend', ['run', 'tiny.yaml', '--backend', 'gpu']],
     ['bad epochs', ['run', 'tiny.yaml', '--epochs', '0']],
+    ['bad replicas', ['run', 'tiny.yaml', '--replicas', 'two']],
+    ['replicas for a batch-norm model', ['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out', '--replicas', '2']],
     ['eval without run dir', ['eval']],
     ['eval of a non-run directory', ['eval', '.', '--backend', 'cpu']],
     ['predict of a missing image', ['predict', '__RUN__', 'missing.png', '--backend', 'cpu']],
@@ -151,6 +153,16 @@ describe('dlc run / eval / predict', () => {
     const io = fakeIO(dir);
     expect(await main(args.map((a) => (a === '__RUN__' ? runDir : a)), io)).toBe(2);
     expect(io.err()).toMatch(/dlc (run|eval|predict): /);
+  });
+
+  it('names the batch norm that keeps a run on one replica, and a bad DLC_REPLICAS', async () => {
+    const io = fakeIO(dir);
+    expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out', '--replicas', '2'], io)).toBe(2);
+    expect(io.err()).toMatch(/dlc run: cannot train on 2 replicas: the model has batch norm \('batch_norm_1'\)/);
+    const captured = fakeIO(dir);
+    const env = { ...captured, env: { ...captured.env, DLC_REPLICAS: '0' } };
+    expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out'], env)).toBe(2);
+    expect(env.err()).toMatch(/dlc run: DLC_REPLICAS must be a positive integer, got '0'/);
   });
 
   it('exit 1 on spec errors and on a non-finite loss', async () => {
