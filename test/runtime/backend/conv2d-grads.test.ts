@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/runtime/backend/select.js';
 import { registerWasmTrainingKernels } from '../../../src/runtime/backend/wasm-kernels/register.js';
+import { chooseFilterGradForm, geometryOf } from '../../../src/runtime/backend/wasm-kernels/conv2d-backprop-filter.js';
 import { maxRelDiff, onBoth, seeded } from './helpers.js';
 
 const TOL = 1e-4;
@@ -69,9 +70,40 @@ describe('conv2d gradients, wasm vs cpu', () => {
     }
   });
 
+  it('picks the filter-gradient form by shape (so the cases above cover all three)', () => {
+    const form = (n: number, h: number, ci: number, co: number, k: number, stride: number, pad: 'same' | 'valid') =>
+      chooseFilterGradForm([n, h, h + 1, ci], [n, 0, 0, co], geometryOf(tf.backend_util.computeConv2DInfo([n, h, h + 1, ci], [k, k, ci, co], stride, 1, pad)));
+    expect(form(2, 8, 3, 4, 3, 1, 'same')).toBe('swapped'); // 8×9 map, stride 1
+    expect(form(2, 7, 3, 4, 3, 1, 'same')).toBe('conv'); // 7×8 < 64 positions
+    expect(form(2, 8, 3, 40, 3, 1, 'same')).toBe('im2col'); // 27 patch values ≤ 40 channels
+    expect(form(2, 8, 3, 40, 5, 1, 'same')).toBe('swapped');
+    expect(form(2, 8, 3, 40, 3, 2, 'same')).toBe('im2col'); // strided: the older rule (≤ 2 passes over dy)
+    expect(form(2, 8, 3, 4, 3, 2, 'same')).toBe('conv');
+  });
+
+  // Explicit padding larger than the kernel makes the swapped form's own padding negative: cropped instead.
+  it.each([
+    [[[0, 0], [4, 4], [2, 2], [0, 0]]],
+    [[[0, 0], [0, 3], [1, 0], [0, 0]]],
+  ] as Array<[[[number, number], [number, number], [number, number], [number, number]]]>)('explicit padding %j on an 8×9 map', async (pad) => {
+    const run = () => {
+      const x = tf.tensor4d(seeded(2 * 8 * 9 * 3, 1), [2, 8, 9, 3]);
+      const w = tf.tensor4d(seeded(3 * 3 * 3 * 5, 2), [3, 3, 3, 5]);
+      const loss = (a: tf.Tensor, b: tf.Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad);
+        return tf.sum(tf.mul(y, tf.tensor(seeded(y.size, 3), y.shape)));
+      };
+      return tf.grads(loss)([x, w]);
+    };
+    const { cpu, wasm } = await onBoth(run);
+    expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
+  });
+
   it('matches on a wider layer (32 channels in and out)', async () => {
     const { cpu, wasm } = await onBoth(convGrads({ n: 3, h: 6, w: 6, ci: 32, co: 32, k: 3 }, 1, 'same'));
     expect(maxRelDiff(cpu, wasm)).toBeLessThan(TOL);
+    const big = await onBoth(convGrads({ n: 2, h: 8, w: 8, ci: 16, co: 16, k: 3 }, 1, 'same')); // swapped form, ResNet-like
+    expect(maxRelDiff(big.cpu, big.wasm)).toBeLessThan(TOL);
   });
 });
 

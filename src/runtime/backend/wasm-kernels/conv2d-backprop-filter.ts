@@ -11,7 +11,7 @@
  * [kh, kw, Ci, Co].
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Info, type KernelScope, type WasmKernelFunc, withScope } from './compose.js';
+import { convWithSignedPad, type Info, type KernelScope, reverseTaps, type WasmKernelFunc, withScope } from './compose.js';
 
 /** The geometry of a forward convolution the gradient belongs to. */
 export interface ConvGeometry {
@@ -118,6 +118,44 @@ export function chooseIm2col(xShape: number[], dyShape: number[], g: ConvGeometr
   return g.filterHeight * g.filterWidth * xShape[3] <= 2 * dyShape[3];
 }
 
+/**
+ * The same sum with the roles of x and dy swapped, for stride 1 and no
+ * dilation: substituting u = y + a (and v = x + b),
+ *
+ *   dW[a,b,ci,co] = Σ_{n,u,v} x[n,u,v,ci] · dypad[n, u + kh-1-a, v + kw-1-b, co]
+ *
+ * is a convolution of dy read as [Co, Ho, Wo, N] (padded) with x read as a
+ * filter [H, W, N, Ci], giving [Co, kh, kw, Ci] with both taps reversed.
+ * Each call packs its filter into an XNNPACK operator, and the filter is
+ * now x instead of dy: smaller wherever a layer widens (Ci < Co), and
+ * cheaper to pack. Measured per call (single-threaded, batch 32) on the
+ * CIFAR ConvNet's 16→32 at 16×16 and 32→64 at 8×8: 6.5 and 5.4 ms against
+ * 8.9 and 7.2 ms for correlateBatch; on 2×2 maps it is slower (packing is
+ * no longer the cost), hence chooseFilterGradForm.
+ */
+export function swappedCorrelation(s: KernelScope, x: Info, dy: Info, g: ConvGeometry): Info {
+  const [, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  const kh = g.filterHeight;
+  const kw = g.filterWidth;
+  const dyT = s.run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] }); // [Co, Ho, Wo, N]
+  const xT = s.run('Transpose', { x }, { perm: [1, 2, 0, 3] }); // [H, W, N, Ci]
+  const top = kh - 1 - g.padTop;
+  const left = kw - 1 - g.padLeft;
+  const pads = { top, bottom: kh - 1 - ho - top + h, left, right: kw - 1 - wo - left + w };
+  const out = convWithSignedPad(s, pads, kh, kw, (pad) =>
+    s.run('Conv2D', { x: dyT, filter: xT }, { strides: [1, 1], dilations: [1, 1], pad, dataFormat: 'NHWC', dimRoundingMode: undefined }),
+  ); // [Co, kh, kw, Ci], taps reversed
+  return reverseTaps(s, s.run('Transpose', { x: out }, { perm: [1, 2, 3, 0] }));
+}
+
+/** Which form computes a filter gradient fastest (measurements: swappedCorrelation's comment). */
+export function chooseFilterGradForm(xShape: number[], dyShape: number[], g: ConvGeometry): 'im2col' | 'swapped' | 'conv' {
+  const swappable = g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 && xShape[1]! * xShape[2]! >= 64;
+  if (swappable) return g.filterHeight * g.filterWidth * xShape[3]! <= dyShape[3]! ? 'im2col' : 'swapped';
+  return chooseIm2col(xShape, dyShape, g) ? 'im2col' : 'conv';
+}
+
 /** The kernel function registered as `Conv2DBackpropFilter` on wasm. */
 export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs }) =>
   withScope(backend, (s) => {
@@ -136,7 +174,9 @@ export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs })
       dimRoundingMode,
     );
     const geom = geometryOf(info);
-    if (chooseIm2col(x.shape, dy.shape, geom)) return im2colProduct(s, x, dy, geom);
+    const form = chooseFilterGradForm(x.shape, dy.shape, geom);
+    if (form === 'im2col') return im2colProduct(s, x, dy, geom);
+    if (form === 'swapped') return swappedCorrelation(s, x, dy, geom);
     const g = correlateBatch(s, x, dy, geom);
     return s.run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });
   });
