@@ -142,6 +142,15 @@ describe('data-parallel replicas', () => {
     expect(await finalWeights(resumed.runDir)).toEqual(await finalWeights(full.runDir));
   });
 
+  it('stops on a non-finite loss as one process does, keeping the last good weights', async () => {
+    const spec = tinySpec({ optimizer: { kind: 'sgd', learning_rate: 1e30, momentum: 0.9, nesterov: false, weight_decay: 0 } });
+    const a = await train(noBnIR(spec), base(1));
+    const b = await train(noBnIR(spec), base(2));
+    expect(b.stopReason).toBe('non_finite_loss');
+    expect(b.globalStep).toBe(a.globalStep);
+    expect(b.message).toBe(a.message);
+  });
+
   it('stops the run with the replica error when a worker fails', async () => {
     const bad = path.join(root, 'bad-worker.mjs');
     await fs.writeFile(bad, "throw new Error('boom at start');\n");
