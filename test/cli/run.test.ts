@@ -155,6 +155,15 @@ describe('dlc run / eval / predict', () => {
     expect(io.err()).toMatch(/dlc (run|eval|predict): /);
   });
 
+  it('eval and predict check the run directory before loading a backend', async () => {
+    for (const args of [['eval', '.', '--backend', 'wasm'], ['predict', '.', 'x.png', '--backend', 'wasm']]) {
+      const io = fakeIO(dir);
+      expect(await main(args, io)).toBe(2);
+      expect(io.err()).toMatch(/is not a dlc run directory: cannot read/);
+      expect(io.err()).not.toMatch(/backend:/);
+    }
+  });
+
   it('names the batch norm that keeps a run on one replica, and a bad DLC_REPLICAS', async () => {
     const io = fakeIO(dir);
     expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out', '--replicas', '2'], io)).toBe(2);

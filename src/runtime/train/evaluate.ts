@@ -9,7 +9,7 @@ import { makeLoss } from '../losses/index.js';
 import { writeReport } from '../run-dir/run-dir.js';
 import { evaluateSet } from './evaluate-set.js';
 import { reportJson } from './report.js';
-import { openRun, type CheckpointChoice } from './run-model.js';
+import { loadRunModel, locateRun, type CheckpointChoice } from './run-model.js';
 import type { TestEvaluation } from './options.js';
 
 export interface EvaluateOptions {
@@ -37,9 +37,11 @@ export interface EvaluateResult extends TestEvaluation {
 /** Evaluates a run's checkpoint and saves `eval_<checkpoint>_<split>_report.json` (+ confusion matrix) in the run dir. */
 export async function evaluate(runDir: string, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const split = options.split ?? 'test';
+  // The run directory first: a wrong path is reported before any backend is loaded.
+  const located = await locateRun(runDir, options.checkpoint);
   const backend = options.backend === null ? undefined : await initBackend(options.backend ?? 'auto');
   if (backend) options.log?.(`backend: ${backend.name} (${backend.reason})`);
-  const run = await openRun(runDir, options.checkpoint);
+  const run = await loadRunModel(located);
   try {
     const spec = run.ir.spec;
     const ds = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log: options.log, seed: spec.seed }));

@@ -5,7 +5,7 @@ import type { IR } from '../../compiler/ir.js';
 import type { ImageSet } from '../contracts.js';
 import { decodeImageFile } from '../data/image-decode.js';
 import { feed } from './feed.js';
-import { openRun, type CheckpointChoice } from './run-model.js';
+import { loadRunModel, locateRun, type CheckpointChoice } from './run-model.js';
 
 export interface PredictOptions {
   /** Default 3 (capped at the class count). */
@@ -39,8 +39,10 @@ function endsInSoftmax(ir: IR): boolean {
  * softmax probabilities' top k.
  */
 export async function predict(runDir: string, files: readonly string[], options: PredictOptions = {}): Promise<PredictResult> {
+  // The run directory first: a wrong path is reported before any backend is loaded.
+  const located = await locateRun(runDir, options.checkpoint);
   const backend = options.backend === null ? undefined : await initBackend(options.backend ?? 'auto');
-  const run = await openRun(runDir, options.checkpoint);
+  const run = await loadRunModel(located);
   try {
     const [h, w, c] = run.ir.inputShape;
     if (c !== 1 && c !== 3) throw new Error(`predict supports 1- or 3-channel models, this one has ${c}`);

@@ -17,8 +17,15 @@ export interface OpenedRun {
   readonly checkpointDir: string;
 }
 
-/** Loads a run's IR, info and the model of one of its checkpoints (through tf.loadLayersModel). */
-export async function openRun(runDir: string, which: CheckpointChoice | undefined): Promise<OpenedRun> {
+/** A run directory whose files and chosen checkpoint exist (no model loaded, no backend needed). */
+export type LocatedRun = Omit<OpenedRun, 'model'>;
+
+/**
+ * Reads a run's IR and info and finds the checkpoint to load. Cheap and
+ * backend-free, so eval and predict check the run directory before paying
+ * for a backend.
+ */
+export async function locateRun(runDir: string, which: CheckpointChoice | undefined): Promise<LocatedRun> {
   const { ir, info } = await readRun(runDir);
   let checkpoint: CheckpointChoice = which ?? 'best';
   let dir = await checkpointDir(runDir, checkpoint);
@@ -27,11 +34,19 @@ export async function openRun(runDir: string, which: CheckpointChoice | undefine
     dir = await checkpointDir(runDir, checkpoint);
   }
   if (!dir) throw new RunError(`${runDir} has no '${checkpoint}' checkpoint (no epoch finished yet?)`);
-  let model: tf.LayersModel;
+  return { ir, info, checkpoint, checkpointDir: dir };
+}
+
+/** Loads the located checkpoint's model (through tf.loadLayersModel) on the current backend. */
+export async function loadRunModel(run: LocatedRun): Promise<OpenedRun> {
   try {
-    model = await loadModelFiles(dir);
+    return { ...run, model: await loadModelFiles(run.checkpointDir) };
   } catch (e) {
-    throw new RunError(`cannot load the '${checkpoint}' checkpoint in ${dir}: ${(e as Error).message}`);
+    throw new RunError(`cannot load the '${run.checkpoint}' checkpoint in ${run.checkpointDir}: ${(e as Error).message}`);
   }
-  return { ir, info, model, checkpoint, checkpointDir: dir };
+}
+
+/** Loads a run's IR, info and the model of one of its checkpoints. */
+export async function openRun(runDir: string, which: CheckpointChoice | undefined): Promise<OpenedRun> {
+  return loadRunModel(await locateRun(runDir, which));
 }
