@@ -3,9 +3,11 @@
  * mappings merged deeply, lists and scalars replaced; chains allowed; a
  * cycle is DLC008). Every merged value keeps the SourceMap origin of the
  * file it came from, so a diagnostic about an inherited value points into
- * the base file.
+ * the base file. A relative `data.path` is relative to the file that wrote
+ * it; inherited, it is rebased so that it stays relative to the spec being
+ * compiled (everything downstream reads it from that spec's folder).
  */
-import { dirname, isAbsolute, join, normalize, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve as resolvePath } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { parseSpec, readSpecFile, type ReadResult } from './parse.js';
 import { diag } from './report.js';
@@ -97,5 +99,13 @@ export function resolveExtends(doc: LoadedDoc, file: string, ctx: ResolveContext
   const baseDoc: LoadedDoc = { data: parsed.data as Record<string, unknown>, sourceMap: parsed.sourceMap };
   const inner = resolveExtends(baseDoc, display, { ...ctx, absPath: abs }, [...chain, ...self]);
   if (!inner.doc) return { diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
+  rebaseDataPath(inner.doc.data, dirname(abs), baseDir);
   return { doc: mergeDocs(inner.doc, doc), diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
+}
+
+/** Makes a relative data.path written relative to `fromDir` relative to `toDir` instead (in place). */
+function rebaseDataPath(data: Record<string, unknown>, fromDir: string, toDir: string): void {
+  const d = data.data;
+  if (!isObj(d) || typeof d.path !== 'string' || d.path === '' || isAbsolute(d.path) || fromDir === toDir) return;
+  setOwn(d, 'path', relative(toDir, resolvePath(fromDir, d.path)) || '.');
 }

@@ -121,6 +121,23 @@ optimizer: {sgd: {learning_rate: 0.01}}
     expect(r.spec!.optimizer.kind).toBe('sgd');
   });
 
+  it("keeps an inherited relative data.path pointing where its base file meant", () => {
+    const folder = (path: string) => `data: {dataset: image_folder, path: ${path}, image_size: [8, 8], channels: 1, num_classes: 2}\nmodel: {layers: [flatten, {dense: {units: 2}}]}\n`;
+    const files = {
+      '/p/specs/child.yaml': 'extends: ../bases/mid.yaml\nname: child\n',
+      '/p/bases/mid.yaml': 'extends: deeper/base.yaml\n',
+      '/p/bases/deeper/base.yaml': folder('../../images'),
+    };
+    const r = compile(files['/p/specs/child.yaml'], { file: '/p/specs/child.yaml', readFile: memfs(files) });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.spec!.data.path).toBe('../images'); // /p/images, seen from /p/specs
+    // The extending file's own path wins and stays as written; absolute paths are left alone.
+    const own = compile('extends: ../bases/deeper/base.yaml\nname: c\ndata: {path: mine}\n', { file: '/p/specs/c.yaml', readFile: memfs(files) });
+    expect(own.spec!.data.path).toBe('mine');
+    const abs = compile('extends: b.yaml\nname: c\n', { file: '/p/x/c.yaml', readFile: memfs({ '/p/x/b.yaml': folder('/data/imgs') }) });
+    expect(abs.spec!.data.path).toBe('/data/imgs');
+  });
+
   it('DLC008: a cycle, at the extends value', () => {
     const files = { '/p/a.yaml': 'name: a\nextends: b.yaml\n', '/p/b.yaml': 'extends: a.yaml\n' };
     const r = compile(files['/p/a.yaml'], { file: '/p/a.yaml', readFile: memfs(files) });
