@@ -6,6 +6,7 @@
 import { compileFile } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics.js';
 import { diagnosticsToJson, formatDiagnostics, summarize } from '../compiler/format.js';
+import { OVERRIDES_FILE } from '../compiler/overrides.js';
 import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 
@@ -52,8 +53,18 @@ export const command: Command = {
     const all: Diagnostic[] = [];
     let ioError = false;
     let text = '';
+    // A problem in a --set value itself is the same for every spec checked: report it once.
+    const seenOverride = new Set<string>();
+    const firstTime = (d: Diagnostic): boolean => {
+      if (d.file !== OVERRIDES_FILE) return true;
+      const key = `${d.code}:${d.line}:${d.col}:${d.message}`;
+      if (seenOverride.has(key)) return false;
+      seenOverride.add(key);
+      return true;
+    };
     for (const spec of parsed.positional) {
-      const result = compileFile(spec, { cwd: io.cwd, overrides: parsed.sets });
+      const compiled = compileFile(spec, { cwd: io.cwd, overrides: parsed.sets });
+      const result = { ...compiled, diagnostics: compiled.diagnostics.filter(firstTime) };
       all.push(...result.diagnostics);
       if (unreadable(result.diagnostics, spec)) ioError = true;
       if (parsed.format === 'text' && result.diagnostics.length) {

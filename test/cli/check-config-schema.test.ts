@@ -54,6 +54,13 @@ describe('dlc check', () => {
     expect((await run(['check', FIX + 'tiny-synthetic.yaml', '--set=train.epochs=3'])).code).toBe(0);
   });
 
+  it('reports a bad --set value once however many specs it applies to', async () => {
+    const r = await run(['check', FIX + 'tiny-synthetic.yaml', FIX + 'tiny-synthetic.yaml', '--set', 'data.batch_size=0']);
+    expect(r.code).toBe(1);
+    expect(r.out.match(/^--set:1:17 error DLC012/gm)).toHaveLength(1);
+    expect(r.out).toContain('2 specs: 1 error');
+  });
+
   it('follows extends', async () => {
     expect(await run(['check', FIX + 'child.yaml'])).toMatchObject({ code: 0 });
   });
