@@ -40,3 +40,41 @@ describe('maxPool gradient, wasm vs cpu (exact)', () => {
     }
   });
 });
+
+/**
+ * Ties, ±0, ±Infinity and NaN mixed in: NaN never wins, -Infinity only ties
+ * and loses, a window of only NaN/-Infinity gets no gradient.
+ */
+function special(size: number, seed: number): Float32Array {
+  const extras = [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -0, 0];
+  const pick = seeded(size, seed + 1);
+  const out = tied(size, seed).map((v, i) => (pick[i] > 0.4 ? extras[i % extras.length] : v));
+  return out;
+}
+
+describe('maxPool gradient, 2×2 windows tiling x, wasm vs cpu (exact)', () => {
+  // tile2x2's paths: channel pairs, an odd channel left over, and the exact
+  // scalar fallback for windows holding NaN or -Infinity.
+  it.each([1, 3, 4, 6])('%i channel(s)', async (c) => {
+    const shape: [number, number, number, number] = [2, 6, 8, c];
+    const size = shape.reduce((a, b) => a * b, 1);
+    for (const values of [tied, seeded, special]) {
+      const x = values(size, 21);
+      // Whole windows of NaN and of -Infinity (batch 0, first two windows, channel 0).
+      for (const [i, v] of [[0, Number.NaN], [2 * c, Number.NEGATIVE_INFINITY]] as Array<[number, number]>) {
+        x[i] = x[i + c] = x[i + 8 * c] = x[i + 9 * c] = v;
+      }
+      // dy with -0 (the gradient must be +0) and one NaN.
+      const weights = seeded(size / 4, 22).map((v, i) => (i % 5 === 0 ? -0 : i === 7 ? Number.NaN : v));
+      const { cpu, wasm } = await onBoth(() => {
+        const loss = (a: tf.Tensor) => {
+          const y = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+          return tf.sum(tf.mul(y, tf.tensor(weights, y.shape)));
+        };
+        return [tf.grad(loss)(tf.tensor4d(x, shape))];
+      });
+      expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
+      expect(wasm[0].some((v) => Object.is(v, -0))).toBe(false);
+    }
+  });
+});

@@ -59,37 +59,79 @@ function tilingGrad(
   }
 }
 
-/** tilingGrad unrolled for 2×2 windows tiling x exactly (the ConvNet's pools). */
+/**
+ * One 2×2 window at `i` (top-left element of channel), exactly as cpu: the
+ * first maximum in row-major order by strict `>` from -Infinity, so NaN never
+ * wins and a window of NaN/-Infinity gets nothing. dx must already be 0 there.
+ */
+function window2x2(xs: Float32Array, dx: Float32Array, i: number, c: number, rowStride: number, g: number): void {
+  let best = Number.NEGATIVE_INFINITY;
+  let at = -1;
+  const v0 = xs[i];
+  const v1 = xs[i + c];
+  const v2 = xs[i + rowStride];
+  const v3 = xs[i + rowStride + c];
+  if (v0 > best) { best = v0; at = i; }
+  if (v1 > best) { best = v1; at = i + c; }
+  if (v2 > best) { best = v2; at = i + rowStride; }
+  if (v3 > best) at = i + rowStride + c;
+  if (at >= 0) dx[at] = g;
+}
+
+/**
+ * tilingGrad for 2×2 windows tiling x exactly (the ConvNet's pools), two
+ * channels per iteration.
+ *
+ * On real data a compare-and-branch arg-max mispredicts about once per
+ * window, so the winner comes from comparisons combined as bits instead:
+ * with no NaN and no -Infinity in the window, the first maximum of
+ * (v0, v1 / v2, v3) is in the second row iff a second-row value is strictly
+ * greater than both first-row ones (u), and within the winning row it is the
+ * right element iff strictly greater than the left one (a, t). That is the
+ * element cpu's strict `>` chain picks, ties and ±0 included. A pair of
+ * windows holding a NaN or -Infinity (the sum of its eight values is then
+ * NaN or -Infinity) takes the exact scalar path instead; ordinary data never
+ * does, so that branch predicts well. dx is zeroed once up front (a memset)
+ * so each window stores only its arg-max's gradient.
+ */
 function tile2x2(xs: Float32Array, dys: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number): void {
   const ho = h >> 1;
   const wo = w >> 1;
-  const rowStride = w * c;
+  const rs = w * c;
+  const rc = rs + c;
+  const cEven = c & ~1;
+  dx.fill(0);
   let dyAt = 0;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
+      const rowStart = (b * h + 2 * oy) * rs;
       for (let ox = 0; ox < wo; ox++) {
-        const p0 = ((b * h + 2 * oy) * w + 2 * ox) * c;
-        const p1 = p0 + c;
-        const p2 = p0 + rowStride;
-        const p3 = p2 + c;
-        for (let ch = 0; ch < c; ch++, dyAt++) {
-          // First maximum in row-major order, strict > from -Infinity (as cpu).
-          let best = Number.NEGATIVE_INFINITY;
-          let k = -1;
-          const v0 = xs[p0 + ch];
-          const v1 = xs[p1 + ch];
-          const v2 = xs[p2 + ch];
-          const v3 = xs[p3 + ch];
-          if (v0 > best) { best = v0; k = 0; }
-          if (v1 > best) { best = v1; k = 1; }
-          if (v2 > best) { best = v2; k = 2; }
-          if (v3 > best) k = 3;
-          const g = dys[dyAt] + 0; // + 0 turns -0 into 0, as cpu's 0 + dy does
-          dx[p0 + ch] = k === 0 ? g : 0;
-          dx[p1 + ch] = k === 1 ? g : 0;
-          dx[p2 + ch] = k === 2 ? g : 0;
-          dx[p3 + ch] = k === 3 ? g : 0;
+        const p0 = rowStart + 2 * ox * c;
+        let i = p0;
+        // Two channels per iteration, all loads before the stores: V8 re-checks
+        // the typed arrays on every iteration, so this halves those checks.
+        for (const end = p0 + cEven; i < end; i += 2, dyAt += 2) {
+          const x0 = xs[i], x1 = xs[i + c], x2 = xs[i + rs], x3 = xs[i + rc];
+          const y0 = xs[i + 1], y1 = xs[i + 1 + c], y2 = xs[i + 1 + rs], y3 = xs[i + 1 + rc];
+          const gx = dys[dyAt] + 0; // + 0 turns -0 into 0, as cpu's 0 + dy does
+          const gy = dys[dyAt + 1] + 0;
+          if (x0 + x1 + x2 + x3 + y0 + y1 + y2 + y3 > Number.NEGATIVE_INFINITY) {
+            let a = +(x1 > x0);
+            let t = +(x3 > x2);
+            let u = (+(x2 > x0) & +(x2 > x1)) | (+(x3 > x0) & +(x3 > x1));
+            const atX = (-u & rs) + (-(a ^ ((a ^ t) & -u)) & c);
+            a = +(y1 > y0);
+            t = +(y3 > y2);
+            u = (+(y2 > y0) & +(y2 > y1)) | (+(y3 > y0) & +(y3 > y1));
+            const atY = (-u & rs) + (-(a ^ ((a ^ t) & -u)) & c);
+            dx[i + atX] = gx;
+            dx[i + 1 + atY] = gy;
+          } else {
+            window2x2(xs, dx, i, c, rs, gx);
+            window2x2(xs, dx, i + 1, c, rs, gy);
+          }
         }
+        if (i < p0 + c) window2x2(xs, dx, i, c, rs, dys[dyAt++] + 0); // odd channel count
       }
     }
   }
