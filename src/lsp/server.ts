@@ -91,13 +91,35 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  // Changes are throttled, not debounced: an edit after a quiet spell compiles at once (no
+  // added delay), while the edits of a burst that arrive during a compile or within
+  // MIN_INTERVAL_MS of its start share one compile of the newest text, so fast typing on a
+  // large spec never queues up compiles of versions that are already stale.
+  const MIN_INTERVAL_MS = 50;
+  const scheduled = new Map<string, NodeJS.Timeout>();
+  const lastRun = new Map<string, number>();
   documents.onDidChangeContent((e) => {
-    publish(e.document);
-    republishExtending(e.document.uri);
+    const uri = e.document.uri;
+    if (scheduled.has(uri)) return;
+    const wait = Math.max(0, (lastRun.get(uri) ?? -Infinity) + MIN_INTERVAL_MS - performance.now());
+    scheduled.set(
+      uri,
+      setTimeout(() => {
+        scheduled.delete(uri);
+        lastRun.set(uri, performance.now());
+        const doc = documents.get(uri);
+        if (!doc) return;
+        publish(doc);
+        republishExtending(uri);
+      }, wait),
+    );
   });
   // A base saved or edited outside the editor (clients that watch files tell us).
   connection.onDidChangeWatchedFiles(() => republishExtending());
   documents.onDidClose((e) => {
+    clearTimeout(scheduled.get(e.document.uri));
+    scheduled.delete(e.document.uri);
+    lastRun.delete(e.document.uri);
     analyses.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

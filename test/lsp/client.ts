@@ -12,6 +12,8 @@ export interface TestClient {
   readonly process: ChildProcess;
   /** Everything the server wrote to stderr (shown when a test fails). */
   stderr(): string;
+  /** Every publishDiagnostics received so far, in order. */
+  readonly published: readonly PublishDiagnosticsParams[];
   /** Resolves with the first publishDiagnostics for `uri` that satisfies `accept` (past or future). */
   diagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   /** Sends shutdown + exit and waits for the process to end; returns its exit code. */
@@ -55,6 +57,7 @@ export function startClient(command: string, args: readonly string[], opts: { cw
   return {
     connection,
     process: child,
+    published,
     stderr: () => errText,
     diagnostics(uri, accept = () => true, timeoutMs = 20_000) {
       const seen = published.filter((p) => p.uri === uri && accept(p)).pop();

@@ -117,6 +117,18 @@ describe('dlc lsp over stdio', () => {
     expect(await client.diagnostics(uri, (p) => p.version === 4)).toEqual([]);
   });
 
+  it('publishes once for a burst of edits, for the newest text (no backlog of stale compiles)', async () => {
+    const burst = Array.from({ length: 12 }, (_, k) => FIXED.replace('units: 10,', `units: ${11 + k},`));
+    // Sent without waiting in between, as fast typing arrives while a compile runs.
+    await Promise.all(burst.map((text, k) => client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 100 + k }, contentChanges: [{ text }] })));
+    await client.diagnostics(uri, (p) => p.version === 111);
+    const seen = client.published.filter((p) => p.uri === uri && p.version !== undefined && p.version >= 100);
+    expect(seen.length).toBeLessThan(burst.length);
+    expect(seen[seen.length - 1]!.version).toBe(111);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 112 }, contentChanges: [{ text: FIXED }] });
+    expect(await client.diagnostics(uri, (p) => p.version === 112)).toEqual([]);
+  });
+
   it("hovers a layer with its inferred input and output shapes and parameter count", async () => {
     const at = rangeOf(FIXED, 'filters: 8').start;
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: at })) as Hover;
