@@ -8,6 +8,9 @@
 // Each change appends or removes a trailing comment, so every version is new
 // text and is compiled from scratch (the server caches nothing across
 // versions). Prints median, p90 and max per spec, in milliseconds.
+// Changes are paced like typing (PACE_MS apart): the server throttles a
+// burst of edits into one compile (src/lsp/server.ts), and this measures the
+// latency of one edit, not the throttle.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACE_MS = 120;
 const args = process.argv.slice(2);
 const N = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 30;
 const specs = args.length > 0 ? args.map((a) => resolve(a)) : readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ROOT, 'specs', f));
@@ -51,6 +55,7 @@ for (const file of specs) {
   for (let i = 0; i < N + 2; i++) {
     version++;
     const next = i % 2 === 0 ? `${text}# edit ${i}\n` : text;
+    await new Promise((r) => setTimeout(r, PACE_MS));
     wait = published(uri, version);
     const t0 = performance.now();
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: next }] });
