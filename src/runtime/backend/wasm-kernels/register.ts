@@ -4,8 +4,8 @@
  * Missing upstream (needed to train any conv net): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
- * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes) and
- * `Identity` (shares data instead of copying). The replacements keep the
+ * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes),
+ * `Identity` (shares data instead of copying) and `Tile` (block copies). The replacements keep the
  * original kernel and can be switched off at run time
  * (`setWasmSpeedKernels(false)`), which the benchmark uses to compare.
  */
@@ -17,6 +17,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-bac
 import { identityShared, setOriginalIdentity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { setOriginalSum, sumLeading } from './sum.js';
+import { setOriginalTile, tileBlocks } from './tile.js';
 
 const BACKEND = 'wasm';
 
@@ -33,6 +34,7 @@ const FASTER: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['MaxPoolGrad', maxPoolGrad],
   ['Sum', sumLeading],
   ['Identity', identityShared],
+  ['Tile', tileBlocks],
 ];
 
 const originals = new Map<string, WasmKernelFunc>();
@@ -75,6 +77,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     if (name === 'Conv2DBackpropInput') setOriginalConv2dBackpropInput(original);
     if (name === 'Sum') setOriginalSum(original);
     if (name === 'Identity') setOriginalIdentity(original);
+    if (name === 'Tile') setOriginalTile(original);
     const switchable: WasmKernelFunc = (args) => (speedKernels ? fn(args) : original(args));
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: switchable as unknown as tf.KernelFunc });
@@ -86,7 +89,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
 }
 
 /**
- * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Identity`)
+ * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Identity`, `Tile`)
  * between dlc's and the backend's originals. On by default. For benchmarks
  * and for bisecting a suspected kernel bug.
  */
