@@ -41,13 +41,8 @@ export function checkImageSet(set: ImageSet, numClasses: number, what: string): 
   }
 }
 
-/**
- * At most `limit` samples, balanced across classes: takes the first samples
- * of each class round-robin (deterministic, independent of the seed, so the
- * test subset never changes between runs), keeping the original order.
- */
-export function limitBalanced(set: ImageSet, limit: number | undefined): ImageSet {
-  if (limit === undefined || limit >= set.count) return set;
+/** Sample indices of each label, in set order (balanced limits and the validation split). */
+export function indicesByClass(set: ImageSet): Map<number, number[]> {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < set.count; i++) {
     const l = set.labels[i];
@@ -55,6 +50,17 @@ export function limitBalanced(set: ImageSet, limit: number | undefined): ImageSe
     if (!list) byClass.set(l, (list = []));
     list.push(i);
   }
+  return byClass;
+}
+
+/**
+ * At most `limit` samples, balanced across classes: takes the first samples
+ * of each class round-robin (deterministic, independent of the seed, so the
+ * test subset never changes between runs), keeping the original order.
+ */
+export function limitBalanced(set: ImageSet, limit: number | undefined): ImageSet {
+  if (limit === undefined || limit >= set.count) return set;
+  const byClass = indicesByClass(set);
   const lists = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   const chosen: number[] = [];
   for (let round = 0; chosen.length < limit; round++) {

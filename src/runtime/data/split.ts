@@ -1,6 +1,6 @@
 /** Carving a validation set out of the training set. */
 import type { ImageSet } from '../contracts.js';
-import { subset } from './image-set.js';
+import { indicesByClass, subset } from './image-set.js';
 import { rngFor, shuffleInPlace, STREAM } from './random.js';
 
 /**
@@ -13,13 +13,7 @@ export function splitValidation(set: ImageSet, fraction: number, seed: number): 
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`validation fraction must be in [0, 1), got ${fraction}`);
   let want = Math.round(fraction * set.count);
   if (fraction > 0 && set.count >= 2) want = Math.min(Math.max(want, 1), set.count - 1);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < set.count; i++) {
-    const l = set.labels[i];
-    let list = byClass.get(l);
-    if (!list) byClass.set(l, (list = []));
-    list.push(i);
-  }
+  const byClass = indicesByClass(set);
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   const quotas = classes.map((k) => (byClass.get(k)!.length * want) / set.count);
   const take = quotas.map(Math.floor);
