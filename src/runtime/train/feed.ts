@@ -3,20 +3,15 @@
  * (seeded shuffle per (seed, epoch), transforms per (seed, epoch, batch),
  * prefetch), so train, evaluate and predict read batches the same way.
  */
-import type { TransformSpec } from '../../compiler/spec.js';
 import type { Batch, ImageSet } from '../contracts.js';
-import { batchCount, epochBatches } from '../data/batches.js';
+import { batchCount, epochBatches, type EpochBatchOptions } from '../data/batches.js';
 
-export interface FeedOptions {
-  readonly batchSize: number;
-  /** Shuffle and apply the random (augmenting) transforms: training. False: eval semantics, set order. */
-  readonly shuffle: boolean;
-  readonly seed: number;
-  /** 0-based epoch (shuffle and augmentation derive from (seed, epoch, batch)). */
-  readonly epoch: number;
-  readonly transforms: readonly TransformSpec[];
-  readonly numClasses: number;
-}
+/**
+ * The data layer's epoch options without its knobs: `shuffle` also turns the
+ * random (augmenting) transforms on (training) or off (eval semantics, set
+ * order), and prefetch and the worker are the loop's fixed choices.
+ */
+export type FeedOptions = Omit<EpochBatchOptions, 'prefetch' | 'training' | 'worker'>;
 
 /** Number of batches an epoch over `count` samples has (the last one may be short). */
 export function batchesPerEpoch(count: number, batchSize: number): number {
