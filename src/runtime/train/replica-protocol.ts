@@ -5,6 +5,7 @@
  * order, which is the same in every process that builds the model from the
  * same IR.
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { IR } from '../../compiler/ir.js';
 import type { RowWindow } from '../model/dropout.js';
 
@@ -38,7 +39,13 @@ export type ReplicaReply =
   | { readonly type: 'grads'; readonly grads: Float32Array; readonly loss: number; readonly correct: number }
   | { readonly type: 'error'; readonly message: string };
 
-/** Total element count of a list of shapes. */
-export function totalSize(shapes: readonly (readonly number[])[]): number {
-  return shapes.reduce((t, s) => t + s.reduce((a, b) => a * b, 1), 0);
+/** Tensors' values end to end, in order: the weights or gradients as they travel. */
+export function flattenTensors(tensors: readonly tf.Tensor[]): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(tensors.reduce((t, x) => t + x.size, 0));
+  let off = 0;
+  for (const t of tensors) {
+    out.set(t.dataSync() as Float32Array, off);
+    off += t.size;
+  }
+  return out;
 }

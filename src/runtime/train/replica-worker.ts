@@ -11,8 +11,7 @@ import { initBackend } from '../backend/select.js';
 import { makeLoss } from '../losses/index.js';
 import { buildModel } from '../model/build-model.js';
 import { dropoutLayers, setDropoutRows, setDropoutStep } from '../model/dropout.js';
-import type { ReplicaInit, ReplicaReply, ReplicaRequest, StepRequest } from './replica-protocol.js';
-import { totalSize } from './replica-protocol.js';
+import { flattenTensors, type ReplicaInit, type ReplicaReply, type ReplicaRequest, type StepRequest } from './replica-protocol.js';
 import { computeGradients, trainableVariables } from './step.js';
 
 const port = parentPort;
@@ -31,14 +30,13 @@ async function main(): Promise<void> {
   const weights = model.weights;
   const lossFn = makeLoss(ir.spec.loss);
   const drops = dropoutLayers(model);
-  const gradSize = totalSize(vars.map((v) => v.shape));
 
   const step = (req: StepRequest): void => {
     if (req.weights) {
       tf.tidy(() => {
         let off = 0;
         for (const w of weights) {
-          const n = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+          const n = tf.util.sizeFromShape(w.shape as number[]);
           w.write(tf.tensor(req.weights!.subarray(off, off + n), w.shape as number[], 'float32'));
           off += n;
         }
@@ -51,12 +49,7 @@ async function main(): Promise<void> {
     const ys = tf.tensor2d(req.ys, [rows, ir.numClasses], 'float32');
     try {
       const g = computeGradients(model, vars, lossFn, xs, ys, req.labels, req.scale);
-      const flat = new Float32Array(gradSize);
-      let off = 0;
-      for (const t of g.grads) {
-        flat.set(t.dataSync() as Float32Array, off);
-        off += t.size;
-      }
+      const flat = flattenTensors(g.grads);
       tf.dispose(g.grads);
       reply({ type: 'grads', grads: flat, loss: g.loss, correct: g.correct }, [flat.buffer]);
     } finally {

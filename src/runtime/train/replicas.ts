@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads';
 import type { IR } from '../../compiler/ir.js';
 import type { Batch, LossFn, TrainableOptimizer } from '../contracts.js';
 import { setDropoutRows } from '../model/dropout.js';
-import type { ReplicaInit, ReplicaReply, StepRequest } from './replica-protocol.js';
+import { flattenTensors, type ReplicaInit, type ReplicaReply, type StepRequest } from './replica-protocol.js';
 import { RunError } from './errors.js';
 import { computeGradients, type StepResult } from './step.js';
 
@@ -185,7 +185,7 @@ export class ReplicaGroup {
     const rows = batch.size;
     const sizes = splitRows(rows, this.count);
     const busy = this.workers.filter((_, k) => sizes[k + 1]! > 0);
-    const weights = busy.some((w) => w.version !== this.version) ? flattenWeights(model) : undefined;
+    const weights = busy.some((w) => w.version !== this.version) ? flattenTensors(model.weights.map((w) => w.read())) : undefined;
     const xsAll = busy.length > 0 ? (batch.xs.dataSync() as Float32Array) : undefined;
     const ysAll = busy.length > 0 ? (batch.ys.dataSync() as Float32Array) : undefined;
     const rowX = batch.xs.size / rows;
@@ -262,16 +262,4 @@ export class ReplicaGroup {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
-}
-
-/** All of `model.weights` (trainable or not) in order, as one array. */
-function flattenWeights(model: tf.LayersModel): Float32Array {
-  const parts = model.weights.map((w) => w.read().dataSync() as Float32Array);
-  const out = new Float32Array(parts.reduce((t, p) => t + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

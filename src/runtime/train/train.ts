@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { IR } from '../../compiler/ir.js';
 import { initBackend, type BackendInfo } from '../backend/select.js';
 import { saveCheckpoint, type MonitorState, type TrainState } from '../checkpoint/checkpoint.js';
-import { dropoutLayers, setDropoutRows, setDropoutStep } from '../model/dropout.js';
+import { dropoutLayers, setDropoutStep } from '../model/dropout.js';
 import { createProgress, formatDuration, type Progress } from '../progress/progress.js';
 import { FILES, writeEpochRecords, writeReport, type EpochRecord } from '../run-dir/run-dir.js';
 import { evaluateSet } from './evaluate-set.js';
@@ -86,7 +86,6 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
     return { runDir: s.runDir, backend, history: s.history, stopReason, message, globalStep: s.globalStep, test, classNames: s.dataset.classNames };
   } finally {
     await replicas?.close();
-    setDropoutRows(dropoutLayers(s.model), undefined);
     s.model.dispose();
     s.optimizer.dispose();
   }
