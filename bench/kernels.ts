@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/runtime/backend/select.js';
-import { setWasmSpeedKernels } from '../src/runtime/backend/wasm-kernels/register.js';
+import { setWasmSpeedKernels } from '../src/runtime/backend/wasm-training/kernels/register.js';
 
 const BATCH = 64;
 

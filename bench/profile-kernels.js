@@ -7,7 +7,7 @@
  *     [--batch N] [--threads N] [--steps N]   (e.g. --batch 32 --threads 1: one of two replicas)
  *
  * Times are wall-clock per kernel call as the backend reports them. Kernels
- * that dlc composes from other kernels (src/runtime/backend/wasm-kernels)
+ * that dlc composes from other kernels (src/runtime/backend/wasm-training/kernels)
  * are listed with their own total *and* the inner kernels appear under their
  * own names, so the percentages add up to more than 100%. Op wrappers
  * (`…__op`) are left out for the same reason.

@@ -8,10 +8,10 @@
  *   emit(ir, target, outDir)            → a standalone TypeScript project
  */
 export { compile, compileFile, type CompileOptions, type CompileResult, type CompileFileOptions } from './compiler/compile.js';
-export { formatDiagnostics, diagnosticsToJson } from './compiler/format.js';
-export { summarize as summarizeModel, formatSummary } from './compiler/summary.js';
-export type { Diagnostic, Severity } from './compiler/diagnostics.js';
-export { CODES, type DiagnosticCode } from './compiler/diagnostic-codes.js';
+export { formatDiagnostics, diagnosticsToJson } from './compiler/diagnostics/format.js';
+export { summarize as summarizeModel, formatSummary } from './compiler/lower/summary.js';
+export type { Diagnostic, Severity } from './compiler/diagnostics/diagnostics.js';
+export { CODES, type DiagnosticCode } from './compiler/diagnostics/codes.js';
 export type { IR, IRNode, SourceRef } from './compiler/ir.js';
 export type { Spec } from './compiler/spec.js';
 export { train, evaluate, predict, buildModel, type TrainOptions, type TrainResult, type EvaluateOptions, type PredictOptions } from './runtime/train/index.js';

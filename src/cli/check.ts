@@ -4,9 +4,9 @@
  * Exit 0 clean (warnings allowed), 1 errors, 2 usage or unreadable file.
  */
 import { compileFile } from '../compiler/compile.js';
-import type { Diagnostic } from '../compiler/diagnostics.js';
-import { diagnosticsToJson, formatDiagnostics, summarize } from '../compiler/format.js';
-import { OVERRIDES_FILE } from '../compiler/overrides.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
+import { diagnosticsToJson, formatDiagnostics, summarize } from '../compiler/diagnostics/format.js';
+import { OVERRIDES_FILE } from '../compiler/front/overrides.js';
 import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 

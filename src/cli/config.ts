@@ -4,8 +4,8 @@
  * and blocks expanded — a spec that compiles to the same thing.
  */
 import { compileFile } from '../compiler/compile.js';
-import { documentToYaml, specToDocument } from '../compiler/denormalize.js';
-import { formatDiagnostics } from '../compiler/format.js';
+import { documentToYaml, specToDocument } from '../compiler/front/denormalize.js';
+import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { parseArgs, SET_FLAG, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
-import { hasErrors } from '../compiler/diagnostics.js';
-import { formatDiagnostics } from '../compiler/format.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
+import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { emit, EmitError, TARGETS, type Target } from '../codegen/index.js';
 import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
 import type { CliIO, Command } from './io.js';

@@ -2,12 +2,12 @@
  * `dlc inspect SPEC`: the Keras-style layer table of a spec — output shapes,
  * parameters and multiply-adds per sample, with totals. Thin: compiles
  * with the library's `compileFile`, prints diagnostics (exit 1 on errors),
- * else the summary from compiler/summary.ts.
+ * else the summary from compiler/lower/summary.ts.
  */
 import { compileFile } from '../compiler/compile.js';
-import { hasErrors } from '../compiler/diagnostics.js';
-import { formatDiagnostics } from '../compiler/format.js';
-import { formatSummary, summarize } from '../compiler/summary.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
+import { formatDiagnostics } from '../compiler/diagnostics/format.js';
+import { formatSummary, summarize } from '../compiler/lower/summary.js';
 import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 

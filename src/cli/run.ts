@@ -4,8 +4,8 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
-import { hasErrors } from '../compiler/diagnostics.js';
-import { formatDiagnostics } from '../compiler/format.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
+import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import type { IR } from '../compiler/ir.js';
 import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';

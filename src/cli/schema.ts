@@ -1,5 +1,5 @@
 /** `dlc schema`: prints the spec's JSON Schema (draft-07), the one definition of a valid spec. */
-import { buildSchema } from '../compiler/schema/build.js';
+import { buildSchema } from '../compiler/front/schema/build.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIO, Command } from './io.js';
 

@@ -4,9 +4,9 @@
  */
 import type { IR } from '../compiler/ir.js';
 import { renderTfjsNodeTs, TARGET as TFJS_NODE_TS } from './tfjs-node-ts/index.js';
-import { EmitError, writeProject } from './write-project.js';
+import { EmitError, writeProject } from './common/write-project.js';
 
-export { EmitError } from './write-project.js';
+export { EmitError } from './common/write-project.js';
 
 /** The targets dlc can emit. */
 export const TARGETS = [TFJS_NODE_TS] as const;

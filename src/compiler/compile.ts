@@ -6,16 +6,16 @@
  */
 import { readdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostics.js';
 import type { IR } from './ir.js';
-import { lower } from './lower.js';
-import { normalizeSpec } from './normalize.js';
-import { OVERRIDES_FILE, applyOverrides } from './overrides.js';
-import { MAX_SPEC_BYTES, parseSpec, readSpecFile, tooLarge } from './parse.js';
-import { resolveExtends, type ReadText } from './resolve.js';
-import { SourceMap } from './source-map.js';
+import { lower } from './lower/lower.js';
+import { normalizeSpec } from './front/normalize.js';
+import { OVERRIDES_FILE, applyOverrides } from './front/overrides.js';
+import { MAX_SPEC_BYTES, parseSpec, readSpecFile, tooLarge } from './front/parse.js';
+import { resolveExtends, type ReadText } from './front/resolve.js';
+import { SourceMap } from './front/source-map.js';
 import type { Spec } from './spec.js';
-import { validateSpec } from './validate.js';
+import { validateSpec } from './front/validate.js';
 
 export interface CompileOptions {
   /** The spec's file name as the user gave it (used in diagnostics; relative `extends` resolve from it). */

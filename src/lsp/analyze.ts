@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compile } from '../compiler/compile.js';
-import { inferGraph } from '../compiler/lower.js';
-import type { Diagnostic } from '../compiler/diagnostics.js';
+import { inferGraph } from '../compiler/lower/lower.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import type { IR } from '../compiler/ir.js';
 import { parseYaml, type ParsedYaml } from './yaml-ast.js';
 

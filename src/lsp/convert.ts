@@ -4,7 +4,7 @@
  * character, so both ends shift by one.
  */
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver/node';
-import type { Diagnostic, Severity } from '../compiler/diagnostics.js';
+import type { Diagnostic, Severity } from '../compiler/diagnostics/diagnostics.js';
 import { nodeAt, rangeOf, type ParsedYaml } from './yaml-ast.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

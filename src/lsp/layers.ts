@@ -20,7 +20,7 @@ export interface LayerAtCursor {
 /**
  * The scope a block use names its layers in: the item's `name`, else
  * `<use>_<k>` for the k-th unnamed use of that block (1-based) — the rule
- * src/compiler/blocks.ts documents.
+ * src/compiler/front/blocks.ts documents.
  */
 function blockScope(parsed: ParsedYaml, layersPointer: string, index: number): { scope: string; use: string; repeat: number } | undefined {
   const layers = nodeAt(parsed, layersPointer);

@@ -8,7 +8,7 @@ import { parseArgs, UsageError } from '../../src/cli/args.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compiler/compile.js';
-import { buildSchema } from '../../src/compiler/schema/build.js';
+import { buildSchema } from '../../src/compiler/front/schema/build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = 'test/fixtures/specs/';

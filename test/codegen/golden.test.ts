@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/codegen/index.js';
 import { LIB_DIR, libHeader } from '../../src/codegen/tfjs-node-ts/index.js';
-import { writeProject } from '../../src/codegen/write-project.js';
+import { writeProject } from '../../src/codegen/common/write-project.js';
 import { compileFile } from '../../src/compiler/compile.js';
 import { allOpsSpec, DLC_ROOT, lowerSpec, PARITY_SPEC_FILE, paritySpec } from './helpers.js';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import type { IR } from '../../src/compiler/ir.js';
-import { lower } from '../../src/compiler/lower.js';
+import { lower } from '../../src/compiler/lower/lower.js';
 import type { LayerSpec, Spec } from '../../src/compiler/spec.js';
-import { writeProject } from '../../src/codegen/write-project.js';
+import { writeProject } from '../../src/codegen/common/write-project.js';
 
 export const DLC_ROOT = resolve(import.meta.dirname, '../..');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commentText, jsNumber, jsString, jsValue, markdownCodeBlock, tsLiteral } from '../../src/codegen/literals.js';
-import { IdentifierScope, sanitizeIdentifier, checkIdentifier, IDENTIFIER } from '../../src/codegen/names.js';
+import { commentText, jsNumber, jsString, jsValue, markdownCodeBlock, tsLiteral } from '../../src/codegen/tfjs-node-ts/literals.js';
+import { IdentifierScope, sanitizeIdentifier, checkIdentifier, IDENTIFIER } from '../../src/codegen/tfjs-node-ts/names.js';
 
 const NASTY = [
   'x"); require("child_process").execSync("touch /tmp/pwned"); ("',

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/codegen/index.js';
 import { LIB_DIR, libHeader } from '../../src/codegen/tfjs-node-ts/index.js';
 import { collectRuntimeFiles, importsOf } from '../../src/codegen/tfjs-node-ts/runtime-files.js';
-import { listTemplates } from '../../src/codegen/render.js';
+import { listTemplates } from '../../src/codegen/common/render.js';
 import type { LayerSpec } from '../../src/compiler/spec.js';
 import { DLC_ROOT, lowerSpec, tinySpec } from './helpers.js';
 
@@ -129,7 +129,7 @@ describe('templates', () => {
 
 describe('runtime closure', () => {
   it('refuses to pull compiler code into a project', () => {
-    expect(() => collectRuntimeFiles(['compiler/parse.ts'])).toThrow(/only runtime files/);
+    expect(() => collectRuntimeFiles(['compiler/front/parse.ts'])).toThrow(/only runtime files/);
   });
   it('finds static, type, re-export and dynamic imports, not ones in comments', () => {
     expect(importsOf("import a from './a.js';\nimport type { B } from \"./b.js\";\nexport { c } from './c.js';\n// import x from './x.js'\nconst m = await import('./d.js');\nimport './e.js';")).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js']);

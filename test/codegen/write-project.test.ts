@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmitError, writeProject } from '../../src/codegen/write-project.js';
+import { EmitError, writeProject } from '../../src/codegen/common/write-project.js';
 
 let base: string;
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSchema } from '../../src/compiler/schema/build.js';
+import { buildSchema } from '../../src/compiler/front/schema/build.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema/dlc.schema.json', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/compiler/diagnostics.js';
+import type { Diagnostic } from '../../src/compiler/diagnostics/diagnostics.js';
 import { toLspDiagnostic } from '../../src/lsp/convert.js';
 import { locate, nodeAt, parseYaml } from '../../src/lsp/yaml-ast.js';
 

@@ -5,7 +5,7 @@
  */
 import type { IR } from '../../compiler/ir.js';
 import type { DatasetName } from '../../compiler/spec.js';
-import { tsLiteral } from '../literals.js';
+import { tsLiteral } from './literals.js';
 
 export interface DataView {
   /** `spec.data` as a literal (fields indented for top level). */

@@ -5,8 +5,8 @@
  */
 import type { IR } from '../../compiler/ir.js';
 import { templatesDir } from '../dlc-root.js';
-import { commentText } from '../literals.js';
-import { renderTemplates } from '../render.js';
+import { commentText } from './literals.js';
+import { renderTemplates } from '../common/render.js';
 import { buildProjectView, type SpecOrigin } from './project-view.js';
 import { dlcPackageJson } from './package-json.js';
 import { collectRuntimeFiles } from './runtime-files.js';

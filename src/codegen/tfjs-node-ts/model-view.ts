@@ -12,8 +12,8 @@ import type { IR, IRNode } from '../../compiler/ir.js';
 import { layerName } from '../../runtime/model/build-model.js';
 import { LEAKY_RELU_ACTIVATION_ALPHA, attr, pair } from '../../runtime/model/layers.js';
 import { deriveSeed } from '../../runtime/model/seeds.js';
-import { commentText, jsEnum, jsInteger, jsNumber, jsNumberArray, jsString } from '../literals.js';
-import { IdentifierScope, checkIdentifier } from '../names.js';
+import { commentText, jsEnum, jsInteger, jsNumber, jsNumberArray, jsString } from './literals.js';
+import { IdentifierScope, checkIdentifier } from './names.js';
 
 /** One `key: value` of a layer's config object; `valueCode` is a rendered literal. */
 export interface ArgView {

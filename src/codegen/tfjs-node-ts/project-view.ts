@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IR } from '../../compiler/ir.js';
-import { commentText, jsString, jsValue, markdownCodeBlock } from '../literals.js';
+import { commentText, jsString, jsValue, markdownCodeBlock } from './literals.js';
 import { buildDataView, type DataView } from './data-view.js';
 import { buildModelView, type ModelView } from './model-view.js';
 import { projectDependencies } from './package-json.js';

@@ -4,7 +4,7 @@
  * the project's templates import (the entry points of the runtime closure).
  */
 import type { IR } from '../../compiler/ir.js';
-import { jsInteger, jsString, tsLiteral } from '../literals.js';
+import { jsInteger, jsString, tsLiteral } from './literals.js';
 import { LOADER_FILES } from './data-view.js';
 
 export interface TrainView {

@@ -14,8 +14,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
-import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-threads.js';
+import { registerWasmTrainingKernels } from './wasm-training/kernels/register.js';
+import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-training/threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;

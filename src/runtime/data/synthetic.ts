@@ -64,7 +64,7 @@ export function loadSynthetic(spec: SyntheticSpec | undefined, seed: number): Lo
   const protos = prototypes(spec, seed);
   return {
     name: 'synthetic',
-    classNames: Array.from({ length: spec.classes }, (_, k) => String(k)), // as the compiler names them (compiler/datasets.ts)
+    classNames: Array.from({ length: spec.classes }, (_, k) => String(k)), // as the compiler names them (compiler/lower/datasets.ts)
     train: makeSet(spec, protos, spec.train_samples, rngFor(seed, STREAM.synthetic, 1)),
     test: makeSet(spec, protos, spec.test_samples, rngFor(seed, STREAM.synthetic, 2)),
   };

@@ -12,7 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { documentToYaml, specToDocument } from '../../compiler/denormalize.js';
+import { documentToYaml, specToDocument } from '../../compiler/front/denormalize.js';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, compileFile } from '../../../src/compiler/compile.js';
-import { decodeSpecBytes, firstInvalidUtf8 } from '../../../src/compiler/parse.js';
+import { decodeSpecBytes, firstInvalidUtf8 } from '../../../src/compiler/front/parse.js';
 
 const MIN = `name: t
 data: {dataset: mnist}

@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile, compileFile } from '../../../src/compiler/compile.js';
-import { buildSchema } from '../../../src/compiler/schema/build.js';
-import { LAYER_KINDS } from '../../../src/compiler/schema/layers.js';
-import { LOSS_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS } from '../../../src/compiler/schema/sections.js';
+import { buildSchema } from '../../../src/compiler/front/schema/build.js';
+import { LAYER_KINDS } from '../../../src/compiler/front/schema/layers.js';
+import { LOSS_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS } from '../../../src/compiler/front/schema/sections.js';
 import type { Spec } from '../../../src/compiler/spec.js';
 
 const HEAD = 'name: t\ndata: {dataset: mnist}\n';

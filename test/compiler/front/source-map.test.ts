@@ -1,7 +1,7 @@
 /** Positions: key vs value, nearest existing ancestor, escaped pointers, null values, aliases. */
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from '../../../src/compiler/parse.js';
-import { childPointer, splitPointer } from '../../../src/compiler/source-map.js';
+import { parseSpec } from '../../../src/compiler/front/parse.js';
+import { childPointer, splitPointer } from '../../../src/compiler/front/source-map.js';
 
 const TEXT = `name: t
 model:

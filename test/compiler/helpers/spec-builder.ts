@@ -5,7 +5,7 @@
  * position in the list. `fakeLocate` maps any path to a deterministic
  * position so tests can check that a diagnostic's line/col came from its path.
  */
-import type { LowerContext } from '../../../src/compiler/lower.js';
+import type { LowerContext } from '../../../src/compiler/lower/lower.js';
 import type { ActivationName, DataSpec, LayerSpec, Spec } from '../../../src/compiler/spec.js';
 
 type Common = { name?: string; inputs?: string[]; in_channels?: number; in_features?: number; expect_shape?: number[] };

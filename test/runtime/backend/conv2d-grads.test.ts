@@ -5,8 +5,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/runtime/backend/select.js';
-import { registerWasmTrainingKernels } from '../../../src/runtime/backend/wasm-kernels/register.js';
-import { chooseFilterGradForm, geometryOf } from '../../../src/runtime/backend/wasm-kernels/conv2d-backprop-filter.js';
+import { registerWasmTrainingKernels } from '../../../src/runtime/backend/wasm-training/kernels/register.js';
+import { chooseFilterGradForm, geometryOf } from '../../../src/runtime/backend/wasm-training/kernels/conv2d-backprop-filter.js';
 import { maxRelDiff, onBoth, seeded } from './helpers.js';
 
 const TOL = 1e-4;

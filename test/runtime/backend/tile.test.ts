@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/runtime/backend/select.js';
-import { tileInto } from '../../../src/runtime/backend/wasm-kernels/tile.js';
+import { tileInto } from '../../../src/runtime/backend/wasm-training/kernels/tile.js';
 import { maxRelDiff, onBoth, seeded } from './helpers.js';
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo } from '../../../src/runtime/backend/select.js';
-import { defaultWasmThreads } from '../../../src/runtime/backend/wasm-threads.js';
+import { defaultWasmThreads } from '../../../src/runtime/backend/wasm-training/threads.js';
 // @ts-expect-error plain JS fixture without types (a child node runs it too)
 import { xnnpackOps } from './fixtures/xnnpack-ops.mjs';
 

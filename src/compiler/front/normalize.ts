@@ -1,0 +1,140 @@
+/**
+ * A schema-valid spec document → the typed, normalised Spec (spec.ts):
+ * shorthands expanded, defaults filled from the one defaults table,
+ * reusable blocks expanded. Also the few rules a JSON Schema cannot say
+ * well (data-set-specific keys), reported as diagnostics.
+ */
+import { expandLayers } from './blocks.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { itemKind } from './normalize-layer.js';
+import { diag } from '../diagnostics/report.js';
+import { DEFAULTS } from './schema/defaults.js';
+import type { SourceMap } from './source-map.js';
+import type { DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+/** `defaults` overridden by the given attributes that are present. */
+const withDefaults = (defaults: Readonly<Obj>, given: Obj): Obj => {
+  const out: Obj = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+};
+
+function transform(item: unknown, path: string): TransformSpec {
+  const { kind, value } = itemKind(item);
+  const scalar = value !== null && typeof value !== 'object';
+  let a: Obj;
+  switch (kind) {
+    case 'random_flip':
+      a = { mode: scalar ? value : (obj(value).mode ?? DEFAULTS.transform.random_flip.mode) };
+      break;
+    case 'random_crop':
+      a = withDefaults(DEFAULTS.transform.random_crop, scalar ? { size: value } : obj(value));
+      break;
+    case 'random_rotation':
+      a = scalar ? { degrees: value } : { degrees: obj(value).degrees };
+      break;
+    case 'random_translation':
+      a = scalar ? { max_pixels: value } : { max_pixels: obj(value).max_pixels };
+      break;
+    case 'cutout':
+      a = scalar ? { size: value } : { size: obj(value).size };
+      break;
+    case 'resize':
+      a = { size: Array.isArray(value) ? [...value] : [...(obj(value).size as number[])] };
+      break;
+    case 'rescale':
+      a = withDefaults(DEFAULTS.transform.rescale, obj(value));
+      break;
+    default: // normalize
+      a = { mean: [...(obj(value).mean as number[])], std: [...(obj(value).std as number[])] };
+  }
+  return { kind, ...a, path } as TransformSpec;
+}
+
+function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec {
+  const dataset = d.dataset as DataSpec['dataset'];
+  // Keys that only make sense for some data sets.
+  const only: Record<string, DataSpec['dataset']> = { image_size: 'image_folder', channels: 'image_folder', synthetic: 'synthetic' };
+  for (const [key, ds] of Object.entries(only)) {
+    if (d[key] !== undefined && dataset !== ds) {
+      const p = `/data/${key}`;
+      diagnostics.push(diag('DLC010', `'${key}' applies to dataset ${ds} only, not ${dataset}`, sourceMap.locate(p, 'key'), p, `remove it, or use dataset: ${ds}`));
+    }
+  }
+  if (dataset === 'synthetic' && d.synthetic === undefined)
+    diagnostics.push(diag('DLC014', "dataset synthetic needs a 'synthetic' section", sourceMap.locate('/data/dataset'), '/data/dataset', 'add synthetic: {train_samples: 256, test_samples: 64, shape: [8, 8, 1], classes: 3}'));
+  if (dataset === 'image_folder' && d.path === undefined)
+    diagnostics.push(diag('DLC014', "dataset image_folder needs 'path' (a folder with train/ and test/ class sub-folders)", sourceMap.locate('/data/dataset'), '/data/dataset'));
+  const t = obj(d.transforms);
+  const list = (which: 'train' | 'eval') => ((t[which] ?? []) as unknown[]).map((item, i) => transform(item, `/data/transforms/${which}/${i}`));
+  const out: Obj = { dataset };
+  for (const k of ['path', 'image_size', 'channels', 'synthetic', 'input_shape', 'num_classes'] as const) if (d[k] !== undefined) out[k] = d[k];
+  out.validation_split = d.validation_split ?? DEFAULTS.data.validation_split;
+  out.batch_size = d.batch_size ?? DEFAULTS.data.batch_size;
+  if (d.train_limit !== undefined) out.train_limit = d.train_limit;
+  if (d.test_limit !== undefined) out.test_limit = d.test_limit;
+  out.transforms = { train: list('train'), eval: list('eval') };
+  return out as unknown as DataSpec;
+}
+
+function loss(v: unknown): LossSpec {
+  const { kind, value } = itemKind(v ?? DEFAULTS.loss.kind);
+  const defs = (DEFAULTS.loss as unknown as Record<string, Obj>)[kind] ?? {};
+  return { kind, ...withDefaults(defs, obj(value)) } as LossSpec;
+}
+
+function optimizer(v: unknown): OptimizerSpec {
+  const { kind, value } = itemKind(v ?? DEFAULTS.optimizer.kind);
+  const defs = { ...DEFAULTS.optimizer.common, ...(DEFAULTS.optimizer as unknown as Record<string, Obj>)[kind] };
+  return { kind, ...withDefaults(defs, obj(value)) } as OptimizerSpec;
+}
+
+function schedule(v: unknown): ScheduleSpec {
+  const { kind, value } = itemKind(v ?? DEFAULTS.schedule.kind);
+  const common = kind === 'one_cycle' ? {} : DEFAULTS.schedule.common;
+  const defs = { ...(DEFAULTS.schedule as unknown as Record<string, Obj>)[kind], ...common };
+  return { kind, ...withDefaults(defs, obj(value)) } as ScheduleSpec;
+}
+
+function train(v: unknown): TrainSpec {
+  const t = obj(v);
+  const T = DEFAULTS.train;
+  const out: Obj = { epochs: t.epochs ?? T.epochs };
+  // `early_stopping:` (empty) or `{}` turns it on with the defaults; absent leaves it off.
+  if (t.early_stopping !== undefined) out.early_stopping = withDefaults(T.early_stopping, obj(t.early_stopping));
+  out.checkpoint = withDefaults(T.checkpoint, obj(t.checkpoint));
+  return out as unknown as TrainSpec;
+}
+
+function metrics(v: unknown): MetricSpec[] {
+  return ((v ?? DEFAULTS.metrics) as unknown[]).map((m) => {
+    const { kind, value } = itemKind(m);
+    if (kind === 'top_k_accuracy') return { kind, k: typeof value === 'number' ? value : ((obj(value).k as number | undefined) ?? DEFAULTS.metric.top_k_accuracy.k) };
+    return { kind } as MetricSpec;
+  });
+}
+
+/** Normalises a schema-valid document. `spec` is absent when a block could not be expanded. */
+export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec; diagnostics: Diagnostic[] } {
+  const d = obj(doc);
+  const diagnostics: Diagnostic[] = [];
+  const model = obj(d.model);
+  const { layers, diagnostics: blockDiags } = expandLayers(model, sourceMap);
+  diagnostics.push(...blockDiags);
+  const spec: Spec = {
+    name: d.name as string,
+    ...(d.description !== undefined ? { description: String(d.description) } : {}),
+    seed: (d.seed as number | undefined) ?? DEFAULTS.seed,
+    data: data(obj(d.data), sourceMap, diagnostics),
+    model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}) },
+    loss: loss(d.loss),
+    optimizer: optimizer(d.optimizer),
+    schedule: schedule(d.schedule),
+    train: train(d.train),
+    metrics: metrics(d.metrics),
+  };
+  return blockDiags.some((x) => x.severity === 'error') ? { diagnostics } : { spec, diagnostics };
+}

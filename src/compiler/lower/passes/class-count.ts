@@ -1,0 +1,42 @@
+/**
+ * Class count: the model's output must be one score per class of the data
+ * set (DLC108). Binary cross-entropy on a two-class data set may also use
+ * a single output unit. Reported at the `units` (or `filters`) of the layer
+ * that sets the output width, looking through trailing activation,
+ * dropout and normalisation layers.
+ */
+import { diagAt } from '../../diagnostics/diag-at.js';
+import type { IR, IRNode } from '../../ir.js';
+import { layerKeyPath } from '../layer-path.js';
+import { fmtShape } from '../shape-inference.js';
+import { isInferred, type Pass } from './context.js';
+
+/** Ops that pass their input's width through unchanged. */
+const WIDTH_PRESERVING = new Set(['dropout', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'batch_norm', 'layer_norm']);
+
+/** The node that decides the output width: the output, or the layer before trailing width-preserving ones. */
+function widthSetter(ir: IR, out: IRNode): IRNode {
+  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
+  let n = out;
+  while (WIDTH_PRESERVING.has(n.op) && n.inputs.length === 1) n = byId.get(n.inputs[0])!;
+  return n;
+}
+
+export const checkClassCount: Pass = (ir, ctx) => {
+  const out = ir.nodes.find((n) => n.id === ir.outputId);
+  if (!out || !isInferred(out) || out.op === 'input') return [];
+  const classes = ctx.facts.numClasses;
+  const dataset = ir.spec.data.dataset;
+  const layer = ctx.layerOf(out.id)!;
+  if (out.shape.length !== 1) {
+    return [diagAt(ctx, 'DLC108', layer.path, `the model outputs ${fmtShape(out.shape)}, but a classifier outputs one score per class: [${classes}]`, 'end the model with flatten (or global_avg_pool2d) and a dense layer of one unit per class')];
+  }
+  const units = out.shape[0];
+  if (units === classes) return [];
+  if (units === 1 && classes === 2 && ir.spec.loss.kind === 'binary_cross_entropy') return [];
+  const setter = widthSetter(ir, out);
+  const setterLayer = ctx.layerOf(setter.id);
+  const key = setter.op === 'dense' ? 'units' : 'filters' in setter.attrs ? 'filters' : undefined;
+  const at = setterLayer ? (key ? layerKeyPath(setterLayer, key) : setterLayer.path) : layer.path;
+  return [diagAt(ctx, 'DLC108', at, `the model outputs ${units} class scores, but the ${dataset} data set has ${classes} classes`, key ? `use ${key}: ${classes}` : undefined)];
+};

@@ -1,0 +1,33 @@
+/**
+ * Activation on logits (DLC109, warning): dlc's cross_entropy and
+ * binary_cross_entropy take raw scores and apply softmax / sigmoid
+ * themselves, so an activation on the output either applies it twice
+ * (softmax, sigmoid) or destroys information (relu clips every negative
+ * score to 0). Reported at the output layer's `activation`, or at a
+ * trailing activation layer.
+ */
+import { diagAt } from '../../diagnostics/diag-at.js';
+import { layerKeyPath } from '../layer-path.js';
+import type { Pass } from './context.js';
+
+const ACTIVATION_LAYERS = new Set(['relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax']);
+
+export const checkLogitsActivation: Pass = (ir, ctx) => {
+  const loss = ir.spec.loss.kind;
+  if (loss !== 'cross_entropy' && loss !== 'binary_cross_entropy') return [];
+  const out = ir.nodes.find((n) => n.id === ir.outputId);
+  const layer = out && ctx.layerOf(out.id);
+  if (!out || !layer) return [];
+  const applies = loss === 'cross_entropy' ? 'softmax' : 'sigmoid';
+  const what = (act: string): string =>
+    act === applies ? `and ${loss} applies ${applies} again` : `but ${loss} expects raw logits (it applies ${applies} itself)`;
+  const hint = (edit: string): string => `${edit}; predictions are still reported as probabilities`;
+  if (ACTIVATION_LAYERS.has(out.op)) {
+    return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${what(out.op)}`, hint(`remove this ${out.op} layer`))];
+  }
+  const act = out.attrs.activation;
+  if (typeof act === 'string' && act !== 'linear') {
+    return [diagAt(ctx, 'DLC109', layerKeyPath(layer, 'activation'), `the output layer '${out.id}' applies ${act}, ${what(act)}`, hint(`remove 'activation: ${act}' (the output should be linear)`))];
+  }
+  return [];
+};

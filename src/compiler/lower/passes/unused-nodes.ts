@@ -1,0 +1,31 @@
+/**
+ * Unused layers (DLC110, warning): a layer no other layer reads and that is
+ * not the model output does not influence training. Only leaves are
+ * reported (not the dead chain above them), and nothing is reported while
+ * some reference is unresolved, since the missing edge may be the one that
+ * used it, nor for a layer whose name was a duplicate (DLC101 already).
+ */
+import { diagAt } from '../../diagnostics/diag-at.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { layerKeyPath } from '../layer-path.js';
+import type { Pass } from './context.js';
+
+export const checkUnusedNodes: Pass = (ir, ctx) => {
+  const read = new Set<string>();
+  for (const n of ir.nodes) {
+    const layer = ctx.layerOf(n.id);
+    if (layer?.inputs && layer.inputs.length !== n.inputs.length) return [];
+    for (const i of n.inputs) read.add(i);
+  }
+  const diags: Diagnostic[] = [];
+  for (const n of ir.nodes) {
+    const layer = ctx.layerOf(n.id);
+    if (!layer || read.has(n.id) || n.id === ir.outputId) continue;
+    // A duplicate name (DLC101) got another id; its readers went to the first one.
+    if (layer.name !== undefined && layer.name !== n.id) continue;
+    diags.push(
+      diagAt(ctx, 'DLC110', n.named ? layerKeyPath(layer, 'name') : layer.path, `layer '${n.id}' is never used: no layer reads it and it is not the model output ('${ir.outputId}')`, `list it in a later layer's inputs, or remove it`),
+    );
+  }
+  return diags;
+};
