@@ -29,8 +29,10 @@ export const CODES = {
   DLC015: { severity: 'error', title: 'unknown layer kind' },
   DLC016: { severity: 'error', title: 'malformed value' },
   DLC017: { severity: 'error', title: 'wrong number of items' },
+  DLC018: { severity: 'error', title: 'extends base is not a usable spec file' },
   DLC020: { severity: 'error', title: 'unknown block' },
   DLC021: { severity: 'error', title: 'unknown block parameter' },
+  DLC022: { severity: 'error', title: 'too many layers after block expansion' },
   DLC100: { severity: 'error', title: 'unknown layer reference' },
   DLC101: { severity: 'error', title: 'duplicate layer name' },
   DLC102: { severity: 'error', title: 'cycle in the model graph' },
@@ -50,6 +52,11 @@ export const CODES = {
   DLC116: { severity: 'error', title: 'merge needs two or more inputs' },
   DLC117: { severity: 'error', title: 'layer reads exactly one input' },
   DLC118: { severity: 'error', title: 'input shape or class count cannot be determined' },
+  DLC119: { severity: 'error', title: 'model too large for the memory budget' },
+  DLC120: { severity: 'error', title: 'layer name tfjs cannot use' },
+  DLC121: { severity: 'error', title: 'normalize divides by a zero std' },
+  DLC122: { severity: 'warning', title: 'dropout rate 1 drops every activation' },
+  DLC123: { severity: 'warning', title: 'class folder empty, or a single class' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;
