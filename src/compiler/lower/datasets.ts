@@ -5,8 +5,9 @@
  * that do not fit the images (DLC115), and facts that cannot be found out
  * (DLC118).
  *
- * Transform shapes (decided here, documented in docs/compiler/lowering.md):
- * `resize` sets height×width; `random_crop` pads by `padding` then crops to
+ * Transform shapes (the rules live in shared/transform-shape.ts, which the
+ * runtime uses too; documented in docs/compiler/lowering.md): `resize` sets
+ * height×width; `random_crop` pads by `padding` then crops to
  * size×size, so it keeps the image size only when size equals it (the
  * torchvision CIFAR recipe, size 32 padding 4 on 32×32). The model's input
  * shape is the shape after the *eval* transforms; the train transforms must
@@ -14,9 +15,10 @@
  */
 import { diagAt, type Locator } from '../diagnostics/diag-at.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { transformStep, type ImageShape } from '../shared/transform-shape.js';
 import type { DataSpec, TransformSpec } from '../spec.js';
 
-export type ImageShape = readonly [number, number, number];
+export type { ImageShape };
 
 /** What the compiler knows about the data before loading it. */
 export interface DataFacts {
@@ -89,38 +91,6 @@ function sourceFacts(data: DataSpec, ctx: DataContext): Source {
   }
 }
 
-/** Output shape of one transform on `shape`, or the reason it does not fit. */
-function applyTransform(t: TransformSpec, shape: ImageShape): { shape: ImageShape; error?: { key: string; message: string; hint?: string } } {
-  const [h, w, c] = shape;
-  switch (t.kind) {
-    case 'resize':
-      return { shape: [t.size[0], t.size[1], c] };
-    case 'random_crop': {
-      if (t.size > h + 2 * t.padding || t.size > w + 2 * t.padding)
-        return { shape, error: { key: 'size', message: `random_crop of ${t.size}×${t.size} does not fit ${h}×${w} images padded by ${t.padding}`, hint: `use a size of at most ${Math.min(h, w) + 2 * t.padding}` } };
-      return { shape: [t.size, t.size, c] };
-    }
-    case 'normalize': {
-      for (const key of ['mean', 'std'] as const) {
-        const n = t[key].length;
-        if (n !== 1 && n !== c)
-          return { shape, error: { key, message: `normalize ${key} has ${n} values, but the images have ${c} channel${c === 1 ? '' : 's'}`, hint: `give ${c} value${c === 1 ? '' : 's'} (one per channel) or one for all` } };
-      }
-      return { shape };
-    }
-    case 'cutout':
-      if (t.size > Math.min(h, w)) return { shape, error: { key: 'size', message: `cutout of ${t.size}×${t.size} is larger than the ${h}×${w} images` } };
-      return { shape };
-    case 'random_translation':
-      if (t.max_pixels >= Math.min(h, w)) return { shape, error: { key: 'max_pixels', message: `random_translation by up to ${t.max_pixels} pixels would move ${h}×${w} images entirely out of frame` } };
-      return { shape };
-    case 'rescale':
-    case 'random_flip':
-    case 'random_rotation':
-      return { shape };
-  }
-}
-
 interface PipelineResult {
   readonly shape: ImageShape;
   /** The last transform that changed the shape, for mismatch messages. */
@@ -131,8 +101,8 @@ function runPipeline(ts: readonly TransformSpec[], start: ImageShape, ctx: DataC
   let shape = start;
   let lastResize: TransformSpec | undefined;
   for (const t of ts) {
-    const r = applyTransform(t, shape);
-    if (r.error) diags.push(diagAt(ctx, 'DLC115', `${t.path}/${t.kind}/${r.error.key}`, r.error.message, r.error.hint));
+    const r = transformStep(t, shape);
+    if (r.problem) diags.push(diagAt(ctx, 'DLC115', `${t.path}/${t.kind}/${r.problem.key}`, r.problem.message, r.problem.hint));
     if (!same(r.shape, shape)) lastResize = t;
     shape = r.shape;
   }

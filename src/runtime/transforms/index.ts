@@ -1,4 +1,4 @@
-/** Batched, seeded image transforms: tensor ops (apply.ts) and the pipeline's JS twin (host.ts), bit-identical. */
-export { applyTransforms, checkTransform, isRandomTransform, transformedShape, type TransformContext } from './apply.js';
+/** Batched, seeded image transforms: the shape checks (apply.ts, rules from compiler/shared/transform-shape.ts) and the transforms on plain arrays (host.ts). */
+export { checkTransform, isRandomTransform, transformedShape, type TransformContext } from './apply.js';
 export { hostTransforms, prepareHostBatch, type HostBatch, type HostJob, type RngLib } from './host.js';
 export { cropMap, cutoutMask, flipMap, rotateMap, translateMap, type IndexMap } from './index-maps.js';

@@ -106,7 +106,7 @@ describe('epochBatches', () => {
 
   it('checks transforms against the image shape before producing batches', async () => {
     const bad: TransformSpec[] = [{ kind: 'normalize', mean: [0.5, 0.5, 0.5], std: [1, 1, 1], path: '/data/transforms/train/0' }];
-    await expect(collect({ ...base, transforms: bad })).rejects.toThrow(/\/data\/transforms\/train\/0: normalize has 3 means/);
+    await expect(collect({ ...base, transforms: bad })).rejects.toThrow(/\/data\/transforms\/train\/0: normalize mean has 3 values/);
   });
 
   it('falls back to this thread when the worker goes away mid-epoch, with the same batches', async () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TransformSpec } from '../../../src/compiler/spec.js';
 import { rngFor, STREAM } from '../../../src/runtime/data/random.js';
-import { applyTransforms, type TransformContext } from '../../../src/runtime/transforms/apply.js';
+import { applyTransforms, type TransformContext } from './tensor-reference.js';
 import { hostTransforms } from '../../../src/runtime/transforms/host.js';
 
 beforeAll(async () => {
