@@ -8,8 +8,8 @@
  *
  * and as JSON for tools (`--format json`).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readFileBounded } from '../shared/bounded-read.js';
 import { CODES, type DiagnosticCode } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -30,7 +30,8 @@ function sourceLines(file: string, o: FormatOptions, cache: Map<string, string[]
   let text = o.sources?.get(file);
   if (text === undefined && !file.startsWith('<') && file !== '--set') {
     try {
-      text = readFileSync(resolve(o.cwd ?? process.cwd(), file), 'utf8');
+      // Bounded and regular files only: a diagnostic about a huge file or a FIFO must not read it.
+      text = readFileBounded(resolve(o.cwd ?? process.cwd(), file), { limit: 1024 * 1024 }).toString('utf8');
     } catch {
       text = undefined;
     }
@@ -40,22 +41,48 @@ function sourceLines(file: string, o: FormatOptions, cache: Map<string, string[]
   return lines;
 }
 
+/** Longest source line echoed under a diagnostic; longer lines show a window around the node. */
+const MAX_ECHO = 160;
+/** Longest message or hint printed whole; longer ones keep their start and end. */
+const MAX_MESSAGE = 400;
+
+/** C0/C1 control characters (tab and newline excepted) and DEL: never sent raw to a terminal. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text from a spec made safe to print: control characters escaped (`\x1b`), very long text clipped. */
+export function escapeForTerminal(s: string, max = MAX_MESSAGE): string {
+  const clipped = s.length > max ? `${s.slice(0, max - 40)} … (${s.length - max + 20} characters) … ${s.slice(-20)}` : s;
+  return clipped.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, '\\n');
+}
+
 /** One diagnostic: header, source line with a caret under the node's range, hint. */
 export function formatDiagnostic(d: Diagnostic, o: FormatOptions = {}, cache = new Map<string, string[] | undefined>()): string {
   const c = (code: string, s: string) => (o.color ? `${code}${s}${ANSI.reset}` : s);
-  const out = [`${c(ANSI.bold, `${d.file}:${d.line}:${d.col}`)} ${c(SEVERITY_COLOR[d.severity], d.severity)} ${c(ANSI.dim, d.code)} ${c(ANSI.bold, d.message)}`];
+  const out = [`${c(ANSI.bold, `${escapeForTerminal(d.file, 200)}:${d.line}:${d.col}`)} ${c(SEVERITY_COLOR[d.severity], d.severity)} ${c(ANSI.dim, d.code)} ${c(ANSI.bold, escapeForTerminal(d.message))}`];
   const lines = sourceLines(d.file, o, cache);
-  const text = lines?.[d.line - 1];
-  if (text !== undefined) {
+  const full = lines?.[d.line - 1];
+  if (full !== undefined) {
     const num = String(d.line);
     const gutter = ' '.repeat(num.length + 4);
     // Underline the node on its first line: to its end, or to the end of the line when it spans lines.
-    const end = d.endLine === d.line && d.endCol !== undefined && d.endCol > d.col ? d.endCol : Math.max(text.trimEnd().length + 1, d.col + 1);
-    const lead = text.slice(0, d.col - 1).replace(/[^\t]/g, ' ');
+    let end = d.endLine === d.line && d.endCol !== undefined && d.endCol > d.col ? d.endCol : Math.max(full.trimEnd().length + 1, d.col + 1);
+    let col = d.col;
+    let text = full;
+    // A very long line: show a window of MAX_ECHO characters from a little before the node.
+    if (full.length > MAX_ECHO) {
+      const from = Math.max(0, Math.min(d.col - 1 - 20, full.length - MAX_ECHO));
+      text = (from > 0 ? '…' : '') + full.slice(from, from + MAX_ECHO) + (from + MAX_ECHO < full.length ? '…' : '');
+      const shift = from - (from > 0 ? 1 : 0);
+      col -= shift;
+      end = Math.min(end - shift, text.length + 1);
+    }
+    // One printable character per control character, so the caret stays aligned.
+    text = text.replace(CONTROL, '\ufffd');
+    const lead = text.slice(0, col - 1).replace(/[^\t]/g, ' ');
     out.push(`   ${c(ANSI.dim, `${num} |`)} ${text}`);
-    out.push(`${gutter}${c(ANSI.dim, '|')} ${lead}${c(SEVERITY_COLOR[d.severity], '^'.repeat(Math.max(1, end - d.col)))}`);
+    out.push(`${gutter}${c(ANSI.dim, '|')} ${lead}${c(SEVERITY_COLOR[d.severity], '^'.repeat(Math.max(1, end - col)))}`);
   }
-  if (d.hint) out.push(`   ${c(ANSI.cyan, 'hint:')} ${d.hint}`);
+  if (d.hint) out.push(`   ${c(ANSI.cyan, 'hint:')} ${escapeForTerminal(d.hint)}`);
   return out.join('\n') + '\n';
 }
 

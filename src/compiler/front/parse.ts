@@ -4,7 +4,7 @@
  * into diagnostics, never exceptions: huge files, invalid UTF-8, syntax
  * errors, duplicate keys, alias bombs, a root that is not a mapping.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { FileReadError, describeIoError, readFileBounded } from '../shared/bounded-read.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { diag, fileStart } from '../diagnostics/report.js';
@@ -73,18 +73,22 @@ export function decodeSpecBytes(bytes: Uint8Array, file: string): ReadResult {
   return { text, diagnostics: [] };
 }
 
-/** Reads a spec file from disk (DLC007 when missing or unreadable). */
+/**
+ * Reads a spec file from disk (DLC007 when missing, unreadable or not a
+ * regular file; DLC005 when too large). Reads through the bounded reader:
+ * a FIFO or /dev/zero is refused without a read, and no more than
+ * MAX_SPEC_BYTES + 1 bytes are ever read, whatever `stat` says.
+ */
 export function readSpecFile(absPath: string, file: string): ReadResult {
   let bytes: Uint8Array;
   try {
-    const st = statSync(absPath);
-    if (st.isDirectory()) return { diagnostics: [diag('DLC007', `'${file}' is a directory, not a spec file`, fileStart(file), '')] };
-    // Refuse before reading: a huge file must not be loaded into memory at all.
-    if (st.size > MAX_SPEC_BYTES) return tooLarge(st.size, file);
-    bytes = readFileSync(absPath);
+    bytes = readFileBounded(absPath, { limit: MAX_SPEC_BYTES, display: file, what: 'spec' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+    if (err instanceof FileReadError && err.code === 'EFBIG') {
+      return { diagnostics: [diag('DLC005', `'${file}' is too large: ${err.reason.replace(/^it is /, '')}`, fileStart(file), '', 'a spec is a short YAML file; is this the right path?')] };
+    }
+    if (err instanceof FileReadError && err.code === 'EISDIR') return { diagnostics: [diag('DLC007', `'${file}' is a directory, not a spec file`, fileStart(file), '')] };
+    const why = err instanceof FileReadError ? err.reason : describeIoError(err, absPath);
     return { diagnostics: [diag('DLC007', `cannot read '${file}': ${why}`, fileStart(file), '')] };
   }
   return decodeSpecBytes(bytes, file);

@@ -6,10 +6,24 @@
  * the base file. A relative `data.path` is relative to the file that wrote
  * it; inherited, it is rebased so that it stays relative to the spec being
  * compiled (everything downstream reads it from that spec's folder).
+ *
+ * What a base may be (issue 16: a spec must not be able to make dlc print
+ * another file's secrets): its name and its real path (symlinks resolved)
+ * end in `.yaml` or `.yml`; it is a regular file of at most MAX_SPEC_BYTES
+ * (read through the bounded reader, so never a FIFO or a device); and it
+ * looks like a spec — valid UTF-8 YAML whose root is a mapping in which at
+ * least half of the top-level keys are spec sections (name, data, model, …).
+ * A base may live outside the extending spec's folder (shared bases in a
+ * sibling folder are what `extends` is for) and may be absolute. A base that
+ * fails any of these is DLC018 at the `extends` value, and the message names
+ * the file and the reason only: nothing of a file that is not a spec is ever
+ * shown (no snippet, no line of it, not even its keys).
  */
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve as resolvePath } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { parseSpec, readSpecFile, type ReadResult } from './parse.js';
+import { MAX_SPEC_BYTES, parseSpec, readSpecFile, type ReadResult } from './parse.js';
+import { formatBytes } from '../shared/bounded-read.js';
 import { diag } from '../diagnostics/report.js';
 import { childPointer, SourceMap } from './source-map.js';
 
@@ -60,6 +74,49 @@ export function mergeDocs(base: LoadedDoc, child: LoadedDoc): LoadedDoc {
   return { data: merge(base.data, child.data, ''), sourceMap: map };
 }
 
+/** Top-level keys of a spec (the schema's root properties). */
+const SPEC_SECTIONS = new Set(['name', 'description', 'seed', 'extends', 'data', 'model', 'loss', 'optimizer', 'schedule', 'train', 'metrics']);
+
+const YAML_NAME = /\.ya?ml$/i;
+
+/**
+ * Why the file at `abs` cannot be a base, checked on the real file system
+ * before anything is read (undefined: go ahead). A path that does not exist
+ * on disk passes here (an editor may hold it unsaved; a missing file is
+ * reported by the read).
+ */
+function refuseBase(ext: string, abs: string): string | undefined {
+  if (!YAML_NAME.test(ext)) return 'a base spec must be a .yaml or .yml file';
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'too many levels of symbolic links (a symlink loop?)';
+    return undefined;
+  }
+  if (!YAML_NAME.test(real)) return 'it is a symbolic link to a file that is not .yaml or .yml';
+  try {
+    const st = statSync(real);
+    if (st.isDirectory()) return 'it is a directory';
+    if (!st.isFile()) return 'it is not a regular file (a FIFO or a device?)';
+    if (st.size > MAX_SPEC_BYTES) return `it is ${formatBytes(st.size)}; a spec is limited to ${formatBytes(MAX_SPEC_BYTES)}`;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Why a parsed base does not look like a spec (undefined when it does). */
+function notASpec(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'its root is not a mapping';
+  const keys = Object.keys(data);
+  if (keys.length === 0) return 'it is empty';
+  const known = keys.filter((k) => SPEC_SECTIONS.has(k)).length;
+  if (known * 2 < keys.length) return `most of its top-level keys are not spec sections (${known} of ${keys.length} are)`;
+  return undefined;
+}
+
 function readBase(abs: string, display: string, ctx: ResolveContext): ReadResult {
   if (!ctx.readFile) return readSpecFile(abs, display);
   try {
@@ -86,22 +143,35 @@ export function resolveExtends(doc: LoadedDoc, file: string, ctx: ResolveContext
     const cycle = [...chain, ...self, abs].map((p) => p.slice(p.lastIndexOf('/') + 1)).join(' → ');
     return { diagnostics: [diag('DLC008', `extends cycle: ${cycle}`, here, '/extends', 'a spec cannot extend itself, directly or through its bases')] };
   }
+  const notBase = (why: string) => ({ diagnostics: [diag('DLC018', `cannot use '${ext}' as a base spec: ${why}`, here, '/extends', 'extends names another dlc spec (a .yaml file with name, data, model, …)')] });
+  const refused = refuseBase(ext, abs);
+  if (refused) return notBase(refused);
   const read = readBase(abs, display, ctx);
   if (read.text === undefined) {
     const d = read.diagnostics[0];
     // A missing base is the extending file's problem: point at its `extends` value.
     if (d.code === 'DLC007') return { diagnostics: [diag('DLC007', `cannot read base spec '${ext}': ${d.message.replace(/^cannot read '[^']*': /, '')}`, here, '/extends')] };
-    return { diagnostics: read.diagnostics };
+    // Too large, not UTF-8: say so at the extends value, with no snippet of the base.
+    return notBase(d.code === 'DLC006' ? `it is not valid UTF-8 (line ${d.line}, column ${d.col})` : d.message.replace(/^'[^']*' is /, 'it is '));
   }
-  ctx.sources.set(display, read.text);
   const parsed = parseSpec(read.text, display);
-  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  if (!parsed.ok) {
+    const first = parsed.diagnostics.find((d) => d.severity === 'error') ?? parsed.diagnostics[0];
+    // A YAML error in a real spec is worth its position; a file that is no spec at all shows nothing.
+    const why = first?.code === 'DLC001' || first?.code === 'DLC002' ? `it is not valid YAML (${CODE_WORDS[first.code]} at line ${first.line}, column ${first.col})` : first?.code === 'DLC004' ? 'it expands too many YAML aliases' : 'its root is not a mapping';
+    return notBase(why);
+  }
+  const shape = notASpec(parsed.data);
+  if (shape) return notBase(shape);
+  ctx.sources.set(display, read.text);
   const baseDoc: LoadedDoc = { data: parsed.data as Record<string, unknown>, sourceMap: parsed.sourceMap };
   const inner = resolveExtends(baseDoc, display, { ...ctx, absPath: abs }, [...chain, ...self]);
   if (!inner.doc) return { diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
   rebaseDataPath(inner.doc.data, dirname(abs), baseDir);
   return { doc: mergeDocs(inner.doc, doc), diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
 }
+
+const CODE_WORDS: Readonly<Record<string, string>> = { DLC001: 'syntax error', DLC002: 'duplicate key' };
 
 /** Makes a relative data.path written relative to `fromDir` relative to `toDir` instead (in place). */
 function rebaseDataPath(data: Record<string, unknown>, fromDir: string, toDir: string): void {

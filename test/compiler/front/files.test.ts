@@ -162,9 +162,11 @@ optimizer: {sgd: {learning_rate: 0.01}}
     expect(r.sources.get('specs/base.yaml')).toBe(base);
   });
 
-  it('a syntax error in the base is reported in the base', () => {
+  it('a syntax error in the base is reported at the extends value, with its position but none of its text (issue 16)', () => {
     const r = compile('extends: base.yaml\n', { file: '/p/x.yaml', readFile: memfs({ '/p/base.yaml': 'a: [1\nb: 2\n' }) });
-    expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([['DLC001', '/p/base.yaml']]);
+    expect(r.diagnostics.map((d) => [d.code, d.file, d.line, d.col])).toEqual([['DLC018', '/p/x.yaml', 1, 10]]);
+    expect(r.diagnostics[0].message).toMatch(/not valid YAML \(syntax error at line \d+, column \d+\)/);
+    expect(r.sources.has('/p/base.yaml')).toBe(false);
   });
 
   it('reads real files relative to the spec', () => {
