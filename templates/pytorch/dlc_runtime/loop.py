@@ -1,0 +1,504 @@
+"""The epoch loop of `dlc run` (src/runtime/train/train.ts in dlc), for PyTorch.
+
+Per epoch: the seeded shuffled batches (data.py) → steps (learning rate from the schedule
+for the global step, clipping, optimizer) → validation metrics → schedule / early stopping
+→ best checkpoint (if improved) → last checkpoint → metrics.jsonl/metrics.csv → summary
+line. After the loop: the test split, report.json, confusion_matrix.csv. The run directory
+has dlc's layout and fields.
+
+Distributed: launched by torchrun (WORLD_SIZE > 1) the loop runs DistributedDataParallel —
+gloo on CPU, nccl on CUDA. Every rank walks dlc's global batches and takes its contiguous
+rows (split_rows), each rank's mean loss is scaled by its share of the global batch, so the
+averaged gradient is the global batch's: the same updates as one process. Only rank 0
+writes checkpoints, metrics and logs. Evaluation is sharded by batch and summed.
+
+The model takes NHWC float32 batches (dlc's layout) and returns logits.
+"""
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from datetime import datetime
+
+import numpy as np
+import torch
+
+from .data import batch_count, epoch_batches, load_dataset, split_validation
+from .losses import make_loss
+from .metrics import MetricsAccumulator, confusion_matrix_csv, report_from_confusion
+from .optim import clip_gradients, make_optimizer, set_lr
+from .schedules import make_schedule, monitor_mode
+
+FILES = {
+    'spec': 'spec.yaml', 'ir': 'ir.json', 'run': 'run.json', 'metrics_jsonl': 'metrics.jsonl',
+    'metrics_csv': 'metrics.csv', 'report': 'report.json', 'confusion': 'confusion_matrix.csv', 'checkpoints': 'checkpoints',
+}
+CSV_COLUMNS = ['epoch', 'step', 'lr', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'seconds', 'samples_per_second']
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def js_number(v):
+    """A number as JavaScript's String(v) writes it (metrics.csv is compared with dlc's)."""
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, int):
+        return str(v)
+    if math.isnan(v):
+        return 'NaN'
+    if math.isinf(v):
+        return 'Infinity' if v > 0 else '-Infinity'
+    if v == int(v) and abs(v) < 1e21:
+        return str(int(v))
+    r = repr(v)
+    if 'e' in r:
+        mant, exp = r.split('e')
+        e = int(exp)
+        if -7 < e < 21:
+            return np.format_float_positional(v, unique=True, trim='-')
+        return f"{mant}e{'+' if e > 0 else '-'}{abs(e)}"
+    return r
+
+
+def write_atomic(path, text):
+    tmp = f'{path}.tmp-{os.getpid()}-{time.time_ns()}'
+    with open(tmp, 'w', encoding='utf8') as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def format_duration(seconds):
+    if not math.isfinite(seconds) or seconds < 0:
+        return '--:--'
+    s = int(math.floor(seconds + 0.5))
+    h, m = s // 3600, (s % 3600) // 60
+    return f'{h}:{m:02d}:{s % 60:02d}' if h > 0 else f'{m}:{s % 60:02d}'
+
+
+def _pct(x):
+    return '-' if x is None else f'{x * 100:.2f}%'
+
+
+def to_precision(x, p=3):
+    """JavaScript's Number.prototype.toPrecision(p)."""
+    if not math.isfinite(x):
+        return js_number(x)
+    if x == 0:
+        return '0.' + '0' * (p - 1) if p > 1 else '0'
+    mant, exp = f'{x:.{p - 1}e}'.split('e')
+    e = int(exp)
+    if e < -6 or e >= p:
+        return f"{mant}e{'+' if e >= 0 else '-'}{abs(e)}"
+    return f'{x:.{max(0, p - 1 - e)}f}'
+
+
+def summary_line(r, epochs, best):
+    val = f"  val_loss {r['val_loss']:.4f} val_acc {_pct(r.get('val_accuracy'))}" if r.get('val_loss') is not None else ''
+    return (f"epoch {r['epoch']}/{epochs}  loss {r['loss']:.4f} acc {_pct(r['accuracy'])}{val}  lr {to_precision(r['lr'])}  "
+            f"{format_duration(r['seconds'])} {r['samples_per_second']:.0f} samples/s{'  *best' if best else ''}")
+
+
+def create_run_dir(runs_dir, name, now=None):
+    import re
+
+    now = now or datetime.now()
+    base = os.path.join(runs_dir, re.sub(r'[^A-Za-z0-9_.-]', '_', name) or 'run', now.strftime('%Y%m%d-%H%M%S'))
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    i = 0
+    while True:
+        d = base if i == 0 else f'{base}-{i}'
+        try:
+            os.mkdir(d)
+            return d
+        except FileExistsError:
+            i += 1
+
+
+def read_epoch_records(run_dir):
+    try:
+        with open(os.path.join(run_dir, FILES['metrics_jsonl']), encoding='utf8') as f:
+            lines = f.read().split('\n')
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            if line.strip():
+                out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
+
+
+def write_epoch_records(run_dir, records):
+    write_atomic(os.path.join(run_dir, FILES['metrics_jsonl']), ''.join(json.dumps(r, separators=(',', ':')) + '\n' for r in records))
+    rows = [','.join('' if r.get(c) is None else js_number(r[c]) for c in CSV_COLUMNS) for r in records]
+    write_atomic(os.path.join(run_dir, FILES['metrics_csv']), '\n'.join([','.join(CSV_COLUMNS)] + rows) + '\n')
+
+
+def report_json(loss, rep, class_names):
+    return {
+        'samples': rep['samples'], 'loss': loss, 'accuracy': rep['accuracy'],
+        'top_k_accuracy': {str(k): v for k, v in rep['topK'].items()}, 'macro': rep['macro'],
+        'per_class': [{'class': class_names[i] if i < len(class_names) else str(i), **c} for i, c in enumerate(rep['perClass'])],
+        'confusion': rep['confusion'],
+    }
+
+
+def write_report(run_dir, report, rep, class_names, prefix=''):
+    write_atomic(os.path.join(run_dir, prefix + FILES['report']), json.dumps(report, indent=2) + '\n')
+    if rep is not None:
+        write_atomic(os.path.join(run_dir, prefix + FILES['confusion']), confusion_matrix_csv(rep, class_names))
+
+
+# --- monitors (early stopping, best checkpoint) -----------------------------------------------
+
+def initial_monitor(monitor):
+    return {'monitor': monitor, 'best': None, 'bestEpoch': 0, 'wait': 0}
+
+
+def monitor_value(monitor, metrics):
+    v = metrics.get(monitor)
+    if v is not None:
+        return v
+    return metrics.get(monitor[4:]) if monitor.startswith('val_') else None
+
+
+def observe_monitor(state, epoch, metrics, min_delta=0):
+    v = monitor_value(state['monitor'], metrics)
+    if v is None or not math.isfinite(v):
+        return {**state, 'wait': state['wait'] + 1}, False
+    b = state['best']
+    better = b is None or (v < b - min_delta if monitor_mode(state['monitor']) == 'min' else v > b + min_delta)
+    if better:
+        return {**state, 'best': v, 'bestEpoch': epoch, 'wait': 0}, True
+    return {**state, 'wait': state['wait'] + 1}, False
+
+
+# --- distributed --------------------------------------------------------------------------------
+
+class Dist:
+    """rank/world of this process; initialises torch.distributed when torchrun started it."""
+
+    def __init__(self, device):
+        self.world = int(os.environ.get('WORLD_SIZE', '1'))
+        self.rank = int(os.environ.get('RANK', '0'))
+        self.local_rank = int(os.environ.get('LOCAL_RANK', '0'))
+        self.enabled = self.world > 1
+        if self.enabled and not torch.distributed.is_initialized():
+            backend = 'nccl' if device.type == 'cuda' else 'gloo'
+            torch.distributed.init_process_group(backend=backend)
+        self.main = self.rank == 0
+
+    def sum(self, values, device):
+        """Element-wise sum over ranks of a list of floats (float64)."""
+        t = torch.tensor(values, dtype=torch.float64, device=device if device.type != 'mps' else 'cpu')
+        if self.enabled:
+            torch.distributed.all_reduce(t)
+        return t.tolist()
+
+    def barrier(self):
+        if self.enabled:
+            torch.distributed.barrier()
+
+    def close(self):
+        if self.enabled and torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
+
+
+def pick_device(choice='auto'):
+    local = int(os.environ.get('LOCAL_RANK', '0'))
+    if choice == 'auto':
+        if torch.cuda.is_available():
+            return torch.device('cuda', local % torch.cuda.device_count())
+        if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available():
+            return torch.device('mps')
+        return torch.device('cpu')
+    if choice == 'cuda':
+        if not torch.cuda.is_available():
+            raise RuntimeError('--device cuda: this torch build sees no CUDA device')
+        return torch.device('cuda', local % torch.cuda.device_count())
+    if choice == 'mps':
+        if not (getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()):
+            raise RuntimeError('--device mps: MPS is not available')
+        return torch.device('mps')
+    if choice == 'cpu':
+        return torch.device('cpu')
+    raise ValueError(f'unknown device {choice!r} (auto, cpu, cuda, mps)')
+
+
+def has_batch_norm(model):
+    return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
+# --- checkpoints ---------------------------------------------------------------------------------
+
+def save_checkpoint(d, model, optimizer, state):
+    """checkpoints/<name>/: model.pt (state_dict), optimizer.pt, state.json (dlc's TrainState) —
+    written into <d>.tmp, then swapped in through <d>.prev, as dlc does."""
+    tmp, prev = d + '.tmp', d + '.prev'
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    torch.save(model.state_dict(), os.path.join(tmp, 'model.pt'))
+    torch.save(optimizer.state_dict(), os.path.join(tmp, 'optimizer.pt'))
+    with open(os.path.join(tmp, 'state.json'), 'w', encoding='utf8') as f:
+        json.dump(state, f, indent=2)
+    if os.path.exists(d):
+        shutil.rmtree(prev, ignore_errors=True)
+        os.replace(d, prev)
+    os.replace(tmp, d)
+    shutil.rmtree(prev, ignore_errors=True)
+
+
+def committed_dir(d):
+    if os.path.exists(os.path.join(d, 'state.json')):
+        return d
+    if os.path.exists(os.path.join(d + '.prev', 'state.json')):
+        return d + '.prev'
+    raise FileNotFoundError(f'no checkpoint in {d}')
+
+
+def load_checkpoint(d, map_location):
+    d = committed_dir(d)
+    with open(os.path.join(d, 'state.json'), encoding='utf8') as f:
+        state = json.load(f)
+    if state.get('format') != 'dlc-checkpoint/1':
+        raise ValueError(f"{d}: not a dlc checkpoint (format {state.get('format')!r})")
+    return (torch.load(os.path.join(d, 'model.pt'), map_location=map_location),
+            torch.load(os.path.join(d, 'optimizer.pt'), map_location=map_location), state)
+
+
+# --- evaluation ------------------------------------------------------------------------------------
+
+def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
+    """Mean loss and metrics report over `s` (eval transforms, inference mode), batches sharded over ranks."""
+    data = spec['data']
+    top_k = [m['k'] for m in spec['metrics'] if m['kind'] == 'top_k_accuracy']
+    acc = MetricsAccumulator(num_classes, top_k)
+    loss_sum, n = 0.0, 0
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for b, x, y, size, _ in epoch_batches(s, data['batch_size'], False, spec['seed'], 0, data['transforms']['eval']):
+            if b % dist.world != dist.rank:
+                continue
+            logits = model(torch.from_numpy(x).to(device))
+            target = torch.nn.functional.one_hot(torch.from_numpy(y), num_classes).to(device=device, dtype=logits.dtype)
+            loss_sum += float(loss_fn(logits, target)) * size
+            n += size
+            acc.update(logits.float().cpu().numpy(), y)
+    model.train(was)
+    if dist.enabled:
+        ks = acc.top_k
+        flat = dist.sum([loss_sum, n] + acc.confusion.reshape(-1).tolist() + [acc.hits[k] for k in ks], device)
+        loss_sum, n = flat[0], int(flat[1])
+        conf = np.array(flat[2:2 + num_classes * num_classes], dtype=np.int64).reshape(num_classes, num_classes)
+        hits = {k: int(v) for k, v in zip(ks, flat[2 + num_classes * num_classes:])}
+        rep = report_from_confusion(conf, hits)
+    else:
+        rep = acc.report()
+    return (loss_sum / n if n > 0 else math.nan), rep
+
+
+# --- the loop --------------------------------------------------------------------------------------
+
+def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume=None, epochs=None, device='auto',
+          cache_dir=None, dataset=None, log=None, stdout=None, on_epoch=None, now=None, initial_state=None):
+    """Trains `build_model()` (an nn.Module on NHWC input returning logits) as spec (dlc's normalised
+    Spec as a dict) says. Returns {run_dir, history, stop_reason, message, global_step, test}."""
+    dev = pick_device(device) if isinstance(device, str) else device
+    dist = Dist(dev)
+    out = stdout or sys.stdout
+    log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    say = (lambda line: log(line)) if dist.main else (lambda line: None)
+    try:
+        return _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, out, on_epoch, now, initial_state, dist)
+    finally:
+        dist.close()
+
+
+def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, out, on_epoch, now, initial_state, dist):
+    data = spec['data']
+    seed = spec['seed']
+    epochs = epochs or spec['train']['epochs']
+    say(f"backend: torch {torch.__version__} on {dev}" + (f"; {dist.world} processes (DistributedDataParallel, {'nccl' if dev.type == 'cuda' else 'gloo'})" if dist.enabled else '; 1 process'))
+
+    history = []
+    resumed = None
+    if resume:
+        run_dir = os.path.abspath(resume)
+        resumed = load_checkpoint(os.path.join(run_dir, FILES['checkpoints'], 'last'), 'cpu')
+        history = [r for r in read_epoch_records(run_dir) if r['epoch'] <= resumed[2]['epoch']]
+        say(f"resuming {run_dir} after epoch {resumed[2]['epoch']} (step {resumed[2]['globalStep']})")
+    elif dist.main:
+        run_dir = create_run_dir(runs_dir, spec['name'], now() if now else None)
+    else:
+        run_dir = None
+    if dist.enabled:
+        holder = [run_dir]
+        torch.distributed.broadcast_object_list(holder, src=0)
+        run_dir = holder[0]
+    say(f'run directory: {run_dir}')
+
+    ds = dataset or load_dataset(data, seed=seed, cache_dir=cache_dir, log=say)
+    train_set, val_set = split_validation(ds.train, data['validation_split'], seed)
+    if train_set.count == 0:
+        raise ValueError('the training split is empty')
+    num_classes = len(ds.class_names)
+    if dist.main and not resume:
+        if spec_yaml is not None:
+            write_atomic(os.path.join(run_dir, FILES['spec']), spec_yaml)
+        if ir is not None:
+            write_atomic(os.path.join(run_dir, FILES['ir']), json.dumps(ir, indent=1))
+        write_atomic(os.path.join(run_dir, FILES['run']), json.dumps({
+            'name': spec['name'], 'started': datetime.utcnow().isoformat(timespec='milliseconds') + 'Z', 'backend': 'torch',
+            'backendReason': f'torch {torch.__version__} on {dev}' + (f', {dist.world} processes' if dist.enabled else ''),
+            'classNames': ds.class_names}, indent=2))
+
+    steps_per_epoch = batch_count(train_set.count, data['batch_size'])
+    model = build_model()
+    if initial_state is not None:
+        model.load_state_dict(initial_state)
+    model.to(dev)
+    if resumed:
+        model.load_state_dict(resumed[0])
+    if dist.enabled and has_batch_norm(model):
+        model = convert_sync_batchnorm(model)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = make_optimizer(spec['optimizer'], params)
+    schedule = make_schedule(spec['schedule'], spec['optimizer']['learning_rate'], steps_per_epoch, epochs)
+    loss_fn = make_loss(spec['loss'])
+    es_spec = spec['train'].get('early_stopping')
+    ckpt = spec['train']['checkpoint']
+    early = initial_monitor(es_spec['monitor']) if es_spec else None
+    best_mon = initial_monitor(ckpt['monitor']) if ckpt['keep_best'] else None
+    start_epoch, global_step, last_ckpt_epoch = 0, 0, None
+    if resumed:
+        state = resumed[2]
+        if state['optimizerKind'] != spec['optimizer']['kind']:
+            raise ValueError(f"checkpoint optimizer is {state['optimizerKind']}, the spec's is {spec['optimizer']['kind']}")
+        optimizer.load_state_dict(resumed[1])
+        schedule.set_state(state['schedule'])
+        start_epoch = last_ckpt_epoch = state['epoch']
+        global_step = state['globalStep']
+        early = state.get('earlyStopping') or early
+        best_mon = state.get('bestCheckpoint') or best_mon
+        if history and history[-1]['epoch'] != state['epoch'] and state.get('metrics', {}).get('epoch') == state['epoch']:
+            history.append(state['metrics'])
+    net = model
+    if dist.enabled:
+        net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == 'cuda' else None)
+    model.train()
+
+    def train_state(epoch, record):
+        return {'format': 'dlc-checkpoint/1', 'epoch': epoch, 'globalStep': global_step, 'optimizerKind': spec['optimizer']['kind'],
+                'schedule': schedule.get_state(), 'earlyStopping': early, 'bestCheckpoint': best_mon,
+                'rng': {'seed': seed, 'epoch': epoch, 'step': global_step}, 'metrics': record}
+
+    stop_reason, message = 'completed', None
+    ck_dir = os.path.join(run_dir, FILES['checkpoints'])
+    for epoch in range(start_epoch, epochs):
+        t0 = time.perf_counter()
+        loss_sum, correct, seen = 0.0, 0, 0
+        lr = schedule.lr_at(global_step)
+        bad = None
+        for b, x, y, size, _ in epoch_batches(train_set, data['batch_size'], True, seed, epoch, data['transforms']['train'], rank=dist.rank, world=dist.world):
+            lr = schedule.lr_at(global_step)
+            set_lr(optimizer, lr)
+            xs = torch.from_numpy(x).to(dev, non_blocking=True)
+            ys = torch.from_numpy(y).to(dev, non_blocking=True)
+            logits = net(xs)
+            target = torch.nn.functional.one_hot(ys, num_classes).to(logits.dtype)
+            rows = xs.shape[0]
+            if rows > 0:
+                local = loss_fn(logits, target)
+                # Scaled by this rank's share, so DDP's gradient average is the global batch's mean.
+                loss = local * (rows * dist.world / size) if dist.enabled else local
+            else:
+                local = logits.sum() * 0
+                loss = local
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            part = [float(local.detach()) * rows, float((logits.detach().argmax(1) == ys).sum())]
+            step_loss_sum, step_correct = dist.sum(part, dev) if dist.enabled else part
+            step_loss = step_loss_sum / size
+            if not math.isfinite(step_loss):
+                bad = step_loss
+                break
+            clip_gradients(params, spec['optimizer'])
+            optimizer.step()
+            global_step += 1
+            loss_sum += step_loss_sum
+            correct += int(step_correct)
+            seen += size
+        if bad is not None:
+            kept = (f"the last good checkpoint (epoch {last_ckpt_epoch}) is in {os.path.join(ck_dir, 'last')}" if last_ckpt_epoch is not None
+                    else 'no epoch finished, so there is no checkpoint')
+            message = (f'stopped: the training loss became {js_number(bad)} at epoch {epoch + 1}, step {global_step + 1} (learning rate {to_precision(lr)}); '
+                       f'{kept}. Try a lower learning_rate or gradient clipping (clip_norm).')
+            say(f'epoch {epoch + 1}/{epochs}  loss {js_number(bad)}')
+            stop_reason = 'non_finite_loss'
+            break
+        seconds = time.perf_counter() - t0
+        record = {'epoch': epoch + 1, 'step': global_step, 'lr': lr, 'loss': loss_sum / seen, 'accuracy': correct / seen}
+        if val_set.count > 0:
+            vl, vr = evaluate_set(model, val_set, spec, loss_fn, num_classes, dev, dist)
+            record.update({'val_loss': vl, 'val_accuracy': vr['accuracy'], 'val_f1': vr['macro']['f1']})
+        record.update({'seconds': seconds, 'samples_per_second': seen / max(seconds, 1e-9)})
+        schedule.end_epoch(epoch, record)
+        stop = None
+        if early is not None:
+            early, _ = observe_monitor(early, epoch + 1, record, es_spec['min_delta'])
+            if early['wait'] >= es_spec['patience'] and epoch + 1 < epochs:
+                stop = ('early_stopping', f"early stopping: {early['monitor']} has not improved for {early['wait']} epochs (best {early['best']} at epoch {early['bestEpoch']})")
+        improved = False
+        if best_mon is not None:
+            best_mon, improved = observe_monitor(best_mon, epoch + 1, record)
+        if dist.main:
+            state = train_state(epoch + 1, record)
+            if improved and ckpt['keep_best']:
+                save_checkpoint(os.path.join(ck_dir, 'best'), model, optimizer, state)
+            if (epoch + 1) % max(1, ckpt['every_epochs']) == 0 or epoch + 1 == epochs or stop:
+                save_checkpoint(os.path.join(ck_dir, 'last'), model, optimizer, state)
+        if (epoch + 1) % max(1, ckpt['every_epochs']) == 0 or epoch + 1 == epochs or stop:
+            last_ckpt_epoch = epoch + 1
+        history.append(record)
+        if dist.main:
+            write_epoch_records(run_dir, history)
+        say(summary_line(record, epochs, improved))
+        if on_epoch:
+            on_epoch(record, model, run_dir)
+        dist.barrier()
+        if stop:
+            stop_reason, message = stop
+            break
+    if message:
+        say(message)
+    test = None
+    train_seconds = sum(r['seconds'] for r in history)
+    if stop_reason != 'non_finite_loss':
+        say(f'evaluating the final model on the test split ({ds.test.count} samples)')
+        tl, tr = evaluate_set(model, ds.test, spec, loss_fn, num_classes, dev, dist)
+        test = {'loss': tl, 'report': tr}
+        if dist.main:
+            write_report(run_dir, {'name': spec['name'], 'split': 'test', 'checkpoint': 'final', 'backend': 'torch', 'device': str(dev),
+                                   'processes': dist.world, 'epochs': len(history), 'global_step': global_step, 'stop_reason': stop_reason,
+                                   'train_seconds': train_seconds, **report_json(tl, tr, ds.class_names)}, tr, ds.class_names)
+            out.write(f"Test: {tr['samples']} samples, loss {tl:.4f}, accuracy {tr['accuracy'] * 100:.2f}%\n")
+    elif dist.main:
+        write_report(run_dir, {'name': spec['name'], 'backend': 'torch', 'epochs': len(history), 'global_step': global_step,
+                               'stop_reason': stop_reason, 'message': message}, None, [])
+    say(f'run directory: {run_dir}')
+    return {'run_dir': run_dir, 'history': history, 'stop_reason': stop_reason, 'message': message, 'global_step': global_step,
+            'test': test, 'class_names': ds.class_names, 'model': model}
+
+
+def convert_sync_batchnorm(model):
+    """SyncBatchNorm for the model's batch norms: torch's on CUDA; on CPU (torch's needs CUDA
+    before 2.x) dist.CpuSyncBatchNorm, the same statistics over the global batch through gloo."""
+    if next(model.parameters()).is_cuda:
+        return torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    from .dist import convert_cpu_sync_batchnorm
+    return convert_cpu_sync_batchnorm(model)

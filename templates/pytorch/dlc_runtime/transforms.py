@@ -1,0 +1,222 @@
+"""The batch transforms of dlc (src/runtime/transforms/host.ts), on numpy float32 NHWC batches.
+
+Random transforms draw their per-sample parameters from rng_for(seed, STREAM_AUGMENT,
+epoch, batch, position in the list) in the same order as dlc, and every pixel is
+computed with the same float32/float64 arithmetic, so a batch equals dlc's bit for bit.
+
+Parameters are drawn for the whole (global) batch and applied to rows [lo, hi): a
+data-parallel rank augments its slice exactly as the single process would.
+
+Eval semantics (training=False): random_flip, random_rotation, random_translation and
+cutout are skipped; random_crop becomes a centre crop of the padded image.
+"""
+import math
+
+import numpy as np
+
+from .rng import STREAM_AUGMENT, js_round, rng_for
+
+F32 = np.float32
+
+
+class TransformError(ValueError):
+    pass
+
+
+def check_transform(t, shape):
+    """Raises TransformError naming the spec path when a transform cannot apply to [h, w, c] images."""
+    h, w, c = shape
+    kind = t['kind']
+
+    def fail(msg):
+        raise TransformError(f"{t.get('path', '')}: {kind} {msg}")
+
+    if kind == 'normalize':
+        if len(t['mean']) != len(t['std']):
+            fail(f"has {len(t['mean'])} means but {len(t['std'])} stds")
+        if len(t['mean']) not in (1, c):
+            fail(f"has {len(t['mean'])} means/stds for {c}-channel images (give 1 or {c})")
+        if any(not (s > 0) for s in t['std']):
+            fail('needs every std > 0')
+    elif kind == 'random_crop':
+        if t['size'] > h + 2 * t['padding'] or t['size'] > w + 2 * t['padding']:
+            fail(f"size {t['size']} is larger than the padded {h + 2 * t['padding']}×{w + 2 * t['padding']} image")
+    elif kind == 'resize':
+        if not (t['size'][0] > 0 and t['size'][1] > 0):
+            fail(f"needs a positive size, got {t['size'][0]}×{t['size'][1]}")
+    elif kind not in ('rescale', 'random_flip', 'random_rotation', 'random_translation', 'cutout'):
+        fail('is not a known transform')
+
+
+def transformed_shape(shape, transforms):
+    """The [h, w, c] a transform list turns `shape` into (crop and resize change it)."""
+    h, w, c = shape
+    for t in transforms:
+        check_transform(t, (h, w, c))
+        if t['kind'] == 'random_crop':
+            h, w = t['size'], t['size']
+        elif t['kind'] == 'resize':
+            h, w = t['size'][0], t['size'][1]
+    return [h, w, c]
+
+
+# --- per-sample parameters (the draws of host.ts, vectorised) ----------------------------
+
+def flip_params(n, mode, rng):
+    """[n, 2] flags (fh, fv); draws fh then fv per sample, only for the axes the mode allows."""
+    out = np.zeros((n, 2), dtype=np.uint8)
+    if mode == 'both':
+        r = rng.draw(2 * n).reshape(n, 2)
+        out[:] = r < 0.5
+    elif mode == 'horizontal':
+        out[:, 0] = rng.draw(n) < 0.5
+    else:
+        out[:, 1] = rng.draw(n) < 0.5
+    return out
+
+
+def crop_params(n, h, w, size, padding, rng):
+    """[n, 2] window offsets (oy, ox) in the padded image; rng None = centred (eval)."""
+    ry = h + 2 * padding - size
+    rx = w + 2 * padding - size
+    if rng is None:
+        return np.tile(np.array([ry // 2, rx // 2], dtype=np.int64), (n, 1))
+    r = rng.draw(2 * n).reshape(n, 2)
+    return np.stack([np.floor(r[:, 0] * (ry + 1)), np.floor(r[:, 1] * (rx + 1))], axis=1).astype(np.int64)
+
+
+def translate_params(n, max_pixels, rng):
+    """[n, 2] shifts (dy, dx) in [-max, max]."""
+    r = rng.draw(2 * n).reshape(n, 2)
+    return (np.floor(r * (2 * max_pixels + 1)) - max_pixels).astype(np.int64)
+
+
+def rotate_params(n, degrees, rng):
+    """[n] angles in radians, uniform in [-degrees, degrees]."""
+    r = rng.draw(n)
+    return ((r * 2 - 1) * degrees * math.pi) / 180
+
+
+def cutout_params(n, h, w, size, rng):
+    """[n, 4] zeroed rectangles [y0, x0, y1, x1): a size×size square centred uniformly, clipped."""
+    r = rng.draw(2 * n).reshape(n, 2)
+    half = size // 2
+    cy = np.floor(r[:, 0] * h).astype(np.int64)
+    cx = np.floor(r[:, 1] * w).astype(np.int64)
+    return np.stack([np.maximum(0, cy - half), np.maximum(0, cx - half), np.minimum(h, cy - half + size), np.minimum(w, cx - half + size)], axis=1)
+
+
+# --- pixel operations ---------------------------------------------------------------------
+
+def shift(x, out_h, out_w, offsets):
+    """out(y, x) = src(y + oy, x + ox) per sample, zero outside."""
+    n, h, w, c = x.shape
+    out = np.zeros((n, out_h, out_w, c), dtype=F32)
+    for s in range(n):
+        oy, ox = int(offsets[s, 0]), int(offsets[s, 1])
+        y0, y1 = max(0, -oy), min(out_h, h - oy)
+        x0, x1 = max(0, -ox), min(out_w, w - ox)
+        if y1 > y0 and x1 > x0:
+            out[s, y0:y1, x0:x1] = x[s, y0 + oy:y1 + oy, x0 + ox:x1 + ox]
+    return out
+
+
+def flip(x, flags):
+    x = x.copy()
+    for s in range(x.shape[0]):
+        if flags[s, 0]:
+            x[s] = x[s, :, ::-1]
+        if flags[s, 1]:
+            x[s] = x[s, ::-1]
+    return x
+
+
+def rotate(x, angles):
+    """Nearest-neighbour rotation about the centre, zero fill (dlc's hostRotate)."""
+    n, h, w, c = x.shape
+    out = np.zeros_like(x)
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    yy, xx = np.meshgrid(np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64), indexing='ij')
+    dy, dx = yy - cy, xx - cx
+    for s in range(n):
+        cos, sin = math.cos(angles[s]), math.sin(angles[s])
+        sy = js_round(cy + dy * cos - dx * sin).astype(np.int64)
+        sx = js_round(cx + dy * sin + dx * cos).astype(np.int64)
+        ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+        out[s][ok] = x[s][sy[ok], sx[ok]]
+    return out
+
+
+def cutout(x, rects):
+    x = x.copy()
+    for s in range(x.shape[0]):
+        y0, x0, y1, x1 = (int(v) for v in rects[s])
+        if y1 > y0 and x1 > x0:
+            x[s, y0:y1, x0:x1] *= F32(0)  # multiply, as dlc does (-x * 0 is -0)
+    return x
+
+
+def resize(x, out_h, out_w):
+    """Bilinear with half-pixel centres, float64 arithmetic on float32 inputs (dlc's hostResize)."""
+    n, h, w, c = x.shape
+    ry, rx = h / out_h, w / out_w
+    fy = ry * (np.arange(out_h) + 0.5) - 0.5
+    fx = rx * (np.arange(out_w) + 0.5) - 0.5
+    y0 = np.maximum(0, np.floor(fy)).astype(np.int64)
+    y1 = np.minimum(h - 1, np.ceil(fy)).astype(np.int64)
+    x0 = np.maximum(0, np.floor(fx)).astype(np.int64)
+    x1 = np.minimum(w - 1, np.ceil(fx)).astype(np.int64)
+    dy = (fy - y0)[None, :, None, None]
+    dx = (fx - x0)[None, None, :, None]
+    src = x.astype(np.float64)
+    tl = src[:, y0][:, :, x0]
+    tr = src[:, y0][:, :, x1]
+    bl = src[:, y1][:, :, x0]
+    br = src[:, y1][:, :, x1]
+    top = tl + (tr - tl) * dx
+    bot = bl + (br - bl) * dx
+    return (top + (bot - top) * dy).astype(F32)
+
+
+def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo=0):
+    """Applies the list to x (float32 [rows, h, w, c]), rows lo.. of a batch of `total` samples.
+
+    Parameters are drawn for all `total` samples (default: x's rows), so a slice gets
+    the same augmentation as in the whole batch.
+    """
+    rows = x.shape[0]
+    n = rows if total is None else total
+    sl = slice(lo, lo + rows)
+    for i, t in enumerate(transforms):
+        _, h, w, c = x.shape
+        kind = t['kind']
+        rng = rng_for(seed, STREAM_AUGMENT, epoch, batch, i)
+        if kind == 'normalize':
+            mean = np.array([t['mean'][0] if len(t['mean']) == 1 else t['mean'][k] for k in range(c)], dtype=F32)
+            std = np.array([t['std'][0] if len(t['std']) == 1 else t['std'][k] for k in range(c)], dtype=F32)
+            x = (x - mean) / std
+        elif kind == 'rescale':
+            x = x * F32(t['scale']) + F32(t['offset'])
+        elif kind == 'resize':
+            if t['size'][0] != h or t['size'][1] != w:
+                x = resize(x, t['size'][0], t['size'][1])
+        elif kind == 'random_flip':
+            if training:
+                x = flip(x, flip_params(n, t['mode'], rng)[sl])
+        elif kind == 'random_crop':
+            size, pad = t['size'], t['padding']
+            if training or size != h or size != w:
+                off = crop_params(n, h, w, size, pad, rng if training else None)[sl] - pad
+                x = shift(x, size, size, off)
+        elif kind == 'random_rotation':
+            if training and t['degrees'] > 0:
+                x = rotate(x, rotate_params(n, t['degrees'], rng)[sl])
+        elif kind == 'random_translation':
+            if training and t['max_pixels'] > 0:
+                x = shift(x, h, w, -translate_params(n, t['max_pixels'], rng)[sl])
+        elif kind == 'cutout':
+            if training and t['size'] > 0:
+                x = cutout(x, cutout_params(n, h, w, t['size'], rng)[sl])
+        else:
+            raise TransformError(f'unknown transform {kind}')
+    return np.ascontiguousarray(x, dtype=F32)
