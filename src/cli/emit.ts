@@ -80,7 +80,7 @@ export const command: Command = {
     }
     try {
       const out = resolve(io.cwd, parsed.out);
-      const { files } = emit(result.ir, parsed.target, out, { force: parsed.force, specFile: parsed.spec, specSource: source, overrides: parsed.sets });
+      const { files } = emit(result.ir, parsed.target, out, { force: parsed.force, protect: [specPath], specFile: parsed.spec, specSource: source, overrides: parsed.sets });
       const shown = relative(io.cwd, out) || '.';
       io.stdout.write(`wrote ${files.length} files to ${shown}\n\nnext:\n  cd ${shown}\n  npm install\n  npm start\n`);
       return 0;

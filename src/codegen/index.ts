@@ -24,6 +24,8 @@ export interface RenderOptions {
 export interface EmitOptions extends RenderOptions {
   /** Replace the contents of a non-empty outDir. */
   readonly force?: boolean;
+  /** Paths --force must never delete (the input spec): a directory holding one is refused. */
+  readonly protect?: readonly string[];
 }
 
 export interface EmitResult {
@@ -48,5 +50,5 @@ export function renderProject(ir: IR, target: Target = 'tfjs-node-ts', options: 
  */
 export function emit(ir: IR, target: Target, outDir: string, options: EmitOptions = {}): EmitResult {
   const files = renderProject(ir, target, options);
-  return { files: writeProject(outDir, files, { force: options.force }) };
+  return { files: writeProject(outDir, files, { force: options.force, protect: options.protect }) };
 }
