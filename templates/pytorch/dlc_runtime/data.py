@@ -15,6 +15,7 @@ import urllib.request
 
 import numpy as np
 
+from . import jsmath
 from .rng import STREAM_SHUFFLE, STREAM_SPLIT, STREAM_SYNTHETIC, js_round, permutation, rng_for, shuffle_in_place
 from .transforms import apply_transforms, check_transform
 
@@ -293,8 +294,8 @@ def _prototypes(spec, seed):
             freq = (0.5 + rng() * 2.5) * (2 * math.pi) / max(h, w)
             phase = rng() * 2 * math.pi
             colour = np.array([rng() * 2 - 1 for _ in range(c)], dtype=np.float64)
-            ct, st = math.cos(theta), math.sin(theta)
-            s = np.sin(freq * (xx * ct + yy * st) + phase) * 0.5
+            ct, st = jsmath.cos(theta), jsmath.sin(theta)
+            s = np.array([jsmath.sin(a) for a in (freq * (xx * ct + yy * st) + phase).reshape(-1)]).reshape(h, w) * 0.5
             p = (p.astype(np.float64) + s[..., None] * colour).astype(F32)
         out.append(p.reshape(-1))
     return out

@@ -7,6 +7,8 @@ as dlc's LrSchedule.
 """
 import math
 
+from . import jsmath
+
 _THRESHOLD = 1e-4
 _MIN_CHANGE = 1e-8
 
@@ -26,7 +28,7 @@ def _with_warmup(curve, warmup, target):
 
 
 def _anneal_cos(start, end, pct):
-    return end + ((start - end) / 2) * (math.cos(math.pi * pct) + 1)
+    return end + ((start - end) / 2) * (jsmath.cos(math.pi * pct) + 1)
 
 
 def _js_round(x):
@@ -153,7 +155,7 @@ def make_schedule(spec, base_lr, steps_per_epoch, epochs):
 
         def cosine(step):
             t = min(1, max(0, (step - warmup) / span))
-            return min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * t))
+            return min_lr + 0.5 * (base_lr - min_lr) * (1 + jsmath.cos(math.pi * t))
 
         return _Stateless(kind, _with_warmup(cosine, warmup, constant))
     if kind == 'one_cycle':

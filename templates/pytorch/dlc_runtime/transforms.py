@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from . import jsmath
 from .rng import STREAM_AUGMENT, js_round, rng_for
 
 F32 = np.float32
@@ -139,7 +140,7 @@ def rotate(x, angles):
     yy, xx = np.meshgrid(np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64), indexing='ij')
     dy, dx = yy - cy, xx - cx
     for s in range(n):
-        cos, sin = math.cos(angles[s]), math.sin(angles[s])
+        cos, sin = jsmath.cos(angles[s]), jsmath.sin(angles[s])
         sy = js_round(cy + dy * cos - dx * sin).astype(np.int64)
         sx = js_round(cx + dy * sin + dx * cos).astype(np.int64)
         ok = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
