@@ -1,7 +1,8 @@
 /** Flags shared by `dlc run`, `dlc eval` and `dlc predict` (parsed by the shared ./args.ts). */
+import { BACKENDS } from '../runtime/backend/choices.js';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export { BACKENDS } from '../runtime/backend/choices.js';
 
 /** `--backend auto|tensorflow|wasm|cpu`. */
 export const BACKEND_FLAG: FlagSpec = { name: 'backend', value: true, choices: BACKENDS };

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
+import { documentToYaml, specToDocument } from '../compiler/front/denormalize.js';
 import type { IR } from '../compiler/ir.js';
 import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
@@ -29,6 +30,7 @@ Options:
   --epochs N           train for N epochs in total (overrides train.epochs)
   --runs-dir DIR       parent of the run directories (default ./runs)
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
+  --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
   --replicas N         split each batch over N data-parallel replicas (worker threads); default
                        $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
 
@@ -54,7 +56,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let epochs: number | undefined;
   let replicas: number | undefined;
   try {
-    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }]);
+    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }]);
     epochs = positiveInt(parsed, 'epochs');
     replicas = positiveInt(parsed, 'replicas');
   } catch (e) {
@@ -86,17 +88,24 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     }
   }
 
+  // report.html in the run directory, rewritten after every epoch (src/report); --no-report turns it off.
+  const reporter = parsed.flags['no-report'] ? undefined : (await import('../report/run-hook.js')).runReporter((l) => io.stderr.write(`${l}\n`));
   try {
     const result = await train(ir, {
+      onEpoch: reporter?.onEpoch,
       backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       epochs,
       replicas: replicas ?? envReplicas(io.env),
       runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
       resume: resume ? resolve(io.cwd, resume) : undefined,
       cacheDir: defaultCacheDir(io.env),
+      // The runtime reads no YAML: the run directory's spec.yaml is rendered here.
+      specYaml: documentToYaml(specToDocument(ir.spec), ['# Resolved spec of this run (every default filled in), written by dlc run']),
       stdout: io.stdout,
       stderr: io.stderr,
     });
+    const page = await reporter?.finish(result.runDir);
+    if (page) io.stderr.write(`report: ${page}\n`);
     if (result.stopReason === 'non_finite_loss') return 1;
     return 0;
   } catch (e) {

@@ -16,9 +16,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-training/kernels/register.js';
 import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-training/threads.js';
+import type { BackendChoice, BackendName } from './choices.js';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendName = Exclude<BackendChoice, 'auto'>;
+export { BACKENDS, type BackendChoice, type BackendName } from './choices.js';
 
 /** The backend in use and why, for the run's first log line. */
 export interface BackendInfo {

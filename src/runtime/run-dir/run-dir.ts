@@ -12,7 +12,6 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { documentToYaml, specToDocument } from '../../compiler/front/denormalize.js';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
@@ -75,10 +74,29 @@ export async function createRunDir(runsDir: string, name: string, now: Date = ne
   }
 }
 
-/** Writes spec.yaml, ir.json and run.json at the start of a run. */
+/**
+ * Uses `dir` itself as a run directory (an emitted project's `--out DIR`):
+ * created if absent, refused if it holds anything. Returns its absolute path.
+ */
+export async function claimRunDir(dir: string): Promise<string> {
+  const abs = path.resolve(dir);
+  await fs.mkdir(abs, { recursive: true });
+  const entries = await fs.readdir(abs);
+  if (entries.length > 0) throw new RunError(`${abs} is not empty; a run directory must be new (use --resume to continue a run)`);
+  return abs;
+}
+
+/**
+ * Writes spec.yaml, ir.json and run.json at the start of a run. `specYaml`
+ * is the resolved spec in the user's format (the caller renders it: the
+ * runtime reads no YAML); without it spec.yaml holds the normalised spec as
+ * JSON, which is YAML too.
+ */
 export async function writeRunStart(dir: string, ir: IR, specYaml: string | undefined, info: RunInfo): Promise<void> {
-  const header = `Resolved spec of run ${path.basename(dir)} (every default filled in), written by dlc run`;
-  await writeFileAtomic(path.join(dir, FILES.spec), specYaml ?? documentToYaml(specToDocument(ir.spec), [`# ${header}`]));
+  const fallback = () => `# Normalised spec of run ${path.basename(dir)} (every default filled in), as JSON
+${JSON.stringify(ir.spec, null, 2)}
+`;
+  await writeFileAtomic(path.join(dir, FILES.spec), specYaml ?? fallback());
   await writeFileAtomic(path.join(dir, FILES.ir), JSON.stringify(ir, null, 1));
   await writeFileAtomic(path.join(dir, FILES.run), JSON.stringify(info, null, 2));
 }

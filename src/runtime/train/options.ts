@@ -1,6 +1,7 @@
 /** Options and result of `train()` (the library API `dlc run` is a thin shell over). */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendInfo } from '../backend/select.js';
+import type { IR } from '../../compiler/ir.js';
 import type { LoadedDataset, MetricsReport } from '../contracts.js';
 import type { ProgressMode, ProgressStream } from '../progress/progress.js';
 import type { EpochRecord } from '../run-dir/run-dir.js';
@@ -10,6 +11,8 @@ export interface TrainOptions {
   readonly backend?: BackendChoice | null;
   /** Parent of `<name>/<timestamp>/` run directories (default "runs"). */
   readonly runsDir?: string;
+  /** Use exactly this (new or empty) directory as the run directory instead of one under `runsDir`. */
+  readonly runDir?: string;
   /** Continue the run in this directory from its `checkpoints/last`. */
   readonly resume?: string;
   /** Data set cache ($DLC_CACHE); default: the data layer's default. */
@@ -29,9 +32,14 @@ export interface TrainOptions {
    * disk. Throwing from it ends the run there (tests use it to simulate a kill).
    */
   readonly onEpoch?: (record: EpochRecord, ctx: { readonly model: tf.LayersModel; readonly runDir: string }) => void | Promise<void>;
-  /** Use this data set instead of loading spec.data (tests, benchmarks). */
+  /** Use this data set instead of loading spec.data (tests, benchmarks; `train()` only). */
   readonly dataset?: LoadedDataset;
-  /** The resolved spec as the user writes it (extends merged, --set applied), for spec.yaml; default: the normalised Spec. */
+  /**
+   * The resolved spec as the user writes it (extends merged, --set applied,
+   * defaults filled in), for the run directory's spec.yaml. The runtime does
+   * not read YAML: callers make it with the compiler's denormalize. Default:
+   * the normalised Spec as JSON (which is YAML too).
+   */
   readonly specYaml?: string;
   /**
    * Data-parallel replicas (worker threads) to split each batch over; 1
@@ -40,7 +48,7 @@ export interface TrainOptions {
    * (1) when `backend` is null unless given.
    */
   readonly replicas?: number;
-  /** The compiled replica worker script (tests that run dlc from its TypeScript sources); default: the build's. */
+  /** The compiled replica worker script (tests that run dlc from its TypeScript sources); default: the build's (`train()` only). */
   readonly replicaWorker?: URL;
   /** Clock for the run directory's timestamp. */
   readonly now?: () => Date;
@@ -65,4 +73,14 @@ export interface TrainResult {
   /** Final test-split evaluation (absent after a non-finite loss). */
   readonly test?: TestEvaluation;
   readonly classNames: readonly string[];
+}
+
+/** What differs between `dlc run` and an emitted project: where the model and the data come from. */
+export interface TrainingParts {
+  /** Builds the spec's model with its seeded initial weights (the same weights `dlc run` starts from). */
+  readonly buildModel: (ir: IR) => tf.LayersModel;
+  /** Loads the data set's train and test splits (limits applied); `log` gets info lines. */
+  readonly loadData: (log: (line: string) => void) => Promise<LoadedDataset>;
+  /** A compiled worker script that calls `serveReplica` with the same model builder; absent: one replica only. */
+  readonly replicaWorker?: URL;
 }

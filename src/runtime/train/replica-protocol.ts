@@ -1,6 +1,6 @@
 /**
  * Messages between the train loop and its data-parallel replica workers
- * (./replicas.ts, ./replica-worker.ts). Arrays travel as transferred
+ * (./replicas.ts, ./replica-serve.ts). Arrays travel as transferred
  * Float32Array/Int32Array buffers, in `model.weights` / trainable-weights
  * order, which is the same in every process that builds the model from the
  * same IR.

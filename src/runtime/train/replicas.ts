@@ -2,7 +2,7 @@
  * Data-parallel training on worker threads: the wasm backend computes on
  * one core per process, so the train loop splits every batch into
  * contiguous row slices, one per replica. The main thread is replica 0;
- * each other replica is a worker_threads Worker (./replica-worker.ts) with
+ * each other replica is a worker_threads Worker (./replica-serve.ts) with
  * its own copy of the model.
  *
  * One step: the main thread sends each worker its rows (and the weights,

@@ -9,17 +9,14 @@ import type { BackendInfo } from '../backend/select.js';
 import { loadCheckpoint, type MonitorState, type TrainState } from '../checkpoint/checkpoint.js';
 import { restoreWeights } from '../checkpoint/model-files.js';
 import type { ImageSet, LoadedDataset, LossFn, LrSchedule, TrainableOptimizer } from '../contracts.js';
-import { defaultCacheDir } from '../data/download.js';
-import { loadDataset } from '../data/load.js';
 import { splitValidation } from '../data/split.js';
 import { makeLoss } from '../losses/index.js';
-import { buildModel } from '../model/build-model.js';
 import { makeOptimizer } from '../optimizers/index.js';
-import { createRunDir, readEpochRecords, readRun, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
+import { claimRunDir, createRunDir, readEpochRecords, readRun, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
 import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
-import type { TrainOptions } from './options.js';
+import type { TrainingParts, TrainOptions } from './options.js';
 import * as path from 'node:path';
 import { RunError } from './errors.js';
 
@@ -56,8 +53,8 @@ function withoutEpochs(ir: IR): unknown {
   return { ...ir.spec, train: { ...ir.spec.train, epochs: 0 } };
 }
 
-/** Prepares a run (fresh or resumed); `log` gets the user-facing info lines. */
-export async function setupSession(ir: IR, options: TrainOptions, backend: BackendInfo, log: (line: string) => void): Promise<Session> {
+/** Prepares a run (fresh or resumed) with `parts`' model builder and data loader; `log` gets the user-facing info lines. */
+export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildModel' | 'loadData'>, options: TrainOptions, backend: BackendInfo, log: (line: string) => void): Promise<Session> {
   const spec = ir.spec;
   const epochs = options.epochs ?? spec.train.epochs;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
@@ -79,18 +76,20 @@ export async function setupSession(ir: IR, options: TrainOptions, backend: Backe
     const last = resumed.state.metrics as unknown as EpochRecord;
     if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
     log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
+  } else if (options.runDir !== undefined) {
+    runDir = await claimRunDir(options.runDir);
   } else {
     runDir = await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
   }
 
-  const dataset = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log, seed: spec.seed }));
+  const dataset = await parts.loadData(log);
   const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
   if (train.count === 0) throw new Error('the training split is empty');
   if (!options.resume) {
     await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
   }
   const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
-  const model = buildModel(ir, { seed: spec.seed });
+  const model = parts.buildModel(ir);
   const optimizer = makeOptimizer(spec.optimizer);
   const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
   const session: Session = {
