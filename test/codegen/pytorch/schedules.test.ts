@@ -80,7 +80,8 @@ print(json.dumps(out))`,
     let seed = 1;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const xs = Array.from({ length: 20000 }, (_, i) => (next() * 2 - 1) * Math.PI * [1, 4, 30][i % 3]);
-    for (let k = 0; k <= 40; k++) xs.push((k * Math.PI) / 4, (-k * Math.PI) / 2, k * 1e-9);
+    // (no -0: JSON carries it as 0)
+    for (let k = 1; k <= 40; k++) xs.push((k * Math.PI) / 4, (-k * Math.PI) / 2, k * 1e-9);
     const py = runPython<{ c: number[]; s: number[] }>(
       `from dlc_runtime import jsmath
 print(json.dumps({'c': [jsmath.cos(x) for x in INPUT], 's': [jsmath.sin(x) for x in INPUT]}))`,
