@@ -16,6 +16,9 @@ const COMMANDS: Readonly<Record<string, string>> = {
   predict: './predict.js',
   emit: './emit.js',
   lsp: './lsp.js',
+  report: './report.js',
+  compare: './compare.js',
+  sweep: './sweep.js',
 };
 
 async function loadCommand(name: string): Promise<Command | undefined> {
