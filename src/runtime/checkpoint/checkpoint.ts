@@ -15,6 +15,7 @@ import type { NamedArray } from '../contracts.js';
 import { committedDir, writeDirAtomic, type AtomicWriteHooks } from './atomic-dir.js';
 import { MODEL_JSON, WEIGHTS_BIN, modelFiles } from './model-files.js';
 import { decodeNamedArrays, encodeNamedArrays, type NamedArrayIndex } from './named-arrays.js';
+import { CheckpointError, assertFinite, readCheckpointJson, readRegular, trainStateProblem } from './safe-files.js';
 
 export const OPTIMIZER_JSON = 'optimizer.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
@@ -83,11 +84,19 @@ export interface LoadedCheckpoint {
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const found = await committedDir(dir);
   if (!found) throw new Error(`no checkpoint at ${dir}`);
-  const state = JSON.parse(await fs.readFile(path.join(found, STATE_JSON), 'utf8')) as TrainState;
-  if (state.format !== 'dlc-checkpoint/1') throw new Error(`${found}: unknown checkpoint format '${String(state.format)}'`);
-  const index = JSON.parse(await fs.readFile(path.join(found, OPTIMIZER_JSON), 'utf8')) as NamedArrayIndex;
-  const data = await fs.readFile(path.join(found, OPTIMIZER_BIN));
-  return { dir: found, state, optimizerState: decodeNamedArrays(index, data) };
+  const statePath = path.join(found, STATE_JSON);
+  const state = (await readCheckpointJson(statePath)) as TrainState;
+  const problem = trainStateProblem(state);
+  if (problem) throw new CheckpointError(`${statePath}: ${problem}`);
+  const index = (await readCheckpointJson(path.join(found, OPTIMIZER_JSON))) as NamedArrayIndex;
+  if (!index || !Array.isArray(index.arrays) || index.arrays.some((e) => !Number.isSafeInteger(e?.offset) || !Number.isSafeInteger(e?.length) || e.offset < 0 || e.length < 0)) {
+    throw new CheckpointError(`${path.join(found, OPTIMIZER_JSON)}: malformed optimizer index`);
+  }
+  const floats = index.arrays.reduce((n, e) => Math.max(n, e.offset + e.length), 0);
+  const data = await readRegular(path.join(found, OPTIMIZER_BIN), path.join(found, OPTIMIZER_BIN), { exact: floats * 4 });
+  const optimizerState = decodeNamedArrays(index, data);
+  for (const a of optimizerState) assertFinite(a.values, `${path.join(found, OPTIMIZER_BIN)}: '${a.name}'`);
+  return { dir: found, state, optimizerState };
 }
 
 /** The checkpoint directory of a run: `<runDir>/checkpoints/<which>`, after crash recovery. */

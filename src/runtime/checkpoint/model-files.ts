@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { CheckpointError, assertFinite, insideDir, readCheckpointJson, readRegular } from './safe-files.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -32,25 +33,56 @@ export async function modelFiles(model: tf.LayersModel): Promise<{ modelJson: st
   return out;
 }
 
-/** Reads `model.json` and its weight files from `dir` as ModelArtifacts. */
+const BYTES_PER_DTYPE: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+
+/**
+ * Reads `model.json` and its weight files from `dir` as ModelArtifacts. The
+ * manifest is not trusted: its paths must stay inside `dir`, the weight files
+ * together must be exactly the bytes its weight specs need, and float32
+ * weights must be finite (CheckpointError otherwise).
+ */
 export function fileLoadHandler(dir: string): tf.io.IOHandler {
   return {
     load: async () => {
       const jsonPath = path.join(dir, MODEL_JSON);
-      const modelJson = JSON.parse(await fs.readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
+      const modelJson = (await readCheckpointJson(jsonPath)) as tf.io.ModelJSON;
+      if (!modelJson || typeof modelJson !== 'object' || !Array.isArray(modelJson.weightsManifest)) throw new CheckpointError(`${jsonPath}: no weightsManifest`);
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
+        const files: string[] = [];
         for (const group of manifest) {
+          if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new CheckpointError(`${jsonPath}: a weightsManifest group lacks paths or weights`);
           specs.push(...group.weights);
-          for (const p of group.paths) {
-            const b = await fs.readFile(path.join(dir, p));
-            buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-          }
+          for (const p of group.paths) files.push(await insideDir(dir, p));
+        }
+        let need = 0;
+        for (const s of specs) {
+          const per = BYTES_PER_DTYPE[s.dtype ?? 'float32'];
+          if (!per || !Array.isArray(s.shape) || s.shape.some((d) => !Number.isSafeInteger(d) || d < 0) || s.quantization) throw new CheckpointError(`${jsonPath}: weight '${String(s.name)}' has an unsupported shape or dtype`);
+          need += s.shape.reduce((a, d) => a * d, 1) * per;
+        }
+        // Sizes first (fstat-checked again on read): together the files must be exactly `need` bytes.
+        const sizes: number[] = [];
+        for (const file of files) {
+          const st = await fs.stat(file);
+          if (!st.isFile()) throw new CheckpointError(`${dir}: ${path.relative(dir, file)} is not a regular file`);
+          sizes.push(st.size);
+        }
+        const got = sizes.reduce((a, b) => a + b, 0);
+        if (got !== need) throw new CheckpointError(`${dir}: weights are ${got} bytes, model.json needs ${need} (${got < need ? 'truncated file?' : 'trailing bytes after the weights'})`);
+        const buffers: ArrayBuffer[] = [];
+        for (const [i, file] of files.entries()) {
+          const b = await readRegular(file, path.join(dir, path.relative(dir, file)), { exact: sizes[i]! });
+          buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
         }
         const data = tf.io.CompositeArrayBuffer.join(buffers);
-        const need = specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1) * 4, 0);
-        if (data.byteLength < need) throw new Error(`${dir}: weights are ${data.byteLength} bytes, model.json needs ${need} (truncated file?)`);
+        let offset = 0;
+        for (const s of specs) {
+          const n = s.shape.reduce((a, d) => a * d, 1);
+          const bytes = n * BYTES_PER_DTYPE[s.dtype ?? 'float32']!;
+          if ((s.dtype ?? 'float32') === 'float32') assertFinite(new Float32Array(data.slice(offset, offset + bytes)), `${dir}: weight '${s.name}'`);
+          offset += bytes;
+        }
         return [specs, data];
       });
     },
