@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostics.js';
 import type { IR } from './ir.js';
-import { lower } from './lower/lower.js';
+import { inferGraph, lower, type LowerContext } from './lower/lower.js';
 import { normalizeSpec } from './front/normalize.js';
 import { OVERRIDES_FILE, applyOverrides } from './front/overrides.js';
 import { MAX_SPEC_BYTES, parseSpec, readSpecFile, tooLarge } from './front/parse.js';
@@ -16,6 +16,11 @@ import { resolveExtends, type ReadText } from './front/resolve.js';
 import { SourceMap } from './front/source-map.js';
 import type { Spec } from './spec.js';
 import { validateSpec } from './front/validate.js';
+
+// The rest of the public surface tools (the language server) may use: the
+// schema the document is validated against, and the internal-error diagnostic.
+export { buildSchema } from './front/schema/build.js';
+export { internalError } from './diagnostics/report.js';
 
 export interface CompileOptions {
   /** The spec's file name as the user gave it (used in diagnostics; relative `extends` resolve from it). */
@@ -30,6 +35,12 @@ export interface CompileOptions {
   readonly cwd?: string;
   /** Skip lowering (just the document stages: parse, resolve, validate, normalize). */
   readonly noLower?: boolean;
+  /**
+   * Best effort for editors: when the spec has errors but its graph could
+   * still be inferred, return that graph as `partialIr` (the language server
+   * shows shapes around a mistake, which is when a user needs them most).
+   */
+  readonly partial?: boolean;
 }
 
 export interface CompileResult {
@@ -37,6 +48,12 @@ export interface CompileResult {
   readonly spec?: Spec;
   /** The lowered graph, when the spec lowers. */
   readonly ir?: IR;
+  /**
+   * With `partial: true` and no `ir`: the graph as far as inference got (the
+   * spec has errors). Nodes that could not be inferred have shape []. Read
+   * through the same data facts (class folders, …) as `ir` would be.
+   */
+  readonly partialIr?: IR;
   /** Every diagnostic, sorted by file and position. */
   readonly diagnostics: Diagnostic[];
   /** The resolved document (extends merged, overrides applied) as plain data, when it parsed. */
@@ -76,7 +93,8 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   if (overrideDiags.length) return done(diagnostics, rest);
 
   const specDir = absPath ? resolvePath(absPath, '..') : cwd;
-  const lowerDoc = (doc: Record<string, unknown>) => lowerDocument(doc, sourceMap, file, specDir);
+  const partial = options.partial ?? false;
+  const lowerDoc = (doc: Record<string, unknown>) => lowerDocument(doc, sourceMap, file, specDir, partial);
 
   const schemaDiags = validateSpec(data, sourceMap);
   diagnostics.push(...schemaDiags);
@@ -89,7 +107,11 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
       const rest2: Record<string, unknown> = { ...data };
       for (const sec of bad) delete rest2[sec];
       if (bad.has('name')) rest2.name = 'spec';
-      diagnostics.push(...lowerDoc(rest2).diagnostics);
+      const lowered = lowerDoc(rest2);
+      diagnostics.push(...lowered.diagnostics);
+      // The graph does not read the broken sections, so its shapes are the spec's own.
+      const graph = lowered.ir ?? lowered.partialIr;
+      if (partial && graph) return done(diagnostics, { ...rest, partialIr: graph });
     }
     return done(diagnostics, rest);
   }
@@ -98,9 +120,9 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   diagnostics.push(...normalized.diagnostics);
   if (!normalized.spec || normalized.diagnostics.some((d) => d.severity === 'error') || options.noLower) return done(diagnostics, { ...rest, spec: normalized.spec });
 
-  const lowered = lowerDocument(data, sourceMap, file, specDir, normalized.spec);
+  const lowered = lowerDocument(data, sourceMap, file, specDir, partial, normalized.spec);
   diagnostics.push(...lowered.diagnostics);
-  return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}) });
+  return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}), ...(lowered.partialIr ? { partialIr: lowered.partialIr } : {}) });
 }
 
 /** Top-level sections the model graph never reads: their schema errors don't stop graph checks. */
@@ -113,15 +135,16 @@ function topSection(pointer: string): string {
 
 /**
  * Normalises (unless given) and lowers a schema-valid document, with
- * diagnostics moved to the file each node came from.
+ * diagnostics moved to the file each node came from. With `partial`, a graph
+ * that fails the checks is still returned as `partialIr`.
  */
-function lowerDocument(data: Record<string, unknown>, sourceMap: SourceMap, file: string, specDir: string, spec?: Spec): { ir?: IR; diagnostics: Diagnostic[] } {
+function lowerDocument(data: Record<string, unknown>, sourceMap: SourceMap, file: string, specDir: string, partial: boolean, spec?: Spec): { ir?: IR; partialIr?: IR; diagnostics: Diagnostic[] } {
   if (!spec) {
     const normalized = normalizeSpec(data, sourceMap);
     if (!normalized.spec || normalized.diagnostics.length) return { diagnostics: normalized.diagnostics };
     spec = normalized.spec;
   }
-  const lowered = lower(spec, {
+  const ctx: LowerContext = {
     file,
     locate: (p) => sourceMap.locate(p),
     // Class folders only: a stray README or .DS_Store in train/ is not a class (the loader agrees).
@@ -134,13 +157,17 @@ function lowerDocument(data: Record<string, unknown>, sourceMap: SourceMap, file
         return undefined;
       }
     },
-  });
+  };
+  const lowered = lower(spec, ctx);
   // Lowering knows one file; a layer inherited through `extends` lives in another.
   const diagnostics = lowered.diagnostics.map((d) => {
     const origin = sourceMap.nearest(d.path).origin;
     return origin && origin.file !== d.file ? { ...d, file: origin.file } : d;
   });
-  return { ...(lowered.ir ? { ir: lowered.ir } : {}), diagnostics };
+  if (lowered.ir || !partial) return { ...(lowered.ir ? { ir: lowered.ir } : {}), diagnostics };
+  // Lowering returns a graph only when it is error-free; infer it again for the editor.
+  const graph = inferGraph(spec, ctx).ir;
+  return { ...(graph ? { partialIr: graph } : {}), diagnostics };
 }
 
 export interface CompileFileOptions extends Omit<CompileOptions, 'file'> {

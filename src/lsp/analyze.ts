@@ -3,10 +3,9 @@
  * tree the editor features navigate. The only place the language server
  * calls the compiler, so the server sees exactly what `dlc check` sees.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { compile } from '../compiler/compile.js';
-import { inferGraph } from '../compiler/lower/lower.js';
+import { compile, internalError } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import type { IR } from '../compiler/ir.js';
 import { parseYaml, type ParsedYaml } from './yaml-ast.js';
@@ -45,24 +44,15 @@ export function analyze(text: string, file: string, version: number, openText: O
   let ir: IR | undefined;
   let partial = false;
   try {
-    const result = compile(text, { file, readFile, cwd });
+    // Best effort: a spec with errors still gets the graph as far as inference
+    // got, read through the same data facts (class folders, …) as `dlc check`.
+    const result = compile(text, { file, readFile, cwd, partial: true });
     diagnostics = result.diagnostics;
-    ir = result.ir;
-    if (!ir && result.spec && result.sourceMap) {
-      const sourceMap = result.sourceMap;
-      const listDir = (dir: string): string[] | undefined => {
-        try {
-          return readdirSync(resolve(cwd, dir));
-        } catch {
-          return undefined;
-        }
-      };
-      ir = inferGraph(result.spec, { file, locate: (p) => sourceMap.locate(p), listDir }).ir;
-      partial = ir !== undefined;
-    }
+    ir = result.ir ?? result.partialIr;
+    partial = !result.ir && result.partialIr !== undefined;
   } catch (err) {
     // A compiler crash must not take the editor session down with it.
-    diagnostics = [{ code: 'DLC000', severity: 'error', message: `internal compiler error: ${(err as Error)?.message ?? err}`, file, line: 1, col: 1, path: '' }];
+    diagnostics = [internalError(err, file)];
   }
   return { version, parsed: parseYaml(text), diagnostics, ir, partial, ms: performance.now() - t0 };
 }

@@ -3,7 +3,7 @@
  * against (schema/dlc.schema.json is this object, checked in), so completion
  * can never drift from what `dlc check` accepts.
  */
-import { buildSchema } from '../compiler/front/schema/build.js';
+import { buildSchema } from '../compiler/compile.js';
 import type { Schema } from './schema-walk.js';
 
 let cached: Schema | undefined;

@@ -12,6 +12,8 @@ export interface CodeInfo {
 }
 
 export const CODES = {
+  /** A bug in dlc, not in the spec: reported (by the language server) instead of crashing. */
+  DLC000: { severity: 'error', title: 'internal compiler error' },
   DLC001: { severity: 'error', title: 'YAML syntax error' },
   DLC002: { severity: 'error', title: 'duplicate key' },
   DLC003: { severity: 'error', title: 'spec is not a mapping' },

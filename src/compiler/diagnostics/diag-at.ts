@@ -1,31 +1,15 @@
 /**
- * Builds a diagnostic for a code of the catalogue at a spec path, taking
- * its severity from the catalogue and its position from the lowering
- * context. Used by lowering, data-set checks and the IR passes.
+ * Lowering's old spelling of `diag` (report.ts), kept while the lowering
+ * files move over; new code calls `diag(code, message, ctx, path, …)`.
  */
-import { CODES, type DiagnosticCode } from './codes.js';
+import type { DiagnosticCode } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
+import { diag, type Locator } from './report.js';
 import type { JsonPointer } from '../spec.js';
 
-/** What a diagnostic needs to find its position. */
-export interface Locator {
-  readonly file: string;
-  locate(path: JsonPointer): { line: number; col: number; endLine?: number; endCol?: number };
-}
+export type { Locator } from './report.js';
 
-/** A diagnostic of `code` at the YAML node at `path`. */
+/** @deprecated use `diag(code, message, ctx, path, hint)`. */
 export function diagAt(ctx: Locator, code: DiagnosticCode, path: JsonPointer, message: string, hint?: string): Diagnostic {
-  const pos = ctx.locate(path);
-  return {
-    code,
-    severity: CODES[code].severity,
-    message,
-    file: ctx.file,
-    line: pos.line,
-    col: pos.col,
-    ...(pos.endLine !== undefined ? { endLine: pos.endLine } : {}),
-    ...(pos.endCol !== undefined ? { endCol: pos.endCol } : {}),
-    path,
-    ...(hint ? { hint } : {}),
-  };
+  return diag(code, message, ctx, path, hint);
 }

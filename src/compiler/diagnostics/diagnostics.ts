@@ -1,9 +1,30 @@
 /**
  * The diagnostic record every stage reports. Tests assert `code` and the
- * position, never the wording. The catalogue of codes lives in
- * `diagnostic-codes.ts`.
+ * position, never the wording. The catalogue of codes lives in `codes.ts`;
+ * diagnostics are made with `diag` (report.ts), which takes the severity
+ * from the catalogue.
  */
 export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * A fix as data, made where the diagnostic is made (never parsed back out
+ * of the message): replace `expected` at the range with `replacement`.
+ * Editors offer it as a quick fix (src/lsp/quick-fix.ts).
+ */
+export interface DiagnosticFix {
+  /** What an editor shows, e.g. "Change 'filtres' to 'filters'". */
+  readonly title: string;
+  /** The text that replaces the range. */
+  readonly replacement: string;
+  /**
+   * The text the range holds now. A tool applies the fix only when the range
+   * still holds exactly this (the document may have changed since, or the
+   * range may be wider than the mistake, e.g. a quoted or flow-mapping node).
+   */
+  readonly expected: string;
+  /** 1-based range to replace (end column exclusive), in the diagnostic's file; absent: the diagnostic's own range. */
+  readonly range?: { readonly line: number; readonly col: number; readonly endLine: number; readonly endCol: number };
+}
 
 export interface Diagnostic {
   readonly code: string;
@@ -20,6 +41,8 @@ export interface Diagnostic {
   /** JSON pointer to the node in the (merged) spec document. */
   readonly path: string;
   readonly hint?: string;
+  /** A machine-applicable fix, when the diagnostic knows the right text. */
+  readonly fix?: DiagnosticFix;
 }
 
 /** True when any diagnostic is an error. */

@@ -1,4 +1,9 @@
-/** "Did you mean" suggestions by edit distance (typos: `filtres` → `filters`). */
+/**
+ * The one "did you mean" of dlc: suggestions by edit distance (typos:
+ * `filtres` → `filters`), habits from other frameworks (`lr` →
+ * `learning_rate`), and the quick fix that applies one.
+ */
+import type { FixProposal } from './report.js';
 
 /** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (a common typo). */
 export function editDistance(a: string, b: string): number {
@@ -76,7 +81,18 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return bestD <= limit ? best : undefined;
 }
 
-/** " (did you mean 'x'?)" or "". */
+/** The fix that renames `word` to `name` (a did-you-mean applied). */
+export function renameFix(word: string, name: string): FixProposal {
+  return { title: `Change '${word}' to '${name}'`, replacement: name, expected: word };
+}
+
+/** The did-you-mean of `word` among `candidates` as a fix, if there is one. */
+export function didYouMeanFix(word: string, candidates: Iterable<string>): FixProposal | undefined {
+  const s = didYouMean(word, candidates);
+  return s === undefined ? undefined : renameFix(word, s);
+}
+
+/** "; did you mean 'x'?" or "". */
 export function suggestion(word: string, candidates: Iterable<string>): string {
   const s = didYouMean(word, candidates);
   return s === undefined ? '' : `; did you mean '${s}'?`;

@@ -14,9 +14,9 @@
  * Every expanded layer's `path` points at its layer in the block definition.
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { suggestion } from '../diagnostics/did-you-mean.js';
+import { didYouMean, didYouMeanFix, renameFix, suggestion } from '../diagnostics/did-you-mean.js';
 import { itemKind, normalizeLayer } from './normalize-layer.js';
-import { diag } from '../diagnostics/report.js';
+import { diag, type DiagExtras } from '../diagnostics/report.js';
 import { childPointer, type SourceMap } from './source-map.js';
 import type { LayerSpec } from '../spec.js';
 import { validateSpec } from './validate.js';
@@ -83,7 +83,12 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     if (!def) {
       const p = `${itemPath}/block/use`;
       const sugg = suggestion(use, Object.keys(blocks));
-      report(diag('DLC020', `unknown block '${use}'${sugg}`, sourceMap.locate(p), p, Object.keys(blocks).length ? (sugg ? undefined : `blocks defined: ${Object.keys(blocks).join(', ')}`) : 'define it under model.blocks'));
+      report(
+        diag('DLC020', `unknown block '${use}'${sugg}`, sourceMap.locate(p), p, {
+          hint: Object.keys(blocks).length ? (sugg ? undefined : `blocks defined: ${Object.keys(blocks).join(', ')}`) : 'define it under model.blocks',
+          fix: didYouMeanFix(use, Object.keys(blocks)),
+        }),
+      );
       return;
     }
     // Parameter values: `with` over the block's defaults.
@@ -93,7 +98,12 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       const p = `${itemPath}/block/with/${k}`;
       if (!has(params, k)) {
         const sugg = suggestion(k, Object.keys(params));
-        report(diag('DLC021', `block '${use}' has no parameter '${k}'${sugg}`, sourceMap.locate(p, 'key'), p, sugg ? undefined : `its parameters: ${Object.keys(params).join(', ') || 'none'}`));
+        report(
+          diag('DLC021', `block '${use}' has no parameter '${k}'${sugg}`, sourceMap.locate(p, 'key'), p, {
+            hint: sugg ? undefined : `its parameters: ${Object.keys(params).join(', ') || 'none'}`,
+            fix: didYouMeanFix(k, Object.keys(params)),
+          }),
+        );
         continue;
       }
       params[k] = v;
@@ -127,7 +137,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
         ok = false;
         const p = defPath + rel;
         const sugg = suggestion(name, Object.keys(params));
-        report(diag('DLC021', `unknown block parameter '$${name}' in block '${use}'${sugg}`, sourceMap.locate(p), p, sugg ? undefined : `declare it under model.blocks.${use}.params`));
+        report(diag('DLC021', `unknown block parameter '$${name}' in block '${use}'${sugg}`, sourceMap.locate(p), p, paramRefExtras(name, Object.keys(params), use)));
       }, subs);
       if (subs.size) {
         for (const d of revalidate(v)) {
@@ -167,7 +177,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       substitute(l, '', params, new Map(Object.keys(params).map((k) => [k, ''])), (rel, name) => {
         const p = defPath + rel;
         const sugg = suggestion(name, Object.keys(params));
-        report(diag('DLC021', `unknown block parameter '$${name}' in block '${use}'${sugg}`, sourceMap.locate(p), p, sugg ? undefined : `declare it under model.blocks.${use}.params`));
+        report(diag('DLC021', `unknown block parameter '$${name}' in block '${use}'${sugg}`, sourceMap.locate(p), p, paramRefExtras(name, Object.keys(params), use)));
       }, new Map());
     });
   }
@@ -188,4 +198,10 @@ function blockInputName(out: LayerSpec[], before: number, scope: string): string
 function revalidate(item: unknown): Diagnostic[] {
   const stub = { name: 'x', data: { dataset: 'mnist' }, model: { layers: [item] } };
   return validateSpec(stub, new StubMap('<block>'));
+}
+
+/** Hint and fix of an unknown `$name` in a block's layers: `$filtres` → `$filters`. */
+function paramRefExtras(name: string, params: readonly string[], use: string): DiagExtras {
+  const meant = didYouMean(name, params);
+  return meant === undefined ? { hint: `declare it under model.blocks.${use}.params` } : { fix: renameFix(`$${name}`, `$${meant}`) };
 }

@@ -5,7 +5,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { didYouMean, suggestion } from '../diagnostics/did-you-mean.js';
+import { didYouMean, didYouMeanFix, renameFix, suggestion } from '../diagnostics/did-you-mean.js';
+import type { FixProposal } from '../diagnostics/report.js';
 import { PARAM_REF_PATTERN, type Schema } from './schema/helpers.js';
 import { LAYER_NAME_PATTERN } from './schema/layers.js';
 import { jsType, kindKey, resolveRef, unionNames, unionNoun, unionTypes } from './schema-unions.js';
@@ -51,6 +52,8 @@ export interface Problem {
   readonly meant?: string;
   /** For a missing required key: its name. */
   readonly missing?: string;
+  /** The did-you-mean as a fix of the node at `pointer`/`part`. */
+  readonly fix?: FixProposal;
 }
 
 export function manyKindsProblem(schema: Schema, e: ErrorObject): Problem {
@@ -83,6 +86,7 @@ export function unionProblem(root: Schema, e: ErrorObject): Problem {
       part: 'key',
       message: `unknown ${noun} '${bad}'${suggestion(bad, names)}`,
       hint: suggestion(bad, names) ? undefined : `known: ${[...names].join(', ')}`,
+      fix: didYouMeanFix(bad, names),
     };
   }
   if (what && t === 'string') {
@@ -95,11 +99,11 @@ export function unionProblem(root: Schema, e: ErrorObject): Problem {
       return { code: 'DLC014', pointer: ptr, part: 'value', message: `${s} needs ${req.map((r) => `'${r}'`).join(' and ')}`, hint: `write it as a mapping: ${s}: {${req.map((r) => `${r}: …`).join(', ')}}` };
     }
     const sugg = suggestion(s, names);
-    return { code: what.code, pointer: ptr, part: 'value', message: `unknown ${what.noun} '${s}'${sugg}`, hint: sugg ? undefined : `known: ${[...names].join(', ')}` };
+    return { code: what.code, pointer: ptr, part: 'value', message: `unknown ${what.noun} '${s}'${sugg}`, hint: sugg ? undefined : `known: ${[...names].join(', ')}`, fix: didYouMeanFix(s, names) };
   }
   if (t === 'string' && names.size > 0) {
     const sugg = suggestion(v as string, names);
-    return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(v)} is not allowed for ${lastName(ptr)}${sugg}`, hint: `allowed: ${[...names].join(', ')}` };
+    return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(v)} is not allowed for ${lastName(ptr)}${sugg}`, hint: `allowed: ${[...names].join(', ')}`, fix: didYouMeanFix(v as string, names) };
   }
   const types = [...unionTypes(root, e.parentSchema as Schema)].filter((x) => !(x === 'null'));
   const expected = types.map((x) => TYPE_WORDS[x] ?? x);
@@ -127,7 +131,7 @@ export function toProblem(e: ErrorObject): Problem | undefined {
       const sugg = suggestion(key, allowed);
       const where = ptr === '' ? 'at the top level' : `in ${name}`;
       const meant = didYouMean(key, allowed);
-      return { code: 'DLC010', pointer: childPointer(ptr, key), part: 'key', meant, message: `unknown key '${key}' ${where}${sugg}`, hint: sugg ? undefined : allowed.length ? `allowed keys: ${allowed.join(', ')}` : `${name} takes no keys` };
+      return { code: 'DLC010', pointer: childPointer(ptr, key), part: 'key', meant, message: `unknown key '${key}' ${where}${sugg}`, hint: sugg ? undefined : allowed.length ? `allowed keys: ${allowed.join(', ')}` : `${name} takes no keys`, fix: meant === undefined ? undefined : renameFix(key, meant) };
     }
     case 'required': {
       const missing = String(p.missingProperty);
@@ -154,7 +158,7 @@ export function toProblem(e: ErrorObject): Problem | undefined {
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
       const sugg = typeof e.data === 'string' ? suggestion(e.data, allowed) : '';
-      return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(e.data)} is not allowed for ${name}${sugg}`, hint: `allowed: ${allowed.join(', ')}` };
+      return { code: 'DLC013', pointer: ptr, part: 'value', message: `${fmt(e.data)} is not allowed for ${name}${sugg}`, hint: `allowed: ${allowed.join(', ')}`, fix: typeof e.data === 'string' ? didYouMeanFix(e.data, allowed) : undefined };
     }
     case 'pattern': {
       if (e.schemaPath.includes('/propertyNames/')) return undefined;

@@ -91,7 +91,7 @@ export function validateSpec(data: unknown, sourceMap: SourceMap): Diagnostic[] 
     const k = `${p.code}|${p.pointer}|${p.message}`;
     if (seen.has(k)) continue;
     seen.add(k);
-    out.push(diag(p.code, p.message, sourceMap.locate(p.pointer, p.part), p.pointer, p.hint));
+    out.push(diag(p.code, p.message, sourceMap.locate(p.pointer, p.part), p.pointer, { hint: p.hint, fix: p.fix }));
   }
   return out;
 }

@@ -13,11 +13,11 @@
  * resolved are kept but marked `broken`, so later stages skip them without
  * reporting cascades.
  */
-import { diagAt, type Locator } from '../diagnostics/diag-at.js';
+import { diag, type Locator } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { layerKeyPath } from './layer-path.js';
 import type { LayerSpec, ModelSpec } from '../spec.js';
-import { closest } from '../diagnostics/suggest.js';
+import { didYouMean, renameFix } from '../diagnostics/did-you-mean.js';
 
 /** The id of the model's input node; reserved, users reference it as `input`. */
 export const INPUT_ID = 'input';
@@ -60,11 +60,11 @@ function assignIds(layers: readonly LayerSpec[], ctx: Locator, diags: Diagnostic
   layers.forEach((layer, i) => {
     const name = layer.name;
     if (name === INPUT_ID) {
-      diags.push(diagAt(ctx, 'DLC101', layerKeyPath(layer, 'name'), `the name '${INPUT_ID}' is reserved for the model input`, 'choose another name'));
+      diags.push(diag('DLC101', `the name '${INPUT_ID}' is reserved for the model input`, ctx, layerKeyPath(layer, 'name'), 'choose another name'));
     } else if (name !== undefined && firstAt.has(name)) {
       const first = layers[firstAt.get(name)!];
       const pos = ctx.locate(first.path);
-      diags.push(diagAt(ctx, 'DLC101', layerKeyPath(layer, 'name'), `a layer named '${name}' already exists`, `the first '${name}' is at line ${pos.line}; references resolve to it`));
+      diags.push(diag('DLC101', `a layer named '${name}' already exists`, ctx, layerKeyPath(layer, 'name'), `the first '${name}' is at line ${pos.line}; references resolve to it`));
     } else if (name !== undefined) {
       firstAt.set(name, i);
       ids.push(name);
@@ -113,9 +113,12 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
         return;
       }
       broken.add(ids[i]);
-      const near = closest(ref, [...known].filter((k) => k !== ids[i]));
+      const near = didYouMean(ref, [...known].filter((k) => k !== ids[i]));
       diags.push(
-        diagAt(ctx, 'DLC100', inputRefPath(layer, j, ctx), `no layer is named '${ref}'${near ? ` — did you mean '${near}'?` : ''}`, `inputs name earlier or later layers, or 'input' for the model input`),
+        diag('DLC100', `no layer is named '${ref}'${near ? ` — did you mean '${near}'?` : ''}`, ctx, inputRefPath(layer, j, ctx), {
+          hint: `inputs name earlier or later layers, or 'input' for the model input`,
+          ...(near ? { fix: renameFix(ref, near) } : {}),
+        }),
       );
     });
     return { id: ids[i], layer, index: i, inputs, named: named[i] };
@@ -127,8 +130,13 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
   if (model.output !== undefined) {
     if (known.has(model.output)) outputId = model.output;
     else {
-      const near = closest(model.output, known);
-      diags.push(diagAt(ctx, 'DLC100', '/model/output', `no layer is named '${model.output}'${near ? ` — did you mean '${near}'?` : ''}`, `the output defaults to the last layer, '${outputId}'`));
+      const near = didYouMean(model.output, known);
+      diags.push(
+        diag('DLC100', `no layer is named '${model.output}'${near ? ` — did you mean '${near}'?` : ''}`, ctx, '/model/output', {
+          hint: `the output defaults to the last layer, '${outputId}'`,
+          ...(near ? { fix: renameFix(model.output, near) } : {}),
+        }),
+      );
     }
   }
   return { order, outputId, broken, diagnostics: diags };
@@ -172,7 +180,7 @@ function topoSort(nodes: readonly GraphLayer[], ctx: Locator, diags: Diagnostic[
     const at = members[0];
     const ring = rotate(cycle, at.id);
     diags.push(
-      diagAt(ctx, 'DLC102', at.layer.inputs ? layerKeyPath(at.layer, 'inputs') : at.layer.path, `the model graph has a cycle: ${[...ring, ring[0]].join(' → ')}`, 'each layer must read only layers that do not depend on it'),
+      diag('DLC102', `the model graph has a cycle: ${[...ring, ring[0]].join(' → ')}`, ctx, at.layer.inputs ? layerKeyPath(at.layer, 'inputs') : at.layer.path, 'each layer must read only layers that do not depend on it'),
     );
     for (const m of members) broken.add(m.id);
     for (const m of members) place(m);

@@ -3,7 +3,7 @@
  * and the layer spec behind each node (for stated expectations and key
  * positions).
  */
-import type { Locator } from '../../diagnostics/diag-at.js';
+import type { Locator } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { DataFacts } from '../datasets.js';
 import type { IR, IRNode } from '../../ir.js';

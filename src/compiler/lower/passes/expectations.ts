@@ -6,21 +6,27 @@
  * key. Inference never uses the stated value, so a wrong one does not
  * cascade into later layers.
  */
-import { diagAt } from '../../diagnostics/diag-at.js';
+import { diag } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { FixProposal } from '../../diagnostics/report.js';
 import type { IR, IRNode } from '../../ir.js';
 import { layerKeyPath } from '../layer-path.js';
-import { fmtShape } from '../shape-inference.js';
+import { shapeList, shapeText } from '../../shared/format.js';
 import { isInferred, type Pass, type PassContext } from './context.js';
 
 /** Describes where a node's input comes from, for hints. */
 export function describeInput(src: IRNode, ir: IR, ctx: PassContext): string {
-  if (src.op === 'input') return `the model input is ${fmtShape(src.shape)} (${ir.spec.data.dataset} images${ir.spec.data.transforms.eval.some((t) => t.kind === 'resize') ? ', after resize' : ''})`;
+  if (src.op === 'input') return `the model input is ${shapeText(src.shape)} (${ir.spec.data.dataset} images${ir.spec.data.transforms.eval.some((t) => t.kind === 'resize') ? ', after resize' : ''})`;
   if (src.op === 'flatten') {
     const from = ir.nodes.find((n) => n.id === src.inputs[0]);
-    if (from && isInferred(from)) return `'${src.id}' flattens ${fmtShape(from.shape)} into ${src.shape[0]} features`;
+    if (from && isInferred(from)) return `'${src.id}' flattens ${shapeText(from.shape)} into ${src.shape[0]} features`;
   }
-  return `the previous layer '${src.id}' (${src.op}) outputs ${fmtShape(src.shape)}`;
+  return `the previous layer '${src.id}' (${src.op}) outputs ${shapeText(src.shape)}`;
+}
+
+/** The fix for a stated count that disagrees with inference: state the inferred one. */
+function inferredValueFix(key: string, stated: number, inferred: number): FixProposal {
+  return { title: `Set ${key} to ${inferred} (the inferred input)`, replacement: String(inferred), expected: String(stated) };
 }
 
 export const checkExpectations: Pass = (ir, ctx) => {
@@ -33,14 +39,24 @@ export const checkExpectations: Pass = (ir, ctx) => {
     const x = src.shape;
     const last = x[x.length - 1];
     if (layer.in_channels !== undefined && layer.in_channels !== last) {
-      diags.push(diagAt(ctx, 'DLC103', layerKeyPath(layer, 'in_channels'), `${node.id}: in_channels is ${layer.in_channels}, but its input has ${last} channels`, `${describeInput(src, ir, ctx)}; use in_channels: ${last}`));
+      diags.push(
+        diag('DLC103', `${node.id}: in_channels is ${layer.in_channels}, but its input has ${last} channels`, ctx, layerKeyPath(layer, 'in_channels'), {
+          hint: `${describeInput(src, ir, ctx)}; use in_channels: ${last}`,
+          fix: inferredValueFix('in_channels', layer.in_channels, last),
+        }),
+      );
     }
     if (layer.in_features !== undefined && layer.in_features !== last) {
-      diags.push(diagAt(ctx, 'DLC104', layerKeyPath(layer, 'in_features'), `${node.id}: in_features is ${layer.in_features}, but its input has ${last} features`, `${describeInput(src, ir, ctx)}; use in_features: ${last}`));
+      diags.push(
+        diag('DLC104', `${node.id}: in_features is ${layer.in_features}, but its input has ${last} features`, ctx, layerKeyPath(layer, 'in_features'), {
+          hint: `${describeInput(src, ir, ctx)}; use in_features: ${last}`,
+          fix: inferredValueFix('in_features', layer.in_features, last),
+        }),
+      );
     }
     const want = layer.expect_shape;
     if (want !== undefined && (want.length !== x.length || want.some((d, i) => d !== -1 && d !== x[i]))) {
-      diags.push(diagAt(ctx, 'DLC105', layerKeyPath(layer, 'expect_shape'), `${node.id}: expect_shape is [${want.join(', ')}], but its input is [${x.join(', ')}]`, describeInput(src, ir, ctx)));
+      diags.push(diag('DLC105', `${node.id}: expect_shape is ${shapeList(want)}, but its input is ${shapeList(x)}`, ctx, layerKeyPath(layer, 'expect_shape'), describeInput(src, ir, ctx)));
     }
   }
   return diags;

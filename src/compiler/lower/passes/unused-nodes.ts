@@ -5,7 +5,7 @@
  * some reference is unresolved, since the missing edge may be the one that
  * used it, nor for a layer whose name was a duplicate (DLC101 already).
  */
-import { diagAt } from '../../diagnostics/diag-at.js';
+import { diag } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { layerKeyPath } from '../layer-path.js';
 import type { Pass } from './context.js';
@@ -24,7 +24,7 @@ export const checkUnusedNodes: Pass = (ir, ctx) => {
     // A duplicate name (DLC101) got another id; its readers went to the first one.
     if (layer.name !== undefined && layer.name !== n.id) continue;
     diags.push(
-      diagAt(ctx, 'DLC110', n.named ? layerKeyPath(layer, 'name') : layer.path, `layer '${n.id}' is never used: no layer reads it and it is not the model output ('${ir.outputId}')`, `list it in a later layer's inputs, or remove it`),
+      diag('DLC110', `layer '${n.id}' is never used: no layer reads it and it is not the model output ('${ir.outputId}')`, ctx, n.named ? layerKeyPath(layer, 'name') : layer.path, `list it in a later layer's inputs, or remove it`),
     );
   }
   return diags;
