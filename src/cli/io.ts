@@ -1,3 +1,5 @@
+import { lstatSync } from 'node:fs';
+
 /** What a command may touch: its streams and working directory (tests pass fakes). */
 export interface CliIO {
   readonly stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -20,4 +22,87 @@ export interface Command {
 /** The process's own streams. */
 export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+/**
+ * Exit statuses, the same for every command (documented in
+ * docs/hostile-input.md): 0 ok; 1 errors found in the input (diagnostics,
+ * a NaN loss); 2 usage, I/O or an expected failure (unreadable file, bad run
+ * directory, refused path); 3 an internal error (a bug in dlc).
+ */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3 } as const;
+
+/** Errors dlc throws on purpose: their message is complete and goes out as is, without a stack. */
+const EXPECTED_ERRORS = new Set(['DataError', 'RunError', 'BackendUnavailableError', 'EmitError', 'FileReadError', 'CheckpointError', 'UsageError', 'ReplicaError']);
+
+/** C0/C1 control characters (newline and tab excepted) and DEL: escaped before anything reaches a terminal. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Makes text from a file or the command line safe to print: control characters escaped, at most `max` characters. */
+export function safeText(s: string, max = 400): string {
+  const clipped = s.length > max ? `${s.slice(0, max - 40)} … (${s.length - max + 20} more characters) … ${s.slice(-20)}` : s;
+  return clipped.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Words for the errno codes of ordinary file-system faults. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ELOOP: 'too many levels of symbolic links (a symlink loop?)',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  EEXIST: 'it already exists',
+  ENOTEMPTY: 'the directory is not empty',
+  EXDEV: 'cannot move across file systems',
+  EBUSY: 'the file is busy',
+  ETXTBSY: 'the file is busy',
+};
+
+/** One line for a file-system error: "<path>: <cause>", telling a dangling symlink from a missing file. */
+export function describeErrno(err: NodeJS.ErrnoException): string {
+  const file = err.path ?? (err as { dest?: string }).dest;
+  let why = ERRNO_WORDS[err.code ?? ''] ?? err.message.split('\n')[0]!;
+  if (err.code === 'ENOENT' && file) {
+    try {
+      if (lstatSync(file).isSymbolicLink()) why = 'a symbolic link to something that does not exist';
+    } catch {
+      // really missing
+    }
+  }
+  return file ? `${file}: ${why}` : why;
+}
+
+/**
+ * Prints a failure that escaped command `name` as one or two lines (the
+ * command, the file, the cause) and returns its exit status. A stack trace
+ * is printed only when DLC_DEBUG=1.
+ */
+export function reportFailure(name: string, err: unknown, io: CliIO): number {
+  const debug = io.env.DLC_DEBUG === '1';
+  const e = err as (NodeJS.ErrnoException & { name?: string }) | undefined;
+  let line: string;
+  let status: number;
+  if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && (e.syscall !== undefined || e.path !== undefined)) {
+    line = describeErrno(e);
+    status = EXIT.usage;
+  } else if (e && typeof e.name === 'string' && EXPECTED_ERRORS.has(e.name)) {
+    line = String(e.message);
+    status = EXIT.usage;
+  } else {
+    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(err);
+    line = `internal error: ${msg}`;
+    status = EXIT.internal;
+  }
+  const out = [`dlc ${name}: ${safeText(line)}`];
+  if (debug && e instanceof Error && e.stack) out.push(e.stack);
+  else if (status === EXIT.internal) out.push('  (this is a bug in dlc; run again with DLC_DEBUG=1 to see the stack trace)');
+  io.stderr.write(out.join('\n') + '\n');
+  return status;
 }

@@ -2,7 +2,7 @@
  * `dlc` entry point: picks the command module and hands it the arguments.
  * Commands are loaded lazily so `dlc check` never pays for loading tfjs.
  */
-import { processIO, type CliIO, type Command } from './io.js';
+import { processIO, reportFailure, safeText, type CliIO, type Command } from './io.js';
 
 /** Command name → module path (relative to this file). One file per command. */
 const COMMANDS: Readonly<Record<string, string>> = {
@@ -44,8 +44,20 @@ async function usage(io: CliIO): Promise<string> {
   return lines.join('\n') + '\n';
 }
 
-/** Runs the CLI; returns the exit status. */
+/**
+ * Runs the CLI; returns the exit status (see EXIT in io.ts). Never rejects:
+ * whatever a command throws is reported by reportFailure as one or two lines
+ * (a stack trace only with DLC_DEBUG=1).
+ */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return reportFailure(argv[0] ?? 'dlc', err, io);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(await usage(io));
@@ -57,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const cmd = await loadCommand(name);
   if (!cmd) {
-    io.stderr.write(`dlc: unknown command '${name}'\n\n${await usage(io)}`);
+    io.stderr.write(`dlc: unknown command '${safeText(name, 80)}'\n\n${await usage(io)}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
