@@ -8,7 +8,7 @@
  * followed by a 'valid' convolution — what the runtime builder and codegen
  * emit as zeroPadding2d + conv, and what shape inference computes.
  */
-import type { AttrsOf, IRNode, Op } from './ir.js';
+import type { AttrsOf, IRNode, Op, RecipeArg, SeedRecipe } from './ir.js';
 
 /** The input node's attributes. */
 export interface InputAttrs {
@@ -32,4 +32,38 @@ export function typedOp(node: Pick<IRNode, 'op' | 'attrs'>): TypedOp {
 export function attrsOf<K extends Op>(node: Pick<IRNode, 'op' | 'attrs'>, op: K): OpAttrs[K] {
   if (node.op !== op) throw new Error(`attrsOf: node is '${node.op}', not '${op}'`);
   return node.attrs as OpAttrs[K];
+}
+
+/*
+ * Seed derivation for everything random in a model: initial weights per
+ * layer and dropout masks per step. Every seed is a pure function of the
+ * spec's seed and a name, so the same spec gives the same numbers on every
+ * backend (tfjs draws seeded randoms in JS, not on the backend) and a resumed
+ * run draws exactly what an uninterrupted one would. Lowering derives the
+ * initializer seeds into each node's recipe; the runtime derives the dropout
+ * seed of every step with the same function.
+ *
+ *   seed(specSeed, parts…) = FNV-1a 32-bit of `${specSeed}:${parts.join(':')}`
+ *   kernel init  of node id: seed(specSeed, id, 'kernel')  (and 'depthwise', 'pointwise')
+ *   dropout mask of layer name at global step s: seed(specSeed, name, 'dropout', s)
+ */
+
+/** FNV-1a, 32-bit, over the UTF-16 code units of `text`; a non-negative integer. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** A derived seed for one random draw, named by `parts`. */
+export function deriveSeed(specSeed: number, ...parts: readonly (string | number)[]): number {
+  return fnv1a(`${specSeed}:${parts.join(':')}`);
+}
+
+/** True for a recipe argument that is a seed or a seeded initializer. */
+export function isSeedRecipe(v: RecipeArg): v is SeedRecipe {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'seedKey' in v;
 }

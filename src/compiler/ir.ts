@@ -36,6 +36,41 @@ export interface IRNode {
   /** True when the user named this node (unnamed ones get "<kind>_<n>"). */
   readonly named: boolean;
   readonly source: SourceRef;
+  /**
+   * How the node is built: tfjs layer calls in order, as data (the op's
+   * `build` in compiler/ops/). The runtime interprets them, codegen prints
+   * them. The first call reads the node's inputs, each later call the one
+   * before it. The input node has one call, `input`.
+   */
+  readonly layers: readonly LayerCall[];
+}
+
+/**
+ * A seed for one random draw, already derived from the spec seed
+ * (ir-attrs.ts `deriveSeed(specSeed, ...seedKey)`). `seedKey` lets a builder
+ * given another spec seed derive the matching one.
+ */
+export interface SeedRecipe {
+  readonly seed: number;
+  readonly seedKey: readonly (string | number)[];
+}
+
+/** A seeded initializer: `tf.initializers[init]({ seed })`. */
+export interface InitializerRecipe extends SeedRecipe {
+  readonly init: 'glorotUniform';
+}
+
+/** An argument value of a layer call: plain data, or a seed / seeded initializer. */
+export type RecipeArg = number | string | boolean | readonly RecipeArg[] | SeedRecipe | InitializerRecipe;
+
+/** One tfjs layer call: `tf.layers[layer](args)` (or `tf.input(args)` for the input node). */
+export interface LayerCall {
+  /** The tf.layers factory, e.g. 'conv2d', 'zeroPadding2d', 'leakyReLU'. */
+  readonly layer: string;
+  /** Its role in the node: the node's own layer, zero padding before it, or a separate activation after it. */
+  readonly part: 'main' | 'pad' | 'act';
+  /** The factory's config, tfjs spelling (camelCase), `name` included; tfjs defaults are left out. */
+  readonly args: Readonly<Record<string, RecipeArg>>;
 }
 
 export interface IR {

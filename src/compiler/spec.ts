@@ -56,7 +56,6 @@ export type TransformSpec =
   | { readonly kind: 'cutout'; readonly size: number; readonly path: JsonPointer }
   | { readonly kind: 'resize'; readonly size: readonly [number, number]; readonly path: JsonPointer };
 
-export type ActivationName = 'linear' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax';
 export type Padding = 'same' | 'valid';
 
 /** Keys every layer may carry, besides its own attributes. */
@@ -73,25 +72,30 @@ export interface LayerCommon {
   readonly path: JsonPointer;
 }
 
-export type LayerSpec = LayerCommon & (
-  | { readonly kind: 'conv2d'; readonly filters: number; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
-  | { readonly kind: 'depthwise_conv2d'; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly depth_multiplier: number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
-  | { readonly kind: 'separable_conv2d'; readonly filters: number; readonly kernel_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding | number; readonly depth_multiplier: number; readonly dilation_rate: readonly [number, number]; readonly activation: ActivationName; readonly use_bias: boolean }
-  | { readonly kind: 'max_pool2d' | 'avg_pool2d'; readonly pool_size: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: Padding }
-  | { readonly kind: 'global_avg_pool2d' | 'global_max_pool2d' }
-  | { readonly kind: 'dense'; readonly units: number; readonly activation: ActivationName; readonly use_bias: boolean }
-  | { readonly kind: 'flatten' }
-  | { readonly kind: 'reshape'; readonly target_shape: readonly number[] }
-  | { readonly kind: 'dropout'; readonly rate: number }
-  | { readonly kind: 'batch_norm'; readonly momentum: number; readonly epsilon: number }
-  | { readonly kind: 'layer_norm'; readonly epsilon: number }
-  | { readonly kind: 'relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax' }
-  | { readonly kind: 'leaky_relu'; readonly alpha: number }
-  | { readonly kind: 'add' }
-  | { readonly kind: 'concat'; readonly axis: number }
-);
+/**
+ * The normalised attributes of each layer kind, keyed by kind. Each kind
+ * declares its entry in its own module, src/compiler/ops/<kind>.ts, by
+ * module augmentation (`declare module '../spec.js' { interface LayerAttrMap
+ * { my_kind: {...} } }`), next to its schema, inference and recipe; the
+ * registry (ops/index.ts) is typed over these keys, so a kind with a type but
+ * no definition (or the reverse) does not compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LayerAttrMap {}
 
-export type LayerKind = LayerSpec['kind'];
+type DeclaredKinds = keyof LayerAttrMap & string;
+
+/**
+ * Every layer kind. A copy of this file without the op modules (the runtime
+ * files an emitted project carries) sees no declarations: there a kind is any
+ * string and a layer any record, which is all the runtime needs.
+ */
+export type LayerKind = [DeclaredKinds] extends [never] ? string : DeclaredKinds;
+
+export type LayerSpec = LayerCommon &
+  ([DeclaredKinds] extends [never]
+    ? { readonly kind: string } & { readonly [key: string]: unknown }
+    : { [K in DeclaredKinds]: { readonly kind: K } & LayerAttrMap[K] }[DeclaredKinds]);
 
 export type LossSpec =
   | { readonly kind: 'cross_entropy'; readonly label_smoothing: number }

@@ -4,7 +4,7 @@
  * character, so both ends shift by one.
  */
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver/node';
-import type { Diagnostic, Severity } from '../compiler/diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticFix, Severity } from '../compiler/diagnostics/diagnostics.js';
 import { nodeAt, rangeOf, type ParsedYaml } from './yaml-ast.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +31,18 @@ export function rangeOfDiagnostic(d: Diagnostic, parsed?: ParsedYaml): Range {
   return { start, end: { line: start.line, character: start.character + 1 } };
 }
 
+/** What a dlc diagnostic carries to the editor in LSP `data` (clients send it back with code-action requests). */
+export interface DiagnosticData {
+  readonly fix?: { readonly title: string; readonly newText: string; readonly expected: string; readonly range: Range };
+}
+
+/** A fix's range in LSP positions: its own, or else the diagnostic's. */
+function fixData(fix: DiagnosticFix, diagnosticRange: Range): DiagnosticData {
+  const r = fix.range;
+  const range = r ? { start: { line: r.line - 1, character: r.col - 1 }, end: { line: r.endLine - 1, character: r.endCol - 1 } } : diagnosticRange;
+  return { fix: { title: fix.title, newText: fix.replacement, expected: fix.expected, range } };
+}
+
 /** True when a diagnostic's file names the document at `docPath`. */
 export function isSameFile(file: string, docPath: string, cwd: string): boolean {
   return file === docPath || resolve(cwd, file) === resolve(docPath);
@@ -44,7 +56,11 @@ export function isSameFile(file: string, docPath: string, cwd: string): boolean 
 export function toLspDiagnostic(d: Diagnostic, docPath: string, cwd: string, parsed?: ParsedYaml): LspDiagnostic {
   const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
   const base = { severity: SEVERITY[d.severity], code: d.code, source: 'dlc' };
-  if (isSameFile(d.file, docPath, cwd)) return { ...base, message, range: rangeOfDiagnostic(d, parsed) };
+  if (isSameFile(d.file, docPath, cwd)) {
+    const range = rangeOfDiagnostic(d, parsed);
+    // A fix edits this document only: one in an `extends` base is not offered here.
+    return { ...base, message, range, ...(d.fix ? { data: fixData(d.fix, range) } : {}) };
+  }
   const ext = parsed ? nodeAt(parsed, '/extends') : undefined;
   const range: Range = parsed && ext ? rangeOf(parsed, ext) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   return {

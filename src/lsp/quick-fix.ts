@@ -1,43 +1,62 @@
 /**
- * Quick fixes from what dlc's diagnostics already say: "did you mean 'x'?"
- * replaces the misspelled word, and a stated expectation that disagrees with
- * inference (`in_features`, `in_channels`) takes the inferred value from the
- * hint ("use in_features: 1568"). A fix is offered only when the diagnostic's
- * range holds exactly one plain word or number, so an edit can never eat
- * more than the mistake.
+ * Quick fixes, keyed by diagnostic code, from the fix each dlc diagnostic
+ * carries as data (`Diagnostic.fix`, sent to the editor in LSP `data`): a
+ * did-you-mean renames the misspelled word, a stated `in_features` /
+ * `in_channels` that disagrees with inference takes the inferred value.
+ * Nothing is read out of the message text. A fix applies only while its
+ * range still holds the text it was made for, so an edit can never eat more
+ * than the mistake (or land on a document that changed since).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
+import type { DiagnosticCode } from '../compiler/diagnostics/codes.js';
+import type { DiagnosticData } from './convert.js';
 
 /** Reads a range of the document (0-based LSP positions). */
 export type TextOf = (range: Diagnostic['range']) => string;
 
-function messageText(d: Diagnostic): string {
-  return typeof d.message === 'string' ? d.message : d.message.value;
+/**
+ * The codes whose fixes are offered, and whether the editor may apply the
+ * fix as the preferred one (e.g. on "fix all"): a typo's nearest name and an
+ * inferred count are safe; nothing else is offered.
+ */
+export const QUICK_FIX_CODES: Readonly<Partial<Record<DiagnosticCode, { readonly preferred: boolean }>>> = {
+  DLC010: { preferred: true }, // unknown key → the key it is a typo of
+  DLC013: { preferred: true }, // value not allowed → the allowed value it is a typo of
+  DLC015: { preferred: true }, // unknown layer kind → the kind it is a typo of
+  DLC020: { preferred: true }, // unknown block
+  DLC021: { preferred: true }, // unknown block parameter
+  DLC100: { preferred: true }, // unknown layer reference
+  DLC103: { preferred: true }, // in_channels → the inferred channel count
+  DLC104: { preferred: true }, // in_features → the inferred feature count
+};
+
+function fixOf(d: Diagnostic): NonNullable<DiagnosticData['fix']> | undefined {
+  const fix = (d.data as DiagnosticData | undefined)?.fix;
+  return fix && typeof fix.newText === 'string' && typeof fix.expected === 'string' && typeof fix.title === 'string' && fix.range ? fix : undefined;
 }
 
-/** The replacement a diagnostic suggests for the text in its range, if any. */
-export function suggestedReplacement(d: Diagnostic, current: string): { newText: string; title: string } | undefined {
-  if (d.source !== 'dlc' || d.range.start.line !== d.range.end.line) return undefined;
-  const msg = messageText(d);
-  const mean = /did you mean '([^']+)'\?/.exec(msg);
-  if (mean && /^[\w.$-]+$/.test(current) && mean[1] !== current) return { newText: mean[1]!, title: `Change '${current}' to '${mean[1]}'` };
-  const stated = /\buse (in_features|in_channels): (\d+)\b/.exec(msg);
-  if (stated && /^\d+$/.test(current) && stated[2] !== current) return { newText: stated[2]!, title: `Set ${stated[1]} to ${stated[2]} (the inferred input)` };
-  return undefined;
+/** The edit a dlc diagnostic's fix makes, when its code is registered and its range still holds the expected text. */
+export function suggestedReplacement(d: Diagnostic, textOf: TextOf): { newText: string; title: string; range: Diagnostic['range']; preferred: boolean } | undefined {
+  if (d.source !== 'dlc' || typeof d.code !== 'string') return undefined;
+  const entry = QUICK_FIX_CODES[d.code as DiagnosticCode];
+  const fix = fixOf(d);
+  if (!entry || !fix || fix.range.start.line !== fix.range.end.line) return undefined;
+  if (textOf(fix.range) !== fix.expected || fix.newText === fix.expected) return undefined;
+  return { newText: fix.newText, title: fix.title, range: fix.range, preferred: entry.preferred };
 }
 
-/** One quick fix per diagnostic that suggests a replacement. */
+/** One quick fix per diagnostic that carries an applicable fix. */
 export function quickFixes(uri: string, diagnostics: readonly Diagnostic[], textOf: TextOf): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    const fix = suggestedReplacement(d, textOf(d.range));
+    const fix = suggestedReplacement(d, textOf);
     if (!fix) continue;
     out.push({
       title: fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
-      isPreferred: true,
-      edit: { changes: { [uri]: [{ range: d.range, newText: fix.newText }] } },
+      isPreferred: fix.preferred,
+      edit: { changes: { [uri]: [{ range: fix.range, newText: fix.newText }] } },
     });
   }
   return out;

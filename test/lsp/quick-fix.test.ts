@@ -1,18 +1,95 @@
+/**
+ * Quick fixes come from the fix a diagnostic carries as data, end to end:
+ * compile a spec with a mistake → LSP diagnostic (fix in `data`) → code
+ * action → apply its edit → the spec compiles without that diagnostic.
+ */
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { suggestedReplacement } from '../../src/lsp/quick-fix.js';
+import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { compile } from '../../src/compiler/compile.js';
+import { toLspDiagnostic } from '../../src/lsp/convert.js';
+import { QUICK_FIX_CODES, quickFixes, suggestedReplacement } from '../../src/lsp/quick-fix.js';
+import { parseYaml } from '../../src/lsp/yaml-ast.js';
 
-const at = (message: string, line = 3, endLine = 3): Diagnostic => ({ message, source: 'dlc', range: { start: { line, character: 4 }, end: { line: endLine, character: 9 } } });
+const FILE = '/specs/quick.yaml';
+const URI = 'file:///specs/quick.yaml';
 
-describe('suggestedReplacement', () => {
-  const cases: Array<[string, { d: Diagnostic; current: string; want?: string }]> = [
-    ['did you mean → the suggestion', { d: at("unknown key 'filtres' in conv2d; did you mean 'filters'?"), current: 'filtres', want: 'filters' }],
-    ['reference typo', { d: at("no layer is named 'stme' — did you mean 'stem'?"), current: 'stme', want: 'stem' }],
-    ['in_features hint → the inferred number', { d: at("dense_1: in_features is 1024, but its input has 1568 features\nhint: 'flatten_1' flattens 14×14×8 into 1568 features; use in_features: 1568"), current: '1024', want: '1568' }],
-    ['no suggestion in the message', { d: at("unknown key 'zzz' in conv2d"), current: 'zzz' }],
-    ['range is not one word (a mapping)', { d: at("unknown layer kind 'conv'; did you mean 'conv2d'?"), current: 'conv: {filters: 8}' }],
-    ['multi-line range', { d: at("unknown key 'x'; did you mean 'y'?", 3, 5), current: 'x' }],
-    ['not from dlc', { d: { ...at("did you mean 'y'?"), source: 'yaml' }, current: 'x' }],
+const spec = (layers: string, output = '') => `name: quick
+data: {dataset: mnist, batch_size: 32}
+model:
+  layers:
+${layers}${output}
+optimizer: {sgd: {learning_rate: 0.1}}
+train: {epochs: 1}
+`;
+
+/** The spec's dlc diagnostics as the server publishes them. */
+function published(text: string): LspDiagnostic[] {
+  const parsed = parseYaml(text);
+  return compile(text, { file: FILE, cwd: '/specs' }).diagnostics.map((d) => toLspDiagnostic(d, FILE, '/specs', parsed));
+}
+
+function textOf(text: string): (r: Range) => string {
+  const doc = TextDocument.create(URI, 'yaml', 1, text);
+  return (r) => doc.getText(r);
+}
+
+/** Applies every quick fix offered for the spec's diagnostics. */
+function fixAll(text: string): { fixed: string; codes: string[]; titles: string[] } {
+  const diags = published(text);
+  const actions = quickFixes(URI, diags, textOf(text));
+  const doc = TextDocument.create(URI, 'yaml', 1, text);
+  const edits = actions.flatMap((a) => a.edit!.changes![URI]!);
+  return { fixed: TextDocument.applyEdits(doc, edits), codes: actions.map((a) => String(a.diagnostics![0]!.code)), titles: actions.map((a) => a.title) };
+}
+
+describe('quick fixes from diagnostic data', () => {
+  const cases: Array<[string, { layers: string; output?: string; code: string; title: string; fixedHas: string }]> = [
+    ['misspelled key', { layers: '    - conv2d: {filtres: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}', code: 'DLC010', title: "Change 'filtres' to 'filters'", fixedHas: '{filters: 8' }],
+    ['misspelled layer kind', { layers: '    - conv2: {filters: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}', code: 'DLC015', title: "Change 'conv2' to 'conv2d'", fixedHas: '- conv2d: {filters' }],
+    ['misspelled value', { layers: '    - conv2d: {filters: 8, kernel_size: 3, padding: smae}\n    - flatten\n    - dense: {units: 10}', code: 'DLC013', title: "Change 'smae' to 'same'", fixedHas: 'padding: same}' }],
+    ['misspelled reference', { layers: '    - conv2d: {name: stem, filters: 8, kernel_size: 3}\n    - flatten: {inputs: [stme]}\n    - dense: {units: 10}', code: 'DLC100', title: "Change 'stme' to 'stem'", fixedHas: 'inputs: [stem]' }],
+    ['misspelled output', { layers: '    - flatten\n    - dense: {name: head, units: 10}', output: '\n  output: haed', code: 'DLC100', title: "Change 'haed' to 'head'", fixedHas: 'output: head' }],
+    // 28·28·1 = 784 features reach the dense layer.
+    ['in_features', { layers: '    - flatten\n    - dense: {units: 10, in_features: 1024}', code: 'DLC104', title: 'Set in_features to 784 (the inferred input)', fixedHas: 'in_features: 784}' }],
+    ['in_channels', { layers: '    - conv2d: {filters: 8, kernel_size: 3, in_channels: 3}\n    - flatten\n    - dense: {units: 10}', code: 'DLC103', title: 'Set in_channels to 1 (the inferred input)', fixedHas: 'in_channels: 1}' }],
   ];
-  it.each(cases)('%s', (_n, { d, current, want }) => expect(suggestedReplacement(d, current)?.newText).toBe(want));
+  it.each(cases)('%s: the fix removes the diagnostic', (_n, { layers, output, code, title, fixedHas }) => {
+    const text = spec(layers, output);
+    expect(published(text).map((d) => d.code)).toContain(code);
+    const { fixed, codes, titles } = fixAll(text);
+    expect(codes).toEqual([code]);
+    expect(titles).toEqual([title]);
+    expect(fixed).toContain(fixedHas);
+    expect(compile(fixed, { file: FILE, cwd: '/specs' }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  const typo = spec('    - conv2d: {filtres: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}');
+  const typoDiag = () => published(typo).find((d) => d.code === 'DLC010')!;
+
+  it('does not read the message: a reworded diagnostic keeps its fix', () => {
+    const d = { ...typoDiag(), message: 'something else entirely' };
+    expect(suggestedReplacement(d, textOf(typo))?.newText).toBe('filters');
+  });
+
+  it('offers nothing once the range no longer holds the misspelled text (stale or wider range)', () => {
+    expect(suggestedReplacement(typoDiag(), () => 'filters')).toBeUndefined();
+    expect(suggestedReplacement(typoDiag(), () => 'filtres: 8')).toBeUndefined();
+  });
+
+  it('offers nothing for a diagnostic without a fix, from another source, or of a code not registered', () => {
+    const text = spec('    - conv2d: {zzz: 8, filters: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}');
+    expect(published(text).map((d) => d.code)).toContain('DLC010');
+    expect(quickFixes(URI, published(text), textOf(text))).toEqual([]);
+    expect(suggestedReplacement({ ...typoDiag(), source: 'yaml' }, textOf(typo))).toBeUndefined();
+    expect(QUICK_FIX_CODES.DLC110).toBeUndefined();
+    expect(suggestedReplacement({ ...typoDiag(), code: 'DLC110' }, textOf(typo))).toBeUndefined();
+  });
+
+  it('places the fix range on the misspelled key itself', () => {
+    const d = typoDiag();
+    const fix = (d.data as { fix: { range: Range } }).fix;
+    expect(textOf(typo)(fix.range)).toBe('filtres');
+    expect(fix.range).toEqual(d.range);
+  });
 });

@@ -1,10 +1,10 @@
 /**
  * One layer list item (already schema-valid, `$params` substituted) → a
- * LayerSpec: shorthands expanded (`max_pool2d: 2`, `dropout: 0.5`,
- * `add: [a, b]`), defaults filled from the one defaults table, 2-D sizes
- * made pairs.
+ * LayerSpec: the op's shorthand expanded (`max_pool2d: 2`, `dropout: 0.5`,
+ * `add: [a, b]`), its defaults filled, 2-D sizes made pairs, then the op's
+ * own normalisation (compiler/ops/<kind>.ts). No kind is special-cased here.
  */
-import { DEFAULTS } from './schema/defaults.js';
+import { opDef, type OpDef } from '../ops/index.js';
 import type { JsonPointer, LayerSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
@@ -19,21 +19,10 @@ export function itemKind(item: unknown): { kind: string; value: unknown } {
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
 
 /** Expands a scalar/list shorthand into the attribute mapping it stands for. */
-function expandShorthand(kind: string, value: unknown): Obj {
+function expandShorthand(def: OpDef | undefined, value: unknown): Obj {
   if (value === null || value === undefined) return {};
   if (typeof value === 'object' && !Array.isArray(value)) return value as Obj;
-  switch (kind) {
-    case 'max_pool2d':
-    case 'avg_pool2d':
-      return { pool_size: value };
-    case 'dropout':
-      return { rate: value };
-    case 'add':
-    case 'concat':
-      return { inputs: value };
-    default:
-      return {};
-  }
+  return def?.shorthand ? { [def.shorthand.key]: value } : {};
 }
 
 /** The keys every layer may carry, copied when present. */
@@ -48,59 +37,23 @@ function common(a: Obj, path: JsonPointer): Obj {
   return c;
 }
 
+/** The op's attributes from `a`: schema order, defaults filled in, pairs made pairs, then the op's normalize. */
+function ownAttrs(def: OpDef, a: Obj): Obj {
+  const raw: Obj = {};
+  for (const key of Object.keys(def.attrs)) {
+    const v = a[key] === undefined ? def.defaults?.[key] : a[key];
+    if (v === undefined) continue;
+    raw[key] = def.pairs?.includes(key) ? pair(v) : v;
+  }
+  return (def.normalize ? def.normalize(raw) : raw) as Obj;
+}
+
 /** Normalises one non-block layer item found at `path`. */
 export function normalizeLayer(item: unknown, path: JsonPointer): LayerSpec {
   const { kind, value } = itemKind(item);
-  const a = expandShorthand(kind, value);
-  const L = DEFAULTS.layer;
-  const get = <T>(key: string, def: T): T => (a[key] === undefined ? def : (a[key] as T));
-  let attrs: Obj;
-  switch (kind) {
-    case 'conv2d':
-    case 'separable_conv2d':
-    case 'depthwise_conv2d': {
-      const d = L[kind];
-      attrs = {};
-      if (kind !== 'depthwise_conv2d') attrs.filters = a.filters;
-      attrs.kernel_size = pair(a.kernel_size);
-      attrs.strides = pair(get('strides', d.strides));
-      attrs.padding = get('padding', d.padding);
-      if (kind !== 'conv2d') attrs.depth_multiplier = get('depth_multiplier', (d as { depth_multiplier: number }).depth_multiplier);
-      attrs.dilation_rate = pair(get('dilation_rate', d.dilation_rate));
-      attrs.activation = get('activation', d.activation);
-      attrs.use_bias = get('use_bias', d.use_bias);
-      break;
-    }
-    case 'max_pool2d':
-    case 'avg_pool2d': {
-      const ps = pair(a.pool_size);
-      attrs = { pool_size: ps, strides: a.strides === undefined ? ps : pair(a.strides), padding: get('padding', L[kind].padding) };
-      break;
-    }
-    case 'dense':
-      attrs = { units: a.units, activation: get('activation', L.dense.activation), use_bias: get('use_bias', L.dense.use_bias) };
-      break;
-    case 'reshape':
-      attrs = { target_shape: [...(a.target_shape as number[])] };
-      break;
-    case 'dropout':
-      attrs = { rate: a.rate };
-      break;
-    case 'batch_norm':
-      attrs = { momentum: get('momentum', L.batch_norm.momentum), epsilon: get('epsilon', L.batch_norm.epsilon) };
-      break;
-    case 'layer_norm':
-      attrs = { epsilon: get('epsilon', L.layer_norm.epsilon) };
-      break;
-    case 'leaky_relu':
-      attrs = { alpha: get('alpha', L.leaky_relu.alpha) };
-      break;
-    case 'concat':
-      attrs = { axis: get('axis', L.concat.axis) };
-      break;
-    default:
-      // flatten, global pools, activations, add: no attributes of their own.
-      attrs = {};
-  }
+  const def = opDef(kind);
+  const a = expandShorthand(def, value);
+  // A kind the schema let through is always registered; anything else keeps no attributes.
+  const attrs = def ? ownAttrs(def, a) : {};
   return { kind, ...attrs, ...common(a, path) } as unknown as LayerSpec;
 }

@@ -19,6 +19,7 @@ import type { IR, IRNode } from '../ir.js';
 import { layerKeyPath } from './layer-path.js';
 import type { PassContext } from './passes/context.js';
 import { runPasses } from './passes/pipeline.js';
+import { nodeRecipes } from '../ops/recipe.js';
 import { inferOp, type Shape } from './shape-inference.js';
 import type { JsonPointer, LayerSpec, Spec } from '../spec.js';
 
@@ -68,7 +69,7 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
   if (!facts) return { diagnostics: diags };
 
   const inputPos = ctx.locate('/data/dataset');
-  const nodes: IRNode[] = [
+  const inferred: Omit<IRNode, 'layers'>[] = [
     {
       id: INPUT_ID,
       op: 'input',
@@ -87,8 +88,11 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
     layerById.set(g.id, g.layer);
     const node = lowerNode(g, graph.broken.has(g.id), shapes, ctx, diags);
     shapes.set(g.id, node.shape);
-    nodes.push(node);
+    inferred.push(node);
   }
+  // Each node's recipe (how it is built), with layer names and seeds settled here, once.
+  const recipes = nodeRecipes(inferred, spec.seed);
+  const nodes: IRNode[] = inferred.map((n, i) => ({ ...n, layers: recipes[i] }));
 
   const ir: IR = {
     file: ctx.file,
@@ -112,7 +116,7 @@ export function lower(spec: Spec, ctx: LowerContext): LowerResult {
   return g.ir && !hasErrors(all) ? { ir: g.ir, diagnostics: all } : { diagnostics: all };
 }
 
-function lowerNode(g: GraphLayer, broken: boolean, shapes: Map<string, Shape>, ctx: LowerContext, diags: Diagnostic[]): IRNode {
+function lowerNode(g: GraphLayer, broken: boolean, shapes: Map<string, Shape>, ctx: LowerContext, diags: Diagnostic[]): Omit<IRNode, 'layers'> {
   const pos = ctx.locate(g.layer.path);
   const base = {
     id: g.id,

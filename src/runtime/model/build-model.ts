@@ -1,35 +1,39 @@
 /**
- * IR → a functional tfjs-layers model whose output is the logits. Layer
- * names are the IR ids (sanitised), so weights in a checkpoint read as
+ * IR → a functional tfjs-layers model whose output is the logits, by
+ * interpreting each node's recipe (layers.ts). Layer names come from the
+ * recipes (the IR ids, sanitised), so weights in a checkpoint read as
  * "<node id>/kernel".
  */
 import * as tf from '@tensorflow/tfjs';
-import type { IR } from '../../compiler/ir.js';
-import { applyNode } from './layers.js';
+import type { IR, SeedRecipe } from '../../compiler/ir.js';
+import { deriveSeed } from '../../compiler/ir-attrs.js';
+import { applyNode, layerConfig, type SeedOf } from './layers.js';
 
 export interface BuildOptions {
   /** The spec's seed; defaults to ir.spec.seed. Every layer's init seed derives from it. */
   readonly seed?: number;
 }
 
-/** Turns an IR id into a tfjs layer name ([A-Za-z0-9_], unique within `taken`). */
-export function layerName(id: string, taken: Set<string>): string {
-  let base = id.replace(/[^A-Za-z0-9_]/g, '_');
-  if (!/^[A-Za-z_]/.test(base)) base = `l_${base}`;
-  let name = base;
-  for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-  taken.add(name);
-  return name;
+/** The tfjs layer name of each IR node (the `name` of its main layer call), by node id. */
+export function layerNames(ir: IR): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const n of ir.nodes) {
+    const main = n.layers?.find((c) => c.part === 'main');
+    if (main && typeof main.args['name'] === 'string') names.set(n.id, main.args['name']);
+  }
+  return names;
 }
 
 /** Builds the model for `ir` with seeded initial weights (same seed → same weights on every backend). */
 export function buildModel(ir: IR, options: BuildOptions = {}): tf.LayersModel {
   const seed = options.seed ?? ir.spec.seed;
-  const taken = new Set<string>();
+  // The recipes carry seeds derived from the spec's seed; another seed re-derives them from their keys.
+  const seedOf: SeedOf = seed === ir.spec.seed ? (s: SeedRecipe) => s.seed : (s: SeedRecipe) => deriveSeed(seed, ...s.seedKey);
   const outputs = new Map<string, tf.SymbolicTensor>();
   const [inputNode, ...rest] = ir.nodes;
-  if (!inputNode || inputNode.op !== 'input') throw new Error('IR must start with its input node');
-  const input = tf.input({ shape: [...ir.inputShape], name: layerName(inputNode.id, taken), dtype: 'float32' });
+  const inputCall = inputNode?.layers?.[0];
+  if (!inputNode || inputNode.op !== 'input' || inputCall?.layer !== 'input') throw new Error('IR must start with its input node');
+  const input = tf.input(layerConfig(inputCall, seedOf) as unknown as Parameters<typeof tf.input>[0]);
   outputs.set(inputNode.id, input);
   for (const node of rest) {
     const ins = node.inputs.map((id) => {
@@ -37,7 +41,7 @@ export function buildModel(ir: IR, options: BuildOptions = {}): tf.LayersModel {
       if (!t) throw new Error(`model builder: node '${node.id}' reads unknown node '${id}'`);
       return t;
     });
-    outputs.set(node.id, applyNode(node, ins, { name: layerName(node.id, taken), seed }));
+    outputs.set(node.id, applyNode(node, ins, seedOf));
   }
   const out = outputs.get(ir.outputId);
   if (!out) throw new Error(`model builder: output node '${ir.outputId}' not found`);

@@ -6,7 +6,7 @@
  * step: masks differ per step, and a resumed run draws the same ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from './seeds.js';
+import { deriveSeed } from '../../compiler/ir-attrs.js';
 
 interface SeededLayer {
   seed?: number;

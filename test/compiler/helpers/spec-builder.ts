@@ -6,7 +6,8 @@
  * position so tests can check that a diagnostic's line/col came from its path.
  */
 import type { LowerContext } from '../../../src/compiler/lower/lower.js';
-import type { ActivationName, DataSpec, LayerSpec, Spec } from '../../../src/compiler/spec.js';
+import type { ActivationName } from '../../../src/compiler/ops/activations.js';
+import type { DataSpec, LayerSpec, Spec } from '../../../src/compiler/spec.js';
 
 type Common = { name?: string; inputs?: string[]; in_channels?: number; in_features?: number; expect_shape?: number[] };
 /** A layer before it gets its path. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, layerName } from '../../../src/runtime/model/build-model.js';
+import { layerName } from '../../../src/compiler/ops/names.js';
+import { buildModel, layerNames } from '../../../src/runtime/model/build-model.js';
 import { dropoutLayers, setDropoutStep } from '../../../src/runtime/model/dropout.js';
 import { allOpsIR, tinyConvIR } from './ir-fixtures.js';
 import type { IR } from '../../../src/compiler/ir.js';
@@ -25,8 +26,9 @@ describe('buildModel', () => {
     const model = buildModel(ir);
     expect(model.outputs[0].shape).toEqual([null, ...ir.nodes[ir.nodes.length - 1].shape]);
     expect(model.countParams()).toBe(irParams(ir));
+    const names = layerNames(ir);
     for (const node of ir.nodes.slice(1)) {
-      const layer = model.getLayer(layerName(node.id, new Set()));
+      const layer = model.getLayer(names.get(node.id)!);
       expect(layer.outputShape, node.id).toEqual([null, ...node.shape]);
     }
     model.dispose();

@@ -1,18 +1,28 @@
 /**
  * Hand-built IRs for runtime tests (independent of the compiler front end):
  * a tiny spec over the synthetic data set and the IR nodes lowered from it.
+ * Each node's recipe comes from the op registry, as lowering makes it.
  */
 import type { IR, IRNode, Op } from '../../../src/compiler/ir.js';
 import type { Spec } from '../../../src/compiler/spec.js';
+import { nodeRecipes } from '../../../src/compiler/ops/recipe.js';
 
 type NodeIn = { id: string; op: Op; attrs?: Record<string, unknown>; inputs?: string[]; shape: number[]; trainable?: number; nonTrainable?: number };
 
-function node(n: NodeIn, prev: string | undefined): IRNode {
+function node(n: NodeIn, prev: string | undefined): Omit<IRNode, 'layers'> {
   return {
     id: n.id, op: n.op, attrs: n.attrs ?? {}, inputs: n.inputs ?? (prev ? [prev] : []), shape: n.shape,
     params: { trainable: n.trainable ?? 0, nonTrainable: n.nonTrainable ?? 0 }, macs: 0, named: false,
     source: { file: 'tiny.yaml', path: '/model/layers', line: 1, col: 1 },
   };
+}
+
+/** The nodes of `list` (each reading the one before unless it lists inputs), with their recipes. */
+function withRecipes(list: readonly NodeIn[], seed: number): IRNode[] {
+  const bare: Omit<IRNode, 'layers'>[] = [];
+  for (const n of list) bare.push(node(n, bare[bare.length - 1]?.id));
+  const recipes = nodeRecipes(bare, seed);
+  return bare.map((n, i) => ({ ...n, layers: recipes[i] }));
 }
 
 /** A normalised spec for `classes` classes of h×w×c synthetic images. */
@@ -53,8 +63,7 @@ export function tinyConvIR(spec: Spec = tinySpec()): IR {
     { id: 'flatten_1', op: 'flatten', shape: [64] },
     { id: 'dense_1', op: 'dense', attrs: { units: 3, activation: 'linear', use_bias: true }, shape: [3], trainable: 195 },
   ];
-  const nodes: IRNode[] = [];
-  for (const n of list) nodes.push(node(n, nodes[nodes.length - 1]?.id));
+  const nodes = withRecipes(list, spec.seed);
   return { file: 'tiny.yaml', spec, nodes, outputId: 'dense_1', inputShape: [8, 8, 1], numClasses: 3 };
 }
 
@@ -80,7 +89,6 @@ export function allOpsIR(spec: Spec = tinySpec()): IR {
     { id: 'tanh', op: 'tanh', shape: [16] },
     { id: 'dense', op: 'dense', attrs: { units: 3, activation: 'linear', use_bias: true }, shape: [3], trainable: 51 },
   ];
-  const nodes: IRNode[] = [];
-  for (const n of list) nodes.push(node(n, nodes[nodes.length - 1]?.id));
+  const nodes = withRecipes(list, spec.seed);
   return { file: 'all.yaml', spec, nodes, outputId: 'dense', inputShape: [8, 8, 2], numClasses: 3 };
 }

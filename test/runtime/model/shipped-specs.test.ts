@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileFile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { initBackend } from '../../../src/runtime/backend/select.js';
-import { buildModel, layerName } from '../../../src/runtime/model/build-model.js';
+import { buildModel, layerNames } from '../../../src/runtime/model/build-model.js';
 
 const SPECS = path.resolve(__dirname, '../../../specs');
 const files = readdirSync(SPECS).filter((f) => f.endsWith('.yaml')).sort();
@@ -51,11 +51,10 @@ describe('shipped specs build into matching tfjs models', () => {
     const trainable = ir.nodes.reduce((s, n) => s + n.params.trainable, 0);
     expect(model.countParams()).toBe(total);
     expect(model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0)).toBe(trainable);
-    const taken = new Set<string>();
+    const names = layerNames(ir);
     for (const node of ir.nodes) {
-      const name = layerName(node.id, taken);
       if (node.op === 'input') continue;
-      expect(model.getLayer(name).outputShape, node.id).toEqual([null, ...node.shape]);
+      expect(model.getLayer(names.get(node.id)!).outputShape, node.id).toEqual([null, ...node.shape]);
     }
     model.dispose();
   });

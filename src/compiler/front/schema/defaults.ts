@@ -6,17 +6,8 @@
 export const DEFAULTS = {
   seed: 42,
   data: { validation_split: 0.1, batch_size: 64 },
+  // Each layer kind's defaults live in its op module (compiler/ops/<kind>.ts); only the block item is not an op.
   layer: {
-    conv2d: { strides: 1, padding: 'valid', dilation_rate: 1, activation: 'linear', use_bias: true },
-    depthwise_conv2d: { strides: 1, padding: 'valid', depth_multiplier: 1, dilation_rate: 1, activation: 'linear', use_bias: true },
-    separable_conv2d: { strides: 1, padding: 'valid', depth_multiplier: 1, dilation_rate: 1, activation: 'linear', use_bias: true },
-    max_pool2d: { padding: 'valid' },
-    avg_pool2d: { padding: 'valid' },
-    dense: { activation: 'linear', use_bias: true },
-    batch_norm: { momentum: 0.99, epsilon: 0.001 },
-    layer_norm: { epsilon: 0.001 },
-    leaky_relu: { alpha: 0.3 },
-    concat: { axis: -1 },
     block: { repeat: 1 },
   },
   transform: {

@@ -8,17 +8,18 @@
 import { diagAt } from '../../diagnostics/diag-at.js';
 import type { IR, IRNode } from '../../ir.js';
 import { layerKeyPath } from '../layer-path.js';
+import { opDef } from '../../ops/index.js';
 import { fmtShape } from '../shape-inference.js';
 import { isInferred, type Pass } from './context.js';
 
-/** Ops that pass their input's width through unchanged. */
-const WIDTH_PRESERVING = new Set(['dropout', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'batch_norm', 'layer_norm']);
+/** Ops that pass their input's width through unchanged (the registry's `keepsWidth`). */
+const keepsWidth = (op: string): boolean => opDef(op)?.keepsWidth === true;
 
 /** The node that decides the output width: the output, or the layer before trailing width-preserving ones. */
 function widthSetter(ir: IR, out: IRNode): IRNode {
   const byId = new Map(ir.nodes.map((n) => [n.id, n]));
   let n = out;
-  while (WIDTH_PRESERVING.has(n.op) && n.inputs.length === 1) n = byId.get(n.inputs[0])!;
+  while (keepsWidth(n.op) && n.inputs.length === 1) n = byId.get(n.inputs[0])!;
   return n;
 }
 

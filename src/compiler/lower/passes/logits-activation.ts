@@ -8,9 +8,8 @@
  */
 import { diagAt } from '../../diagnostics/diag-at.js';
 import { layerKeyPath } from '../layer-path.js';
+import { opDef } from '../../ops/index.js';
 import type { Pass } from './context.js';
-
-const ACTIVATION_LAYERS = new Set(['relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax']);
 
 export const checkLogitsActivation: Pass = (ir, ctx) => {
   const loss = ir.spec.loss.kind;
@@ -22,7 +21,7 @@ export const checkLogitsActivation: Pass = (ir, ctx) => {
   const what = (act: string): string =>
     act === applies ? `and ${loss} applies ${applies} again` : `but ${loss} expects raw logits (it applies ${applies} itself)`;
   const hint = (edit: string): string => `${edit}; predictions are still reported as probabilities`;
-  if (ACTIVATION_LAYERS.has(out.op)) {
+  if (opDef(out.op)?.activationLayer) {
     return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${what(out.op)}`, hint(`remove this ${out.op} layer`))];
   }
   const act = out.attrs.activation;

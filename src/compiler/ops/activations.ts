@@ -1,0 +1,39 @@
+/**
+ * The activation functions a layer's `activation` attribute may name, and
+ * how a layer with one is built: tfjs layers take most of them as their
+ * `activation` config; `leaky_relu` (whose tfjs activation has no alpha) is a
+ * separate LeakyReLU layer after it, named `<layer>_act`.
+ */
+import type { LayerCall } from '../ir.js';
+import { enumOf, type Schema } from '../front/schema/helpers.js';
+import { call } from './op-def.js';
+
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/** The activation functions that are also layer kinds of their own (`- relu`). */
+export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu'>;
+
+/** Slope of `activation: leaky_relu` on a layer (the `leaky_relu` layer states its own alpha). */
+export const LEAKY_RELU_ACTIVATION_ALPHA = 0.01;
+
+/** The schema definition every layer's `activation` refers to. */
+export function activationDefinition(): Schema {
+  return enumOf(ACTIVATIONS, 'Activation applied to the output. Use `linear` on the logits: the cross-entropy loss applies softmax itself.', { default: 'linear' });
+}
+
+/** An attribute's schema: a reference to the one definition (the schema stays small). */
+export function activationAttr(): Schema {
+  return { $ref: '#/definitions/activation' };
+}
+
+/** The main call's `activation` arg (none for linear) and the calls after it. */
+export function withActivation(activation: ActivationName, name: string): { args: Record<string, string>; after: LayerCall[] } {
+  if (activation === 'leaky_relu') return { args: {}, after: [leakyReluCall(`${name}_act`, LEAKY_RELU_ACTIVATION_ALPHA, 'act')] };
+  return { args: activation === 'linear' ? {} : { activation }, after: [] };
+}
+
+/** A LeakyReLU layer call. */
+export function leakyReluCall(name: string, alpha: number, part: LayerCall['part'] = 'main'): LayerCall {
+  return call('leakyReLU', { name, alpha }, part);
+}

@@ -1,0 +1,69 @@
+/**
+ * The op registry: every layer kind, one module each (see op-def.ts for what
+ * a definition holds). Adding a kind is one new module — its attribute type,
+ * schema, inference and recipe — plus its line here and its row in
+ * test/compiler/ops/conformance.test.ts.
+ *
+ * `OPS` is typed over spec.ts's `LayerAttrMap`, which the modules augment:
+ * a kind declared without a definition here, or listed here without its
+ * declaration, does not compile.
+ */
+import type { OpDef, OpKind } from './op-def.js';
+import { add } from './add.js';
+import { avg_pool2d } from './avg-pool2d.js';
+import { batch_norm } from './batch-norm.js';
+import { concat } from './concat.js';
+import { conv2d } from './conv2d.js';
+import { dense } from './dense.js';
+import { depthwise_conv2d } from './depthwise-conv2d.js';
+import { dropout } from './dropout.js';
+import { elu } from './elu.js';
+import { flatten } from './flatten.js';
+import { gelu } from './gelu.js';
+import { global_avg_pool2d } from './global-avg-pool2d.js';
+import { global_max_pool2d } from './global-max-pool2d.js';
+import { layer_norm } from './layer-norm.js';
+import { leaky_relu } from './leaky-relu.js';
+import { max_pool2d } from './max-pool2d.js';
+import { relu } from './relu.js';
+import { reshape } from './reshape.js';
+import { separable_conv2d } from './separable-conv2d.js';
+import { sigmoid } from './sigmoid.js';
+import { softmax } from './softmax.js';
+import { tanh } from './tanh.js';
+
+/** Every layer kind, in the order the schema and docs list them. */
+export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
+  conv2d,
+  depthwise_conv2d,
+  separable_conv2d,
+  max_pool2d,
+  avg_pool2d,
+  global_avg_pool2d,
+  global_max_pool2d,
+  dense,
+  flatten,
+  reshape,
+  dropout,
+  batch_norm,
+  layer_norm,
+  relu,
+  leaky_relu,
+  elu,
+  gelu,
+  sigmoid,
+  tanh,
+  softmax,
+  add,
+  concat,
+};
+
+/** The definition of `kind`, or undefined for a name that is not a layer kind. */
+export function opDef(kind: string): OpDef | undefined {
+  return Object.prototype.hasOwnProperty.call(OPS, kind) ? (OPS[kind as OpKind] as unknown as OpDef) : undefined;
+}
+
+/** Every layer kind name. */
+export const OP_KINDS: readonly OpKind[] = Object.keys(OPS) as OpKind[];
+
+export type { OpDef, OpKind } from './op-def.js';

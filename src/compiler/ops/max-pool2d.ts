@@ -1,0 +1,10 @@
+/** max_pool2d: the maximum over 2-D windows (Keras `MaxPooling2D`). */
+import { pool2d, type Pool2dAttrs } from './pool-common.js';
+
+declare module '../spec.js' {
+  interface LayerAttrMap {
+    max_pool2d: Pool2dAttrs;
+  }
+}
+
+export const max_pool2d = pool2d('max_pool2d', 'Max', 'maxPooling2d');

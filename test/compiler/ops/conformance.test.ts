@@ -1,0 +1,167 @@
+/**
+ * Op conformance, in the manner of Keras's `run_layer_test`: one row per
+ * registered layer kind (a kind without a row fails), each a list of cases —
+ * the attributes as a user writes them and the input shape(s). For every
+ * case:
+ * - the inferred output shape and trainable / non-trainable parameter
+ *   counts equal those of the tfjs layers the runtime builds from the op's
+ *   recipe;
+ * - the code the TypeScript emitter prints for the recipe makes layers with
+ *   exactly the runtime's configs (same factories, names, arguments and
+ *   initializer seeds), so `dlc emit` and `dlc run` build the same model.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModelView } from '../../../src/codegen/tfjs-node-ts/model-view.js';
+import { normalizeLayer } from '../../../src/compiler/front/normalize-layer.js';
+import type { IR, IRNode, LayerCall } from '../../../src/compiler/ir.js';
+import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
+import { OPS, OP_KINDS, type OpKind } from '../../../src/compiler/ops/index.js';
+import { ShapeFailure, type Shape } from '../../../src/compiler/ops/op-def.js';
+import { buildContext, nodeRecipes } from '../../../src/compiler/ops/recipe.js';
+import { applyNode } from '../../../src/runtime/model/layers.js';
+import { tinySpec } from '../../runtime/model/ir-fixtures.js';
+
+/** Attributes as written in a spec (shorthands and defaults allowed) and the per-sample input shapes. */
+type Case = readonly [attrs: Record<string, unknown>, inputs: readonly Shape[]];
+
+const X = [8, 8, 3];
+const ROWS: Record<OpKind, readonly Case[]> = {
+  conv2d: [
+    [{ filters: 4, kernel_size: 3 }, [X]],
+    [{ filters: 5, kernel_size: [3, 1], strides: 2, padding: 1, activation: 'leaky_relu', use_bias: false }, [[9, 7, 2]]],
+    [{ filters: 3, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'relu' }, [X]],
+  ],
+  depthwise_conv2d: [
+    [{ kernel_size: 3, depth_multiplier: 2, padding: 'same' }, [X]],
+    [{ kernel_size: 3, strides: 2, padding: 1, use_bias: false, activation: 'elu' }, [X]],
+  ],
+  separable_conv2d: [
+    [{ filters: 6, kernel_size: 3, depth_multiplier: 2 }, [X]],
+    [{ filters: 4, kernel_size: [1, 3], padding: 'same', use_bias: false, activation: 'leaky_relu' }, [X]],
+  ],
+  max_pool2d: [
+    [{ pool_size: 2 }, [X]],
+    [{ pool_size: 3, strides: 2, padding: 'same' }, [[9, 9, 2]]],
+  ],
+  avg_pool2d: [
+    [{ pool_size: [2, 1] }, [X]],
+    [{ pool_size: 3, strides: 1, padding: 'same' }, [[5, 5, 2]]],
+  ],
+  global_avg_pool2d: [[{}, [[5, 4, 3]]]],
+  global_max_pool2d: [[{}, [[5, 4, 3]]]],
+  dense: [
+    [{ units: 7 }, [[12]]],
+    [{ units: 3, activation: 'leaky_relu', use_bias: false }, [[5]]],
+    [{ units: 2, activation: 'softmax' }, [[5]]],
+  ],
+  flatten: [[{}, [[4, 3, 2]]]],
+  reshape: [
+    [{ target_shape: [6, 4] }, [[4, 3, 2]]],
+    [{ target_shape: [2, 2, 6] }, [[24]]],
+  ],
+  dropout: [[{ rate: 0.3 }, [[10]]]],
+  batch_norm: [
+    [{}, [[4, 4, 3]]],
+    [{ momentum: 0.9, epsilon: 1e-5 }, [[6]]],
+  ],
+  layer_norm: [[{ epsilon: 1e-5 }, [[4, 4, 3]]]],
+  relu: [[{}, [X]]],
+  leaky_relu: [[{ alpha: 0.2 }, [[6]]]],
+  elu: [[{}, [X]]],
+  gelu: [[{}, [[6]]]],
+  sigmoid: [[{}, [X]]],
+  tanh: [[{}, [X]]],
+  softmax: [[{}, [[6]]]],
+  add: [[{}, [[4, 4, 3], [4, 4, 3], [4, 4, 3]]]],
+  concat: [
+    [{}, [[4, 4, 2], [4, 4, 3]]],
+    [{ axis: 0 }, [[2, 3], [4, 3]]],
+  ],
+};
+
+const SEED = 11;
+
+/** The op's normalised attributes for `raw`, as lowering puts them on the node. */
+function attrsOf(kind: OpKind, raw: Record<string, unknown>): Record<string, unknown> {
+  return lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
+}
+
+/** A one-op IR whose node reads the input node once per input (the printer does not look at shapes). */
+function oneOpIR(kind: OpKind, attrs: Record<string, unknown>, inputs: readonly Shape[], shape: Shape): IR {
+  const source = { file: 'ops.yaml', path: '/model/layers/0', line: 1, col: 1 };
+  const base = { params: { trainable: 0, nonTrainable: 0 }, macs: 0, named: true, source };
+  const bare: Omit<IRNode, 'layers'>[] = [
+    { ...base, id: 'input', op: 'input', attrs: { shape: inputs[0] }, inputs: [], shape: inputs[0] },
+    { ...base, id: `the.${kind}`, op: kind, attrs, inputs: inputs.map(() => 'input'), shape },
+  ];
+  const recipes = nodeRecipes(bare, SEED);
+  const nodes = bare.map((n, i) => ({ ...n, layers: recipes[i] }));
+  return { file: 'ops.yaml', spec: { ...tinySpec(), seed: SEED }, nodes, outputId: nodes[1].id, inputShape: inputs[0] as [number, number, number], numClasses: 2 };
+}
+
+/** The configs the emitted code passes: each printed step's argument object, evaluated. */
+function printedConfigs(ir: IR): { factory: string; config: Record<string, unknown> }[] {
+  return buildModelView(ir).steps.map((s) => {
+    const code = `return { ${s.args.map((a) => `${a.key}: ${a.valueCode}`).join(', ')} };`;
+    return { factory: s.factory, config: new Function('tf', code)(tf) as Record<string, unknown> };
+  });
+}
+
+const size = (ws: readonly tf.LayerVariable[]): number => ws.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 0), 1), 0);
+
+describe('op conformance', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('has a row for every registered op, and no other', () => {
+    expect(Object.keys(ROWS).sort()).toEqual([...OP_KINDS].sort());
+    for (const kind of OP_KINDS) expect(ROWS[kind].length, kind).toBeGreaterThan(0);
+  });
+
+  const cases = OP_KINDS.flatMap((kind) => (ROWS[kind] ?? []).map((c, i) => [`${kind} #${i + 1}`, kind, c] as const));
+
+  it.each(cases)('%s: inference equals the built tfjs layers; the printed code equals the recipe', (_name, kind, [raw, inputs]) => {
+    const def = OPS[kind];
+    const attrs = attrsOf(kind, raw);
+    const inferred = def.infer(attrs as never, inputs);
+
+    // The runtime's build: the recipe interpreted on symbolic inputs.
+    const calls: LayerCall[] = def.build(attrs as never, buildContext(`the.${kind}`, `the_${kind}`, SEED));
+    const ins = inputs.map((s) => tf.input({ shape: [...s] }));
+    const node = { id: `the.${kind}`, layers: calls } as unknown as IRNode;
+    const y = applyNode(node, ins, (s) => s.seed);
+    const model = tf.model({ inputs: ins, outputs: y });
+    expect(y.shape, 'output shape').toEqual([null, ...inferred.shape]);
+    expect(size(model.trainableWeights), 'trainable params').toBe(inferred.params.trainable);
+    expect(size(model.nonTrainableWeights), 'non-trainable params').toBe(inferred.params.nonTrainable);
+    expect(model.countParams()).toBe(inferred.params.trainable + inferred.params.nonTrainable);
+
+    // The emitter's build: the same layers, config for config.
+    const built = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+    const printed = printedConfigs(oneOpIR(kind, attrs, inputs, inferred.shape));
+    const fromPrinted = printed.map(({ factory, config }) => (tf.layers as unknown as Record<string, (c: unknown) => tf.layers.Layer>)[factory](config));
+    // Applied like the emitted model applies them (some configs settle when a layer is built).
+    fromPrinted.reduce<tf.SymbolicTensor | tf.SymbolicTensor[]>((x, l) => l.apply(x) as tf.SymbolicTensor, ins.length === 1 ? tf.input({ shape: [...inputs[0]] }) : inputs.map((s) => tf.input({ shape: [...s] })));
+    expect(fromPrinted.map((l) => l.getClassName())).toEqual(built.map((l) => l.getClassName()));
+    expect(fromPrinted.map((l) => l.getConfig())).toEqual(built.map((l) => l.getConfig()));
+    model.dispose();
+  });
+
+  it('reports an impossible input as a ShapeFailure with its code and attribute', () => {
+    const failure = (kind: OpKind, raw: Record<string, unknown>, inputs: readonly Shape[]) => {
+      try {
+        OPS[kind].infer(attrsOf(kind, raw) as never, inputs);
+      } catch (e) {
+        if (e instanceof ShapeFailure) return { code: e.error.code, key: e.error.key };
+        throw e;
+      }
+      return undefined;
+    };
+    expect(failure('conv2d', { filters: 2, kernel_size: 5 }, [[3, 3, 1]])).toEqual({ code: 'DLC106', key: undefined });
+    expect(failure('reshape', { target_shape: [5, -1] }, [[4, 3]])).toEqual({ code: 'DLC114', key: 'target_shape' });
+    expect(failure('add', {}, [[2], [3]])).toEqual({ code: 'DLC107', key: 'inputs' });
+    expect(failure('dense', { units: 2 }, [[2, 2, 1]])).toEqual({ code: 'DLC113', key: undefined });
+  });
+});
