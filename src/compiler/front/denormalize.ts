@@ -5,7 +5,7 @@
  */
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { LAYER_KINDS } from './schema/layers.js';
-import { LOSS_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS } from './schema/sections.js';
+import { anyFamily, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../kinds/index.js';
 import type { LayerSpec, Spec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
@@ -31,7 +31,7 @@ export function specToDocument(spec: Spec): Obj {
   const data: Obj = { dataset: d.dataset };
   for (const k of ['path', 'image_size', 'channels', 'synthetic', 'input_shape', 'num_classes', 'validation_split', 'batch_size', 'train_limit', 'test_limit'] as const)
     if (d[k] !== undefined) data[k] = d[k];
-  const transform = (t: TransformSpec) => kindItem(t as unknown as { kind: string } & Obj, TRANSFORM_KINDS);
+  const transform = (t: TransformSpec) => kindItem(t as unknown as { kind: string } & Obj, anyFamily(TRANSFORMS));
   data.transforms = { train: d.transforms.train.map(transform), eval: d.transforms.eval.map(transform) };
   const model: Obj = {};
   if (spec.model.output !== undefined) model.output = spec.model.output;
@@ -41,11 +41,11 @@ export function specToDocument(spec: Spec): Obj {
   doc.seed = spec.seed;
   doc.data = data;
   doc.model = model;
-  doc.loss = kindItem(spec.loss as unknown as { kind: string } & Obj, LOSS_KINDS);
-  doc.optimizer = kindItem(spec.optimizer as unknown as { kind: string } & Obj, OPTIMIZER_KINDS);
-  doc.schedule = kindItem(spec.schedule as unknown as { kind: string } & Obj, SCHEDULE_KINDS);
+  doc.loss = kindItem(spec.loss as unknown as { kind: string } & Obj, anyFamily(LOSSES));
+  doc.optimizer = kindItem(spec.optimizer as unknown as { kind: string } & Obj, anyFamily(OPTIMIZERS));
+  doc.schedule = kindItem(spec.schedule as unknown as { kind: string } & Obj, anyFamily(SCHEDULES));
   doc.train = spec.train;
-  doc.metrics = spec.metrics.map((m) => kindItem(m as unknown as { kind: string } & Obj, {}));
+  doc.metrics = spec.metrics.map((m) => kindItem(m as unknown as { kind: string } & Obj, anyFamily(METRICS)));
   return doc;
 }
 

@@ -1,6 +1,8 @@
 /**
  * A schema-valid spec document → the typed, normalised Spec (spec.ts):
- * shorthands expanded, defaults filled from the one defaults table,
+ * shorthands expanded, defaults filled (layers: their op modules; losses,
+ * optimizers, schedules, metrics, transforms: their declarations in
+ * compiler/kinds/; the rest: schema/defaults.ts),
  * reusable blocks expanded. Also the few rules a JSON Schema cannot say
  * well (data-set-specific keys), reported as diagnostics.
  */
@@ -8,6 +10,7 @@ import { expandLayers } from './blocks.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { itemKind } from './normalize-layer.js';
 import { diag } from '../diagnostics/report.js';
+import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, LOSSES, METRICS, normalizeKind, OPTIMIZERS, SCHEDULES, TRANSFORMS, type AnyFamily, type AnyKindDecl } from '../kinds/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import type { DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
@@ -22,36 +25,10 @@ const withDefaults = (defaults: Readonly<Obj>, given: Obj): Obj => {
   return out;
 };
 
+/** A transform item: its declaration's shorthand and defaults, and where it is in the spec. */
 function transform(item: unknown, path: string): TransformSpec {
   const { kind, value } = itemKind(item);
-  const scalar = value !== null && typeof value !== 'object';
-  let a: Obj;
-  switch (kind) {
-    case 'random_flip':
-      a = { mode: scalar ? value : (obj(value).mode ?? DEFAULTS.transform.random_flip.mode) };
-      break;
-    case 'random_crop':
-      a = withDefaults(DEFAULTS.transform.random_crop, scalar ? { size: value } : obj(value));
-      break;
-    case 'random_rotation':
-      a = scalar ? { degrees: value } : { degrees: obj(value).degrees };
-      break;
-    case 'random_translation':
-      a = scalar ? { max_pixels: value } : { max_pixels: obj(value).max_pixels };
-      break;
-    case 'cutout':
-      a = scalar ? { size: value } : { size: obj(value).size };
-      break;
-    case 'resize':
-      a = { size: Array.isArray(value) ? [...value] : [...(obj(value).size as number[])] };
-      break;
-    case 'rescale':
-      a = withDefaults(DEFAULTS.transform.rescale, obj(value));
-      break;
-    default: // normalize
-      a = { mean: [...(obj(value).mean as number[])], std: [...(obj(value).std as number[])] };
-  }
-  return { kind, ...a, path } as TransformSpec;
+  return { ...normalizeKind(declOf(TRANSFORMS, kind), value), path } as TransformSpec;
 }
 
 function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec {
@@ -80,23 +57,17 @@ function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec
   return out as unknown as DataSpec;
 }
 
-function loss(v: unknown): LossSpec {
-  const { kind, value } = itemKind(v ?? DEFAULTS.loss.kind);
-  const defs = (DEFAULTS.loss as unknown as Record<string, Obj>)[kind] ?? {};
-  return { kind, ...withDefaults(defs, obj(value)) } as LossSpec;
+/** The declaration of `kind` (schema validation has already rejected unknown kinds). */
+function declOf(family: Readonly<Record<string, unknown>>, kind: string): AnyKindDecl {
+  const decl = anyFamily(family as AnyFamily)[kind];
+  if (!decl) throw new Error(`normalize: no declaration of kind '${kind}'`);
+  return decl;
 }
 
-function optimizer(v: unknown): OptimizerSpec {
-  const { kind, value } = itemKind(v ?? DEFAULTS.optimizer.kind);
-  const defs = { ...DEFAULTS.optimizer.common, ...(DEFAULTS.optimizer as unknown as Record<string, Obj>)[kind] };
-  return { kind, ...withDefaults(defs, obj(value)) } as OptimizerSpec;
-}
-
-function schedule(v: unknown): ScheduleSpec {
-  const { kind, value } = itemKind(v ?? DEFAULTS.schedule.kind);
-  const common = kind === 'one_cycle' ? {} : DEFAULTS.schedule.common;
-  const defs = { ...(DEFAULTS.schedule as unknown as Record<string, Obj>)[kind], ...common };
-  return { kind, ...withDefaults(defs, obj(value)) } as ScheduleSpec;
+/** A one-key section (loss, optimizer, schedule): `kind`, `{kind: shorthand}` or `{kind: {attrs}}`, else the default kind. */
+function section(family: Readonly<Record<string, unknown>>, v: unknown, defaultKind: string): Obj {
+  const { kind, value } = itemKind(v ?? defaultKind);
+  return normalizeKind(declOf(family, kind), value);
 }
 
 function train(v: unknown): TrainSpec {
@@ -110,10 +81,9 @@ function train(v: unknown): TrainSpec {
 }
 
 function metrics(v: unknown): MetricSpec[] {
-  return ((v ?? DEFAULTS.metrics) as unknown[]).map((m) => {
+  return ((v ?? DEFAULT_METRICS) as unknown[]).map((m) => {
     const { kind, value } = itemKind(m);
-    if (kind === 'top_k_accuracy') return { kind, k: typeof value === 'number' ? value : ((obj(value).k as number | undefined) ?? DEFAULTS.metric.top_k_accuracy.k) };
-    return { kind } as MetricSpec;
+    return normalizeKind(declOf(METRICS, kind), value) as MetricSpec;
   });
 }
 
@@ -130,9 +100,9 @@ export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec
     seed: (d.seed as number | undefined) ?? DEFAULTS.seed,
     data: data(obj(d.data), sourceMap, diagnostics),
     model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}) },
-    loss: loss(d.loss),
-    optimizer: optimizer(d.optimizer),
-    schedule: schedule(d.schedule),
+    loss: section(LOSSES, d.loss, DEFAULT_LOSS) as unknown as LossSpec,
+    optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER) as unknown as OptimizerSpec,
+    schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE) as unknown as ScheduleSpec,
     train: train(d.train),
     metrics: metrics(d.metrics),
   };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, compileFile } from '../../../src/compiler/compile.js';
 import { buildSchema } from '../../../src/compiler/front/schema/build.js';
 import { LAYER_KINDS } from '../../../src/compiler/front/schema/layers.js';
-import { LOSS_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS } from '../../../src/compiler/front/schema/sections.js';
+import { LOSSES as LOSS_KINDS, OPTIMIZERS as OPTIMIZER_KINDS, SCHEDULES as SCHEDULE_KINDS, TRANSFORMS as TRANSFORM_KINDS } from '../../../src/compiler/kinds/index.js';
 import type { Spec } from '../../../src/compiler/spec.js';
 
 const HEAD = 'name: t\ndata: {dataset: mnist}\n';

@@ -6,7 +6,8 @@
 import { DEFAULTS } from './defaults.js';
 import { array, object, string, integer, describe, type Schema } from './helpers.js';
 import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
-import { dataSchema, kindUnion, LOSS_KINDS, METRIC_KINDS, OPTIMIZER_KINDS, SCHEDULE_KINDS, TRANSFORM_KINDS, trainSchema } from './sections.js';
+import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, kindUnion, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../kinds/index.js';
+import { dataSchema, trainSchema } from './sections.js';
 
 export const SCHEMA_ID = 'https://dlc.dev/schema/dlc.schema.json';
 export const SPEC_NAME_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
@@ -59,19 +60,19 @@ export function buildSchema(): Schema {
       extends: string('A base spec (path relative to this file) this one overrides: mappings are merged deeply, lists replaced.', { examples: ['base.yaml'] }),
       data: dataSchema(),
       model: modelSchema(),
-      loss: kindUnion(LOSS_KINDS, 'The loss: `cross_entropy`, `{cross_entropy: {label_smoothing: 0.1}}`, …', { default: DEFAULTS.loss.kind }),
-      optimizer: kindUnion(OPTIMIZER_KINDS, 'The optimizer, e.g. `{sgd: {learning_rate: 0.01, momentum: 0.9}}` or `adam`.', { default: DEFAULTS.optimizer.kind }),
-      schedule: kindUnion(SCHEDULE_KINDS, 'Learning-rate schedule, e.g. `cosine` or `{step: {step_size: 10}}`.', { default: DEFAULTS.schedule.kind }),
+      loss: kindUnion(anyFamily(LOSSES), 'The loss: `cross_entropy`, `{cross_entropy: {label_smoothing: 0.1}}`, …', { default: DEFAULT_LOSS }),
+      optimizer: kindUnion(anyFamily(OPTIMIZERS), 'The optimizer, e.g. `{sgd: {learning_rate: 0.01, momentum: 0.9}}` or `adam`.', { default: DEFAULT_OPTIMIZER }),
+      schedule: kindUnion(anyFamily(SCHEDULES), 'Learning-rate schedule, e.g. `cosine` or `{step: {step_size: 10}}`.', { default: DEFAULT_SCHEDULE }),
       train: trainSchema(),
-      metrics: array({ $ref: '#/definitions/metric' }, 'Metrics reported on the validation and test sets.', { default: [...DEFAULTS.metrics], examples: [['accuracy', 'f1']] }),
+      metrics: array({ $ref: '#/definitions/metric' }, 'Metrics reported on the validation and test sets.', { default: [...DEFAULT_METRICS], examples: [['accuracy', 'f1']] }),
     },
     required: ['name', 'data', 'model'],
     additionalProperties: false,
     definitions: {
       layer: layerItemSchema(false),
       block_layer: layerItemSchema(true),
-      transform: kindUnion(TRANSFORM_KINDS, 'A transform: one key, the transform kind (`- random_flip: horizontal`).'),
-      metric: kindUnion(METRIC_KINDS, 'A metric name, or `{top_k_accuracy: 5}`.'),
+      transform: kindUnion(anyFamily(TRANSFORMS), 'A transform: one key, the transform kind (`- random_flip: horizontal`).'),
+      metric: kindUnion(anyFamily(METRICS), 'A metric name, or `{top_k_accuracy: 5}`.'),
       ...commonLayerDefinitions(),
     },
   };
