@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { IR, IRNode } from '../compiler/ir.js';
 import { keyNodeAt, locate, nodeAt, rangeOf, toPointer, type ParsedYaml } from './yaml-ast.js';
+import { shapeList, thousands } from '../compiler/shared/format.js';
 
 type Range = ReturnType<typeof rangeOf>;
 
@@ -73,7 +74,7 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
 /** "[32, 32, 16]" — the notation `dlc inspect` uses. */
 export function formatShape(shape: readonly number[]): string {
   // [] marks a node inference could not reach (an earlier error).
-  return shape.length === 0 ? '?' : `[${shape.join(', ')}]`;
+  return shape.length === 0 ? '?' : shapeList(shape);
 }
 
 function inputShapes(ir: IR, node: IRNode): string {
@@ -83,7 +84,7 @@ function inputShapes(ir: IR, node: IRNode): string {
 
 function formatParams(trainable: number, nonTrainable: number): string {
   const total = trainable + nonTrainable;
-  return nonTrainable > 0 ? `${total.toLocaleString('en-US')} (${trainable.toLocaleString('en-US')} trainable)` : total.toLocaleString('en-US');
+  return nonTrainable > 0 ? `${thousands(total)} (${thousands(trainable)} trainable)` : thousands(total);
 }
 
 /** Hover markdown for a block use: what goes in, what comes out, what it costs. */

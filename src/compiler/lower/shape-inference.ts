@@ -15,7 +15,7 @@ import { OPS, opDef } from '../ops/index.js';
 import { ShapeFailure, type OpFacts, type Shape, type ShapeError } from '../ops/op-def.js';
 
 export type { OpFacts, Shape, ShapeError } from '../ops/op-def.js';
-export { fmtShape, windowOutput } from '../ops/shape.js';
+export { windowOutput } from '../ops/shape.js';
 
 export type InferResult = ({ readonly ok: true } & OpFacts) | { readonly ok: false; readonly error: ShapeError };
 

@@ -6,6 +6,7 @@
  * tools); `formatSummary` renders the table.
  */
 import type { IR } from '../ir.js';
+import { shapeText, thousands } from '../shared/format.js';
 
 export interface SummaryRow {
   readonly id: string;
@@ -62,10 +63,8 @@ export function summarize(ir: IR): ModelSummary {
   };
 }
 
-/** 1234567 → "1,234,567" (fixed locale so golden files do not depend on the machine). */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+/** 1234567 → "1,234,567" (fixed locale so golden files do not depend on the machine); re-exported for callers of the summary. */
+export { thousands };
 
 /** Bytes as Keras prints them: B, KB, MB, GB (powers of 1024). */
 export function formatBytes(bytes: number): string {
@@ -116,7 +115,7 @@ export function formatSummary(s: ModelSummary): string {
   const nums = [thousands(t.params), thousands(t.trainable), thousands(t.nonTrainable), thousands(t.macs)];
   const numW = Math.max(...nums.map((n) => n.length));
   return [
-    `Model: ${s.name} (${s.dataset}: ${s.inputShape.join('×')} input, ${s.numClasses} classes; output '${s.output}')`,
+    `Model: ${s.name} (${s.dataset}: ${shapeText(s.inputShape)} input, ${s.numClasses} classes; output '${s.output}')`,
     rule,
     line(header),
     rule,

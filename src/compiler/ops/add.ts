@@ -2,7 +2,7 @@
 import { array } from '../front/schema/helpers.js';
 import { LAYER_NAME_PATTERN } from './names.js';
 import { call, facts, fail, type OpDef } from './op-def.js';
-import { fmtShape } from './shape.js';
+import { shapeText } from '../shared/format.js';
 import type { NoAttrs } from './simple.js';
 
 declare module '../spec.js' {
@@ -24,7 +24,7 @@ export const add: OpDef<'add'> = {
     const first = inputs[0];
     const other = inputs.find((s) => s.length !== first.length || s.some((d, i) => d !== first[i]));
     if (other)
-      fail('DLC107', `add needs inputs of one shape, but got ${inputs.map(fmtShape).join(' and ')}`, 'project the shortcut with a 1×1 conv2d (filters and strides matching the other branch)', 'inputs');
+      fail('DLC107', `add needs inputs of one shape, but got ${inputs.map(shapeText).join(' and ')}`, 'project the shortcut with a 1×1 conv2d (filters and strides matching the other branch)', 'inputs');
     return facts(first);
   },
   build: (_a, ctx) => [call('add', { name: ctx.name })],

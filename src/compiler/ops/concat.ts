@@ -7,7 +7,7 @@
 import { array, integer } from '../front/schema/helpers.js';
 import { LAYER_NAME_PATTERN } from './names.js';
 import { call, facts, fail, type OpDef } from './op-def.js';
-import { fmtShape } from './shape.js';
+import { shapeText } from '../shared/format.js';
 
 export interface ConcatAttrs {
   readonly axis: number;
@@ -32,9 +32,9 @@ export const concat: OpDef<'concat'> = {
   infer(a, inputs) {
     const rank = inputs[0].length;
     const axis = a.axis < 0 ? rank + a.axis : a.axis;
-    if (axis < 0 || axis >= rank) fail('DLC107', `concat axis ${a.axis} is out of range for inputs of shape ${fmtShape(inputs[0])}`, 'use axis: -1 to join channels', 'axis');
+    if (axis < 0 || axis >= rank) fail('DLC107', `concat axis ${a.axis} is out of range for inputs of shape ${shapeText(inputs[0])}`, 'use axis: -1 to join channels', 'axis');
     const bad = inputs.some((s) => s.length !== rank || s.some((d, i) => i !== axis && d !== inputs[0][i]));
-    if (bad) fail('DLC107', `concat along axis ${a.axis} needs inputs that agree on every other axis, but got ${inputs.map(fmtShape).join(' and ')}`, undefined, 'inputs');
+    if (bad) fail('DLC107', `concat along axis ${a.axis} needs inputs that agree on every other axis, but got ${inputs.map(shapeText).join(' and ')}`, undefined, 'inputs');
     const out = [...inputs[0]];
     out[axis] = inputs.reduce((s, x) => s + x[axis], 0);
     return facts(out);

@@ -1,7 +1,8 @@
 /** reshape: a new per-sample shape with the same element count (Keras `Reshape`). */
 import { array } from '../front/schema/helpers.js';
 import { call, facts, fail, type OpDef } from './op-def.js';
-import { fmtShape, product } from './shape.js';
+import { product } from './shape.js';
+import { shapeText } from '../shared/format.js';
 
 export interface ReshapeAttrs {
   /** Without the batch axis; at most one -1 (inferred). */
@@ -29,10 +30,10 @@ export const reshape: OpDef<'reshape'> = {
     const want = `[${target.join(', ')}]`;
     if (unknown > 1) fail('DLC114', `reshape target ${want} has more than one -1`, 'only one dimension can be inferred', 'target_shape');
     if (unknown === 1) {
-      if (known === 0 || n % known !== 0) fail('DLC114', `reshape cannot fit ${n} elements (input ${fmtShape(x)}) into ${want}`, `${n} is not a multiple of ${known}`, 'target_shape');
+      if (known === 0 || n % known !== 0) fail('DLC114', `reshape cannot fit ${n} elements (input ${shapeText(x)}) into ${want}`, `${n} is not a multiple of ${known}`, 'target_shape');
       return facts(target.map((d) => (d === -1 ? n / known : d)));
     }
-    if (known !== n) fail('DLC114', `reshape to ${want} needs ${known} elements, but its input ${fmtShape(x)} has ${n}`, 'use -1 for one dimension to infer it', 'target_shape');
+    if (known !== n) fail('DLC114', `reshape to ${want} needs ${known} elements, but its input ${shapeText(x)} has ${n}`, 'use -1 for one dimension to infer it', 'target_shape');
     return facts(target);
   },
   build: (a, ctx) => [call('reshape', { name: ctx.name, targetShape: [...a.target_shape] })],

@@ -1,14 +1,11 @@
 /**
  * Shape helpers shared by the op modules: rank checks, sliding-window sizes
- * (Keras/TF rules), element counts and the shape format of messages.
+ * (Keras/TF rules) and element counts (shapes are written with
+ * compiler/shared/format.ts).
  */
 import type { Padding } from '../spec.js';
 import { fail, type Shape } from './op-def.js';
-
-/** Formats a shape for messages: "32×32×3". */
-export function fmtShape(shape: Shape): string {
-  return shape.join('×');
-}
+import { shapeText } from '../shared/format.js';
 
 /** Number of elements of a per-sample shape. */
 export function product(shape: Shape): number {
@@ -26,7 +23,7 @@ export function needRank(op: string, x: Shape, rank: number): void {
       : x.length === 1
         ? 'it follows a flatten or dense layer; move it before them, or reshape back to [height, width, channels]'
         : 'reshape the input to [height, width, channels]';
-  fail('DLC113', `${op} needs an input of shape ${RANK_NAMES[rank]}, but its input is ${fmtShape(x)} (rank ${x.length})`, hint);
+  fail('DLC113', `${op} needs an input of shape ${RANK_NAMES[rank]}, but its input is ${shapeText(x)} (rank ${x.length})`, hint);
 }
 
 /** Output length of a sliding window along one axis (Keras/TF rules). */
@@ -58,7 +55,7 @@ export function spatial(op: string, x: Shape, w: Window): readonly [number, numb
   const padded = pad > 0 ? ` (${h}×${wd} after zero padding)` : '';
   return fail(
     'DLC106',
-    `${op} with a ${win} window, stride ${w.strides.join('×')} and ${typeof w.padding === 'number' ? `${w.padding}-pixel` : w.padding} padding on a ${fmtShape(x)} input${padded} gives a ${ho}×${wo} output`,
+    `${op} with a ${win} window, stride ${w.strides.join('×')} and ${typeof w.padding === 'number' ? `${w.padding}-pixel` : w.padding} padding on a ${shapeText(x)} input${padded} gives a ${ho}×${wo} output`,
     x[0] <= 1 || x[1] <= 1
       ? 'the input is already too small: remove a pooling or strided layer earlier in the model'
       : `use padding: same, a smaller window, or fewer pooling/strided layers before it`,

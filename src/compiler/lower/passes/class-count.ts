@@ -9,7 +9,7 @@ import { diagAt } from '../../diagnostics/diag-at.js';
 import type { IR, IRNode } from '../../ir.js';
 import { layerKeyPath } from '../layer-path.js';
 import { opDef } from '../../ops/index.js';
-import { fmtShape } from '../shape-inference.js';
+import { shapeText } from '../../shared/format.js';
 import { isInferred, type Pass } from './context.js';
 
 /** Ops that pass their input's width through unchanged (the registry's `keepsWidth`). */
@@ -30,7 +30,7 @@ export const checkClassCount: Pass = (ir, ctx) => {
   const dataset = ir.spec.data.dataset;
   const layer = ctx.layerOf(out.id)!;
   if (out.shape.length !== 1) {
-    return [diagAt(ctx, 'DLC108', layer.path, `the model outputs ${fmtShape(out.shape)}, but a classifier outputs one score per class: [${classes}]`, 'end the model with flatten (or global_avg_pool2d) and a dense layer of one unit per class')];
+    return [diagAt(ctx, 'DLC108', layer.path, `the model outputs ${shapeText(out.shape)}, but a classifier outputs one score per class: [${classes}]`, 'end the model with flatten (or global_avg_pool2d) and a dense layer of one unit per class')];
   }
   const units = out.shape[0];
   if (units === classes) return [];
