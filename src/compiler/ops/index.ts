@@ -31,6 +31,7 @@ import { separable_conv2d } from './separable-conv2d.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { tanh } from './tanh.js';
+import { zero_padding2d } from './zero-padding2d.js';
 
 /** Every layer kind, in the order the schema and docs list them. */
 export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
@@ -41,6 +42,7 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   avg_pool2d,
   global_avg_pool2d,
   global_max_pool2d,
+  zero_padding2d,
   dense,
   flatten,
   reshape,

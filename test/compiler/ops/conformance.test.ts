@@ -23,7 +23,7 @@ import { applyNode } from '../../../src/runtime/model/layers.js';
 import { tinySpec } from '../../runtime/model/ir-fixtures.js';
 
 /** Attributes as written in a spec (shorthands and defaults allowed) and the per-sample input shapes. */
-type Case = readonly [attrs: Record<string, unknown>, inputs: readonly Shape[]];
+type Case = readonly [attrs: unknown, inputs: readonly Shape[]];
 
 const X = [8, 8, 3];
 const ROWS: Record<OpKind, readonly Case[]> = {
@@ -50,6 +50,12 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   ],
   global_avg_pool2d: [[{}, [[5, 4, 3]]]],
   global_max_pool2d: [[{}, [[5, 4, 3]]]],
+  zero_padding2d: [
+    [{}, [[5, 4, 3]]],
+    [{ padding: [2, 1] }, [[5, 4, 3]]],
+    [3, [[2, 2, 1]]],
+    [{ padding: [[1, 0], [0, 3]] }, [[5, 4, 3]]],
+  ],
   dense: [
     [{ units: 7 }, [[12]]],
     [{ units: 3, activation: 'leaky_relu', use_bias: false }, [[5]]],
@@ -83,7 +89,7 @@ const ROWS: Record<OpKind, readonly Case[]> = {
 const SEED = 11;
 
 /** The op's normalised attributes for `raw`, as lowering puts them on the node. */
-function attrsOf(kind: OpKind, raw: Record<string, unknown>): Record<string, unknown> {
+function attrsOf(kind: OpKind, raw: unknown): Record<string, unknown> {
   return lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
 }
 
@@ -150,7 +156,7 @@ describe('op conformance', () => {
   });
 
   it('reports an impossible input as a ShapeFailure with its code and attribute', () => {
-    const failure = (kind: OpKind, raw: Record<string, unknown>, inputs: readonly Shape[]) => {
+    const failure = (kind: OpKind, raw: unknown, inputs: readonly Shape[]) => {
       try {
         OPS[kind].infer(attrsOf(kind, raw) as never, inputs);
       } catch (e) {
