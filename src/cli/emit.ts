@@ -1,29 +1,37 @@
 /**
- * `dlc emit SPEC -o DIR [--set key=value]… [--force] [--target tfjs-node-ts]`:
- * compiles the spec and writes a standalone TypeScript training project.
- * Thin: argument parsing here, the work in compiler/ and codegen/.
+ * `dlc emit SPEC -o DIR [--set key=value]… [--force] [--target NAME]`:
+ * compiles the spec and writes a standalone training project for one of the
+ * targets in codegen's registry (--help lists them). Thin: argument parsing
+ * here, the work in compiler/ and codegen/. Loads no TensorFlow.js.
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
-import { emit, EmitError, TARGETS, type Target } from '../codegen/index.js';
+import { DEFAULT_TARGET, emit, EmitError, targetDef, TARGETS, type Target } from '../codegen/index.js';
+import { TARGET_DEFS } from '../codegen/targets.js';
 import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
 import type { CliIO, Command } from './io.js';
 
-const HELP = `Usage: dlc emit SPEC -o DIR [--set key=value]... [--force] [--target tfjs-node-ts]
+const targetLines = TARGET_DEFS.map((t) => `  ${t.name.padEnd(17)}${t.description}`).join('\n');
 
-Compiles SPEC and writes a standalone TypeScript project into DIR that trains
-the model exactly as 'dlc run' does, with nothing of dlc installed:
+const HELP = `Usage: dlc emit SPEC -o DIR [--set key=value]... [--force] [--target NAME]
 
-  cd DIR && npm install && npm start
+Compiles SPEC and writes a standalone project into DIR that trains the model
+exactly as 'dlc run' does, with nothing of dlc installed. For the default
+target:
+
+  cd DIR && ${targetDef(DEFAULT_TARGET).nextSteps.join(' && ')}
 
 Options:
   -o, --out DIR      where to write the project (must be empty or absent)
   --set key=value    override a spec value (repeatable), as in 'dlc run'
   --force            replace the contents of a non-empty DIR
-  --target NAME      what to emit (default tfjs-node-ts; the only one so far)
+  --target NAME      what to emit (default ${DEFAULT_TARGET})
+
+Targets:
+${targetLines}
 `;
 
 interface EmitArgs {
@@ -55,12 +63,12 @@ export function parseEmitArgs(args: readonly string[]): EmitArgs | string {
   if (extra.length > 0) return `unexpected argument ${extra[0]} (emit takes one SPEC)`;
   const out = parsed.flags.out as string | undefined;
   if (out === undefined) return 'missing -o DIR';
-  return { spec, out, sets: parsed.sets, force: parsed.flags.force === true, target: (parsed.flags.target as Target | undefined) ?? 'tfjs-node-ts' };
+  return { spec, out, sets: parsed.sets, force: parsed.flags.force === true, target: (parsed.flags.target as Target | undefined) ?? DEFAULT_TARGET };
 }
 
 export const command: Command = {
   name: 'emit',
-  summary: 'write a standalone TypeScript training project',
+  summary: 'write a standalone training project (targets: see --help)',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const parsed = parseEmitArgs(args);
@@ -82,7 +90,8 @@ export const command: Command = {
       const out = resolve(io.cwd, parsed.out);
       const { files } = emit(result.ir, parsed.target, out, { force: parsed.force, protect: [specPath], specFile: parsed.spec, specSource: source, overrides: parsed.sets });
       const shown = relative(io.cwd, out) || '.';
-      io.stdout.write(`wrote ${files.length} files to ${shown}\n\nnext:\n  cd ${shown}\n  npm install\n  npm start\n`);
+      const next = [`cd ${shown}`, ...targetDef(parsed.target).nextSteps].map((c) => `  ${c}\n`).join('');
+      io.stdout.write(`wrote ${files.length} files to ${shown}\n\nnext:\n${next}`);
       return 0;
     } catch (err) {
       if (err instanceof EmitError) {

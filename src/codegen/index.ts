@@ -1,16 +1,30 @@
 /**
- * Codegen: IR → a standalone project. `renderProject` is pure (returns the
- * files); `emit` writes them atomically.
+ * Codegen: IR → a standalone project, for any target in the registry
+ * (./targets.ts). `renderProject` is pure (returns the files); `emit` writes
+ * them atomically. Nothing here or in a target loads TensorFlow.js: emitting
+ * copies runtime files as text and never imports them.
  */
 import type { IR } from '../compiler/ir.js';
-import { renderTfjsNodeTs, TARGET as TFJS_NODE_TS } from './tfjs-node-ts/index.js';
+import type { TargetDef } from './common/target.js';
 import { EmitError, writeProject } from './common/write-project.js';
+import { TARGET_DEFS } from './targets.js';
 
 export { EmitError } from './common/write-project.js';
+export type { TargetDef, TargetLanguage } from './common/target.js';
 
-/** The targets dlc can emit. */
-export const TARGETS = [TFJS_NODE_TS] as const;
-export type Target = (typeof TARGETS)[number];
+/** The names of the targets dlc can emit, the default first. */
+export const TARGETS: readonly string[] = TARGET_DEFS.map((t) => t.name);
+/** A target name (one of TARGETS). */
+export type Target = string;
+/** The default target. */
+export const DEFAULT_TARGET: string = TARGETS[0]!;
+
+/** The registry entry of `name`; throws EmitError naming the known ones. */
+export function targetDef(name: string): TargetDef {
+  const def = TARGET_DEFS.find((t) => t.name === name);
+  if (!def) throw new EmitError(`unknown target ${JSON.stringify(name)}; known: ${TARGETS.join(', ')}`);
+  return def;
+}
 
 export interface RenderOptions {
   /** The spec file as the user named it; shown in headers and the README. Default: ir.file. */
@@ -34,14 +48,9 @@ export interface EmitResult {
 }
 
 /** Renders the project for `target` in memory: relative path → content, sorted by path. */
-export function renderProject(ir: IR, target: Target = 'tfjs-node-ts', options: RenderOptions = {}): Map<string, string> {
-  const origin = { specFile: options.specFile ?? ir.file, specSource: options.specSource, overrides: options.overrides ?? [] };
-  switch (target) {
-    case 'tfjs-node-ts':
-      return renderTfjsNodeTs(ir, origin);
-    default:
-      throw new EmitError(`unknown target ${JSON.stringify(target)}; known: ${TARGETS.join(', ')}`);
-  }
+export function renderProject(ir: IR, target: Target = DEFAULT_TARGET, options: RenderOptions = {}): Map<string, string> {
+  const def = targetDef(target);
+  return def.render(ir, { specFile: options.specFile ?? ir.file, specSource: options.specSource, overrides: options.overrides ?? [] });
 }
 
 /**

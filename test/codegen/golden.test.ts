@@ -22,7 +22,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/codegen/index.js';
 import { LIB_DIR, libHeader } from '../../src/codegen/tfjs-node-ts/index.js';
 import { writeProject } from '../../src/codegen/common/write-project.js';
-import { compileFile } from '../../src/compiler/compile.js';
+import { compile, compileFile } from '../../src/compiler/compile.js';
+import type { IR } from '../../src/compiler/ir.js';
 import { allOpsSpec, DLC_ROOT, lowerSpec, PARITY_SPEC_FILE, paritySpec } from './helpers.js';
 
 const GOLDEN = join(DLC_ROOT, 'test/codegen/golden');
@@ -30,12 +31,12 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const shipped = existsSync(join(DLC_ROOT, 'specs')) ? readdirSync(join(DLC_ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).sort() : [];
 
 /** The emitted project of a shipped spec, rendered as `dlc emit specs/<file>` would. */
-function emitted(file: string): Map<string, string> {
+function emitted(file: string): { files: Map<string, string>; ir: IR } {
   const rel = `specs/${file}`;
   const result = compileFile(join(DLC_ROOT, rel), { displayPath: rel });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.ir || errors.length > 0) throw new Error(`${rel} does not compile: ${JSON.stringify(errors)}`);
-  return renderProject(result.ir, 'tfjs-node-ts', { specFile: rel, specSource: readFileSync(join(DLC_ROOT, rel), 'utf8') });
+  return { files: renderProject(result.ir, 'tfjs-node-ts', { specFile: rel, specSource: readFileSync(join(DLC_ROOT, rel), 'utf8') }), ir: result.ir };
 }
 
 function listFiles(dir: string, sub = ''): string[] {
@@ -53,7 +54,7 @@ describe('emitted project of every shipped spec', () => {
 
   it.each(shipped.length > 0 ? shipped : ['(none)'])('%s matches its golden files', (file) => {
     if (file === '(none)') return;
-    const files = emitted(file);
+    const { files, ir } = emitted(file);
     const name = file.replace(/\.yaml$/, '');
     const dir = join(GOLDEN, name);
     const stored = new Map<string, string>();
@@ -63,6 +64,16 @@ describe('emitted project of every shipped spec', () => {
         expect(content, path).toBe(libHeader(`specs/${file}`, rel) + readFileSync(join(DLC_ROOT, 'src', rel), 'utf8'));
       } else if (path === 'spec.yaml') {
         expect(content.endsWith(readFileSync(join(DLC_ROOT, 'specs', file), 'utf8'))).toBe(true);
+      } else if (path === 'ir.json') {
+        // The compiler's IR, which the training reads and run directories copy (not stored: lowering changes are not codegen's).
+        expect(JSON.parse(content)).toEqual(JSON.parse(JSON.stringify(ir)));
+      } else if (path === 'spec.resolved.yaml') {
+        // The resolved spec in the user's format: it compiles back to the spec of the IR (blocks come back expanded,
+        // so only the source pointers (`path`) of their layers differ).
+        const back = compile(content, { file: 'spec.resolved.yaml' });
+        expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const pointerless = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'path' ? undefined : x)));
+        expect(pointerless(back.spec)).toEqual(pointerless(ir.spec));
       } else {
         stored.set(`${path}.golden`, content);
       }

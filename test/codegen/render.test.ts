@@ -20,11 +20,28 @@ describe('renderProject (tfjs-node-ts)', () => {
   const files = renderProject(ir, 'tfjs-node-ts', { specFile: 'specs/tiny.yaml', specSource: 'name: tiny\n' });
 
   it('emits the project files', () => {
-    for (const f of ['package.json', 'tsconfig.json', 'README.md', '.gitignore', 'spec.yaml', 'src/model.ts', 'src/data.ts', 'src/train.ts']) expect(files.has(f), f).toBe(true);
+    for (const f of ['package.json', 'tsconfig.json', 'README.md', '.gitignore', 'spec.yaml', 'spec.resolved.yaml', 'ir.json', 'src/model.ts', 'src/data.ts', 'src/train.ts', 'src/replica.ts']) expect(files.has(f), f).toBe(true);
+  });
+
+  it('carries the IR the training reads and run directories copy', () => {
+    expect(JSON.parse(files.get('ir.json')!)).toEqual(JSON.parse(JSON.stringify(ir)));
+  });
+
+  it('trains through the runtime run, not a loop of its own', () => {
+    const train = files.get('src/train.ts')!;
+    expect(train).toContain("from './lib/runtime/train/run.js'");
+    expect(train).toMatch(/runTraining\(/);
+    expect(train).not.toMatch(/for await|trainStep|saveCheckpoint|interface EpochRecord/);
+    expect(files.has(`${LIB_DIR}/runtime/train/loop.ts`)).toBe(true);
+    expect(files.get('src/replica.ts')).toMatch(/serveReplica\(\(\) => buildModel\(\)\)/);
+    // Neither the runtime's model builder nor its data-set switch travels: model.ts and data.ts replace them.
+    expect(files.has(`${LIB_DIR}/runtime/model/build-model.ts`)).toBe(false);
+    expect(files.has(`${LIB_DIR}/runtime/data/load.ts`)).toBe(false);
   });
 
   it('starts every file with a generated-by header naming the spec', () => {
     for (const [path, content] of files) {
+      if (path === 'ir.json') continue; // JSON has no comments; it is data the training reads, not code
       const head = content.split('\n').slice(0, 2).join('\n');
       expect(head, path).toMatch(/(Generated|Copied|Copy of).*dlc|dlc.*(Generated|Copied)/);
       expect(path === 'README.md' || head.includes('specs/tiny.yaml'), path).toBe(true);
@@ -47,7 +64,7 @@ describe('renderProject (tfjs-node-ts)', () => {
     for (const f of libs) {
       const rel = f.slice(LIB_DIR.length + 1);
       expect(files.get(f), f).toBe(libHeader('specs/tiny.yaml', rel) + readFileSync(join(DLC_ROOT, 'src', rel), 'utf8'));
-      expect(rel.startsWith('runtime/') || rel.startsWith('compiler/spec') || rel.startsWith('compiler/ir'), rel).toBe(true);
+      expect(rel.startsWith('runtime/') || rel.startsWith('compiler/spec') || rel.startsWith('compiler/ir') || rel.startsWith('compiler/shared/'), rel).toBe(true);
     }
     // Every relative import of the emitted sources resolves inside the project.
     for (const [f, content] of files) {

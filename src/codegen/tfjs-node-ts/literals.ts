@@ -63,14 +63,8 @@ export function commentText(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : jsString(value);
 }
 
-/**
- * Lines of a Markdown indented code block (four spaces before every line):
- * nothing inside one is interpreted, so backticks, HTML or `*` in a spec's
- * name or description print as they are.
- */
-export function markdownCodeBlock(value: string): string {
-  return value.split(/\r\n|\r|\n|\u2028|\u2029/).map((l) => '    ' + l.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?')).join('\n');
-}
+/** Markdown code blocks are target-neutral (../common/markdown.ts); re-exported for the views. */
+export { markdownCodeBlock } from '../common/markdown.js';
 
 /** Object keys that need no quotes in TS source. */
 const BARE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -1,9 +1,9 @@
 /**
- * Identifiers in emitted code. IR ids ("conv2d_1", "stage1.0.conv_a") and
- * user layer names are sanitised into valid, unique TypeScript identifiers;
- * anything that still fails the identifier pattern is a codegen bug and
- * throws rather than being printed.
+ * TypeScript identifiers for the tfjs-node-ts target: the rules (pattern and
+ * reserved words) handed to the target-neutral identifier scope of
+ * ../common/identifiers.ts.
  */
+import { checkIdentifierIn, sanitizeIdentifierIn, ScopeOf, type IdentifierRules } from '../common/identifiers.js';
 
 /** What every emitted identifier must match. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -18,39 +18,22 @@ const RESERVED = new Set([
   'require', 'undefined', 'NaN', 'Infinity', 'arguments', 'eval', 'globalThis', 'process', 'console', 'tf',
 ]);
 
+/** TypeScript's identifier rules. */
+export const TS_IDENTIFIERS: IdentifierRules = { pattern: IDENTIFIER, reserved: RESERVED };
+
 /** Asserts `name` is a valid identifier; returns it. */
 export function checkIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name) || RESERVED.has(name)) throw new Error(`codegen: ${JSON.stringify(name)} is not a usable identifier`);
-  return name;
+  return checkIdentifierIn(TS_IDENTIFIERS, name);
 }
 
 /** Best-effort identifier from arbitrary text: invalid characters become '_', a leading digit gets '_'. */
 export function sanitizeIdentifier(text: string): string {
-  let id = text.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+/g, '_');
-  id = id.replace(/^_+(?=[A-Za-z0-9])/, '').replace(/(?<=[A-Za-z0-9])_+$/, '');
-  if (id === '' || id === '_') id = 'layer';
-  if (/^[0-9]/.test(id)) id = '_' + id;
-  if (RESERVED.has(id)) id = id + '_';
-  return id;
+  return sanitizeIdentifierIn(TS_IDENTIFIERS, text);
 }
 
-/**
- * Hands out unique identifiers in one scope. Names the template itself uses
- * are reserved up front, so a layer called "model" becomes "model_2".
- */
-export class IdentifierScope {
-  private readonly used = new Set<string>();
-
+/** Unique TypeScript identifiers in one scope (see ScopeOf). */
+export class IdentifierScope extends ScopeOf {
   constructor(reserved: readonly string[] = []) {
-    for (const r of reserved) this.used.add(r);
-  }
-
-  /** A fresh identifier derived from `text`; collisions get "_2", "_3", …. */
-  take(text: string): string {
-    const base = sanitizeIdentifier(text);
-    let name = base;
-    for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
-    return checkIdentifier(name);
+    super(TS_IDENTIFIERS, reserved);
   }
 }
