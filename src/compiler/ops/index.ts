@@ -14,6 +14,7 @@ import { avg_pool2d } from './avg-pool2d.js';
 import { batch_norm } from './batch-norm.js';
 import { concat } from './concat.js';
 import { conv2d } from './conv2d.js';
+import { conv2d_transpose } from './conv2d-transpose.js';
 import { dense } from './dense.js';
 import { depthwise_conv2d } from './depthwise-conv2d.js';
 import { dropout } from './dropout.js';
@@ -38,6 +39,7 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   conv2d,
   depthwise_conv2d,
   separable_conv2d,
+  conv2d_transpose,
   max_pool2d,
   avg_pool2d,
   global_avg_pool2d,

@@ -40,6 +40,11 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ filters: 6, kernel_size: 3, depth_multiplier: 2 }, [X]],
     [{ filters: 4, kernel_size: [1, 3], padding: 'same', use_bias: false, activation: 'leaky_relu' }, [X]],
   ],
+  conv2d_transpose: [
+    [{ filters: 4, kernel_size: 3 }, [[5, 4, 3]]],
+    [{ filters: 2, kernel_size: [3, 2], strides: 2, padding: 'same', activation: 'leaky_relu', use_bias: false }, [[5, 4, 3]]],
+    [{ filters: 3, kernel_size: 2, strides: 3, activation: 'relu' }, [[4, 4, 2]]],
+  ],
   max_pool2d: [
     [{ pool_size: 2 }, [X]],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [[9, 9, 2]]],
