@@ -5,8 +5,10 @@
  * The first entry is the default of `dlc emit`.
  */
 import type { TargetDef } from './common/target.js';
+import { PYTORCH } from './pytorch/index.js';
 import { TFJS_NODE_TS } from './tfjs-node-ts/index.js';
 
 export const TARGET_DEFS: readonly TargetDef[] = [
   TFJS_NODE_TS,
+  PYTORCH,
 ];

@@ -1,0 +1,302 @@
+/**
+ * The view of model.py: an nn.Module printed from the IR nodes' recipes (IRNode.layers, the
+ * tfjs layer calls each op's `build` yields), reproducing dlc's semantics rather than
+ * PyTorch's defaults:
+ *
+ * - Layout: the model reads NHWC batches (dlc's layout); image tensors run NCHW inside and
+ *   are put back in NHWC order wherever the order of features matters (flatten, reshape,
+ *   dense or layer norm over the channel axis), so a dense layer after flatten sees dlc's
+ *   feature order and its kernel transposes directly.
+ * - TF "same" padding is computed per axis from the static input size; when it is
+ *   asymmetric (stride > 1, even kernel) an explicit pad comes first. "same" max pooling
+ *   pads with -inf; "same" average pooling divides by the number of real pixels (TF).
+ * - Batch norm is dlc_runtime.layers.KerasBatchNorm: Keras momentum (moving ← moving −
+ *   (moving − batch)·(1 − momentum)), the given epsilon, biased batch variance for the
+ *   moving variance (as tfjs updates it).
+ * - activation: leaky_relu on a layer has slope 0.01 (the recipe's separate leakyReLU call).
+ *
+ * Every module keeps its tfjs layer name (TFJS_NAMES), so dlc's weights load by name
+ * (dlc_runtime.weights) and a torch checkpoint converts back.
+ */
+import type { IR, IRNode, LayerCall } from '../../compiler/ir.js';
+import { ScopeOf } from '../common/identifiers.js';
+import { pyBool, pyCommentText, pyInteger, pyIntTuple, pyNumber, pyString } from './literals.js';
+import { PY_IDENTIFIERS } from './names.js';
+
+type Call = LayerCall;
+
+export interface ModuleLine {
+  /** `self.<attr> = <expr>` in __init__. */
+  readonly attr: string;
+  readonly exprCode: string;
+  /** The tfjs layer name the module's weights carry in dlc. */
+  readonly tfjsNameLit: string;
+  /** How its weights map to tfjs's (dlc_runtime/weights.py): conv, depthwise, pointwise, dense, batch_norm, layer_norm, dropout. */
+  readonly roleLit: string;
+}
+
+export interface NodeView {
+  /** The node's summary comment: id, op, shapes, parameters, spec line. */
+  readonly commentText: string;
+  readonly modules: readonly ModuleLine[];
+  /** Statements of forward(), in order. */
+  readonly forwardCode: readonly string[];
+}
+
+export interface ModelView {
+  readonly nodes: readonly NodeView[];
+  readonly outputVar: string;
+  readonly inputShapeCode: string;
+  readonly numClassesCode: string;
+  readonly totalParams: number;
+}
+
+/** Thrown for a recipe call this target cannot print (an op added to dlc after the target). */
+export class UnsupportedLayer extends Error {}
+
+type Layout = 'nchw' | 'flat';
+
+function nums(v: unknown, what: string): number[] {
+  const a = Array.isArray(v) ? v : [v];
+  for (const x of a) if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`codegen: ${what} is not a number list`);
+  return a as number[];
+}
+
+function pair(v: unknown, what: string, dflt?: number): [number, number] {
+  if (v === undefined) {
+    if (dflt === undefined) throw new Error(`codegen: ${what} missing`);
+    return [dflt, dflt];
+  }
+  const a = nums(v, what);
+  return a.length === 1 ? [a[0], a[0]] : [a[0], a[1]];
+}
+
+/** TF "same" padding of one axis: (before, after). */
+export function samePad(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const eff = (kernel - 1) * dilation + 1;
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + eff - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** Explicit zero padding as [top, bottom, left, right] from a zeroPadding2d `padding` arg. */
+function zeroPads(p: unknown): [number, number, number, number] {
+  if (typeof p === 'number') return [p, p, p, p];
+  if (Array.isArray(p) && p.length === 2 && Array.isArray(p[0])) {
+    const [[t, b], [l, r]] = p as number[][];
+    return [t, b, l, r];
+  }
+  const [h, w] = pair(p, 'padding');
+  return [h, h, w, w];
+}
+
+const ACTIVATIONS: Record<string, (v: string, layout: Layout) => string> = {
+  relu: (v) => `F.relu(${v})`,
+  elu: (v) => `F.elu(${v})`,
+  gelu: (v) => `F.gelu(${v})`,
+  sigmoid: (v) => `torch.sigmoid(${v})`,
+  tanh: (v) => `torch.tanh(${v})`,
+  softmax: (v, layout) => `torch.softmax(${v}, dim=${layout === 'nchw' ? 1 : -1})`,
+  linear: (v) => v,
+};
+
+function activation(name: unknown, v: string, layout: Layout): string {
+  if (name === undefined) return v;
+  const f = typeof name === 'string' ? ACTIVATIONS[name] : undefined;
+  if (!f) throw new UnsupportedLayer(`activation ${JSON.stringify(name)}`);
+  return f(v, layout);
+}
+
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The model view of `ir`; `specFile` names the spec in comments. */
+export function buildModelView(ir: IR, specFile: string): ModelView {
+  const attrs = new ScopeOf(PY_IDENTIFIERS, ['layers']);
+  const vars = new ScopeOf(PY_IDENTIFIERS, ['x']);
+  const valueOf = new Map<string, { v: string; layout: Layout; shape: readonly number[] }>();
+  const views: NodeView[] = [];
+  let total = 0;
+  for (const node of ir.nodes) {
+    const calls = node.layers;
+    total += node.params.trainable + node.params.nonTrainable;
+    const modules: ModuleLine[] = [];
+    const code: string[] = [];
+    const out = vars.take(`v_${node.id}`);
+    const comment = nodeComment(node, specFile, ir);
+    if (node.op === 'input') {
+      const layout: Layout = node.shape.length === 3 ? 'nchw' : 'flat';
+      code.push(layout === 'nchw' ? `${out} = x.permute(0, 3, 1, 2)  # NHWC batches in, NCHW inside` : `${out} = x`);
+      valueOf.set(node.id, { v: out, layout, shape: node.shape });
+      views.push({ commentText: comment, modules, forwardCode: code });
+      continue;
+    }
+    const ins = node.inputs.map((id) => {
+      const got = valueOf.get(id);
+      if (!got) throw new Error(`codegen: input ${JSON.stringify(id)} of ${JSON.stringify(node.id)} is not computed before it`);
+      return got;
+    });
+    let cur = ins[0];
+    calls.forEach((c, k) => {
+      const last = k === calls.length - 1;
+      const target = last ? out : vars.take(`v_${node.id}_${c.part}`);
+      const res = emitCall(c, k === 0 ? ins : [cur], node, last, attrs, modules);
+      code.push(`${target} = ${res.expr}`);
+      cur = { v: target, layout: res.layout, shape: res.shape };
+    });
+    valueOf.set(node.id, cur);
+    views.push({ commentText: comment, modules, forwardCode: code });
+  }
+  const output = valueOf.get(ir.outputId);
+  if (!output) throw new Error(`codegen: output ${JSON.stringify(ir.outputId)} is not computed`);
+  return {
+    nodes: views,
+    outputVar: output.layout === 'nchw' ? `${output.v}.permute(0, 2, 3, 1)` : output.v,
+    inputShapeCode: pyIntTuple(ir.inputShape as number[]),
+    numClassesCode: pyInteger(ir.numClasses),
+    totalParams: total,
+  };
+}
+
+function nodeComment(node: IRNode, specFile: string, ir: IR): string {
+  const p = node.params.trainable + node.params.nonTrainable;
+  const params = p === 0 ? 'no params' : node.params.nonTrainable > 0 ? `${thousands(p)} params (${thousands(node.params.nonTrainable)} non-trainable)` : `${thousands(p)} params`;
+  const shape = `[${node.shape.join(', ')}]`;
+  void ir;
+  return pyCommentText(`${node.id} (${node.op}) → ${shape}, ${params}  (${specFile} line ${node.source.line})`);
+}
+
+interface Emitted {
+  readonly expr: string;
+  readonly layout: Layout;
+  readonly shape: readonly number[];
+}
+
+function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: readonly number[] }[], node: IRNode, last: boolean, attrs: ScopeOf, modules: ModuleLine[]): Emitted {
+  const a = c.args;
+  const x = ins[0];
+  const name = typeof a.name === 'string' ? a.name : node.id;
+  const mod = (expr: string, role: string, suffix = ''): string => {
+    const attr = attrs.take(name + suffix);
+    modules.push({ attr, exprCode: expr, tfjsNameLit: pyString(name), roleLit: pyString(role) });
+    return `self.${attr}`;
+  };
+  const outShape = (s: readonly number[]) => (last ? node.shape : s);
+  const keep = (expr: string): Emitted => ({ expr, layout: x.layout, shape: outShape(x.shape) });
+  const needImage = () => {
+    if (x.layout !== 'nchw' || x.shape.length !== 3) throw new UnsupportedLayer(`${c.layer} on a [${x.shape.join(', ')}] input`);
+    return x.shape as [number, number, number];
+  };
+  switch (c.layer) {
+    case 'zeroPadding2d': {
+      const [h, w, ch] = needImage();
+      const [t, b, l, r] = zeroPads(a.padding);
+      return { expr: `F.pad(${x.v}, ${pyIntTuple([l, r, t, b])})`, layout: 'nchw', shape: outShape([h + t + b, w + l + r, ch]) };
+    }
+    case 'conv2d':
+    case 'depthwiseConv2d':
+    case 'separableConv2d': {
+      const [h, w, cin] = needImage();
+      const k = pair(a.kernelSize, 'kernelSize');
+      const s = pair(a.strides, 'strides', 1);
+      const d = pair(a.dilationRate, 'dilationRate', 1);
+      const bias = a.useBias === undefined ? true : Boolean(a.useBias);
+      let inner: [number, number] = [0, 0];
+      let input = x.v;
+      if (a.padding === 'same') {
+        const ph = samePad(h, k[0], s[0], d[0]);
+        const pw = samePad(w, k[1], s[1], d[1]);
+        if (ph[0] === ph[1] && pw[0] === pw[1]) inner = [ph[0], pw[0]];
+        else input = `F.pad(${x.v}, ${pyIntTuple([pw[0], pw[1], ph[0], ph[1]])})`; // TF "same" is asymmetric here
+      } else if (a.padding !== undefined && a.padding !== 'valid') throw new UnsupportedLayer(`padding ${JSON.stringify(a.padding)}`);
+      const common = `${pyIntTuple(k)}, stride=${pyIntTuple(s)}, padding=${pyIntTuple(inner)}, dilation=${pyIntTuple(d)}`;
+      let expr: string;
+      if (c.layer === 'conv2d') {
+        expr = `${mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${common}, bias=${pyBool(bias)})`, 'conv')}(${input})`;
+      } else {
+        const mult = a.depthMultiplier === undefined ? 1 : nums(a.depthMultiplier, 'depthMultiplier')[0];
+        const dwBias = c.layer === 'depthwiseConv2d' ? bias : false;
+        const dw = mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(cin * mult)}, ${common}, groups=${pyInteger(cin)}, bias=${pyBool(dwBias)})`, 'depthwise', c.layer === 'separableConv2d' ? '_depthwise' : '');
+        expr = `${dw}(${input})`;
+        if (c.layer === 'separableConv2d') {
+          const pw = mod(`nn.Conv2d(${pyInteger(cin * mult)}, ${pyInteger(nums(a.filters, 'filters')[0])}, (1, 1), bias=${pyBool(bias)})`, 'pointwise', '_pointwise');
+          expr = `${pw}(${expr})`;
+        }
+      }
+      return { expr: activation(a.activation, expr, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };
+    }
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
+      const [h, w] = needImage();
+      const k = pair(a.poolSize, 'poolSize');
+      const st = a.strides === undefined ? k : pair(a.strides, 'strides');
+      if (a.padding === 'same') {
+        const ph = samePad(h, k[0], st[0], 1);
+        const pw = samePad(w, k[1], st[1], 1);
+        const fn = c.layer === 'maxPooling2d' ? 'max_pool2d_same' : 'avg_pool2d_same';
+        return { expr: `layers.${fn}(${x.v}, ${pyIntTuple(k)}, ${pyIntTuple(st)}, ${pyIntTuple([pw[0], pw[1], ph[0], ph[1]])})`, layout: 'nchw', shape: outShape(node.shape) };
+      }
+      const fn = c.layer === 'maxPooling2d' ? 'F.max_pool2d' : 'F.avg_pool2d';
+      return { expr: `${fn}(${x.v}, ${pyIntTuple(k)}, ${pyIntTuple(st)})`, layout: 'nchw', shape: outShape(node.shape) };
+    }
+    case 'globalAveragePooling2d':
+      needImage();
+      return { expr: `${x.v}.mean(dim=(2, 3))`, layout: 'flat', shape: outShape(node.shape) };
+    case 'globalMaxPooling2d':
+      needImage();
+      return { expr: `${x.v}.amax(dim=(2, 3))`, layout: 'flat', shape: outShape(node.shape) };
+    case 'dense': {
+      const units = nums(a.units, 'units')[0];
+      const bias = a.useBias === undefined ? true : Boolean(a.useBias);
+      const fin = x.shape[x.shape.length - 1];
+      const m = mod(`nn.Linear(${pyInteger(fin)}, ${pyInteger(units)}, bias=${pyBool(bias)})`, 'dense');
+      if (x.layout === 'nchw') {
+        // Over the channel axis, as tfjs applies dense to the last (NHWC) axis.
+        return { expr: activation(a.activation, `${m}(${x.v}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };
+      }
+      return { expr: activation(a.activation, `${m}(${x.v})`, 'flat'), layout: 'flat', shape: outShape(node.shape) };
+    }
+    case 'flatten':
+      // dlc's (NHWC) feature order.
+      return { expr: x.layout === 'nchw' ? `${x.v}.permute(0, 2, 3, 1).flatten(1)` : `${x.v}.flatten(1)`, layout: 'flat', shape: outShape(node.shape) };
+    case 'reshape': {
+      const t = nums(a.targetShape, 'targetShape');
+      const src = x.layout === 'nchw' ? `${x.v}.permute(0, 2, 3, 1)` : x.v;
+      const shaped = `${src}.reshape(-1, ${t.map(pyInteger).join(', ')})`;
+      return t.length === 3 ? { expr: `${shaped}.permute(0, 3, 1, 2)`, layout: 'nchw', shape: outShape(t) } : { expr: shaped, layout: 'flat', shape: outShape(t) };
+    }
+    case 'dropout':
+      return keep(`${mod(`nn.Dropout(${pyNumber(nums(a.rate, 'rate')[0])})`, 'dropout')}(${x.v})`);
+    case 'batchNormalization': {
+      if (x.layout === 'flat' && x.shape.length !== 1) throw new UnsupportedLayer(`batch norm on a [${x.shape.join(', ')}] input`);
+      const ch = x.shape[x.shape.length - 1];
+      const momentum = a.momentum === undefined ? 0.99 : nums(a.momentum, 'momentum')[0];
+      const eps = a.epsilon === undefined ? 0.001 : nums(a.epsilon, 'epsilon')[0];
+      return keep(`${mod(`layers.KerasBatchNorm(${pyInteger(ch)}, momentum=${pyNumber(momentum)}, epsilon=${pyNumber(eps)})`, 'batch_norm')}(${x.v})`);
+    }
+    case 'layerNormalization': {
+      const ch = x.shape[x.shape.length - 1];
+      const eps = a.epsilon === undefined ? 0.001 : nums(a.epsilon, 'epsilon')[0];
+      const m = mod(`nn.LayerNorm(${pyInteger(ch)}, eps=${pyNumber(eps)})`, 'layer_norm');
+      return keep(x.layout === 'nchw' ? `${m}(${x.v}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${m}(${x.v})`);
+    }
+    case 'activation':
+      return keep(activation(a.activation, x.v, x.layout));
+    case 'leakyReLU':
+      return keep(`F.leaky_relu(${x.v}, ${pyNumber(a.alpha === undefined ? 0.3 : nums(a.alpha, 'alpha')[0])})`);
+    case 'add':
+      return { expr: ins.map((i) => i.v).join(' + '), layout: x.layout, shape: outShape(x.shape) };
+    case 'concatenate': {
+      const axis = a.axis === undefined ? -1 : nums(a.axis, 'axis')[0];
+      const rank = x.shape.length;
+      // tfjs axis counts the batch axis; per-sample axis p = axis − 1 (or rank + axis when negative).
+      const p = axis < 0 ? rank + axis : axis - 1;
+      const dim = x.layout === 'nchw' ? [2, 3, 1][p] : p + 1;
+      if (dim === undefined) throw new UnsupportedLayer(`concatenate axis ${axis}`);
+      return { expr: `torch.cat([${ins.map((i) => i.v).join(', ')}], dim=${pyInteger(dim)})`, layout: x.layout, shape: outShape(node.shape) };
+    }
+    default:
+      throw new UnsupportedLayer(`tfjs layer ${JSON.stringify(c.layer)} (op ${node.op}) is not supported by the pytorch target yet`);
+  }
+}

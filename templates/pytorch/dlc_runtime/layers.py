@@ -1,0 +1,50 @@
+"""Layers with dlc's (TensorFlow.js / Keras) semantics that PyTorch lacks as such."""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class KerasBatchNorm(nn.modules.batchnorm._BatchNorm):
+    """Batch norm over dim 1 as tfjs computes it: training normalises with the batch mean and
+    biased variance; moving ← moving − (moving − batch)·(1 − momentum) with the Keras
+    momentum and the *biased* batch variance (PyTorch would use the unbiased one). The
+    state_dict keys are BatchNorm's (weight = gamma, bias = beta, running_mean/var)."""
+
+    dlc_biased_running_var = True
+
+    def __init__(self, num_features, momentum=0.99, epsilon=1e-3):
+        super().__init__(num_features, eps=epsilon, momentum=1 - momentum, affine=True, track_running_stats=True)
+        self.keras_momentum = momentum
+
+    def _check_input_dim(self, x):
+        if x.dim() < 2:
+            raise ValueError(f'expected at least 2-D input, got {x.dim()}-D')
+
+    def forward(self, x):
+        self._check_input_dim(x)
+        shape = [1, self.num_features] + [1] * (x.dim() - 2)
+        if self.training:
+            dims = [0] + list(range(2, x.dim()))
+            mean = x.mean(dims)
+            var = x.var(dims, unbiased=False)
+            with torch.no_grad():
+                decay = 1 - self.keras_momentum
+                self.running_mean.sub_((self.running_mean - mean) * decay)
+                self.running_var.sub_((self.running_var - var) * decay)
+                self.num_batches_tracked.add_(1)
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv = torch.rsqrt(var + self.eps)
+        return (x - mean.view(shape)) * (inv * self.weight).view(shape) + self.bias.view(shape)
+
+
+def max_pool2d_same(x, kernel, stride, pads):
+    """TF "same" max pooling: pad (left, right, top, bottom) with -inf, then pool."""
+    return F.max_pool2d(F.pad(x, pads, value=float('-inf')), kernel, stride)
+
+
+def avg_pool2d_same(x, kernel, stride, pads):
+    """TF "same" average pooling: the mean over the real pixels of each window (padding excluded)."""
+    summed = F.avg_pool2d(F.pad(x, pads), kernel, stride)
+    count = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), pads), kernel, stride)
+    return summed / count

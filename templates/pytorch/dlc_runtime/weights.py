@@ -1,0 +1,81 @@
+"""dlc (tfjs layers) weights ↔ the emitted model's torch parameters.
+
+Weights are named "<tfjs layer name>/<weight>" (kernel, bias, depthwise_kernel,
+pointwise_kernel, gamma, beta, moving_mean, moving_variance), laid out as tfjs keeps them
+(conv kernels [kh, kw, in, out], depthwise [kh, kw, in, multiplier], dense [in, out]).
+model.py's TFJS_NAMES maps each module attribute to (tfjs layer name, role)."""
+import numpy as np
+import torch
+
+
+def _to_torch(role, weight, a):
+    a = torch.as_tensor(np.asarray(a, dtype=np.float32))
+    if weight in ('kernel', 'pointwise_kernel') and a.dim() == 4:
+        return a.permute(3, 2, 0, 1)
+    if weight == 'depthwise_kernel' or (role == 'depthwise' and weight == 'kernel'):
+        kh, kw, cin, mult = a.shape
+        return a.permute(2, 3, 0, 1).reshape(cin * mult, 1, kh, kw)
+    if weight == 'kernel' and a.dim() == 2:
+        return a.t()
+    return a
+
+
+_PARAM_NAMES = {
+    'conv': {'weight': 'kernel', 'bias': 'bias'},
+    'depthwise': {'weight': 'depthwise_kernel', 'bias': 'bias'},
+    'pointwise': {'weight': 'pointwise_kernel', 'bias': 'bias'},
+    'dense': {'weight': 'kernel', 'bias': 'bias'},
+    'batch_norm': {'weight': 'gamma', 'bias': 'beta', 'running_mean': 'moving_mean', 'running_var': 'moving_variance'},
+    'layer_norm': {'weight': 'gamma', 'bias': 'beta'},
+}
+
+
+def tfjs_weight_names(model):
+    """[(torch state_dict key, tfjs weight name, role)] for every weight dlc has."""
+    out = []
+    for attr, (layer, role) in model.TFJS_NAMES.items():
+        names = _PARAM_NAMES.get(role)
+        if not names:
+            continue
+        mod = getattr(model, attr)
+        for torch_name, tf_name in names.items():
+            if getattr(mod, torch_name, None) is not None:
+                out.append((f'{attr}.{torch_name}', f'{layer}/{tf_name}', role))
+    return out
+
+
+def load_tfjs_weights(model, arrays):
+    """Loads {tfjs weight name: array in tfjs layout} into the model (every weight must be there)."""
+    state = model.state_dict()
+    missing = []
+    for key, tf_name, role in tfjs_weight_names(model):
+        if tf_name not in arrays:
+            missing.append(tf_name)
+            continue
+        t = _to_torch(role, tf_name.rsplit('/', 1)[1], arrays[tf_name])
+        if tuple(t.shape) != tuple(state[key].shape):
+            raise ValueError(f'{tf_name}: shape {list(t.shape)} does not fit {key} {list(state[key].shape)}')
+        state[key] = t.to(state[key].dtype)
+    if missing:
+        raise ValueError(f"weights missing: {', '.join(missing)}")
+    model.load_state_dict(state)
+
+
+def export_tfjs_weights(model):
+    """The model's weights as {tfjs weight name: float32 array in tfjs layout} (for dlc's checkpoint format)."""
+    state = model.state_dict()
+    out = {}
+    for key, tf_name, role in tfjs_weight_names(model):
+        t = state[key].detach().cpu()
+        w = tf_name.rsplit('/', 1)[1]
+        if w in ('kernel', 'pointwise_kernel') and t.dim() == 4:
+            t = t.permute(2, 3, 1, 0)
+        elif w == 'depthwise_kernel':
+            cm, _, kh, kw = t.shape
+            mod = getattr(model, key.split('.')[0])
+            cin = mod.groups
+            t = t.reshape(cin, cm // cin, kh, kw).permute(2, 3, 0, 1)
+        elif w == 'kernel' and t.dim() == 2:
+            t = t.t()
+        out[tf_name] = t.contiguous().numpy().astype(np.float32)
+    return out

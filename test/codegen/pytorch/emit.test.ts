@@ -1,0 +1,72 @@
+/**
+ * `dlc emit --target pytorch` projects: for every shipped spec (and a spec using every op)
+ * the emitted files compile (`python -m py_compile`), model.py builds, takes a batch of
+ * the spec's input shape to [batch, classes] logits, and its parameter count (trainable +
+ * moving statistics) equals dlc's (`dlc inspect`).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileFile } from '../../../src/compiler/compile.js';
+import type { IR } from '../../../src/compiler/ir.js';
+import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
+import { DLC_ROOT, PYTHON, runPython } from './python.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-emit-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+export function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  for (const [rel, text] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
+
+function compiled(file: string): IR {
+  const r = compileFile(file);
+  if (!r.ir) throw new Error(`${file} did not compile: ${JSON.stringify(r.diagnostics?.slice(0, 2))}`);
+  return r.ir;
+}
+
+const SPECS = readdirSync(join(DLC_ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).sort();
+
+describe.skipIf(!PYTHON)('pytorch target: emitted projects', () => {
+  it('compile, build and count dlc\'s parameters for every shipped spec', () => {
+    const cases = SPECS.map((f) => {
+      const ir = compiled(join(DLC_ROOT, 'specs', f));
+      const dir = join(tmp, f.replace(/\.yaml$/, ''));
+      writeFiles(dir, renderPytorch(ir, { specFile: `specs/${f}` }));
+      const params = ir.nodes.reduce((s, n) => s + n.params.trainable + n.params.nonTrainable, 0);
+      return { dir, params, input: ir.inputShape, classes: ir.numClasses };
+    });
+    const got = runPython<{ dir: string; compiled: number; params: number; out: number[] }[]>(
+      `import os, py_compile, importlib, sys, torch
+out = []
+for c in INPUT:
+    n = 0
+    for root, _, files in os.walk(c['dir']):
+        for f in files:
+            if f.endswith('.py'):
+                py_compile.compile(os.path.join(root, f), doraise=True)
+                n += 1
+    sys.path.insert(0, c['dir'])
+    for m in [k for k in sys.modules if k == 'model' or k.startswith('dlc_runtime')]:
+        del sys.modules[m]
+    model = importlib.import_module('model').build_model()
+    sys.path.pop(0)
+    p = sum(t.numel() for t in model.parameters()) + sum(b.numel() for name, b in model.named_buffers() if not name.endswith('num_batches_tracked'))
+    model.eval()
+    with torch.no_grad():
+        y = model(torch.rand(2, *c['input']))
+    out.append({'dir': c['dir'], 'compiled': n, 'params': p, 'out': list(y.shape)})
+print(json.dumps(out))`,
+      cases,
+    );
+    cases.forEach((c, i) => {
+      expect(got[i].compiled, c.dir).toBeGreaterThanOrEqual(10);
+      expect(got[i].params, c.dir).toBe(c.params);
+      expect(got[i].out, c.dir).toEqual([2, c.classes]);
+    });
+  });
+});
