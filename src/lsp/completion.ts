@@ -7,7 +7,8 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { referencesAt } from './references.js';
 import { keysAt, valuesAt, type Schema, type Suggestion } from './schema-walk.js';
-import { locate, nodeAt, parseYaml, toPointer } from './yaml-ast.js';
+import { locate, nodeAt, parseYaml } from './yaml-ast.js';
+import { joinPointer } from '../compiler/shared/json-pointer.js';
 
 const MARKER = 'dlc__complete__';
 
@@ -45,26 +46,26 @@ export function completeAt(text: string, offset: number, schema: Schema): Comple
   const last = segs[segs.length - 1];
   if (at.onKey && last === MARKER) {
     segs.pop();
-    const parent = nodeAt(parsed, toPointer(segs));
+    const parent = nodeAt(parsed, joinPointer(segs));
     const present = new Set<string>();
     if (isMap(parent)) for (const p of parent.items) if (isScalar(p.key) && p.key.value !== MARKER) present.add(String(p.key.value));
     const keys = keysAt(schema, segs).filter((s) => !present.has(s.label));
     // A lone key in a list item: the item may also be a bare string
     // (`- flatten`), so offer the item's scalar values as well.
     const alone = isMap(parent) && parent.items.length === 1;
-    const grand = nodeAt(parsed, toPointer(segs.slice(0, -1)));
+    const grand = nodeAt(parsed, joinPointer(segs.slice(0, -1)));
     const values = alone && isSeq(grand) ? valuesAt(schema, segs).filter((v) => !keys.some((k) => k.label === v.label)) : [];
-    return { ...base, suggestions: [...keys, ...values], pointer: toPointer(segs) };
+    return { ...base, suggestions: [...keys, ...values], pointer: joinPointer(segs) };
   }
   if (isScalar(at.node) && String(at.node.value) === MARKER) {
     // A value position: enum values, plus (for a list item that may be a
     // single-key mapping, like a layer) the keys it may start with.
     const refs = referencesAt(parsed, segs);
-    if (refs) return { ...base, suggestions: refs, pointer: toPointer(segs) };
-    const parent = nodeAt(parsed, toPointer(segs.slice(0, -1)));
+    if (refs) return { ...base, suggestions: refs, pointer: joinPointer(segs) };
+    const parent = nodeAt(parsed, joinPointer(segs.slice(0, -1)));
     const values = valuesAt(schema, segs);
     const keys = isSeq(parent) ? keysAt(schema, segs).filter((k) => !values.some((v) => v.label === k.label)) : [];
-    return { ...base, suggestions: [...values, ...keys], pointer: toPointer(segs) };
+    return { ...base, suggestions: [...values, ...keys], pointer: joinPointer(segs) };
   }
-  return { ...base, suggestions: [], pointer: toPointer(segs) };
+  return { ...base, suggestions: [], pointer: joinPointer(segs) };
 }

@@ -5,7 +5,8 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { IR, IRNode } from '../compiler/ir.js';
-import { keyNodeAt, locate, nodeAt, rangeOf, toPointer, type ParsedYaml } from './yaml-ast.js';
+import { keyNodeAt, locate, nodeAt, rangeOf, type ParsedYaml } from './yaml-ast.js';
+import { joinPointer } from '../compiler/shared/json-pointer.js';
 import { shapeList, thousands } from '../compiler/shared/format.js';
 
 type Range = ReturnType<typeof rangeOf>;
@@ -58,12 +59,12 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
     byPath.set(n.source.path, list);
   }
   for (let len = segments.length; len > 0; len--) {
-    const pointer = toPointer(segments.slice(0, len));
+    const pointer = joinPointer(segments.slice(0, len));
     const nodes = byPath.get(pointer);
     if (nodes) return { pointer, nodes };
     // A block use lowers to the nodes of its copies, named in its scope.
     if (len >= 3 && segments[len - 2] === 'layers' && /^\d+$/.test(segments[len - 1]!)) {
-      const block = blockScope(parsed, toPointer(segments.slice(0, len - 1)), Number(segments[len - 1]));
+      const block = blockScope(parsed, joinPointer(segments.slice(0, len - 1)), Number(segments[len - 1]));
       const inScope = block ? ir.nodes.filter((n) => n.id.startsWith(`${block.scope}.`)) : [];
       if (block && inScope.length > 0) return { pointer, nodes: inScope, block };
     }

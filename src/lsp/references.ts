@@ -6,7 +6,8 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Suggestion } from './schema-walk.js';
-import { keyNodeAt, locate, nodeAt, toPointer, type ParsedYaml } from './yaml-ast.js';
+import { keyNodeAt, locate, nodeAt, type ParsedYaml } from './yaml-ast.js';
+import { joinPointer } from '../compiler/shared/json-pointer.js';
 
 /** What a value at some place refers to. */
 type Place = { readonly type: 'layer'; readonly layersPointer: string; readonly self?: string } | { readonly type: 'block' };
@@ -21,10 +22,10 @@ function placeOf(parsed: ParsedYaml, segs: readonly string[]): Place | undefined
   if (listEnd < 0 || !isIndex(segs[listEnd + 1])) return undefined;
   const rel = segs.slice(listEnd + 2); // [kind, ...]
   const kind = rel[0];
-  const layersPointer = toPointer(segs.slice(0, listEnd + 1));
+  const layersPointer = joinPointer(segs.slice(0, listEnd + 1));
   const refList = (rel.length === 3 && rel[1] === 'inputs' && isIndex(rel[2])) || (rel.length === 2 && (kind === 'add' || kind === 'concat') && isIndex(rel[1]));
   if (refList) {
-    const own = nodeAt(parsed, toPointer([...segs.slice(0, listEnd + 2), kind!, 'name']));
+    const own = nodeAt(parsed, joinPointer([...segs.slice(0, listEnd + 2), kind!, 'name']));
     return { type: 'layer', layersPointer, ...(isScalar(own) ? { self: String(own.value) } : {}) };
   }
   if (kind === 'block' && rel.length === 2 && rel[1] === 'use') return { type: 'block' };

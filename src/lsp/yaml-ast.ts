@@ -4,6 +4,7 @@
  * offsets. These two functions are the whole bridge.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { joinPointer, splitPointer } from '../compiler/shared/json-pointer.js';
 
 /** A parsed document plus the line table its offsets need. */
 export interface ParsedYaml {
@@ -27,22 +28,6 @@ export interface Located {
   readonly onKey: boolean;
   /** The node itself (absent for a key with no value). */
   readonly node?: Node;
-}
-
-/** Escapes one JSON-pointer segment (RFC 6901). */
-export function escapeSegment(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Joins segments into a JSON pointer ("" for the root). */
-export function toPointer(segments: readonly string[]): string {
-  return segments.map((s) => '/' + escapeSegment(s)).join('');
-}
-
-/** Splits a JSON pointer into unescaped segments. */
-export function fromPointer(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function contains(node: Node | null | undefined, offset: number): boolean {
@@ -93,7 +78,7 @@ export function locate(parsed: ParsedYaml, offset: number): Located {
 /** The AST node at a pointer, or undefined when absent. */
 export function nodeAt(parsed: ParsedYaml, pointer: string): Node | undefined {
   let node: unknown = parsed.doc.contents;
-  for (const seg of fromPointer(pointer)) {
+  for (const seg of splitPointer(pointer)) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && keyText(p.key) === seg);
       node = pair?.value;
@@ -108,9 +93,9 @@ export function nodeAt(parsed: ParsedYaml, pointer: string): Node | undefined {
 
 /** The key node of the pair at `pointer` (a mapping entry), if there is one. */
 export function keyNodeAt(parsed: ParsedYaml, pointer: string): Node | undefined {
-  const segs = fromPointer(pointer);
+  const segs = splitPointer(pointer);
   const last = segs.pop();
-  const parent = nodeAt(parsed, toPointer(segs));
+  const parent = nodeAt(parsed, joinPointer(segs));
   if (!isMap(parent) || last === undefined) return undefined;
   const pair = parent.items.find((p) => keyText(p.key) === last);
   return (pair?.key ?? undefined) as Node | undefined;

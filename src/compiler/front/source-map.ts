@@ -5,6 +5,7 @@
  * read by every stage that reports a diagnostic.
  */
 import type { JsonPointer } from '../spec.js';
+import { escapePointer } from '../shared/json-pointer.js';
 
 /** A 1-based range; endCol is exclusive. */
 export interface Range {
@@ -32,19 +33,8 @@ export type NodePart = 'key' | 'value';
 
 const START: Range = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
-/** Escapes one JSON-pointer segment (RFC 6901). */
-export function escapePointer(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Splits a JSON pointer into unescaped segments ("" → []). */
-export function splitPointer(pointer: JsonPointer): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
+// Pointer escaping lives with the other pure helpers (the language server uses it too).
+export { escapePointer, splitPointer } from '../shared/json-pointer.js';
 
 /** Joins a parent pointer and a segment. */
 export function childPointer(parent: JsonPointer, segment: string | number): JsonPointer {
