@@ -8,6 +8,7 @@ import { compile } from '../../../src/compiler/compile.js';
 import { CODES } from '../../../src/compiler/diagnostics/codes.js';
 import type { Diagnostic } from '../../../src/compiler/diagnostics/diagnostics.js';
 import { didYouMean, didYouMeanFix, renameFix, suggestion } from '../../../src/compiler/diagnostics/did-you-mean.js';
+import { diagnosticsToJson } from '../../../src/compiler/diagnostics/format.js';
 import { diag, fileStart, internalError, type Locator } from '../../../src/compiler/diagnostics/report.js';
 
 describe('diag', () => {
@@ -89,6 +90,12 @@ describe('fixes carried by compile diagnostics', () => {
     expect(fix.replacement).toBe(replacement);
     expect(fix.range).toBeDefined();
     expect(textAt(source, fix.range!)).toBe(fix.expected);
+  });
+
+  it('`dlc check --format json` hands the fix to tools', () => {
+    const diags = compile(SPEC('    - flaten\n    - dense: {units: 10}'), { file: 't.yaml' }).diagnostics;
+    const json = JSON.parse(diagnosticsToJson(diags)) as { diagnostics: Diagnostic[] };
+    expect(json.diagnostics.map((d) => [d.code, d.fix?.replacement, d.fix?.expected])).toEqual([['DLC015', 'flatten', 'flaten']]);
   });
 
   it('a diagnostic with nothing to suggest carries no fix', () => {
