@@ -7,6 +7,7 @@ import { DEFAULTS } from './defaults.js';
 import { array, object, string, integer, describe, type Schema } from './helpers.js';
 import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, kindUnion, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../kinds/index.js';
+import { sweepSchema } from './sweep.js';
 import { dataSchema, trainSchema } from './sections.js';
 
 export const SCHEMA_ID = 'https://dlc.dev/schema/dlc.schema.json';
@@ -65,6 +66,7 @@ export function buildSchema(): Schema {
       schedule: kindUnion(anyFamily(SCHEDULES), 'Learning-rate schedule, e.g. `cosine` or `{step: {step_size: 10}}`.', { default: DEFAULT_SCHEDULE }),
       train: trainSchema(),
       metrics: array({ $ref: '#/definitions/metric' }, 'Metrics reported on the validation and test sets.', { default: [...DEFAULT_METRICS], examples: [['accuracy', 'f1']] }),
+      sweep: sweepSchema(),
     },
     required: ['name', 'data', 'model'],
     additionalProperties: false,
