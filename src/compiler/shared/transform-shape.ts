@@ -82,7 +82,19 @@ export function firstTransformProblem(shape: ImageShape, transforms: readonly Tr
   return undefined;
 }
 
+/** Which transforms draw random numbers (skipped, or made deterministic, outside training). */
+const RANDOM: { readonly [K in TransformSpec['kind']]: boolean } = {
+  normalize: false,
+  rescale: false,
+  resize: false,
+  random_flip: true,
+  random_crop: true,
+  random_rotation: true,
+  random_translation: true,
+  cutout: true,
+};
+
 /** True for transforms that draw random numbers (skipped, or made deterministic, outside training). */
 export function isRandomTransform(t: TransformSpec): boolean {
-  return t.kind === 'random_flip' || t.kind === 'random_crop' || t.kind === 'random_rotation' || t.kind === 'random_translation' || t.kind === 'cutout';
+  return RANDOM[t.kind];
 }

@@ -49,29 +49,34 @@ export function makeSchedule(spec: ScheduleSpec, baseLr: number, opts: ScheduleO
     totalSteps: Math.round(opts.epochs * opts.stepsPerEpoch),
     warmupSteps: Math.round(warmupEpochs * opts.stepsPerEpoch),
   };
-  const constant: Curve = () => baseLr;
-  switch (spec.kind) {
-    case 'constant':
-      return stateless(spec.kind, withWarmup(constant, ctx.warmupSteps, constant));
-    case 'step':
-      return stateless(spec.kind, withWarmup(stepCurve(ctx, spec.step_size, spec.gamma), ctx.warmupSteps, constant));
-    case 'multi_step':
-      return stateless(spec.kind, withWarmup(multiStepCurve(ctx, spec.milestones, spec.gamma), ctx.warmupSteps, constant));
-    case 'exponential':
-      return stateless(spec.kind, withWarmup(exponentialCurve(ctx, spec.gamma), ctx.warmupSteps, constant));
-    case 'cosine':
-      return stateless(spec.kind, withWarmup(cosineCurve(ctx, spec.min_lr), ctx.warmupSteps, constant));
-    case 'one_cycle':
-      return stateless(
-        spec.kind,
-        oneCycleCurve(ctx.totalSteps, { maxLr: spec.max_lr, pctStart: spec.pct_start, divFactor: spec.div_factor, finalDivFactor: spec.final_div_factor }),
-      );
-    case 'reduce_on_plateau':
-      return new PlateauSchedule(new PlateauTracker(baseLr, { monitor: spec.monitor, factor: spec.factor, patience: spec.patience, minLr: spec.min_lr }), ctx.warmupSteps);
-    default:
-      return assertNever(spec);
-  }
+  const impl = SCHEDULE_IMPLS[spec.kind] as ((s: ScheduleSpec, ctx: CurveContext) => LrSchedule) | undefined;
+  if (!impl) throw new Error(`unknown schedule: ${JSON.stringify(spec)}`);
+  return impl(spec, ctx);
 }
+
+/** A kind of schedule → how it is built from its spec and the run's step counts (ctx.baseLr is the optimizer's rate). */
+export type ScheduleImpls = { readonly [K in ScheduleSpec['kind']]: (spec: Extract<ScheduleSpec, { kind: K }>, ctx: CurveContext) => LrSchedule };
+
+const warmed = (kind: string, curve: Curve, ctx: CurveContext): LrSchedule => {
+  const constant: Curve = () => ctx.baseLr;
+  return stateless(kind, withWarmup(curve, ctx.warmupSteps, constant));
+};
+
+/**
+ * The implementation of every schedule kind the compiler declares
+ * (compiler/kinds/schedules/): keyed by the spec union, so a declared kind
+ * without an entry here does not compile.
+ */
+export const SCHEDULE_IMPLS: ScheduleImpls = {
+  constant: (spec, ctx) => warmed(spec.kind, () => ctx.baseLr, ctx),
+  step: (spec, ctx) => warmed(spec.kind, stepCurve(ctx, spec.step_size, spec.gamma), ctx),
+  multi_step: (spec, ctx) => warmed(spec.kind, multiStepCurve(ctx, spec.milestones, spec.gamma), ctx),
+  exponential: (spec, ctx) => warmed(spec.kind, exponentialCurve(ctx, spec.gamma), ctx),
+  cosine: (spec, ctx) => warmed(spec.kind, cosineCurve(ctx, spec.min_lr), ctx),
+  one_cycle: (spec, ctx) => stateless(spec.kind, oneCycleCurve(ctx.totalSteps, { maxLr: spec.max_lr, pctStart: spec.pct_start, divFactor: spec.div_factor, finalDivFactor: spec.final_div_factor })),
+  reduce_on_plateau: (spec, ctx) =>
+    new PlateauSchedule(new PlateauTracker(ctx.baseLr, { monitor: spec.monitor, factor: spec.factor, patience: spec.patience, minLr: spec.min_lr }), ctx.warmupSteps),
+};
 
 /** A schedule that is a pure function of the step: its state is just its kind. */
 function stateless(kind: string, curve: Curve): LrSchedule {
@@ -110,8 +115,4 @@ class PlateauSchedule implements LrSchedule {
 function checkKind(state: unknown, kind: string): void {
   const got = typeof state === 'object' && state !== null ? (state as { kind?: unknown }).kind : undefined;
   if (got !== kind) throw new Error(`schedule state is for "${String(got)}", but this run's schedule is "${kind}"`);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unknown schedule: ${JSON.stringify(x)}`);
 }

@@ -4,24 +4,17 @@
  * the spec's input shape to [batch, classes] logits, and its parameter count (trainable +
  * moving statistics) equals dlc's (`dlc inspect`).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
-import { DLC_ROOT, PYTHON, runPython } from './python.js';
+import { DLC_ROOT, PYTHON, runPython, writeFiles } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-emit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-export function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
-  for (const [rel, text] of files) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-}
 
 function compiled(file: string): IR {
   const r = compileFile(file);

@@ -4,7 +4,8 @@
  * torch and numpy; without one, the tests that need it skip and say why.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export const DLC_ROOT = resolve(import.meta.dirname, '../../..');
 export const RUNTIME_DIR = resolve(DLC_ROOT, 'templates/pytorch');
@@ -61,3 +62,11 @@ def b64(a):
 def unb64(s, dtype):
     return np.frombuffer(base64.b64decode(s), dtype=dtype)
 `;
+
+/** Writes a rendered project (relative path → text) under `dir`. */
+export function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  for (const [rel, text] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
