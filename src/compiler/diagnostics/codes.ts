@@ -55,10 +55,8 @@ export const CODES = {
   DLC117: { severity: 'error', title: 'layer reads exactly one input' },
   DLC118: { severity: 'error', title: 'input shape or class count cannot be determined' },
   DLC119: { severity: 'error', title: 'model too large for the memory budget' },
-  DLC120: { severity: 'error', title: 'layer name tfjs cannot use' },
-  DLC121: { severity: 'error', title: 'normalize divides by a zero std' },
   DLC122: { severity: 'warning', title: 'dropout rate 1 drops every activation' },
-  DLC123: { severity: 'warning', title: 'class folder empty, or a single class' },
+  DLC123: { severity: 'warning', title: 'a single class' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

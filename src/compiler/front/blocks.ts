@@ -31,6 +31,15 @@ interface BlockDef {
 
 const PARAM = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 
+/**
+ * Most layers a model may have after block expansion. A hard cap, checked
+ * before any copy is made: `repeat: 100000000` must be a diagnostic at the
+ * value, not an out-of-memory in `check` or in the language server. The
+ * deepest shipped model has ~70 layers; ResNet-1001 has ~3,000. (Lowering
+ * 5,000 layers takes ~1-2 s, which is what the language server can afford.)
+ */
+export const MAX_EXPANDED_LAYERS = 5_000;
+
 /** Own-property test: user names like `constructor` must not find Object.prototype members. */
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
@@ -153,9 +162,19 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     });
     if (!ok) return;
 
+    const repeat = (b.repeat as number | undefined) ?? 1;
+    if (out.length + repeat * expanded.length > MAX_EXPANDED_LAYERS) {
+      const p = b.repeat === undefined ? `${itemPath}/block` : `${itemPath}/block/repeat`;
+      report(
+        diag('DLC022', `repeat ${repeat} of block '${use}' (${expanded.length} layer${expanded.length === 1 ? '' : 's'} each) makes the model more than ${MAX_EXPANDED_LAYERS} layers`, sourceMap.locate(p), p, {
+          hint: `a model may have at most ${MAX_EXPANDED_LAYERS} layers after block expansion`,
+        }),
+      );
+      return;
+    }
     let prev: string | undefined;
     const before = out.length;
-    for (let i = 0; i < ((b.repeat as number | undefined) ?? 1); i++) {
+    for (let i = 0; i < repeat; i++) {
       const copyInput = prev;
       const blockInput = () => copyInput ?? blockInputName(out, before, scope);
       expanded.forEach(({ item, defPath }, j) => {
@@ -168,6 +187,10 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       prev = `${scope}.${i}.${locals[locals.length - 1]}`;
     }
   });
+  if (out.length > MAX_EXPANDED_LAYERS && !diagnostics.some((d) => d.code === 'DLC022')) {
+    report(diag('DLC022', `the model has ${out.length} layers after block expansion, more than ${MAX_EXPANDED_LAYERS}`, sourceMap.locate('/model/layers'), '/model/layers', `a model may have at most ${MAX_EXPANDED_LAYERS} layers after block expansion`));
+    return { layers: out.slice(0, MAX_EXPANDED_LAYERS), diagnostics };
+  }
   // Blocks nobody uses still get their `$param` references checked.
   for (const [use, def] of Object.entries(blocks)) {
     if (used.has(use)) continue;

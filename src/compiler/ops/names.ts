@@ -9,7 +9,8 @@ export const LAYER_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.]*$';
  */
 export function layerName(id: string, taken: Set<string>): string {
   let base = id.replace(/[^A-Za-z0-9_]/g, '_');
-  if (!/^[A-Za-z_]/.test(base)) base = `l_${base}`;
+  // tfjs rejects tensor names that do not start with a letter or digit (a leading `_` throws in run): map them.
+  if (!/^[A-Za-z]/.test(base)) base = `l_${base}`;
   let name = base;
   for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
   taken.add(name);

@@ -93,6 +93,10 @@ const cases: Case[] = [
   ['DLC117 conv with two inputs', { given: { layers: [L.conv(8, 3, { name: 'a' }), L.conv(8, 3, { inputs: ['a', 'input'] }), L.gap(), L.dense(10)] }, want: [['DLC117', '/model/layers/1/conv2d/inputs']] }],
   ['DLC118 image_folder without size', { given: { layers: [L.gap(), L.dense(10)], over: { data: { dataset: 'image_folder', num_classes: 10 } } }, want: [['DLC118', '/data/dataset']] }],
   ['DLC118 image_folder without classes', { given: { layers: [L.gap(), L.dense(10)], over: { data: { dataset: 'image_folder', image_size: [32, 32] } } }, want: [['DLC118', '/data/dataset']] }],
+  // DLC119, 122, 123 (issue 16, hostile input): a model over the memory budget at its biggest layer; legal but surely wrong values (std 0 is DLC115)
+  ['DLC119 dense of 10^9 units', { given: { layers: [L.flatten(), L.dense(1_000_000_000), L.dense(10)] }, want: [['DLC119', '/model/layers/1']] }],
+  ['DLC122 dropout 1', { given: { layers: [L.gap(), L.dropout(1), L.dense(10)] }, want: [['DLC122', '/model/layers/1/dropout/rate']] }],
+  ['DLC123 a single class', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'image_folder', image_size: [32, 32], num_classes: 1 } } }, want: [['DLC123', '/data/path']] }],
 ];
 
 function specOf(given: Case[1]['given']): Spec {

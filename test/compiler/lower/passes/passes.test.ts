@@ -10,6 +10,8 @@ import type { Pass } from '../../../../src/compiler/lower/passes/context.js';
 import { checkExpectations } from '../../../../src/compiler/lower/passes/expectations.js';
 import { checkLogitsActivation } from '../../../../src/compiler/lower/passes/logits-activation.js';
 import { PASSES } from '../../../../src/compiler/lower/passes/pipeline.js';
+import { checkMemoryBudget } from '../../../../src/compiler/lower/passes/memory-budget.js';
+import { checkSanity } from '../../../../src/compiler/lower/passes/sanity.js';
 import { checkUnusedNodes } from '../../../../src/compiler/lower/passes/unused-nodes.js';
 import { fakeCtx, L, makeSpec, type Draft } from '../../helpers/spec-builder.js';
 
@@ -52,7 +54,7 @@ describe('passes', () => {
   });
 
   it('pipeline lists every pass once, in order', () => {
-    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkLogitsActivation, checkUnusedNodes]);
+    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget]);
   });
 });
 

@@ -1,0 +1,100 @@
+/**
+ * Memory budget (DLC119): a model that cannot fit in memory must fail in
+ * `dlc check`, at the layer that makes it too big, not minutes later in
+ * `dlc run` (or in the language server). The estimate, in float32 bytes:
+ *
+ *   parameters × (weights + gradients + 2 optimizer slots)
+ *   + batch × Σ node outputs × 2 (each activation and its gradient)
+ *   + synthetic samples × sample size (data made in memory)
+ *
+ * Two optimizer slots is the most any optimizer dlc has keeps per parameter
+ * (Adam's two moments), so the estimate is an upper bound on that term.
+ * The budget is 80% of this machine's memory, at most MAX_BUDGET_BYTES, and
+ * DLC_MEMORY_BUDGET (bytes, or with a K/M/G/T suffix) overrides it. It is
+ * documented in docs/hostile-input.md.
+ */
+import { totalmem } from 'node:os';
+import { diag } from '../../diagnostics/report.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { IRNode } from '../../ir.js';
+import { isInferred, type Pass } from './context.js';
+
+/** Largest budget whatever the machine: 64 GiB (tfjs on one host is never the tool for more). */
+export const MAX_BUDGET_BYTES = 64 * 1024 ** 3;
+/** Bytes per parameter: the weight, its gradient and two optimizer slots, float32 each. */
+const BYTES_PER_PARAM = 4 * 4;
+/** Bytes per activation element: the value and its gradient, float32. */
+const BYTES_PER_ACTIVATION = 2 * 4;
+
+/** Parses "512M", "8G", "1000000" (bytes); undefined when malformed. */
+export function parseBytes(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/** The memory budget in bytes, and where it comes from (for messages). */
+export function memoryBudget(env: Readonly<Record<string, string | undefined>> = process.env): { bytes: number; source: string } {
+  const stated = env.DLC_MEMORY_BUDGET !== undefined ? parseBytes(env.DLC_MEMORY_BUDGET) : undefined;
+  if (stated !== undefined && stated > 0) return { bytes: stated, source: 'DLC_MEMORY_BUDGET' };
+  const machine = Math.floor(totalmem() * 0.8);
+  return machine < MAX_BUDGET_BYTES ? { bytes: machine, source: "80% of this machine's memory" } : { bytes: MAX_BUDGET_BYTES, source: 'the 64 GiB cap' };
+}
+
+/** "253.3 GB"-style size (decimal units, like the summary table). */
+export function humanBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+const elements = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
+
+/** Bytes a node adds to the estimate for a batch of `batch`. */
+function nodeBytes(n: IRNode, batch: number): number {
+  const params = n.params.trainable + n.params.nonTrainable;
+  return params * BYTES_PER_PARAM + (isInferred(n) ? elements(n.shape) * batch * BYTES_PER_ACTIVATION : 0);
+}
+
+export const checkMemoryBudget: Pass = (ir, ctx) => {
+  const batch = ir.spec.data.batch_size;
+  const { bytes: budget, source } = memoryBudget();
+  let total = 0;
+  let worst: { node: IRNode; bytes: number } | undefined;
+  for (const n of ir.nodes) {
+    const b = nodeBytes(n, batch);
+    total += b;
+    if (!worst || b > worst.bytes) worst = { node: n, bytes: b };
+  }
+  const diags: Diagnostic[] = [];
+  const synthetic = (ir.spec.data as { synthetic?: { train_samples: number; test_samples: number; shape: readonly number[] } }).synthetic;
+  if (ir.spec.data.dataset === 'synthetic' && synthetic) {
+    const data = (synthetic.train_samples + synthetic.test_samples) * elements(synthetic.shape) * 4;
+    if (data > budget) {
+      diags.push(diag('DLC119', `the synthetic data set needs about ${humanBytes(data)} in memory; the budget is ${humanBytes(budget)} (${source})`, ctx, '/data/synthetic', 'use fewer samples or a smaller shape'));
+      return diags;
+    }
+    total += data;
+  }
+  if (total > budget && worst) {
+    const layer = ctx.layerOf(worst.node.id);
+    const params = worst.node.params.trainable + worst.node.params.nonTrainable;
+    const what = params * BYTES_PER_PARAM >= worst.bytes / 2 ? `${params.toLocaleString('en-US')} parameters` : `an output of ${worst.node.shape.join('×')} per sample × batch ${batch}`;
+    diags.push(
+      diag(
+        'DLC119',
+        `the model needs about ${humanBytes(total)} to train (parameters × weights, gradients and optimizer slots, plus activations for batch ${batch}); the budget is ${humanBytes(budget)} (${source}). Layer '${worst.node.id}' alone takes ${humanBytes(worst.bytes)} (${what})`,
+        ctx,
+        layer?.path ?? '/model/layers',
+        'make this layer smaller (units, filters, kernel size) or reduce the batch size; DLC_MEMORY_BUDGET raises the budget',
+      ),
+    );
+  }
+  return diags;
+};
