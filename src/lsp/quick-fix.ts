@@ -28,6 +28,7 @@ export const QUICK_FIX_CODES: Readonly<Partial<Record<DiagnosticCode, { readonly
   DLC100: { preferred: true }, // unknown layer reference
   DLC103: { preferred: true }, // in_channels → the inferred channel count
   DLC104: { preferred: true }, // in_features → the inferred feature count
+  DLC108: { preferred: true }, // output units → the data set's class count
 };
 
 function fixOf(d: Diagnostic): NonNullable<DiagnosticData['fix']> | undefined {

@@ -52,6 +52,7 @@ describe('quick fixes from diagnostic data', () => {
     ['misspelled output', { layers: '    - flatten\n    - dense: {name: head, units: 10}', output: '\n  output: haed', code: 'DLC100', title: "Change 'haed' to 'head'", fixedHas: 'output: head' }],
     // 28·28·1 = 784 features reach the dense layer.
     ['in_features', { layers: '    - flatten\n    - dense: {units: 10, in_features: 1024}', code: 'DLC104', title: 'Set in_features to 784 (the inferred input)', fixedHas: 'in_features: 784}' }],
+    ['output units', { layers: '    - flatten\n    - dense: {units: 7}', code: 'DLC108', title: 'Set units to 10 (the class count)', fixedHas: 'dense: {units: 10}' }],
     ['in_channels', { layers: '    - conv2d: {filters: 8, kernel_size: 3, in_channels: 3}\n    - flatten\n    - dense: {units: 10}', code: 'DLC103', title: 'Set in_channels to 1 (the inferred input)', fixedHas: 'in_channels: 1}' }],
   ];
   it.each(cases)('%s: the fix removes the diagnostic', (_n, { layers, output, code, title, fixedHas }) => {
@@ -84,6 +85,12 @@ describe('quick fixes from diagnostic data', () => {
     expect(suggestedReplacement({ ...typoDiag(), source: 'yaml' }, textOf(typo))).toBeUndefined();
     expect(QUICK_FIX_CODES.DLC110).toBeUndefined();
     expect(suggestedReplacement({ ...typoDiag(), code: 'DLC110' }, textOf(typo))).toBeUndefined();
+  });
+
+  it('offers nothing where the text is not the stated value (a block parameter sets the output width)', () => {
+    const text = spec('    - flatten\n    - block: {use: head}').replace('model:\n', 'model:\n  blocks:\n    head: {params: {n: 12}, layers: [{dense: {units: $n}}]}\n');
+    expect(published(text).map((d) => d.code)).toEqual(['DLC108']);
+    expect(quickFixes(URI, published(text), textOf(text))).toEqual([]);
   });
 
   it('places the fix range on the misspelled key itself', () => {

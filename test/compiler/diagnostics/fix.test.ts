@@ -80,6 +80,7 @@ describe('fixes carried by compile diagnostics', () => {
     ['unknown block', SPEC('    - block: {use: piar}\n    - flatten\n    - dense: {units: 10}'), 'DLC020', 'pair'],
     ['unknown block parameter', SPEC('    - block: {use: pair, with: {filtres: 4}}\n    - flatten\n    - dense: {units: 10}'), 'DLC021', 'filters'],
     ['unknown reference', SPEC('    - flatten: {name: flat}\n    - dense: {units: 10, inputs: [falt]}'), 'DLC100', 'flat'],
+    ['class count', SPEC('    - flatten\n    - dense: {units: 12}'), 'DLC108', '10'],
     ['in_features', SPEC('    - flatten\n    - dense: {units: 10, in_features: 100}'), 'DLC104', '784'],
   ];
   it.each(cases)('%s: the fix replaces exactly the text at its range', (_n, source, code, replacement) => {
@@ -99,6 +100,7 @@ describe('fixes carried by compile diagnostics', () => {
   });
 
   it('a diagnostic with nothing to suggest carries no fix', () => {
+
     const diags = compile(SPEC('    - conv2d: {qqqqqq: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}'), { file: 't.yaml' }).diagnostics;
     expect(diags.map((d) => d.code)).toContain('DLC010');
     expect(diags.filter((d) => d.fix)).toEqual([]);

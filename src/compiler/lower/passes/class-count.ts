@@ -5,7 +5,7 @@
  * that sets the output width, looking through trailing activation,
  * dropout and normalisation layers.
  */
-import { diagAt } from '../../diagnostics/diag-at.js';
+import { diag } from '../../diagnostics/report.js';
 import type { IR, IRNode } from '../../ir.js';
 import { layerKeyPath } from '../layer-path.js';
 import { opDef } from '../../ops/index.js';
@@ -30,7 +30,7 @@ export const checkClassCount: Pass = (ir, ctx) => {
   const dataset = ir.spec.data.dataset;
   const layer = ctx.layerOf(out.id)!;
   if (out.shape.length !== 1) {
-    return [diagAt(ctx, 'DLC108', layer.path, `the model outputs ${shapeText(out.shape)}, but a classifier outputs one score per class: [${classes}]`, 'end the model with flatten (or global_avg_pool2d) and a dense layer of one unit per class')];
+    return [diag('DLC108', `the model outputs ${shapeText(out.shape)}, but a classifier outputs one score per class: [${classes}]`, ctx, layer.path, 'end the model with flatten (or global_avg_pool2d) and a dense layer of one unit per class')];
   }
   const units = out.shape[0];
   if (units === classes) return [];
@@ -39,5 +39,12 @@ export const checkClassCount: Pass = (ir, ctx) => {
   const setterLayer = ctx.layerOf(setter.id);
   const key = setter.op === 'dense' ? 'units' : 'filters' in setter.attrs ? 'filters' : undefined;
   const at = setterLayer ? (key ? layerKeyPath(setterLayer, key) : setterLayer.path) : layer.path;
-  return [diagAt(ctx, 'DLC108', at, `the model outputs ${units} class scores, but the ${dataset} data set has ${classes} classes`, key ? `use ${key}: ${classes}` : undefined)];
+  const stated = key ? setter.attrs[key] : undefined;
+  return [
+    diag('DLC108', `the model outputs ${units} class scores, but the ${dataset} data set has ${classes} classes`, ctx, at, {
+      hint: key ? `use ${key}: ${classes}` : undefined,
+      // The key's value as written (a block parameter like `$units` makes the fix not apply).
+      fix: key && typeof stated === 'number' ? { title: `Set ${key} to ${classes} (the class count)`, replacement: String(classes), expected: String(stated) } : undefined,
+    }),
+  ];
 };

@@ -6,7 +6,7 @@
  * score to 0). Reported at the output layer's `activation`, or at a
  * trailing activation layer.
  */
-import { diagAt } from '../../diagnostics/diag-at.js';
+import { diag } from '../../diagnostics/report.js';
 import { layerKeyPath } from '../layer-path.js';
 import { opDef } from '../../ops/index.js';
 import type { Pass } from './context.js';
@@ -22,11 +22,11 @@ export const checkLogitsActivation: Pass = (ir, ctx) => {
     act === applies ? `and ${loss} applies ${applies} again` : `but ${loss} expects raw logits (it applies ${applies} itself)`;
   const hint = (edit: string): string => `${edit}; predictions are still reported as probabilities`;
   if (opDef(out.op)?.activationLayer) {
-    return [diagAt(ctx, 'DLC109', layer.path, `the model ends with a ${out.op} layer, ${what(out.op)}`, hint(`remove this ${out.op} layer`))];
+    return [diag('DLC109', `the model ends with a ${out.op} layer, ${what(out.op)}`, ctx, layer.path, hint(`remove this ${out.op} layer`))];
   }
   const act = out.attrs.activation;
   if (typeof act === 'string' && act !== 'linear') {
-    return [diagAt(ctx, 'DLC109', layerKeyPath(layer, 'activation'), `the output layer '${out.id}' applies ${act}, ${what(act)}`, hint(`remove 'activation: ${act}' (the output should be linear)`))];
+    return [diag('DLC109', `the output layer '${out.id}' applies ${act}, ${what(act)}`, ctx, layerKeyPath(layer, 'activation'), hint(`remove 'activation: ${act}' (the output should be linear)`))];
   }
   return [];
 };
