@@ -80,7 +80,19 @@ export interface IR {
   /** Topologically ordered; nodes[0] is the input node. */
   readonly nodes: readonly IRNode[];
   readonly outputId: string;
-  readonly inputShape: readonly [number, number, number];
+  /**
+   * Shape of one sample the model reads, without the batch axis: images
+   * [h, w, c], sequences [t] or [t, f], feature vectors [f].
+   */
+  readonly inputShape: readonly number[];
+  /** Input dtype; absent means float32 (int32: token ids). */
+  readonly inputDType?: 'float32' | 'int32';
+  /** The model's output width: the class count for class targets, else the target width. */
   readonly numClasses: number;
   readonly classNames?: readonly string[];
+  /**
+   * What a sample's target is; absent means a class index over numClasses.
+   * Multi-label (0/1 vector) and real-valued targets give their width.
+   */
+  readonly target?: { readonly kind: 'class' | 'multi_label' | 'real'; readonly width: number };
 }

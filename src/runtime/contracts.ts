@@ -5,22 +5,49 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-/** A set of images as raw bytes, NHWC, with integer labels. */
-export interface ImageSet {
-  /** Length count*h*w*c, pixel values 0..255. */
-  readonly images: Uint8Array;
-  /** Length count, values 0..numClasses-1. */
-  readonly labels: Int32Array;
+/**
+ * How a set stores its inputs and how they reach the model. Image loaders
+ * store bytes and say how to scale them (divisor 255: [0, 1] floats, as
+ * torchvision's ToTensor); other sets store float32 features or int32 token
+ * ids, which the batches pass through unchanged.
+ */
+export type ExampleInputs =
+  | { readonly dtype: 'uint8'; readonly values: Uint8Array; /** Fed as float32 `value / divisor`. */ readonly divisor: number }
+  | { readonly dtype: 'float32'; readonly values: Float32Array }
+  | { readonly dtype: 'int32'; readonly values: Int32Array };
+
+/** What a sample's target is: a class index, a multi-label 0/1 vector, or real values. */
+export type ExampleTarget =
+  | { readonly kind: 'class'; readonly classes: number }
+  | { readonly kind: 'multi_label'; readonly width: number }
+  | { readonly kind: 'real'; readonly width: number };
+
+/**
+ * A set of examples: inputs of any rank (images [h, w, c], sequences [t] or
+ * [t, f], feature vectors [f]) with their targets, row-major, sample first.
+ */
+export interface ExampleSet {
   readonly count: number;
-  /** [height, width, channels] */
-  readonly shape: readonly [number, number, number];
+  /** Per-sample input shape, without the batch axis. */
+  readonly shape: readonly number[];
+  /** count × prod(shape) values. */
+  readonly x: ExampleInputs;
+  readonly target: ExampleTarget;
+  /** Class targets: the class index of each sample (length count). Other targets: empty. */
+  readonly labels: Int32Array;
+  /** Multi-label and real targets: count × width values. Absent for class targets. */
+  readonly targets?: Float32Array;
 }
+
+/** The sets the image loaders make: uint8 [h, w, c] inputs with class targets (the name predates ExampleSet). */
+export type ImageSet = ExampleSet;
 
 export interface LoadedDataset {
   readonly name: string;
+  /** Class targets: one name per class. Other targets: empty. */
   readonly classNames: readonly string[];
-  readonly train: ImageSet;
-  readonly test: ImageSet;
+  readonly train: ExampleSet;
+  readonly test: ExampleSet;
 }
 
 export interface LoadOptions {
@@ -32,10 +59,11 @@ export interface LoadOptions {
 
 /** One batch ready for the model. The consumer disposes xs and ys. */
 export interface Batch {
-  /** float32 [n, h, w, c], already scaled to [0,1] and transformed. */
-  readonly xs: tf.Tensor4D;
-  /** float32 one-hot [n, numClasses]. */
+  /** [n, ...sample shape]: float32 (images scaled and transformed, features) or int32 (token ids). */
+  readonly xs: tf.Tensor;
+  /** float32 [n, width]: one-hot classes, the multi-label 0/1 vector, or the real targets. */
   readonly ys: tf.Tensor2D;
+  /** Class targets: the class index of each sample; other targets: empty. */
   readonly labels: Int32Array;
   readonly size: number;
   /** Position of the batch in its epoch (0-based). */

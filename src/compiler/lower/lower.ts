@@ -102,6 +102,9 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
     inputShape: facts.inputShape,
     numClasses: facts.numClasses,
     ...(facts.classNames ? { classNames: facts.classNames } : {}),
+    // Only when not the default (float32 inputs, class targets), so image specs lower to the IR they always did.
+    ...(facts.inputDType !== 'float32' ? { inputDType: facts.inputDType } : {}),
+    ...(facts.target.kind !== 'class' ? { target: facts.target } : {}),
   };
   const passContext: PassContext = { file: ctx.file, locate: (p) => ctx.locate(p), facts, layerOf: (id) => layerById.get(id) };
   return { ir, passContext, diagnostics: diags };

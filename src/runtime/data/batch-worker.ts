@@ -1,22 +1,21 @@
 /**
- * A worker thread that builds upcoming batches (gather, scale, one-hot,
- * transforms: transforms/host.ts) while the main thread trains — tfjs ops
+ * A worker thread that builds upcoming batches (gather, scale, targets,
+ * transforms: gather.ts, transforms/host.ts) while the main thread trains — tfjs ops
  * run synchronously on the cpu and wasm backends, so this is the only way
  * data work truly overlaps training, on the otherwise idle second core.
  *
  * The worker runs the very same functions as the in-thread path (their
  * source text is shipped: host.ts and the PRNG are written to be
  * self-contained), so batches are identical either way (tested). The set's
- * pixels are shared with the worker through a SharedArrayBuffer, not copied
+ * inputs are shared with the worker through a SharedArrayBuffer, not copied
  * per batch. The worker is unref'd while idle so it never keeps a finished
  * process alive.
  */
 import { Worker } from 'node:worker_threads';
-import type { ImageSet } from '../contracts.js';
-import { HOST_FUNCTIONS, type HostBatch, type HostJob } from '../transforms/host.js';
+import type { ExampleSet } from '../contracts.js';
+import { HOST_FUNCTIONS } from '../transforms/host.js';
+import { gatherBatch, type GatheredBatch, type GatherJob, type GatherSource } from './gather.js';
 import { mixSeed, mulberry32, rngFor, STREAM } from './random.js';
-
-type JobMessage = Omit<HostJob, 'images' | 'labels' | 'shape'>;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -24,39 +23,58 @@ ${mixSeed.toString()}
 ${mulberry32.toString()}
 ${rngFor.toString()}
 ${HOST_FUNCTIONS.map((f) => f.toString()).join('\n')}
-const lib = { rngFor, augmentStream: ${STREAM.augment} };
-let images, labels, shape;
+${gatherBatch.toString()}
+const lib = { rngFor, augmentStream: ${STREAM.augment}, hostTransforms };
+const ARRAYS = { uint8: Uint8Array, float32: Float32Array, int32: Int32Array };
+let src;
 parentPort.on('message', (m) => {
-  if (m.init) { images = new Uint8Array(m.images.buffer, m.images.offset, m.images.length); labels = m.labels; shape = m.shape; return; }
+  if (m.init) {
+    const a = m.inputs;
+    src = Object.assign({}, m.source, { inputs: new ARRAYS[m.source.dtype](a.buffer, a.byteOffset, a.length) });
+    return;
+  }
   try {
-    const out = prepareHostBatch(Object.assign({}, m.job, { images, labels, shape }), lib);
-    parentPort.postMessage({ id: m.id, out }, [out.pixels.buffer, out.labels.buffer, out.oneHot.buffer]);
+    const out = gatherBatch(src, m.job, lib);
+    parentPort.postMessage({ id: m.id, out }, [out.xs.buffer, out.labels.buffer, out.ys.buffer]);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.stack) || e) });
   }
 });
 `;
 
-/** Pixels in shared memory: the set's own when already shared (loaders and subset() allocate so), else one copy. */
-function sharedPixels(set: ImageSet): { buffer: SharedArrayBuffer; offset: number; length: number } {
-  const buf = set.images.buffer;
-  if (buf instanceof SharedArrayBuffer) return { buffer: buf, offset: set.images.byteOffset, length: set.images.length };
-  const sab = new SharedArrayBuffer(set.images.byteLength);
-  new Uint8Array(sab).set(set.images);
-  return { buffer: sab, offset: 0, length: sab.byteLength };
+/** The arrays of `set` a batch reads, in gather.ts's terms. */
+export function gatherSource(set: ExampleSet): GatherSource {
+  return {
+    inputs: set.x.values,
+    dtype: set.x.dtype,
+    divisor: set.x.dtype === 'uint8' ? set.x.divisor : 1,
+    shape: set.shape,
+    targetKind: set.target.kind,
+    labels: set.labels,
+    targets: set.targets,
+  };
 }
 
-/** One worker bound to one ImageSet. */
+/** Inputs in shared memory: the set's own when already shared (loaders and subset() allocate so), else one copy. */
+function sharedInputs(values: Uint8Array | Float32Array | Int32Array): { buffer: SharedArrayBuffer; byteOffset: number; length: number } {
+  const buf = values.buffer;
+  if (buf instanceof SharedArrayBuffer) return { buffer: buf, byteOffset: values.byteOffset, length: values.length };
+  const sab = new SharedArrayBuffer(values.byteLength);
+  new Uint8Array(sab).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  return { buffer: sab, byteOffset: 0, length: values.length };
+}
+
+/** One worker bound to one ExampleSet. */
 export class BatchWorker {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (b: HostBatch) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (b: GatheredBatch) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private broken: Error | undefined;
 
-  constructor(set: ImageSet) {
+  constructor(set: ExampleSet) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; out?: HostBatch; error?: string }) => {
+    this.worker.on('message', (m: { id: number; out?: GatheredBatch; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -66,11 +84,12 @@ export class BatchWorker {
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`batch worker exited with code ${code}`)));
-    this.worker.postMessage({ init: true, images: sharedPixels(set), labels: set.labels, shape: set.shape });
+    const { inputs, ...source } = gatherSource(set);
+    this.worker.postMessage({ init: true, source, inputs: sharedInputs(inputs) });
   }
 
   /** Builds one batch in the worker. */
-  request(job: JobMessage): Promise<HostBatch> {
+  request(job: GatherJob): Promise<GatheredBatch> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     this.worker.ref();
@@ -98,13 +117,13 @@ export class BatchWorker {
   }
 }
 
-const workers = new WeakMap<ImageSet, BatchWorker>();
+const workers = new WeakMap<ExampleSet, BatchWorker>();
 /** Live workers, oldest first; capped so sets made on the fly (e.g. per evaluation) cannot pile up threads. */
 const live: BatchWorker[] = [];
 const MAX_LIVE = 4;
 
 /** The worker for `set`, created on first use and reused by later epochs. */
-export function batchWorkerFor(set: ImageSet): BatchWorker {
+export function batchWorkerFor(set: ExampleSet): BatchWorker {
   let w = workers.get(set);
   if (!w || w.isBroken) {
     w = new BatchWorker(set);

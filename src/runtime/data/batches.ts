@@ -1,18 +1,23 @@
 /**
- * The input pipeline: per-epoch seeded shuffling, batching, scaling to
- * [0, 1], one-hot labels and transforms, prepared as plain arrays
- * (transforms/host.ts) — in a worker thread ahead of time when the set is
- * large enough and the machine has a second core, else on this thread.
+ * The input pipeline: per-epoch seeded shuffling, batching, the set's own
+ * input scaling (image bytes to [0, 1]), targets (one-hot classes, or the
+ * multi-label / real rows) and, for images, the transforms — prepared as
+ * plain arrays (gather.ts, transforms/host.ts) in a worker thread ahead of
+ * time when the set is large enough and the machine has a second core, else
+ * on this thread.
  * Tensors are created only when a batch is handed out, so a consumer that
  * stops early leaks nothing.
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { TransformSpec } from '../../compiler/spec.js';
-import type { Batch, ImageSet } from '../contracts.js';
-import { checkTransform } from '../transforms/apply.js';
-import { prepareHostBatch, type HostBatch, type HostJob, type RngLib } from '../transforms/host.js';
-import { batchWorkerFor } from './batch-worker.js';
+import type { Batch, ExampleSet } from '../contracts.js';
+import { transformedShape } from '../transforms/apply.js';
+import { hostTransforms } from '../transforms/host.js';
+import { batchWorkerFor, gatherSource } from './batch-worker.js';
+import { DataError } from './errors.js';
+import { isImageShaped, targetWidth } from './example-set.js';
+import { gatherBatch, type GatheredBatch, type GatherJob, type GatherLib } from './gather.js';
 import { permutation, rngFor, STREAM } from './random.js';
 
 export interface EpochBatchOptions {
@@ -22,7 +27,9 @@ export interface EpochBatchOptions {
   readonly seed: number;
   /** 0-based; with seed, keys the shuffle and the augmentation. */
   readonly epoch: number;
+  /** Image sets only (an error on other sets when not empty). */
   readonly transforms: readonly TransformSpec[];
+  /** Width of the one-hot targets of class sets (other sets bring their own target width). */
   readonly numClasses: number;
   /** Batches prepared ahead. Default 2; 0 prepares each on demand. */
   readonly prefetch?: number;
@@ -32,7 +39,7 @@ export interface EpochBatchOptions {
   readonly worker?: boolean;
 }
 
-const LIB: RngLib = { rngFor, augmentStream: STREAM.augment };
+const LIB: GatherLib = { rngFor, augmentStream: STREAM.augment, hostTransforms };
 
 /** The sample order of one epoch: a permutation seeded by (seed, epoch), or identity. */
 export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): Int32Array {
@@ -51,15 +58,14 @@ export function batchCount(count: number, batchSize: number): number {
  * The same options give the same batches, bit for bit, with or without the
  * worker and on any backend.
  */
-export async function* epochBatches(set: ImageSet, opts: EpochBatchOptions): AsyncIterableIterator<Batch> {
+export async function* epochBatches(set: ExampleSet, opts: EpochBatchOptions): AsyncIterableIterator<Batch> {
   if (!(opts.batchSize >= 1)) throw new RangeError(`batch size must be ≥ 1, got ${opts.batchSize}`);
   // Fail on a transform that cannot apply before any work starts.
-  let shape = set.shape as readonly [number, number, number];
-  for (const t of opts.transforms) {
-    checkTransform(t, shape);
-    if (t.kind === 'random_crop') shape = [t.size, t.size, shape[2]];
-    else if (t.kind === 'resize') shape = [t.size[0], t.size[1], shape[2]];
+  if (opts.transforms.length > 0) {
+    if (!isImageShaped(set)) throw new DataError(`transforms apply to [h, w, c] images; this set's inputs are ${set.x.dtype} [${set.shape.join(', ')}]`);
+    transformedShape(set.shape as readonly [number, number, number], opts.transforms);
   }
+  const width = set.target.kind === 'class' ? opts.numClasses : targetWidth(set.target);
   const order = epochOrder(set.count, opts.shuffle, opts.seed, opts.epoch);
   const total = batchCount(set.count, opts.batchSize);
   const ahead = Math.max(0, opts.prefetch ?? 2);
@@ -67,18 +73,18 @@ export async function* epochBatches(set: ImageSet, opts: EpochBatchOptions): Asy
   const useWorker = (opts.worker ?? (availableParallelism() > 1 && set.count >= 512)) && ahead > 0;
   const worker = useWorker ? batchWorkerFor(set) : undefined;
 
-  const job = (b: number): Omit<HostJob, 'images' | 'labels' | 'shape'> => ({
+  const job = (b: number): GatherJob => ({
     indices: order.slice(b * opts.batchSize, Math.min(set.count, (b + 1) * opts.batchSize)),
-    numClasses: opts.numClasses,
+    width,
     transforms: opts.transforms,
     training,
     seed: opts.seed,
     epoch: opts.epoch,
     batch: b,
   });
-  const local = (b: number): HostBatch => prepareHostBatch({ ...job(b), images: set.images, labels: set.labels, shape: set.shape }, LIB);
+  const local = (b: number): GatheredBatch => gatherBatch(gatherSource(set), job(b), LIB);
 
-  const inFlight = new Map<number, Promise<HostBatch>>();
+  const inFlight = new Map<number, Promise<GatheredBatch>>();
   const request = (b: number) => {
     if (worker && b < total && !inFlight.has(b)) {
       const p = worker.request(job(b));
@@ -89,7 +95,7 @@ export async function* epochBatches(set: ImageSet, opts: EpochBatchOptions): Asy
   try {
     for (let b = 0; b < total; b++) {
       for (let k = b; k <= b + ahead; k++) request(k);
-      let host: HostBatch;
+      let host: GatheredBatch;
       const pending = inFlight.get(b);
       inFlight.delete(b);
       if (pending) {
@@ -99,9 +105,9 @@ export async function* epochBatches(set: ImageSet, opts: EpochBatchOptions): Asy
           host = local(b); // a failed worker never fails the run: same result, this thread
         }
       } else host = local(b);
-      const [n, h, w, c] = host.shape;
-      const xs = tf.tensor4d(host.pixels, [n, h, w, c]);
-      const ys = tf.tensor2d(host.oneHot, [n, opts.numClasses]);
+      const n = host.shape[0];
+      const xs = host.xs instanceof Int32Array ? tf.tensor(host.xs, host.shape, 'int32') : tf.tensor(host.xs, host.shape, 'float32');
+      const ys = tf.tensor2d(host.ys, [n, width]);
       yield { xs, ys, labels: host.labels, size: n, index: b };
     }
   } finally {

@@ -6,20 +6,21 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageSet, LoadedDataset } from '../contracts.js';
+import { CIFAR10_CLASSES } from '../../compiler/shared/class-names.js';
+import type { ExampleSet, LoadedDataset } from '../contracts.js';
 import { ensureUnpacked, type DownloadOptions } from './download.js';
 import { DataError } from './errors.js';
+import { imageSet } from './example-set.js';
 
 export const CIFAR10_TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'] as const;
 export const CIFAR10_TEST_FILES = ['test_batch.bin'] as const;
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const RECORD = 1 + 3 * PLANE;
 
-/** Parses one or more CIFAR-10 binary batch files (in order) into one ImageSet. */
-export function loadCifarBatches(files: readonly string[]): ImageSet {
+/** Parses one or more CIFAR-10 binary batch files (in order) into one image set. */
+export function loadCifarBatches(files: readonly string[]): ExampleSet {
   const buffers = files.map((file) => {
     let buf: Buffer;
     try {
@@ -53,7 +54,7 @@ export function loadCifarBatches(files: readonly string[]): ImageSet {
       }
     }
   }
-  return { images, labels, count, shape: [SIDE, SIDE, 3] };
+  return imageSet(images, labels, [SIDE, SIDE, 3], CIFAR10_CLASSES.length);
 }
 
 /** Class names from batches.meta.txt (one per line) when present, else the official list. */
@@ -65,14 +66,15 @@ export function readCifarClassNames(dir: string): string[] {
   return names;
 }
 
-/** Encodes an HWC ImageSet as a CIFAR-10 binary batch (for tests and tools). */
-export function encodeCifarBatch(set: ImageSet): Uint8Array {
+/** Encodes an HWC uint8 image set as a CIFAR-10 binary batch (for tests and tools). */
+export function encodeCifarBatch(set: ExampleSet): Uint8Array {
+  const pixels = set.x.values;
   const out = new Uint8Array(set.count * RECORD);
   for (let n = 0; n < set.count; n++) {
     const r = n * RECORD;
     out[r] = set.labels[n];
     for (let p = 0; p < PLANE; p++) {
-      for (let c = 0; c < 3; c++) out[r + 1 + c * PLANE + p] = set.images[n * 3 * PLANE + 3 * p + c];
+      for (let c = 0; c < 3; c++) out[r + 1 + c * PLANE + p] = pixels[n * 3 * PLANE + 3 * p + c];
     }
   }
   return out;

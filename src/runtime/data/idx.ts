@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { ImageSet } from '../contracts.js';
+import type { ExampleSet } from '../contracts.js';
 import { DataError } from './errors.js';
+import { imageSet } from './example-set.js';
 
 /** A parsed IDX tensor of unsigned bytes. */
 export interface IdxArray {
@@ -63,9 +64,9 @@ export function parseIdx(bytes: Uint8Array, wantDims: number, file: string): Idx
 
 /**
  * Loads an IDX image file (3 dims: count×rows×cols) and its label file
- * (1 dim) as an ImageSet with one channel; checks counts and label range.
+ * (1 dim) as an image set with one channel; checks counts and label range.
  */
-export function loadIdxPair(imagesFile: string, labelsFile: string, numClasses: number): ImageSet {
+export function loadIdxPair(imagesFile: string, labelsFile: string, numClasses: number): ExampleSet {
   const img = parseIdx(readMaybeGzip(imagesFile), 3, imagesFile);
   const lab = parseIdx(readMaybeGzip(labelsFile), 1, labelsFile);
   const [count, rows, cols] = img.dims;
@@ -79,7 +80,7 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, numClasses: 
     labels[i] = l;
   }
   // Copy so the set does not pin a larger (possibly gunzipped) buffer.
-  return { images: new Uint8Array(img.data), labels, count, shape: [rows, cols, 1] };
+  return imageSet(new Uint8Array(img.data), labels, [rows, cols, 1], numClasses);
 }
 
 /** Encodes an IDX uint8 file (for tests and tools). */

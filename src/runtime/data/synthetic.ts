@@ -4,9 +4,11 @@
  * sample is that pattern with its own brightness jitter and pixel noise.
  * Learnable by small dense and conv models, identical for the same seed.
  */
-import type { ImageSet, LoadedDataset } from '../contracts.js';
+import { numberedClasses } from '../../compiler/shared/class-names.js';
 import type { SyntheticSpec } from '../../compiler/spec.js';
+import type { ExampleSet, LoadedDataset } from '../contracts.js';
 import { DataError } from './errors.js';
+import { imageSet } from './example-set.js';
 import { rngFor, shuffleInPlace, STREAM, type Rng } from './random.js';
 
 /** Float prototypes [classes][h*w*c] in about [-1, 1]. */
@@ -35,7 +37,7 @@ function prototypes(spec: SyntheticSpec, seed: number): Float32Array[] {
   return out;
 }
 
-function makeSet(spec: SyntheticSpec, protos: Float32Array[], count: number, rng: Rng): ImageSet {
+function makeSet(spec: SyntheticSpec, protos: Float32Array[], count: number, rng: Rng): ExampleSet {
   const [h, w, c] = spec.shape;
   const per = h * w * c;
   const labels = new Int32Array(count);
@@ -53,7 +55,7 @@ function makeSet(spec: SyntheticSpec, protos: Float32Array[], count: number, rng
       images[i * per + j] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
     }
   }
-  return { images, labels, count, shape: [h, w, c] };
+  return imageSet(images, labels, [h, w, c], spec.classes);
 }
 
 /** Builds the synthetic data set; same (spec, seed) → same bytes. */
@@ -64,7 +66,7 @@ export function loadSynthetic(spec: SyntheticSpec | undefined, seed: number): Lo
   const protos = prototypes(spec, seed);
   return {
     name: 'synthetic',
-    classNames: Array.from({ length: spec.classes }, (_, k) => String(k)), // as the compiler names them (compiler/lower/datasets.ts)
+    classNames: numberedClasses(spec.classes),
     train: makeSet(spec, protos, spec.train_samples, rngFor(seed, STREAM.synthetic, 1)),
     test: makeSet(spec, protos, spec.test_samples, rngFor(seed, STREAM.synthetic, 2)),
   };

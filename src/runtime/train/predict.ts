@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice, type BackendInfo } from '../backend/select.js';
 import type { IR } from '../../compiler/ir.js';
-import type { ImageSet } from '../contracts.js';
+import type { ExampleSet } from '../contracts.js';
+import { imageSet } from '../data/example-set.js';
 import { decodeImageFile } from '../data/image-decode.js';
 import { feed } from './feed.js';
 import { loadRunModel, locateRun, type CheckpointChoice } from './run-model.js';
@@ -34,6 +35,22 @@ function endsInSoftmax(ir: IR): boolean {
 }
 
 /**
+ * The PNG/JPEG `files` as an image set the model reads: decoded, resized to
+ * the model's [h, w] (bilinear) with its channel count, bytes scaled as the
+ * image loaders' are. Models whose input is not an image are refused.
+ */
+function imagesForModel(ir: IR, files: readonly string[]): ExampleSet {
+  const shape = ir.inputShape;
+  if (shape.length !== 3 || (ir.inputDType ?? 'float32') !== 'float32') throw new Error(`predict reads PNG/JPEG images; this model's input is ${ir.inputDType ?? 'float32'} [${shape.join(', ')}]`);
+  const [h, w, c] = shape;
+  if (c !== 1 && c !== 3) throw new Error(`predict supports 1- or 3-channel models, this one has ${c}`);
+  const size = h * w * c;
+  const pixels = new Uint8Array(files.length * size);
+  files.forEach((f, i) => pixels.set(decodeImageFile(f, { size: [h, w], channels: c }).pixels, i * size));
+  return imageSet(pixels, new Int32Array(files.length), [h, w, c], ir.numClasses);
+}
+
+/**
  * Decodes each image, resizes it to the model's input size (bilinear) with
  * the model's channel count, applies the run's eval transforms and returns
  * softmax probabilities' top k.
@@ -44,12 +61,7 @@ export async function predict(runDir: string, files: readonly string[], options:
   const backend = options.backend === null ? undefined : await initBackend(options.backend ?? 'auto');
   const run = await loadRunModel(located);
   try {
-    const [h, w, c] = run.ir.inputShape;
-    if (c !== 1 && c !== 3) throw new Error(`predict supports 1- or 3-channel models, this one has ${c}`);
-    const size = h * w * c;
-    const images = new Uint8Array(files.length * size);
-    files.forEach((f, i) => images.set(decodeImageFile(f, { size: [h, w], channels: c }).pixels, i * size));
-    const set: ImageSet = { images, labels: new Int32Array(files.length), count: files.length, shape: [h, w, c] };
+    const set = imagesForModel(run.ir, files);
     const k = Math.max(1, Math.min(options.topK ?? 3, run.ir.numClasses));
     const names = run.info.classNames;
     const spec = run.ir.spec;

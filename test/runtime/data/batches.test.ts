@@ -129,10 +129,10 @@ describe('epochBatches', () => {
 
   it('the worker thread really builds batches (not only the fallback)', async () => {
     const w = new BatchWorker(set);
-    const out = await w.request({ indices: Int32Array.from([0, 4]), numClasses: 3, transforms: [], training: true, seed: 1, epoch: 0, batch: 0 });
+    const out = await w.request({ indices: Int32Array.from([0, 4]), width: 3, transforms: [], training: true, seed: 1, epoch: 0, batch: 0 });
     await w.close();
     expect(out.shape).toEqual([2, 4, 4, 2]);
     expect([...out.labels]).toEqual([0, 1]);
-    expect(Math.round(out.pixels[32] * 255)).toBe(28); // sample 4's first byte: 4 * 7
+    expect(Math.round(out.xs[32] * 255)).toBe(28); // sample 4's first byte: 4 * 7
   });
 });

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
 import { CIFAR10_TEST_FILES, CIFAR10_TRAIN_FILES, encodeCifarBatch, loadCifarBatches } from '../../../src/runtime/data/cifar10.js';
 import { DataError } from '../../../src/runtime/data/errors.js';
-import { subset } from '../../../src/runtime/data/image-set.js';
+import { subset } from '../../../src/runtime/data/example-set.js';
 import { loadDataset } from '../../../src/runtime/data/load.js';
-import { patternSet, tempDir, write } from './fixtures.js';
+import { bytes, patternSet, tempDir, write } from './fixtures.js';
 
 const spec = (over: Partial<DataSpec>): DataSpec => ({ dataset: 'cifar10', validation_split: 0, batch_size: 4, transforms: { train: [], eval: [] }, ...over });
 
@@ -21,8 +21,8 @@ describe('CIFAR-10 binary loader', () => {
     expect(set.shape).toEqual([32, 32, 3]);
     expect(set.labels[0]).toBe(7);
     const at = (1 * 32 + 1) * 3;
-    expect([...set.images.subarray(at, at + 3)]).toEqual([10, 20, 30]);
-    expect(set.images.reduce((a, b) => a + b, 0)).toBe(60);
+    expect([...set.x.values.subarray(at, at + 3)]).toEqual([10, 20, 30]);
+    expect(bytes(set).reduce((a, b) => a + b, 0)).toBe(60);
   });
 
   it('loads a directory of batches (train = data_batch_1..5 in order, test = test_batch) with meta names', async () => {
@@ -34,7 +34,7 @@ describe('CIFAR-10 binary loader', () => {
     const ds = await loadDataset(spec({ path: dir }), { cacheDir: tempDir() });
     expect(ds.classNames).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
     expect(ds.train.count).toBe(10);
-    expect([...ds.train.images]).toEqual([...all.images.subarray(0, 10 * 3072)]);
+    expect([...ds.train.x.values]).toEqual([...all.x.values.subarray(0, 10 * 3072)]);
     expect([...ds.test.labels]).toEqual([0, 1]);
   });
 

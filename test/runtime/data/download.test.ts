@@ -10,7 +10,7 @@ import { defaultCacheDir, ensureFiles, ensureUnpacked, type FetchLike } from '..
 import { DataError } from '../../../src/runtime/data/errors.js';
 import { encodeIdx } from '../../../src/runtime/data/idx.js';
 import { loadDataset } from '../../../src/runtime/data/load.js';
-import { patternSet, tempDir, write } from './fixtures.js';
+import { bytes, patternSet, tempDir, write } from './fixtures.js';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const spec = (dataset: DataSpec['dataset']): DataSpec => ({ dataset, validation_split: 0, batch_size: 4, transforms: { train: [], eval: [] } });
@@ -84,9 +84,9 @@ describe('downloads', () => {
     const cacheDir = tempDir();
     const dir = join(cacheDir, 'fashion_mnist');
     const set = patternSet(3, 28, 28, 1, 10);
-    write(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(encodeIdx([3, 28, 28], set.images)));
+    write(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(encodeIdx([3, 28, 28], bytes(set))));
     write(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(encodeIdx([3], Uint8Array.from(set.labels))));
-    write(join(dir, 't10k-images-idx3-ubyte'), encodeIdx([3, 28, 28], set.images));
+    write(join(dir, 't10k-images-idx3-ubyte'), encodeIdx([3, 28, 28], bytes(set)));
     write(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([3], Uint8Array.from(set.labels)));
     const ds = await loadDataset(spec('fashion_mnist'), { cacheDir, fetch: offline });
     expect(ds.train.count).toBe(3);

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ImageSet } from '../../../src/runtime/contracts.js';
+import type { ExampleSet } from '../../../src/runtime/contracts.js';
+import { imageSet } from '../../../src/runtime/data/example-set.js';
 
 const require = createRequire(import.meta.url);
 const jpeg = require('jpeg-js') as { encode(img: { data: Uint8Array; width: number; height: number }, q: number): { data: Buffer } };
@@ -19,12 +20,12 @@ export function write(path: string, bytes: Uint8Array | string): string {
   return path;
 }
 
-/** A tiny ImageSet whose pixel values encode (sample, y, x, channel), so layouts can be checked exactly. */
-export function patternSet(count: number, h: number, w: number, c: number, classes: number): ImageSet {
+/** A tiny image set whose pixel values encode (sample, y, x, channel), so layouts can be checked exactly. */
+export function patternSet(count: number, h: number, w: number, c: number, classes: number): ExampleSet {
   const images = new Uint8Array(count * h * w * c);
   for (let n = 0, o = 0; n < count; n++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) images[o++] = (n * 7 + y * 5 + x * 3 + k * 11) & 0xff;
   const labels = Int32Array.from({ length: count }, (_, i) => i % classes);
-  return { images, labels, count, shape: [h, w, c] };
+  return imageSet(images, labels, [h, w, c], classes);
 }
 
 /** PNG bytes from RGB (c=3) or gray (c=1) pixels. */
@@ -54,4 +55,10 @@ export function solid(w: number, h: number, rgb: readonly [number, number, numbe
   const out = new Uint8Array(w * h * 3);
   for (let p = 0; p < w * h; p++) out.set(rgb, 3 * p);
   return out;
+}
+
+/** The uint8 pixels of an image set (fails the test on another input dtype). */
+export function bytes(set: ExampleSet): Uint8Array {
+  if (set.x.dtype !== 'uint8') throw new Error(`expected uint8 inputs, got ${set.x.dtype}`);
+  return set.x.values;
 }

@@ -7,7 +7,7 @@ import { encodeIdx, loadIdxPair, parseIdx } from '../../../src/runtime/data/idx.
 import { loadDataset } from '../../../src/runtime/data/load.js';
 import { IDX_FILES, loadMnist } from '../../../src/runtime/data/mnist.js';
 import type { DataSpec } from '../../../src/compiler/spec.js';
-import { patternSet, tempDir, write } from './fixtures.js';
+import { bytes, patternSet, tempDir, write } from './fixtures.js';
 
 const spec = (over: Partial<DataSpec>): DataSpec => ({ dataset: 'mnist', validation_split: 0, batch_size: 4, transforms: { train: [], eval: [] }, ...over });
 
@@ -15,9 +15,9 @@ const spec = (over: Partial<DataSpec>): DataSpec => ({ dataset: 'mnist', validat
 function writeIdxSet(dir: string, gz: boolean, count = 6) {
   const set = patternSet(count, 4, 3, 1, 10);
   const files = {
-    [IDX_FILES.trainImages]: encodeIdx([count, 4, 3], set.images),
+    [IDX_FILES.trainImages]: encodeIdx([count, 4, 3], bytes(set)),
     [IDX_FILES.trainLabels]: encodeIdx([count], Uint8Array.from(set.labels)),
-    [IDX_FILES.testImages]: encodeIdx([2, 4, 3], set.images.subarray(0, 24)),
+    [IDX_FILES.testImages]: encodeIdx([2, 4, 3], bytes(set).subarray(0, 24)),
     [IDX_FILES.testLabels]: encodeIdx([2], Uint8Array.from([9, 1])),
   };
   for (const [name, bytes] of Object.entries(files)) write(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
@@ -33,7 +33,7 @@ describe('IDX loader', () => {
       expect(ds.name).toBe('mnist');
       expect(ds.train.shape).toEqual([4, 3, 1]);
       expect(ds.train.count).toBe(6);
-      expect([...ds.train.images]).toEqual([...set.images]);
+      expect([...ds.train.x.values]).toEqual([...set.x.values]);
       expect([...ds.train.labels]).toEqual([...set.labels]);
       expect([...ds.test.labels]).toEqual([9, 1]);
     });

@@ -41,8 +41,8 @@ describe('image_folder loader', () => {
     expect(ds.test.count).toBe(2);
     expect([...ds.train.labels]).toEqual([0, 0, 0, 1, 1, 1]);
     const per = 48;
-    expect(near(ds.train.images.subarray(0, per), BLUE, 3)).toBe(true); // JPEG: lossy, close
-    expect(Array.from(ds.train.images.subarray(3 * per, 4 * per))).toEqual(Array.from(solid(4, 4, RED))); // PNG: exact
+    expect(near(ds.train.x.values.subarray(0, per), BLUE, 3)).toBe(true); // JPEG: lossy, close
+    expect(Array.from(ds.train.x.values.subarray(3 * per, 4 * per))).toEqual(Array.from(solid(4, 4, RED))); // PNG: exact
   });
 
   it('converts to grayscale (PIL luma) and resizes bilinearly', async () => {
@@ -50,8 +50,8 @@ describe('image_folder loader', () => {
     const ds = await loadDataset(spec(root, { channels: 1, image_size: [2, 3] }), { cacheDir: tempDir() });
     expect(ds.train.shape).toEqual([2, 3, 1]);
     const lumaRed = Math.round(RED[0] * 0.299 + RED[1] * 0.587 + RED[2] * 0.114);
-    expect(near(ds.train.images.subarray(3 * 6, 4 * 6), [lumaRed], 1)).toBe(true);
-    expect(ds.train.images.length).toBe(6 * 6);
+    expect(near(ds.train.x.values.subarray(3 * 6, 4 * 6), [lumaRed], 1)).toBe(true);
+    expect(ds.train.x.values.length).toBe(6 * 6);
   });
 
   it('resizes a gradient with half-pixel-centre bilinear interpolation', () => {
@@ -73,7 +73,7 @@ describe('image_folder loader', () => {
     logs.length = 0;
     const second = await loadImageFolder({ root, cacheDir, log });
     expect(logs.some((l) => l.includes('from cache'))).toBe(true);
-    expect([...second.train.images]).toEqual([...first.train.images]);
+    expect([...second.train.x.values]).toEqual([...first.train.x.values]);
     expect([...second.test.labels]).toEqual([...first.test.labels]);
     expect(second.classNames).toEqual(first.classNames);
     // Touching a file changes its mtime, so the cache key changes.
@@ -91,8 +91,8 @@ describe('image_folder loader', () => {
     const root = makeFolder();
     const local = await loadImageFolder({ root, workers: 0 });
     const threaded = await loadImageFolder({ root, workers: 2 });
-    expect([...threaded.train.images]).toEqual([...local.train.images]);
-    expect([...threaded.test.images]).toEqual([...local.test.images]);
+    expect([...threaded.train.x.values]).toEqual([...local.train.x.values]);
+    expect([...threaded.test.x.values]).toEqual([...local.test.x.values]);
   });
 
   for (const workers of [0, 2]) {
@@ -132,7 +132,7 @@ describe('image_folder loader', () => {
     const logs: string[] = [];
     const again = await loadImageFolder({ root, cacheDir, log: (m) => logs.push(m) });
     expect(logs.some((l) => l.includes('decoding'))).toBe(true);
-    expect([...again.train.images]).toEqual([...first.train.images]);
+    expect([...again.train.x.values]).toEqual([...first.train.x.values]);
     writeFileSync(join(dir, file), 'DLCIMGC1\x10\x00\x00\x00{not json');
     const third = await loadImageFolder({ root, cacheDir });
     expect([...third.test.labels]).toEqual([...first.test.labels]);

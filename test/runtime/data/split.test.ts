@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { limitBalanced } from '../../../src/runtime/data/image-set.js';
+import type { ExampleSet } from '../../../src/runtime/contracts.js';
+import { limitBalanced } from '../../../src/runtime/data/example-set.js';
 import { splitValidation } from '../../../src/runtime/data/split.js';
 import { loadSynthetic } from '../../../src/runtime/data/synthetic.js';
 import { mixSeed, mulberry32, permutation } from '../../../src/runtime/data/random.js';
 import { patternSet } from './fixtures.js';
 
 /** Identifies samples by their first pixel bytes (patternSet makes them distinct). */
-const ids = (set: { images: Uint8Array; count: number; shape: readonly number[] }) => {
+const ids = (set: ExampleSet) => {
   const per = set.shape[0] * set.shape[1] * set.shape[2];
-  return Array.from({ length: set.count }, (_, i) => Array.from(set.images.subarray(i * per, i * per + 2)).join(','));
+  return Array.from({ length: set.count }, (_, i) => Array.from(set.x.values.subarray(i * per, i * per + 2)).join(','));
 };
 
 describe('splitValidation', () => {
@@ -65,9 +66,9 @@ describe('synthetic', () => {
   it('is deterministic from the seed and balanced', () => {
     const a = loadSynthetic(spec, 3);
     const b = loadSynthetic(spec, 3);
-    expect(a.train.images).toEqual(b.train.images);
+    expect(a.train.x.values).toEqual(b.train.x.values);
     expect(a.test.labels).toEqual(b.test.labels);
-    expect(loadSynthetic(spec, 4).train.images).not.toEqual(a.train.images);
+    expect(loadSynthetic(spec, 4).train.x.values).not.toEqual(a.train.x.values);
     const per = [0, 0, 0, 0];
     a.train.labels.forEach((l) => per[l]++);
     expect(per).toEqual([10, 10, 10, 10]);
@@ -82,7 +83,7 @@ describe('synthetic', () => {
     for (let i = 0; i < ds.train.count; i++) {
       const l = ds.train.labels[i];
       counts[l]++;
-      for (let j = 0; j < per; j++) means[l][j] += ds.train.images[i * per + j];
+      for (let j = 0; j < per; j++) means[l][j] += ds.train.x.values[i * per + j];
     }
     means.forEach((m, k) => m.forEach((_, j) => (m[j] /= counts[k])));
     let right = 0;
@@ -91,7 +92,7 @@ describe('synthetic', () => {
       let bestD = Infinity;
       means.forEach((m, k) => {
         let d = 0;
-        for (let j = 0; j < per; j++) d += (ds.test.images[i * per + j] - m[j]) ** 2;
+        for (let j = 0; j < per; j++) d += (ds.test.x.values[i * per + j] - m[j]) ** 2;
         if (d < bestD) [bestD, best] = [d, k];
       });
       if (best === ds.test.labels[i]) right++;
