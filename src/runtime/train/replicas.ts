@@ -33,6 +33,12 @@ import { computeGradients, type StepResult } from './step.js';
 
 /** Most replicas an automatic plan uses (each holds a model and a wasm heap). */
 const MAX_AUTO_REPLICAS = 8;
+/**
+ * Most replicas anyone may ask for (--replicas, DLC_REPLICAS): each is a
+ * worker thread with its own model copy and heap, so `--replicas 1000` would
+ * exhaust memory before training a step. Documented in docs/hostile-input.md.
+ */
+export const MAX_REPLICAS = 32;
 
 /** How many replicas a run uses and why, for its log line. */
 export interface ReplicaPlan {
@@ -62,6 +68,7 @@ export function whyNotParallel(ir: IR): string | undefined {
  */
 export function planReplicas(ir: IR, backend: string, requested: number | undefined, script: URL | undefined = replicaWorkerScript()): ReplicaPlan {
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) throw new RunError(`replicas must be a positive integer, got ${requested}`);
+  if (requested !== undefined && requested > MAX_REPLICAS) throw new RunError(`cannot train on ${requested} replicas: at most ${MAX_REPLICAS} (each is a thread with its own copy of the model)`);
   if (requested === 1) return { count: 1, reason: '1 replica (asked for)' };
   const why = whyNotParallel(ir);
   if (requested !== undefined) {
@@ -85,6 +92,7 @@ export function envReplicas(env: NodeJS.ProcessEnv = process.env): number | unde
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   if (!(Number.isInteger(n) && n >= 1)) throw new RunError(`DLC_REPLICAS must be a positive integer, got '${v}'`);
+  if (n > MAX_REPLICAS) throw new RunError(`DLC_REPLICAS=${n} is too many: at most ${MAX_REPLICAS} replicas`);
   return n;
 }
 

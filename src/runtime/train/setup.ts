@@ -20,6 +20,9 @@ import type { TrainingParts, TrainOptions } from './options.js';
 import * as path from 'node:path';
 import { RunError } from './errors.js';
 
+/** The schema's maximum for train.epochs (front/schema/sections.ts), also enforced on --epochs. */
+export const MAX_EPOCHS = 100_000;
+
 export interface Session {
   readonly runDir: string;
   readonly epochs: number;
@@ -57,7 +60,9 @@ function withoutEpochs(ir: IR): unknown {
 export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildModel' | 'loadData'>, options: TrainOptions, backend: BackendInfo, log: (line: string) => void): Promise<Session> {
   const spec = ir.spec;
   const epochs = options.epochs ?? spec.train.epochs;
-  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
+  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RunError(`epochs must be a positive integer, got ${epochs}`);
+  // --epochs bypasses the schema: hold it to the schema's maximum for train.epochs.
+  if (epochs > MAX_EPOCHS) throw new RunError(`epochs ${epochs} is more than the maximum of ${MAX_EPOCHS}`);
 
   let runDir: string;
   let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
