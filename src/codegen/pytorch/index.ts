@@ -42,7 +42,7 @@ export function buildPytorchView(ir: IR, origin: SpecOrigin): object {
     inputShapeCode: model.inputShapeCode,
     numClassesCode: model.numClassesCode,
     outputCode: model.outputVar,
-    modules: model.nodes.flatMap((n) => n.modules.map((m) => ({ attrLit: pyString(m.attr), tfjsNameLit: m.tfjsNameLit, roleLit: m.roleLit }))),
+    modules: model.nodes.flatMap((n) => n.modules.map((m) => ({ attrLit: pyString(m.attr), tfjsNameLit: m.tfjsNameLit, roleLit: m.roleLit, seedsCode: m.seedsCode }))),
     nodes: model.nodes.map((n) => ({
       commentText: n.commentText,
       hasModules: n.modules.length > 0,

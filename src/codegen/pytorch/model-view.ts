@@ -33,6 +33,8 @@ export interface ModuleLine {
   readonly tfjsNameLit: string;
   /** How its weights map to tfjs's (dlc_runtime/weights.py): conv, depthwise, pointwise, dense, batch_norm, layer_norm, dropout. */
   readonly roleLit: string;
+  /** `{"kernel": seed, …}`: the seeds of its glorot-uniform kernels (dlc_runtime/init.py). */
+  readonly seedsCode: string;
 }
 
 export interface NodeView {
@@ -167,6 +169,13 @@ function nodeComment(node: IRNode, specFile: string, ir: IR): string {
   return pyCommentText(`${node.id} (${node.op}) → ${shape}, ${params}  (${specFile} line ${node.source.line})`);
 }
 
+/** The seed of a recipe's seeded initializer argument. */
+function seedOf(init: unknown, what: string): number {
+  const seed = typeof init === 'object' && init !== null ? (init as { seed?: unknown }).seed : undefined;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new Error(`codegen: the ${what} initializer has no integer seed`);
+  return seed;
+}
+
 interface Emitted {
   readonly expr: string;
   readonly layout: Layout;
@@ -177,9 +186,10 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
   const a = c.args;
   const x = ins[0];
   const name = typeof a.name === 'string' ? a.name : node.id;
-  const mod = (expr: string, role: string, suffix = ''): string => {
+  const mod = (expr: string, role: string, suffix = '', seeds: Readonly<Record<string, unknown>> = {}): string => {
     const attr = attrs.take(name + suffix);
-    modules.push({ attr, exprCode: expr, tfjsNameLit: pyString(name), roleLit: pyString(role) });
+    const seedsCode = `{${Object.entries(seeds).map(([w, init]) => `${pyString(w)}: ${pyInteger(seedOf(init, w))}`).join(', ')}}`;
+    modules.push({ attr, exprCode: expr, tfjsNameLit: pyString(name), roleLit: pyString(role), seedsCode });
     return `self.${attr}`;
   };
   const outShape = (s: readonly number[]) => (last ? node.shape : s);
@@ -213,14 +223,16 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       const common = `${pyIntTuple(k)}, stride=${pyIntTuple(s)}, padding=${pyIntTuple(inner)}, dilation=${pyIntTuple(d)}`;
       let expr: string;
       if (c.layer === 'conv2d') {
-        expr = `${mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${common}, bias=${pyBool(bias)})`, 'conv')}(${input})`;
+        expr = `${mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${common}, bias=${pyBool(bias)})`, 'conv', '', { kernel: a.kernelInitializer })}(${input})`;
       } else {
         const mult = a.depthMultiplier === undefined ? 1 : nums(a.depthMultiplier, 'depthMultiplier')[0];
         const dwBias = c.layer === 'depthwiseConv2d' ? bias : false;
-        const dw = mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(cin * mult)}, ${common}, groups=${pyInteger(cin)}, bias=${pyBool(dwBias)})`, 'depthwise', c.layer === 'separableConv2d' ? '_depthwise' : '');
+        const dw = mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(cin * mult)}, ${common}, groups=${pyInteger(cin)}, bias=${pyBool(dwBias)})`, 'depthwise', c.layer === 'separableConv2d' ? '_depthwise' : '', { depthwise_kernel: a.depthwiseInitializer });
         expr = `${dw}(${input})`;
         if (c.layer === 'separableConv2d') {
-          const pw = mod(`nn.Conv2d(${pyInteger(cin * mult)}, ${pyInteger(nums(a.filters, 'filters')[0])}, (1, 1), bias=${pyBool(bias)})`, 'pointwise', '_pointwise');
+          // tfjs's SeparableConv builds its pointwise initializer from config.depthwiseInitializer
+          // (tfjs-layers convolutional.js), so dlc's pointwise kernel is drawn with the depthwise seed.
+          const pw = mod(`nn.Conv2d(${pyInteger(cin * mult)}, ${pyInteger(nums(a.filters, 'filters')[0])}, (1, 1), bias=${pyBool(bias)})`, 'pointwise', '_pointwise', { pointwise_kernel: a.depthwiseInitializer ?? a.pointwiseInitializer });
           expr = `${pw}(${expr})`;
         }
       }
@@ -250,7 +262,7 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       const units = nums(a.units, 'units')[0];
       const bias = a.useBias === undefined ? true : Boolean(a.useBias);
       const fin = x.shape[x.shape.length - 1];
-      const m = mod(`nn.Linear(${pyInteger(fin)}, ${pyInteger(units)}, bias=${pyBool(bias)})`, 'dense');
+      const m = mod(`nn.Linear(${pyInteger(fin)}, ${pyInteger(units)}, bias=${pyBool(bias)})`, 'dense', '', { kernel: a.kernelInitializer });
       if (x.layout === 'nchw') {
         // Over the channel axis, as tfjs applies dense to the last (NHWC) axis.
         return { expr: activation(a.activation, `${m}(${x.v}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };

@@ -33,7 +33,8 @@ _PARAM_NAMES = {
 def tfjs_weight_names(model):
     """[(torch state_dict key, tfjs weight name, role)] for every weight dlc has."""
     out = []
-    for attr, (layer, role) in model.TFJS_NAMES.items():
+    for attr, entry in model.TFJS_NAMES.items():
+        layer, role = entry[0], entry[1]
         names = _PARAM_NAMES.get(role)
         if not names:
             continue

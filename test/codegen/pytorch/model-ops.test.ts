@@ -2,7 +2,8 @@
  * Per op: the model.py the pytorch target prints for a one-op IR, loaded with the weights of
  * the tfjs model dlc's runtime builds from the same recipe (randomised, moving statistics
  * included), gives the tfjs outputs within 1e-5 relative on random inputs — in inference
- * mode, and in training mode where it is deterministic (batch norm with batch statistics).
+ * mode, and in training mode where it is deterministic (batch norm with batch statistics);
+ * and build_model() starts from exactly dlc's initial weights (seeded glorot kernels).
  * The cases mirror the op conformance table (test/compiler/ops/conformance.test.ts); kinds
  * the target cannot print yet must say so (UnsupportedLayer), not print something else.
  */
@@ -135,7 +136,9 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
         const inp = tf.input({ shape: [...input] });
         const y = applyNode(ir.nodes[1], Array.from({ length: count }, () => inp), (s) => s.seed);
         const model = tf.model({ inputs: inp, outputs: y });
-        // Random weights (variances positive), so nothing is an identity by accident.
+        // dlc's initial weights, then random ones (variances positive), so nothing is an identity by accident.
+        const initial: Record<string, number[]> = {};
+        for (const layer of model.layers) layer.weights.forEach((w) => (initial[`${layer.name}/${w.originalName.split('/').pop()}`] = Array.from(w.read().dataSync())));
         const weights: Record<string, { shape: number[]; values: number[] }> = {};
         for (const layer of model.layers) {
           const ws = layer.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => (w.shape.length === 1 ? 0.5 + rnd() : rnd() * 2 - 1)), w.shape));
@@ -150,10 +153,10 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
         const outShape = (model.outputs[0].shape as number[]).slice(1);
         model.dispose();
         x.dispose();
-        return { name: `${kind} #${i + 1}`, dir, weights, x: xs, input, infer, training, outShape };
+        return { name: `${kind} #${i + 1}`, dir, initial, weights, x: xs, input, infer, training, outShape };
       }),
     );
-    const got = runPython<{ infer: number[]; training: number[] | null; shape: number[] }[]>(
+    const got = runPython<{ initial: Record<string, number[]>; infer: number[]; training: number[] | null; shape: number[] }[]>(
       `import importlib, sys, numpy as np, torch
 out = []
 for c in INPUT:
@@ -161,7 +164,8 @@ for c in INPUT:
     for m in [k for k in sys.modules if k == 'model' or k.startswith('dlc_runtime')]:
         del sys.modules[m]
     model = importlib.import_module('model').build_model()
-    from dlc_runtime.weights import load_tfjs_weights
+    from dlc_runtime.weights import export_tfjs_weights, load_tfjs_weights
+    initial = {k: v.reshape(-1).tolist() for k, v in export_tfjs_weights(model).items()}
     load_tfjs_weights(model, {k: np.array(v['values'], dtype=np.float32).reshape(v['shape']) for k, v in c['weights'].items()})
     sys.path.pop(0)
     x = torch.tensor(c['x'], dtype=torch.float32).reshape(-1, *c['input'])
@@ -170,12 +174,14 @@ for c in INPUT:
         y = model(x)
         model.train()
         t = model(x).reshape(-1).tolist() if c['training'] is not None else None
-    out.append({'infer': y.reshape(-1).tolist(), 'training': t, 'shape': list(y.shape[1:])})
+    out.append({'initial': initial, 'infer': y.reshape(-1).tolist(), 'training': t, 'shape': list(y.shape[1:])})
 print(json.dumps(out))`,
       cases.map(({ dir, weights, x, input, training }) => ({ dir, weights, x, input, training: training ? true : null })),
     );
     const worst: string[] = [];
     cases.forEach((c, i) => {
+      // build_model() starts from exactly dlc's initial weights (seeded glorot kernels, zero biases, BN/LN defaults).
+      expect(got[i].initial, `${c.name} initial weights`).toEqual(c.initial);
       expect(got[i].shape, c.name).toEqual(c.outShape);
       for (const [mode, want, have] of [['inference', c.infer, got[i].infer], ['training', c.training, got[i].training]] as const) {
         if (!want) continue;

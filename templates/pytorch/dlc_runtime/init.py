@@ -1,0 +1,111 @@
+"""dlc's initial weights without TensorFlow.js: tfjs's seeded glorotUniform (seedrandom's alea
+PRNG, VarianceScaling fan_avg / uniform) ported exactly, so the emitted model starts from the
+very weights `dlc run` starts from (kernels from the recipe's seeds, biases and beta zero,
+gamma and moving variance one)."""
+import math
+
+import numpy as np
+import torch
+
+
+def _mash():
+    n = [0xEFC8249D]
+
+    def mash(data):
+        for ch in str(data):
+            n[0] += ord(ch)
+            h = 0.02519603282416938 * n[0]
+            n[0] = int(h) % 4294967296
+            h -= n[0]
+            h *= n[0]
+            n[0] = int(h) % 4294967296
+            h -= n[0]
+            n[0] += h * 4294967296.0
+        return (int(n[0]) % 4294967296) * 2.3283064365386963e-10
+
+    return mash
+
+
+class Alea:
+    """seedrandom's alea (what tfjs's random ops use), same numbers for the same seed string."""
+
+    def __init__(self, seed):
+        mash = _mash()
+        self.c = 1
+        self.s0 = mash(' ')
+        self.s1 = mash(' ')
+        self.s2 = mash(' ')
+        self.s0 -= mash(seed)
+        if self.s0 < 0:
+            self.s0 += 1
+        self.s1 -= mash(seed)
+        if self.s1 < 0:
+            self.s1 += 1
+        self.s2 -= mash(seed)
+        if self.s2 < 0:
+            self.s2 += 1
+
+    def __call__(self):
+        t = 2091639 * self.s0 + self.c * 2.3283064365386963e-10
+        self.s0 = self.s1
+        self.s1 = self.s2
+        self.c = int(t)
+        self.s2 = t - self.c
+        return self.s2
+
+
+def _js_seed_string(seed):
+    return str(int(seed)) if float(seed).is_integer() else repr(float(seed))
+
+
+def glorot_uniform(shape, seed):
+    """tf.initializers.glorotUniform({seed}).apply(shape) as a float32 array in tfjs layout."""
+    shape = [int(d) for d in shape]
+    if len(shape) == 2:
+        fan_in, fan_out = shape
+    elif len(shape) in (3, 4, 5):
+        rf = int(np.prod(shape[:-2]))
+        fan_in, fan_out = shape[-2] * rf, shape[-1] * rf
+    else:
+        p = int(np.prod(shape))
+        fan_in = fan_out = math.sqrt(p)
+    scale = 1.0 / max(1, (fan_in + fan_out) / 2)
+    limit = math.sqrt(3 * scale)
+    lo, rng = -limit, limit - (-limit)
+    r = Alea(_js_seed_string(seed))
+    n = int(np.prod(shape))
+    return np.array([lo + rng * r() for _ in range(n)], dtype=np.float32).reshape(shape)
+
+
+def _tfjs_kernel_shape(role, mod):
+    w = mod.weight
+    if role == 'dense':
+        return [w.shape[1], w.shape[0]]
+    if role == 'depthwise':
+        cin = mod.groups
+        return [w.shape[2], w.shape[3], cin, w.shape[0] // cin]
+    return [w.shape[2], w.shape[3], w.shape[1], w.shape[0]]
+
+
+def init_like_dlc(model):
+    """Sets every weight to dlc's initial value (model.TFJS_NAMES carries the kernel seeds)."""
+    from .weights import _to_torch
+
+    with torch.no_grad():
+        for attr, entry in model.TFJS_NAMES.items():
+            role = entry[1]
+            seeds = entry[2] if len(entry) > 2 else {}
+            mod = getattr(model, attr)
+            if role in ('conv', 'depthwise', 'pointwise', 'dense'):
+                for weight, seed in seeds.items():
+                    a = glorot_uniform(_tfjs_kernel_shape(role, mod), seed)
+                    mod.weight.copy_(_to_torch(role, weight, a))
+                if getattr(mod, 'bias', None) is not None:
+                    mod.bias.zero_()
+            elif role in ('batch_norm', 'layer_norm'):
+                mod.weight.fill_(1)
+                mod.bias.zero_()
+                if role == 'batch_norm':
+                    mod.running_mean.zero_()
+                    mod.running_var.fill_(1)
+    return model
