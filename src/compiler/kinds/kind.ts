@@ -61,7 +61,9 @@ const copy = (v: unknown): unknown => (Array.isArray(v) ? [...v] : v);
  * A schema-valid item value of this kind (null for a bare name, the
  * shorthand scalar, or the attribute mapping) → `{kind, ...attrs}` with the
  * defaults filled in: the declaration's defaults first, in their order, then
- * the other given attributes in the schema's order.
+ * the required attributes in their order, then the other given attributes in
+ * the order given (the key order dlc has always produced; emitted projects
+ * print these objects).
  */
 export function normalizeKind(decl: AnyKindDecl, value: unknown): Obj {
   let given: Obj;
@@ -70,7 +72,7 @@ export function normalizeKind(decl: AnyKindDecl, value: unknown): Obj {
   else given = value as Obj;
   const out: Obj = { kind: decl.kind };
   for (const [k, d] of Object.entries(decl.defaults)) out[k] = copy(present(given[k]) ? given[k] : d);
-  for (const k of Object.keys(decl.attrs)) if (!(k in out) && present(given[k])) out[k] = copy(given[k]);
+  for (const k of [...(decl.required ?? []), ...Object.keys(given)]) if (!(k in out) && k in decl.attrs && present(given[k])) out[k] = copy(given[k]);
   return out;
 }
 

@@ -128,14 +128,15 @@ describe.each(Object.entries(FAMILIES))('%s kinds', (name, fc) => {
 });
 
 describe('normalizeKind', () => {
-  it('puts the defaults first in their order, then given attributes in schema order, copying lists', () => {
+  it('puts the defaults first in their order, then the required attributes, then the others in the given order, copying lists', () => {
     const sgd = anyFamily(OPTIMIZERS).sgd;
     const given = { clip_value: 0.5, momentum: 0.9, clip_norm: 1 };
-    expect(Object.keys(normalizeKind(sgd, given))).toEqual(['kind', 'weight_decay', 'learning_rate', 'momentum', 'nesterov', 'clip_norm', 'clip_value']);
+    expect(Object.keys(normalizeKind(sgd, given))).toEqual(['kind', 'weight_decay', 'learning_rate', 'momentum', 'nesterov', 'clip_value', 'clip_norm']);
     const milestones = [3, 6];
     const out = normalizeKind(anyFamily(SCHEDULES).multi_step, { milestones });
     expect(out).toEqual({ kind: 'multi_step', gamma: 0.1, warmup_epochs: 0, milestones: [3, 6] });
     expect(out.milestones).not.toBe(milestones);
+    expect(Object.keys(normalizeKind(anyFamily(TRANSFORMS).normalize, { std: [1], mean: [0] }))).toEqual(['kind', 'mean', 'std']);
   });
 
   it('treats null attributes as absent', () => {
