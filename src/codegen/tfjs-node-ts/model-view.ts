@@ -10,6 +10,7 @@ import type { IR, IRNode, LayerCall, RecipeArg } from '../../compiler/ir.js';
 import { isSeedRecipe } from '../../compiler/ir-attrs.js';
 import { commentText, jsInteger, jsNumber, jsNumberArray, jsString } from './literals.js';
 import { IdentifierScope, checkIdentifier } from './names.js';
+import { shapeList, thousands } from '../../compiler/shared/format.js';
 
 /** One `key: value` of a layer's config object; `valueCode` is a rendered literal. */
 export interface ArgView {
@@ -47,13 +48,16 @@ export interface ModelView {
 /** Names the model.ts template uses itself. */
 const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model'];
 
-/** 1234567 → "1,234,567" (comments only). */
-function thousands(n: number): string {
-  return jsInteger(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** 1234567 → "1,234,567" (comments only); checked to be an integer like every number codegen prints. */
+function countText(n: number): string {
+  jsInteger(n);
+  return thousands(n);
 }
 
+/** "[28, 28, 1]" (comments only), each dimension checked to be an integer. */
 function shapeText(shape: readonly number[]): string {
-  return `[${shape.map(jsInteger).join(', ')}]`;
+  shape.forEach(jsInteger);
+  return shapeList(shape);
 }
 
 /** A recipe argument as a TypeScript literal: plain data, a seed, or a seeded initializer call. */
@@ -129,16 +133,16 @@ export function buildModelView(ir: IR): ModelView {
     steps,
     outputVar,
     numClassesCode: jsInteger(ir.numClasses),
-    trainableParamsText: thousands(trainable),
-    nonTrainableParamsText: thousands(nonTrainable),
-    totalParamsText: thousands(trainable + nonTrainable),
+    trainableParamsText: countText(trainable),
+    nonTrainableParamsText: countText(nonTrainable),
+    totalParamsText: countText(trainable + nonTrainable),
   };
 }
 
 /** "conv2d_1 → [32, 32, 16], 448 params  (spec line 14)" — the id is shown JSON-quoted unless it is plain. */
 function nodeComment(ir: IR, node: IRNode): string {
   const total = node.params.trainable + node.params.nonTrainable;
-  const params = total === 0 ? 'no params' : node.params.nonTrainable > 0 ? `${thousands(total)} params (${thousands(node.params.nonTrainable)} non-trainable)` : `${thousands(total)} params`;
+  const params = total === 0 ? 'no params' : node.params.nonTrainable > 0 ? `${countText(total)} params (${countText(node.params.nonTrainable)} non-trainable)` : `${countText(total)} params`;
   void ir;
   return `${shownId(node.id)} → ${shapeText(node.shape)}, ${params}  (spec line ${jsInteger(node.source.line)})`;
 }
