@@ -43,7 +43,7 @@ export function lineChart(o: { rows: Row[]; x: string; xTitle: string; yTitle: s
   const layers: object[] = [line];
   if (o.mark) {
     layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' } } });
-    layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'top', color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } });
+    layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'text', align: 'right', dx: -4, dy: 4, baseline: 'top', color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } });
   }
   return { width: o.width ?? 420, height: o.height ?? 240, data: { values: o.rows }, layer: layers } as unknown as VlSpec;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { bestEpoch, monitorOf } from '../../src/report/run-report.js';
 import { readRunData } from '../../src/report/run-data.js';
+import { checkPage, closeBrowser } from './browser.js';
 import { fakeIO, tinyRun } from './helpers.js';
 
 let dir: string;
@@ -36,6 +37,7 @@ describe('run report', () => {
     reportsSeen = (await fs.readdir(runDir)).filter((f) => f.startsWith('report'));
   });
   afterAll(async () => {
+    await closeBrowser();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -95,6 +97,32 @@ describe('run report', () => {
     expect(attributeNames(html).filter((a) => /^on/i.test(a))).toEqual([]);
     expect(html).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;'); // the description, escaped
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;'); // a class name in the SVG and the tables
+  });
+
+  it('opens in headless Chromium: no console error, no request, every chart drawn, every image decoded', async () => {
+    const page = await checkPage(path.join(runDir, 'report.html'), 'run-report');
+    if (!page) return;
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts.map((c) => c.name).sort()).toEqual(['accuracy', 'confusion', 'graph', 'loss', 'lr', 'per-class']);
+    for (const c of page.charts) {
+      expect(c.width, c.name).toBeGreaterThan(50);
+      expect(c.height, c.name).toBeGreaterThan(50);
+      expect(c.marks, c.name).toBeGreaterThan(5);
+    }
+    expect(page.images.loaded).toBe(page.images.total);
+    expect(page.text).toContain('Misclassified test images');
+  });
+
+  it('in Chromium, hostile class names and spec strings show as text and run nothing', async () => {
+    const page = await checkPage(path.join(dir, 'hostile.html'), 'run-report-hostile');
+    if (!page) return;
+    expect(page.pwned).toBeUndefined();
+    expect(page.dialogs).toEqual([]);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.text).toContain('<script>window.__pwned = 1</script> "onload=alert(1) & <b>bold</b>');
+    expect(page.text).toContain('<img src=x onerror=alert(1)>');
   });
 
   it('dlc report rejects a directory that is not a run', async () => {
