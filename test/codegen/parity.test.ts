@@ -15,7 +15,7 @@
  * type-check and run, and running it must not execute them.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -94,6 +94,13 @@ describe('emitted project vs dlc runtime (cpu backend, exact)', () => {
     const ourReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
     const theirReport = JSON.parse(readFileSync(join(result.runDir, 'report.json'), 'utf8')) as Record<string, unknown>;
     for (const key of ['loss', 'accuracy', 'macro', 'per_class', 'confusion', 'global_step', 'stop_reason', 'epochs']) expect(ourReport[key]).toEqual(theirReport[key]);
+    expect(ourReport.train_seconds).toBeGreaterThan(0);
+    // The same run directory: one epoch loop and one run writer for both.
+    expect(readdirSync(out).sort()).toEqual(readdirSync(result.runDir).sort());
+    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(readdirSync(join(result.runDir, 'checkpoints')).sort());
+    const csvTimeless = (f: string): string[] => readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -2).join(','));
+    expect(csvTimeless(join(out, 'metrics.csv'))).toEqual(csvTimeless(join(result.runDir, 'metrics.csv')));
+    expect(JSON.parse(readFileSync(join(out, 'ir.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(result.runDir, 'ir.json'), 'utf8')));
     expect(readFileSync(join(out, 'confusion_matrix.csv'), 'utf8')).toBe(readFileSync(join(result.runDir, 'confusion_matrix.csv'), 'utf8'));
   });
 });
