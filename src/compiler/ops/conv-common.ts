@@ -7,7 +7,7 @@
 import { anyOf, boolean, integer, pair, type Schema } from '../front/schema/helpers.js';
 import type { LayerCall, RecipeArg } from '../ir.js';
 import type { Padding } from '../spec.js';
-import { withActivation, type ActivationName } from './activations.js';
+import { activationAttr, withActivation, type ActivationName } from './activations.js';
 import { call } from './op-def.js';
 import type { Window } from './shape.js';
 
@@ -43,6 +43,24 @@ export const paddingSchema = (): Schema =>
     'Padding: `same`, `valid` or an explicit number of pixels.',
     { default: CONV_DEFAULTS.padding, examples: ['same', 'valid', 1] },
   );
+
+/**
+ * The attribute schemas of a convolution, in the order users write them:
+ * [filters,] kernel_size, strides, padding, [depth_multiplier,]
+ * dilation_rate, activation, use_bias.
+ */
+export function convAttrs(o: { readonly filters: boolean; readonly depthMultiplier: boolean }): Record<string, Schema> {
+  return {
+    ...(o.filters ? { filters: filtersSchema() } : {}),
+    kernel_size: kernelSchema(),
+    strides: stridesSchema(),
+    padding: paddingSchema(),
+    ...(o.depthMultiplier ? { depth_multiplier: depthMultiplierSchema() } : {}),
+    dilation_rate: dilationSchema(),
+    activation: activationAttr(),
+    use_bias: useBiasSchema(),
+  };
+}
 
 /** The sliding window of a convolution. */
 export function convWindow(a: ConvWindowAttrs): Window {

@@ -1,6 +1,5 @@
 /** conv2d: 2-D convolution (Keras `Conv2D`, PyTorch `nn.Conv2d`). */
-import { activationAttr } from './activations.js';
-import { CONV_DEFAULTS, CONV_PAIRS, convCalls, convWindow, dilationSchema, filtersSchema, kernelSchema, paddingSchema, stridesSchema, useBiasSchema, type ConvWindowAttrs } from './conv-common.js';
+import { CONV_DEFAULTS, CONV_PAIRS, convAttrs, convCalls, convWindow, type ConvWindowAttrs } from './conv-common.js';
 import { facts, type OpDef } from './op-def.js';
 import { needRank, spatial } from './shape.js';
 
@@ -17,15 +16,7 @@ declare module '../spec.js' {
 export const conv2d: OpDef<'conv2d'> = {
   kind: 'conv2d',
   description: '2-D convolution (like Keras `Conv2D`, PyTorch `nn.Conv2d`).',
-  attrs: {
-    filters: filtersSchema(),
-    kernel_size: kernelSchema(),
-    strides: stridesSchema(),
-    padding: paddingSchema(),
-    dilation_rate: dilationSchema(),
-    activation: activationAttr(),
-    use_bias: useBiasSchema(),
-  },
+  attrs: convAttrs({ filters: true, depthMultiplier: false }),
   required: ['filters', 'kernel_size'],
   defaults: CONV_DEFAULTS,
   pairs: CONV_PAIRS,

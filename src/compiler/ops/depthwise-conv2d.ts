@@ -1,6 +1,5 @@
 /** depthwise_conv2d: one filter (or depth_multiplier filters) per input channel. */
-import { activationAttr } from './activations.js';
-import { CONV_DEFAULTS, CONV_PAIRS, convCalls, convWindow, depthMultiplierSchema, dilationSchema, kernelSchema, paddingSchema, stridesSchema, useBiasSchema, type ConvWindowAttrs } from './conv-common.js';
+import { CONV_DEFAULTS, CONV_PAIRS, convAttrs, convCalls, convWindow, type ConvWindowAttrs } from './conv-common.js';
 import type { RecipeArg } from '../ir.js';
 import { facts, type OpDef } from './op-def.js';
 import { needRank, spatial } from './shape.js';
@@ -18,15 +17,7 @@ declare module '../spec.js' {
 export const depthwise_conv2d: OpDef<'depthwise_conv2d'> = {
   kind: 'depthwise_conv2d',
   description: 'Depthwise 2-D convolution: one filter (or `depth_multiplier` filters) per input channel.',
-  attrs: {
-    kernel_size: kernelSchema(),
-    strides: stridesSchema(),
-    padding: paddingSchema(),
-    depth_multiplier: depthMultiplierSchema(),
-    dilation_rate: dilationSchema(),
-    activation: activationAttr(),
-    use_bias: useBiasSchema(),
-  },
+  attrs: convAttrs({ filters: false, depthMultiplier: true }),
   required: ['kernel_size'],
   defaults: { ...CONV_DEFAULTS, depth_multiplier: 1 },
   pairs: CONV_PAIRS,

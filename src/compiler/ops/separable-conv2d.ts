@@ -1,6 +1,5 @@
 /** separable_conv2d: a depthwise step, then a 1×1 pointwise convolution (Keras `SeparableConv2D`). */
-import { activationAttr } from './activations.js';
-import { CONV_DEFAULTS, CONV_PAIRS, convCalls, convWindow, depthMultiplierSchema, dilationSchema, filtersSchema, kernelSchema, paddingSchema, stridesSchema, useBiasSchema, type ConvWindowAttrs } from './conv-common.js';
+import { CONV_DEFAULTS, CONV_PAIRS, convAttrs, convCalls, convWindow, type ConvWindowAttrs } from './conv-common.js';
 import type { RecipeArg } from '../ir.js';
 import { facts, type OpDef } from './op-def.js';
 import { needRank, spatial } from './shape.js';
@@ -19,16 +18,7 @@ declare module '../spec.js' {
 export const separable_conv2d: OpDef<'separable_conv2d'> = {
   kind: 'separable_conv2d',
   description: 'Depthwise-separable 2-D convolution: a depthwise step, then a 1×1 pointwise convolution to `filters` channels.',
-  attrs: {
-    filters: filtersSchema(),
-    kernel_size: kernelSchema(),
-    strides: stridesSchema(),
-    padding: paddingSchema(),
-    depth_multiplier: depthMultiplierSchema(),
-    dilation_rate: dilationSchema(),
-    activation: activationAttr(),
-    use_bias: useBiasSchema(),
-  },
+  attrs: convAttrs({ filters: true, depthMultiplier: true }),
   required: ['filters', 'kernel_size'],
   defaults: { ...CONV_DEFAULTS, depth_multiplier: 1 },
   pairs: CONV_PAIRS,
