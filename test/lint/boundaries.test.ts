@@ -3,7 +3,9 @@
  * test/fixtures/boundaries/src, a miniature dlc tree that breaks every rule
  * exactly once next to imports each rule must allow, and reports exactly the
  * breaking imports. `npm test` runs the same config over the real src/
- * (`npm run lint:deps`).
+ * (`npm run lint:deps`); here the real tree is also checked for cycles
+ * between its top-level modules (compiler, runtime, codegen, lsp, report,
+ * sweep, cli), which no file-level rule can see.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -47,8 +49,70 @@ function short(to: string): string {
   return m ? m[1] : to;
 }
 
+interface Cruise {
+  readonly modules: readonly { readonly source: string; readonly dependencies: readonly { readonly resolved: string; readonly dependencyTypes: readonly string[] }[] }[];
+  readonly summary: { readonly violations: Violation[] };
+}
+
+/** The top-level module of a path under src/ ("src/runtime/train/loop.ts" → "runtime", "src/index.ts" → "index"). */
+function topModule(path: string): string | undefined {
+  const m = /^src\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(path);
+  return m?.[1];
+}
+
+/** Edges between top-level modules; type-only imports are left out (they are erased and load nothing). */
+function moduleEdges(cruise: Cruise): Map<string, Set<string>> {
+  const edges = new Map<string, Set<string>>();
+  for (const m of cruise.modules) {
+    const from = topModule(m.source);
+    if (!from) continue;
+    for (const d of m.dependencies) {
+      const to = topModule(d.resolved);
+      if (!to || to === from || d.dependencyTypes.includes('type-only')) continue;
+      edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+  }
+  return edges;
+}
+
+/** Every cycle's modules (strongly connected components of more than one module), each sorted. */
+function moduleCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  // Tarjan's algorithm: a handful of modules, recursion is fine.
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1) out.push(scc.sort());
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
 describe('import-boundary lint', () => {
-  it('reports every forbidden import of the fixture tree, and nothing it allows', async () => {
+  // The three cruiser runs are separate processes: let them overlap.
+  it.concurrent('reports every forbidden import of the fixture tree, and nothing it allows', async () => {
     const { stdout } = await run(process.execPath, [cli, 'src', '--config', config, '--output-type', 'json'], { cwd: fixture, maxBuffer: 16 << 20 });
     const violations = (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations;
     const got = violations.map((v) => `${v.rule.name}: ${v.from} → ${short(v.to)}`).sort();
@@ -59,7 +123,30 @@ describe('import-boundary lint', () => {
     expect([...new Set(EXPECTED.map(([rule]) => rule))].sort()).toEqual(rules);
   });
 
-  it('exits non-zero with one error per violation, so `npm test` stops', async () => {
+  it('finds module-level cycles, which no single file shows', () => {
+    const edges = new Map([
+      ['report', new Set(['sweep', 'runtime'])],
+      ['sweep', new Set(['report'])],
+      ['runtime', new Set(['compiler'])],
+      ['cli', new Set(['report', 'runtime'])],
+    ]);
+    expect(moduleCycles(edges)).toEqual([['report', 'sweep']]);
+    edges.get('sweep')!.delete('report');
+    expect(moduleCycles(edges)).toEqual([]);
+  });
+
+  it.concurrent('src/ keeps every rule, and its top-level modules form no cycle', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'src', '--config', config, '--output-type', 'json'], { cwd: root, maxBuffer: 64 << 20 });
+    const cruise = JSON.parse(stdout) as Cruise;
+    expect(cruise.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([]);
+    const edges = moduleEdges(cruise);
+    // The layers the rules describe: the compiler is a leaf, the CLI is on top.
+    expect(edges.get('compiler') ?? new Set()).toEqual(new Set());
+    expect([...edges.values()].some((to) => to.has('cli'))).toBe(false);
+    expect(moduleCycles(edges)).toEqual([]);
+  });
+
+  it.concurrent('exits non-zero with one error per violation, so `npm test` stops', async () => {
     const failure = await run(process.execPath, [cli, 'src', '--config', config, '--output-type', 'err'], { cwd: fixture }).then(
       () => undefined,
       (err: { code?: number; stdout?: string }) => err,
