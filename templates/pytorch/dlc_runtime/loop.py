@@ -99,6 +99,8 @@ def save_checkpoint(d, model, optimizer, state):
     os.makedirs(tmp)
     torch.save(model.state_dict(), os.path.join(tmp, 'model.pt'))
     torch.save(optimizer.state_dict(), os.path.join(tmp, 'optimizer.pt'))
+    if hasattr(model, 'TFJS_NAMES'):
+        write_tfjs_weights(tmp, model)
     with open(os.path.join(tmp, 'state.json'), 'w', encoding='utf8') as f:
         json.dump(state, f, indent=2)
     if os.path.exists(d):
@@ -106,6 +108,21 @@ def save_checkpoint(d, model, optimizer, state):
         os.replace(d, prev)
     os.replace(tmp, d)
     shutil.rmtree(prev, ignore_errors=True)
+
+
+def write_tfjs_weights(d, model):
+    """model.json (weightsManifest only: no topology) + weights.bin in tfjs's layers format, so dlc
+    can rebuild the model from the run's ir.json and restore these weights by name."""
+    from .weights import export_tfjs_weights
+
+    arrays = export_tfjs_weights(model)
+    with open(os.path.join(d, 'weights.bin'), 'wb') as f:
+        for a in arrays.values():
+            f.write(np.ascontiguousarray(a, dtype='<f4').tobytes())
+    manifest = [{'paths': ['./weights.bin'], 'weights': [{'name': k, 'shape': list(a.shape), 'dtype': 'float32'} for k, a in arrays.items()]}]
+    with open(os.path.join(d, 'model.json'), 'w', encoding='utf8') as f:
+        json.dump({'format': 'layers-model', 'generatedBy': f'dlc pytorch target (torch {torch.__version__})', 'convertedBy': None,
+                   'modelTopology': None, 'weightsManifest': manifest}, f)
 
 
 def committed_dir(d):
