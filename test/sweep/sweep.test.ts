@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compiler/compile.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
+import { checkPage, closeBrowser } from '../report/browser.js';
 import { fakeIO } from '../report/helpers.js';
 import { bundleCli, SWEEP_SPEC } from './helpers.js';
 
@@ -36,6 +37,7 @@ describe('dlc sweep', () => {
     cli = await bundleCli(dir);
   });
   afterAll(async () => {
+    await closeBrowser();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -77,6 +79,38 @@ describe('dlc sweep', () => {
     const html = await fs.readFile(path.join(out, 'report.html'), 'utf8');
     for (const chart of ['metric-vs-optimizer.sgd.learning_rate', 'metric-vs-data.batch_size', 'parallel']) expect(html).toContain(`data-chart="${chart}"`);
     expect(html).not.toMatch(/<script/i);
+  });
+
+  it('the sweep report opens in Chromium with every chart drawn', async () => {
+    const page = await checkPage(path.join(dir, 'full', 'report.html'), 'sweep-report');
+    if (!page) return;
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts.map((c) => c.name).sort()).toEqual(['metric-vs-data.batch_size', 'metric-vs-optimizer.sgd.learning_rate', 'parallel']);
+    for (const c of page.charts) {
+      expect(c.width, c.name).toBeGreaterThan(50);
+      expect(c.marks, c.name).toBeGreaterThan(5);
+    }
+    expect(page.text).toContain('best.yaml');
+  });
+
+  it('dlc compare shows the differing spec keys of two trials and overlays their curves', async () => {
+    const s = await summary(path.join(dir, 'full'));
+    const [a, b] = [s.rows[0], s.rows.find((r) => r.params['data.batch_size'] !== s.rows[0].params['data.batch_size'] && r.params['optimizer.sgd.learning_rate'] !== s.rows[0].params['optimizer.sgd.learning_rate'])!];
+    const io = fakeIO(dir);
+    const runs = [path.join(dir, 'full', a.run!), path.join(dir, 'full', b.run!)];
+    expect(await main(['compare', ...runs, '-o', 'compare.html'], io), io.err()).toBe(0);
+    const diff = io.out().split('Spec keys that differ:')[1].split('\n\n')[0];
+    const keys = diff.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+    expect(keys.sort()).toEqual(['data.batch_size', 'optimizer.sgd.learning_rate']);
+    expect(diff).toMatch(new RegExp(`data\\.batch_size\\s+${a.params['data.batch_size']}\\s+${b.params['data.batch_size']}`));
+    const acc = io.out().split('\n').find((l) => l.startsWith('test accuracy'))!;
+    expect(acc.split(/\s{2,}/).slice(1).map(Number)).toEqual([a.test_accuracy, b.test_accuracy].map((v) => Number(v!.toPrecision(4))));
+    const page = await checkPage(path.join(dir, 'compare.html'), 'compare');
+    if (!page) return;
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts.map((c) => c.name)).toEqual(['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr']);
   });
 
   it('records a failing trial and goes on', async () => {
