@@ -3,6 +3,7 @@
  * `exit` (the LSP library then ends the process).
  */
 import { createConnection } from 'vscode-languageserver/node';
+import { FramingGuard } from '../lsp/framing.js';
 import { startServer } from '../lsp/server.js';
 import type { CliIO, Command } from './io.js';
 
@@ -34,7 +35,9 @@ export const command: Command = {
     console.info = toStderr;
     console.warn = toStderr;
     console.debug = toStderr;
-    const connection = createConnection(process.stdin, process.stdout);
+    // A bad header must not wedge the reader: the guard reports it and resyncs on the next message.
+    const input = process.stdin.pipe(new FramingGuard((m) => void process.stderr.write(`dlc lsp: ${m}\n`)));
+    const connection = createConnection(input, process.stdout);
     startServer(connection);
     // Never resolves: the connection exits the process on `exit` or when stdin closes.
     return new Promise<number>(() => {});

@@ -9,6 +9,8 @@ import { dirname, resolve } from 'node:path';
 import {
   CodeActionKind,
   CompletionItemKind,
+  ErrorCodes,
+  ResponseError,
   MarkupKind,
   SymbolKind,
   TextDocumentSyncKind,
@@ -28,15 +30,106 @@ import { definitionAt } from './references.js';
 import { quickFixes } from './quick-fix.js';
 import { rangeOf, nodeAt } from './yaml-ast.js';
 
-/** The file path a document URI names (untitled documents keep their URI). */
-export function uriToPath(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+/**
+ * The file path a document URI names. Untitled documents keep their URI, and
+ * so does every URI that names no local file: `file://host/…`, an encoded
+ * `/` (`%2F`), a number sent where a string belongs (fileURLToPath throws on
+ * these; the server must not).
+ */
+export function uriToPath(uri: unknown): string {
+  if (typeof uri !== 'string') return String(uri);
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return uri;
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object';
+
+/**
+ * Why a text-document notification cannot be used (undefined when it can).
+ * A numeric uri is turned into a string in place (then treated like an
+ * untitled document); text that is not a string is refused.
+ */
+export function badDocumentParams(method: string, params: unknown): string | undefined {
+  if (!isObj(params) || !isObj(params.textDocument)) return 'no textDocument';
+  const td = params.textDocument;
+  if (typeof td.uri === 'number') td.uri = String(td.uri);
+  if (typeof td.uri !== 'string') return 'textDocument.uri is not a string';
+  if (method === 'didOpen') {
+    if (typeof td.text !== 'string') return 'textDocument.text is not a string';
+    if (typeof td.version !== 'number') td.version = 0;
+    if (typeof td.languageId !== 'string') td.languageId = 'yaml';
+  }
+  if (method === 'didChange') {
+    if (typeof td.version !== 'number') return 'textDocument.version is not a number';
+    if (!Array.isArray(params.contentChanges) || params.contentChanges.some((c) => !isObj(c) || typeof c.text !== 'string')) return 'contentChanges must be a list of {text: string, …}';
+  }
+  return undefined;
+}
+
+/**
+ * `connection` with the text-document notifications checked before the
+ * TextDocuments manager sees them, and every handler guarded: a malformed
+ * notification is logged and dropped, never an exception that ends the
+ * server.
+ */
+function guardDocumentEvents(connection: Connection, log: (m: string) => void): Connection {
+  const wrap = (method: string, register: (h: (p: unknown) => unknown) => unknown) => (handler: (p: unknown) => unknown) =>
+    register((params: unknown) => {
+      const bad = badDocumentParams(method, params);
+      if (bad) {
+        log(`dlc lsp: ignored a textDocument/${method}: ${bad}`);
+        return undefined;
+      }
+      try {
+        return handler(params);
+      } catch (err) {
+        log(`dlc lsp: textDocument/${method} failed: ${(err as Error)?.message ?? String(err)}`);
+        return undefined;
+      }
+    });
+  return new Proxy(connection, {
+    get(target, prop, receiver) {
+      if (prop === 'onDidOpenTextDocument') return wrap('didOpen', (h) => target.onDidOpenTextDocument(h as never));
+      if (prop === 'onDidChangeTextDocument') return wrap('didChange', (h) => target.onDidChangeTextDocument(h as never));
+      if (prop === 'onDidCloseTextDocument') return wrap('didClose', (h) => target.onDidCloseTextDocument(h as never));
+      if (prop === 'onDidSaveTextDocument') return wrap('didSave', (h) => target.onDidSaveTextDocument(h as never));
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** Wires every handler onto `connection` and starts listening. */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
+  const log = (m: string): void => {
+    try {
+      connection.console.error(m);
+    } catch {
+      process.stderr.write(m + '\n');
+    }
+  };
+  let initialized = false;
+  /**
+   * A request handler that answers -32002 before `initialize` and turns an
+   * exception into the protocol's InternalError instead of ending the server.
+   */
+  const request =
+    <P, R>(method: string, handler: (params: P) => R) =>
+    (params: P): R | ResponseError<void> => {
+      if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, `dlc lsp: ${method} before initialize`);
+      try {
+        return handler(params);
+      } catch (err) {
+        log(`dlc lsp: ${method} failed: ${(err as Error)?.stack ?? String(err)}`);
+        return new ResponseError(ErrorCodes.InternalError, `dlc lsp: ${method} failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    };
 
   const openText = (absPath: string): string | undefined => {
     for (const doc of documents.all()) if (resolve(uriToPath(doc.uri)) === absPath) return doc.getText();
@@ -56,20 +149,26 @@ export function startServer(connection: Connection): void {
   const isSpec = (doc: TextDocument): boolean => looksLikeSpec(uriToPath(doc.uri), doc.getText());
 
   const publish = (doc: TextDocument): void => {
-    const path = uriToPath(doc.uri);
-    if (!isSpec(doc)) {
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
-      return;
+    try {
+      const path = uriToPath(doc.uri);
+      if (!isSpec(doc)) {
+        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+        return;
+      }
+      const a = analysisOf(doc);
+      const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, path, dirname(path), a.parsed));
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    } catch (err) {
+      // Runs from a timer: an exception here would be uncaught and end the server.
+      log(`dlc lsp: publishing diagnostics for ${String(doc.uri)} failed: ${(err as Error)?.stack ?? String(err)}`);
     }
-    const a = analysisOf(doc);
-    const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, path, dirname(path), a.parsed));
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   };
 
   const sourceIs = (doc: TextDocument) => (file: string) => isSameFile(file, uriToPath(doc.uri), dirname(uriToPath(doc.uri)));
 
-  connection.onInitialize(
-    (): InitializeResult => ({
+  connection.onInitialize((): InitializeResult => {
+    initialized = true;
+    return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
@@ -79,15 +178,19 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: [' ', ':', '-', '{', ','] },
       },
       serverInfo: { name: 'dlc', version: '0.1.0' },
-    }),
-  );
+    };
+  });
 
   /** Recompiles the open specs that `extends` another file (it may just have changed). */
   const republishExtending = (except?: string): void => {
-    for (const other of documents.all()) {
-      if (other.uri === except || !/^extends\s*:/m.test(other.getText())) continue;
-      analyses.delete(other.uri);
-      publish(other);
+    try {
+      for (const other of documents.all()) {
+        if (other.uri === except || !/^extends\s*:/m.test(other.getText())) continue;
+        analyses.delete(other.uri);
+        publish(other);
+      }
+    } catch (err) {
+      log(`dlc lsp: recompiling the specs that extend another failed: ${(err as Error)?.message ?? String(err)}`);
     }
   };
 
@@ -124,7 +227,7 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((params) => {
+  connection.onHover(request('onHover', (params: Parameters<Parameters<Connection['onHover']>[0]>[0]) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isSpec(doc)) return null;
     const a = analysisOf(doc);
@@ -136,33 +239,33 @@ export function startServer(connection: Connection): void {
       contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(a.ir, hit) },
       ...(node ? { range: rangeOf(a.parsed, node) } : {}),
     };
-  });
+  }));
 
-  connection.onDocumentSymbol((params) => {
+  connection.onDocumentSymbol(request('onDocumentSymbol', (params: Parameters<Parameters<Connection['onDocumentSymbol']>[0]>[0]) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isSpec(doc)) return [];
     const a = analysisOf(doc);
     return layerSymbols(a.parsed, a.ir, sourceIs(doc)).map((s) => ({ ...s, kind: SymbolKind.Object }));
-  });
+  }));
 
   // Go to definition: from a layer reference (inputs, add/concat, output) to
   // that layer's name, from `block: {use: x}` to the block.
-  connection.onDefinition((params) => {
+  connection.onDefinition(request('onDefinition', (params: Parameters<Parameters<Connection['onDefinition']>[0]>[0]) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isSpec(doc)) return null;
     const a = analysisOf(doc);
     const target = definitionAt(a.parsed, doc.offsetAt(params.position));
     return target ? { uri: doc.uri, range: rangeOf(a.parsed, target) } : null;
-  });
+  }));
 
   // Quick fixes for the diagnostics the client sends back (they carry our message and range).
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(request('onCodeAction', (params: Parameters<Parameters<Connection['onCodeAction']>[0]>[0]) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isSpec(doc)) return [];
     return quickFixes(doc.uri, params.context.diagnostics, (r) => doc.getText(r));
-  });
+  }));
 
-  connection.onCompletion((params): CompletionItem[] => {
+  connection.onCompletion(request('onCompletion', (params: Parameters<Parameters<Connection['onCompletion']>[0]>[0]): CompletionItem[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isSpec(doc)) return [];
     const answer = completeAt(doc.getText(), doc.offsetAt(params.position), loadSchema());
@@ -174,8 +277,8 @@ export function startServer(connection: Connection): void {
       sortText: String(i).padStart(4, '0'),
       textEdit: { range, newText: s.kind === 'key' && answer.keyNeedsColon ? `${s.label}: ` : s.label },
     }));
-  });
+  }));
 
-  documents.listen(connection);
+  documents.listen(guardDocumentEvents(connection, log));
   connection.listen();
 }
