@@ -6,6 +6,8 @@
  * enum, const); anything else simply offers nothing.
  */
 
+import { resolveLocalRef } from '../compiler/shared/json-pointer.js';
+
 /** A JSON Schema node (loosely typed: we only read it). */
 export type Schema = { readonly [key: string]: unknown } | boolean;
 
@@ -21,13 +23,7 @@ function deref(root: Schema, s: Obj, seen: Set<unknown>): Obj | undefined {
   while (cur && typeof cur.$ref === 'string') {
     if (seen.has(cur)) return undefined;
     seen.add(cur);
-    const ref = cur.$ref;
-    if (!ref.startsWith('#')) return undefined;
-    let target: unknown = root;
-    for (const seg of ref.slice(1).split('/').filter(Boolean)) {
-      const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
-      target = isObj(target) ? target[key] : undefined;
-    }
+    const target = resolveLocalRef(root, cur.$ref);
     cur = isObj(target) ? target : undefined;
   }
   return cur;

@@ -6,7 +6,7 @@
  */
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { PARAM_REF_PATTERN, type Schema } from './schema/helpers.js';
-import { splitPointer } from './source-map.js';
+import { resolveLocalRef } from '../shared/json-pointer.js';
 
 /**
  * Unions whose branch names are kinds: layer kinds (unknown → DLC015) or
@@ -34,9 +34,7 @@ export function jsType(v: unknown): JsType {
 export function resolveRef(root: Schema, s: Schema): Schema {
   const ref = s.$ref;
   if (typeof ref !== 'string') return s;
-  let cur: unknown = root;
-  for (const seg of splitPointer(ref.replace(/^#/, ''))) cur = (cur as Record<string, unknown>)[seg];
-  return cur as Schema;
+  return resolveLocalRef(root, ref) as Schema;
 }
 
 /** The one key of a "kind" branch (`{properties: {conv2d: …}, required: [conv2d]}`), if it is one. */

@@ -24,3 +24,19 @@ export function splitPointer(pointer: string): string[] {
 export function joinPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => '/' + escapePointer(s)).join('');
 }
+
+/**
+ * The target of a local JSON-Schema `$ref` ("#/definitions/layer") inside
+ * `root`; undefined for a reference to another document or to nothing.
+ * Segments are percent-decoded, then unescaped (RFC 6901 §6); only own
+ * properties are followed.
+ */
+export function resolveLocalRef(root: unknown, ref: string): unknown {
+  if (!ref.startsWith('#')) return undefined;
+  let cur = root;
+  for (const raw of ref.slice(1).split('/').slice(1)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = typeof cur === 'object' && cur !== null && Object.prototype.hasOwnProperty.call(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  return cur;
+}
