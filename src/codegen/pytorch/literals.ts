@@ -40,9 +40,13 @@ export function pyBool(value: boolean): string {
 
 /**
  * Text that is safe in a `#` comment: Python ends a comment at \n or \r (and the source
- * may not hold NUL), so those and every other control character become spaces.
+ * may not hold NUL), so those and every other control character become spaces; lone
+ * surrogates (not encodable as UTF-8) become U+FFFD.
  */
 export function pyCommentText(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return String(value)
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    // A lone surrogate cannot be written as UTF-8: U+FFFD instead.
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
