@@ -4,6 +4,7 @@
  * classification metrics.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { IR } from '../../compiler/ir.js';
 import type { MetricSpec, TransformSpec } from '../../compiler/spec.js';
 import type { ImageSet, LossFn, MetricsReport } from '../contracts.js';
 import { MetricsAccumulator, topKFromSpecs } from '../metrics/index.js';
@@ -16,6 +17,12 @@ export interface EvaluateSetOptions {
   readonly lossFn: LossFn;
   readonly metrics: readonly MetricSpec[];
   readonly seed: number;
+}
+
+/** The evaluation options of the spec of `ir` (validation, test, dlc eval): declared once, here. */
+export function evalOptions(ir: IR, lossFn: LossFn): EvaluateSetOptions {
+  const spec = ir.spec;
+  return { batchSize: spec.data.batch_size, transforms: spec.data.transforms.eval, numClasses: ir.numClasses, lossFn, metrics: spec.metrics, seed: spec.seed };
 }
 
 export interface SetEvaluation {

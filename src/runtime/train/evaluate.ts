@@ -7,7 +7,7 @@ import { splitValidation } from '../data/split.js';
 import type { LoadedDataset } from '../contracts.js';
 import { makeLoss } from '../losses/index.js';
 import { writeReport } from '../run-dir/run-dir.js';
-import { evaluateSet } from './evaluate-set.js';
+import { evalOptions, evaluateSet } from './evaluate-set.js';
 import { reportJson } from './report.js';
 import { loadRunModel, locateRun, type CheckpointChoice } from './run-model.js';
 import type { TestEvaluation } from './options.js';
@@ -49,7 +49,7 @@ export async function evaluate(runDir: string, options: EvaluateOptions = {}): P
     const set = split === 'test' ? ds.test : splitValidation(ds.train, spec.data.validation_split, spec.seed).val;
     if (set.count === 0) throw new Error(`the ${split} split of ${runDir} is empty`);
     const lossFn = makeLoss(spec.loss);
-    const res = await evaluateSet(run.model, set, { batchSize: spec.data.batch_size, transforms: spec.data.transforms.eval, numClasses: run.ir.numClasses, lossFn, metrics: spec.metrics, seed: spec.seed });
+    const res = await evaluateSet(run.model, set, evalOptions(run.ir, lossFn));
     const classNames = run.info.classNames.length ? run.info.classNames : ds.classNames;
     const prefix = `eval_${run.checkpoint}_${split}_`;
     await writeReport(runDir, { name: spec.name, split, checkpoint: run.checkpoint, backend: backend?.name, ...reportJson(res.loss, res.report, classNames) }, res.report, classNames, prefix);

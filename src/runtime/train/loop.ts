@@ -14,12 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import type { IR } from '../../compiler/ir.js';
 import type { MonitorState, TrainState } from '../checkpoint/checkpoint.js';
-import type { Batch, LossFn } from '../contracts.js';
+import type { Batch } from '../contracts.js';
 import { dropoutLayers, setDropoutStep } from '../model/dropout.js';
 import { formatDuration, type Progress } from '../progress/progress.js';
 import { FILES, type EpochRecord } from '../run-dir/run-dir.js';
-import type { EvaluateSetOptions } from './evaluate-set.js';
-import { evaluateSet } from './evaluate-set.js';
+import { evalOptions, evaluateSet } from './evaluate-set.js';
 import { feed } from './feed.js';
 import { observeMonitor } from './monitor.js';
 import type { StopReason } from './options.js';
@@ -53,12 +52,6 @@ export interface LoopOutcome {
   readonly stopReason: StopReason;
   /** A human-readable line for non-`completed` stops. */
   readonly message?: string;
-}
-
-/** Options of validation and test evaluation, from the spec (declared once here). */
-export function evalOptions(ir: IR, lossFn: LossFn): EvaluateSetOptions {
-  const spec = ir.spec;
-  return { batchSize: spec.data.batch_size, transforms: spec.data.transforms.eval, numClasses: ir.numClasses, lossFn, metrics: spec.metrics, seed: spec.seed };
 }
 
 function pct(x: number | undefined): string {
