@@ -11,7 +11,7 @@
  * errors; consumers never see a half-inferred graph.
  */
 import { resolveDataFacts } from './datasets.js';
-import { diagAt } from '../diagnostics/diag-at.js';
+import { diag } from '../diagnostics/report.js';
 import { sortDiagnostics, hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { INPUT_ID, resolveGraph, type GraphLayer } from './graph.js';
 import { typedOp } from '../ir-attrs.js';
@@ -134,7 +134,7 @@ function lowerNode(g: GraphLayer, broken: boolean, shapes: Map<string, Shape>, c
   const r = inferOp(typedOp(base), inShapes);
   if (!r.ok) {
     const at = r.error.key ? layerKeyPath(g.layer, r.error.key) : g.layer.path;
-    diags.push(diagAt(ctx, r.error.code, at, `${g.id}: ${r.error.message}`, r.error.hint));
+    diags.push(diag(r.error.code, `${g.id}: ${r.error.message}`, ctx, at, r.error.hint));
     return { ...base, shape: UNKNOWN, params: NO_PARAMS, macs: 0 };
   }
   return { ...base, shape: r.shape, params: r.params, macs: r.macs };

@@ -17,6 +17,7 @@ import { totalmem } from 'node:os';
 import { diag } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { IRNode } from '../../ir.js';
+import { shapeText, thousands } from '../../shared/format.js';
 import { isInferred, type Pass } from './context.js';
 
 /** Largest budget whatever the machine: 64 GiB (tfjs on one host is never the tool for more). */
@@ -85,7 +86,7 @@ export const checkMemoryBudget: Pass = (ir, ctx) => {
   if (total > budget && worst) {
     const layer = ctx.layerOf(worst.node.id);
     const params = worst.node.params.trainable + worst.node.params.nonTrainable;
-    const what = params * BYTES_PER_PARAM >= worst.bytes / 2 ? `${params.toLocaleString('en-US')} parameters` : `an output of ${worst.node.shape.join('×')} per sample × batch ${batch}`;
+    const what = params * BYTES_PER_PARAM >= worst.bytes / 2 ? `${thousands(params)} parameters` : `an output of ${shapeText(worst.node.shape)} per sample × batch ${batch}`;
     diags.push(
       diag(
         'DLC119',
