@@ -31,7 +31,6 @@ Options:
   --runs-dir DIR       parent of the run directories (default ./runs)
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
   --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
-  --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
   --replicas N         split each batch over N data-parallel replicas (worker threads); default
                        $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
 
@@ -91,11 +90,8 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
 
   // report.html in the run directory, rewritten after every epoch (src/report); --no-report turns it off.
   const reporter = parsed.flags['no-report'] ? undefined : (await import('../report/run-hook.js')).runReporter((l) => io.stderr.write(`${l}\n`));
-  // report.html in the run directory, rewritten after every epoch (src/report); --no-report turns it off.
-  const reporter = parsed.flags['no-report'] ? undefined : (await import('../report/run-hook.js')).runReporter((l) => io.stderr.write(`${l}\n`));
   try {
     const result = await train(ir, {
-      onEpoch: reporter?.onEpoch,
       onEpoch: reporter?.onEpoch,
       backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       epochs,
@@ -108,8 +104,6 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       stdout: io.stdout,
       stderr: io.stderr,
     });
-    const page = await reporter?.finish(result.runDir);
-    if (page) io.stderr.write(`report: ${page}\n`);
     const page = await reporter?.finish(result.runDir);
     if (page) io.stderr.write(`report: ${page}\n`);
     if (result.stopReason === 'non_finite_loss') return 1;
