@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { itemKind } from './normalize-layer.js';
 import { diag } from '../diagnostics/report.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, LOSSES, METRICS, normalizeKind, OPTIMIZERS, SCHEDULES, TRANSFORMS, type AnyFamily, type AnyKindDecl } from '../kinds/index.js';
+import { datasetDef, keysOfOneDataset } from '../datasets/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import type { DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
@@ -33,18 +34,16 @@ function transform(item: unknown, path: string): TransformSpec {
 
 function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec {
   const dataset = d.dataset as DataSpec['dataset'];
-  // Keys that only make sense for some data sets.
-  const only: Record<string, DataSpec['dataset']> = { image_size: 'image_folder', channels: 'image_folder', synthetic: 'synthetic' };
-  for (const [key, ds] of Object.entries(only)) {
+  // Keys that only make sense for one data set, and the keys a set needs: from its definition (compiler/datasets/).
+  for (const [key, ds] of keysOfOneDataset()) {
     if (d[key] !== undefined && dataset !== ds) {
       const p = `/data/${key}`;
       diagnostics.push(diag('DLC010', `'${key}' applies to dataset ${ds} only, not ${dataset}`, sourceMap.locate(p, 'key'), p, `remove it, or use dataset: ${ds}`));
     }
   }
-  if (dataset === 'synthetic' && d.synthetic === undefined)
-    diagnostics.push(diag('DLC014', "dataset synthetic needs a 'synthetic' section", sourceMap.locate('/data/dataset'), '/data/dataset', 'add synthetic: {train_samples: 256, test_samples: 64, shape: [8, 8, 1], classes: 3}'));
-  if (dataset === 'image_folder' && d.path === undefined)
-    diagnostics.push(diag('DLC014', "dataset image_folder needs 'path' (a folder with train/ and test/ class sub-folders)", sourceMap.locate('/data/dataset'), '/data/dataset'));
+  for (const need of datasetDef(dataset)?.requires ?? []) {
+    if (d[need.key] === undefined) diagnostics.push(diag('DLC014', need.message, sourceMap.locate('/data/dataset'), '/data/dataset', need.hint));
+  }
   const t = obj(d.transforms);
   const list = (which: 'train' | 'eval') => ((t[which] ?? []) as unknown[]).map((item, i) => transform(item, `/data/transforms/${which}/${i}`));
   const out: Obj = { dataset };

@@ -3,11 +3,13 @@
  * schedule, metric and transform unions are built from their declarations
  * (compiler/kinds/, `kindUnion`) in build.ts.
  */
+import { DATASET_NAMES } from '../../datasets/index.js';
 import { MONITORS } from '../../kinds/monitors.js';
 import { DEFAULTS } from './defaults.js';
 import { array, boolean, describe, enumOf, integer, number, object, string, type Schema } from './helpers.js';
 
-export const DATASETS = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic'] as const;
+/** The data-set names, from the data-set registry (compiler/datasets/). */
+export const DATASETS: readonly string[] = DATASET_NAMES;
 export { MONITORS };
 
 const transformList = (when: string) =>
