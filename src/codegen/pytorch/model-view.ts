@@ -238,6 +238,22 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       }
       return { expr: activation(a.activation, expr, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };
     }
+    case 'conv2dTranspose': {
+      const [h, w, cin] = needImage();
+      const k = pair(a.kernelSize, 'kernelSize');
+      const s = pair(a.strides, 'strides', 1);
+      if (a.dilationRate !== undefined && pair(a.dilationRate, 'dilationRate').some((d) => d !== 1)) throw new UnsupportedLayer('dilated conv2d_transpose');
+      const bias = a.useBias === undefined ? true : Boolean(a.useBias);
+      const filters = nums(a.filters, 'filters')[0];
+      const same = a.padding === 'same';
+      if (a.padding !== undefined && a.padding !== 'valid' && !same) throw new UnsupportedLayer(`padding ${JSON.stringify(a.padding)}`);
+      // tfjs deconvLength: same → in·s; valid → in·s + max(k − s, 0). 'same' crops floor(max(k − s, 0) / 2) first.
+      const outHW = [0, 1].map((i) => [h, w][i] * s[i] + (same ? 0 : Math.max(k[i] - s[i], 0)));
+      const start = [0, 1].map((i) => (same ? Math.floor(Math.max(k[i] - s[i], 0) / 2) : 0));
+      const m = mod(`nn.ConvTranspose2d(${pyInteger(cin)}, ${pyInteger(filters)}, ${pyIntTuple(k)}, stride=${pyIntTuple(s)}, bias=${pyBool(bias)})`, 'conv', '', { kernel: a.kernelInitializer });
+      const expr = `layers.conv_transpose2d_tf(${x.v}, ${m}, ${pyIntTuple(outHW)}, ${pyIntTuple(start)})`;
+      return { expr: activation(a.activation, expr, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };
+    }
     case 'maxPooling2d':
     case 'averagePooling2d': {
       const [h, w] = needImage();

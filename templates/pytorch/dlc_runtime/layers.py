@@ -48,3 +48,18 @@ def avg_pool2d_same(x, kernel, stride, pads):
     summed = F.avg_pool2d(F.pad(x, pads), kernel, stride)
     count = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), pads), kernel, stride)
     return summed / count
+
+
+def conv_transpose2d_tf(x, conv, out_hw, start_hw):
+    """TensorFlow's conv2d_transpose with `conv` (an nn.ConvTranspose2d, padding 0) holding the
+    weights: the full transposed convolution, cropped from (top, left) = start_hw to out_hw and
+    zero-padded where the full result is shorter (kernel < stride); the bias is added to every
+    output position, as TF adds it after the convolution."""
+    y = F.conv_transpose2d(x, conv.weight, None, conv.stride)
+    (oh, ow), (top, left) = out_hw, start_hw
+    y = y[:, :, top:top + oh, left:left + ow]
+    if y.shape[2] < oh or y.shape[3] < ow:
+        y = F.pad(y, (0, ow - y.shape[3], 0, oh - y.shape[2]))
+    if conv.bias is not None:
+        y = y + conv.bias.view(1, -1, 1, 1)
+    return y

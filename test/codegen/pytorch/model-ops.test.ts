@@ -5,7 +5,8 @@
  * mode, and in training mode where it is deterministic (batch norm with batch statistics);
  * and build_model() starts from exactly dlc's initial weights (seeded glorot kernels).
  * The cases mirror the op conformance table (test/compiler/ops/conformance.test.ts); kinds
- * the target cannot print yet must say so (UnsupportedLayer), not print something else.
+ * the target cannot print yet (none at the moment) must say so (UnsupportedLayer), not print
+ * something else.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +42,13 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   separable_conv2d: [
     [{ filters: 6, kernel_size: 3, depth_multiplier: 2 }, X],
     [{ filters: 4, kernel_size: [1, 3], padding: 'same', use_bias: false, activation: 'leaky_relu' }, X],
+  ],
+  conv2d_transpose: [
+    [{ filters: 4, kernel_size: 3 }, [5, 4, 3]],
+    [{ filters: 2, kernel_size: [3, 2], strides: 2, padding: 'same', activation: 'leaky_relu', use_bias: false }, [5, 4, 3]],
+    [{ filters: 3, kernel_size: 2, strides: 3, activation: 'relu' }, [4, 4, 2]],
+    [{ filters: 3, kernel_size: 4, strides: 2, padding: 'same' }, [3, 3, 2]],
+    [{ filters: 2, kernel_size: 1, strides: 2, padding: 'same' }, [3, 3, 2]],
   ],
   max_pool2d: [
     [{ pool_size: 2 }, X],
@@ -90,8 +98,8 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   ],
 };
 /** Kinds the target does not print yet (the test checks it refuses them). */
-const NOT_YET: readonly string[] = ['conv2d_transpose'];
-const UNSUPPORTED_CASES: Record<string, Case> = { conv2d_transpose: [{ filters: 4, kernel_size: 3 }, [5, 4, 3]] };
+const NOT_YET: readonly string[] = [];
+const UNSUPPORTED_CASES: Record<string, Case> = {};
 const SEED = 11;
 const BATCH = 3;
 
