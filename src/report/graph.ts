@@ -6,6 +6,7 @@
  * colour of their own so they stand out.
  */
 import dagre from '@dagrejs/dagre';
+import { shapeText as formatShape } from '../compiler/shared/format.js';
 import { esc } from './html.js';
 
 /** What the diagram needs of an IR node (a subset of IRNode, read from ir.json). */
@@ -24,8 +25,9 @@ function paramText(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(n);
 }
 
+/** "[32×32×3]": a node's output shape in the graph. */
 function shapeText(shape: readonly number[]): string {
-  return `[${shape.join('×')}]`;
+  return `[${formatShape(shape)}]`;
 }
 
 const COLORS: Record<string, string> = { input: '#e8eef8', conv2d: '#dcebdc', dense: '#f6e3cf', add: '#f3d9e6', concat: '#f3d9e6', batch_norm: '#ecebf7', max_pool2d: '#e6f1f4', avg_pool2d: '#e6f1f4' };

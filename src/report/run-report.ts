@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { confusionChart, lineChart, perClassChart, renderChart, type Row } from './charts.js';
+import { thousands } from '../compiler/shared/format.js';
 import { graphSvg } from './graph.js';
 import { esc, figure, fmt, page, section, table } from './html.js';
 import { readRunData, REPORT_FILES, type EpochRow, type RunData } from './run-data.js';
@@ -98,7 +99,7 @@ function modelSection(d: RunData): string {
   const trainable = nodes.reduce((a, n) => a + n.params.trainable, 0);
   const frozen = nodes.reduce((a, n) => a + n.params.nonTrainable, 0);
   const macs = nodes.reduce((a, n) => a + (n.macs ?? 0), 0);
-  const intro = `<p>${nodes.length} nodes, ${trainable.toLocaleString('en-US')} trainable parameters${frozen ? ` (+${frozen.toLocaleString('en-US')} non-trainable)` : ''}, ${macs.toLocaleString('en-US')} multiply-adds per sample. Output shapes are per sample; dashed red edges are residual / concat connections.</p>`;
+  const intro = `<p>${nodes.length} nodes, ${thousands(trainable)} trainable parameters${frozen ? ` (+${thousands(frozen)} non-trainable)` : ''}, ${thousands(macs)} multiply-adds per sample. Output shapes are per sample; dashed red edges are residual / concat connections.</p>`;
   return section('model', 'Model', `${intro}${figure('graph', 'Layer graph', `<div class="graph">${graphSvg(nodes, d.ir?.outputId)}</div>`)}`);
 }
 

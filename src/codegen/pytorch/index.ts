@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentToYaml, specToDocument } from '../../compiler/front/denormalize.js';
 import type { IR } from '../../compiler/ir.js';
+import { thousands } from '../../compiler/shared/format.js';
 import { buildReadmeView, generatedBySentence, type SpecOrigin } from '../common/origin.js';
 import { renderTemplates } from '../common/render.js';
 import type { TargetDef } from '../common/target.js';
@@ -25,10 +26,6 @@ export const TARGET = 'pytorch';
 /** Text safe inside a """docstring""" (one line; backslashes and quotes escaped). */
 export function pyDocText(value: string): string {
   return pyCommentText(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-}
-
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** The view every template of the target renders with. */
