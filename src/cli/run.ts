@@ -93,6 +93,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   try {
     const result = await train(ir, {
       onEpoch: reporter?.onEpoch,
+      onStep: reporter?.onStep,
       backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice,
       epochs,
       replicas: replicas ?? envReplicas(io.env),

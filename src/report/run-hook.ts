@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPORT_FILES, type MachineInfo } from './run-data.js';
+import { promises as fs } from 'node:fs';
+import { parseJsonl, REPORT_FILES, type MachineInfo, type StepRow } from './run-data.js';
 import { writeAtomic, writeRunReport } from './run-report.js';
 
 function packageVersion(pkgJson: string): string | undefined {
@@ -37,10 +38,22 @@ export function machineInfo(): MachineInfo {
 }
 
 export interface RunReporter {
+  /** For TrainOptions.onStep: buffers the step's loss and learning rate until the epoch ends. */
+  readonly onStep: (step: { readonly step: number; readonly loss: number; readonly lr: number }) => void;
   /** For TrainOptions.onEpoch. */
   readonly onEpoch: (record: unknown, ctx: { readonly runDir: string }) => Promise<void>;
   /** After train(): the misclassified images (current backend) and the final page; returns the page's path. */
   readonly finish: (runDir: string) => Promise<string | undefined>;
+}
+
+/**
+ * Adds an epoch's steps to steps.jsonl, first dropping lines of this epoch or
+ * later (a resumed run redoes the epoch a kill interrupted).
+ */
+export async function appendSteps(runDir: string, epoch: number, steps: readonly StepRow[]): Promise<void> {
+  const file = path.join(runDir, REPORT_FILES.steps);
+  const kept = parseJsonl<StepRow>(await fs.readFile(file, 'utf8').catch(() => '')).filter((s) => s.epoch < epoch);
+  await writeAtomic(file, [...kept, ...steps].map((s) => JSON.stringify(s) + '\n').join(''));
 }
 
 /** A reporter for one `dlc run`; `log` gets a line when the report cannot be written. */
@@ -55,9 +68,17 @@ export function runReporter(log: (line: string) => void, opts: { images?: number
       return undefined;
     }
   };
+  let pending: { step: number; loss: number; lr: number }[] = [];
   return {
-    onEpoch: async (_record, { runDir }) => {
+    onStep: (step) => {
+      pending.push({ step: step.step, loss: step.loss, lr: step.lr });
+    },
+    onEpoch: async (record, { runDir }) => {
+      const epoch = (record as { epoch: number }).epoch;
+      const steps = pending.map((p): StepRow => ({ ...p, epoch }));
+      pending = [];
       await guard('write report.html', async () => {
+        await appendSteps(runDir, epoch, steps);
         if (!existsSync(path.join(runDir, REPORT_FILES.machine))) await writeAtomic(path.join(runDir, REPORT_FILES.machine), JSON.stringify(machineInfo(), null, 2));
         await writeRunReport(runDir);
       });

@@ -75,7 +75,7 @@ describe('dlc run / eval / predict', () => {
     expect(runs).toHaveLength(1);
     runDir = path.join(dir, 'out', 'tiny-e2e', runs[0]);
     const files = (await fs.readdir(runDir)).sort();
-    expect(files).toEqual(['checkpoints', 'confusion_matrix.csv', 'ir.json', 'machine.json', 'metrics.csv', 'metrics.jsonl', 'misclassified.json', 'report.html', 'report.json', 'run.json', 'spec.yaml']);
+    expect(files).toEqual(['checkpoints', 'confusion_matrix.csv', 'ir.json', 'machine.json', 'metrics.csv', 'metrics.jsonl', 'misclassified.json', 'report.html', 'report.json', 'run.json', 'spec.yaml', 'steps.jsonl']);
     expect((await fs.readdir(path.join(runDir, 'checkpoints', 'last'))).sort()).toEqual(['model.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin']);
     expect((await fs.readFile(path.join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
     // spec.yaml is the resolved spec in the user's format: it compiles back to the spec that ran.

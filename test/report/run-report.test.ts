@@ -45,7 +45,7 @@ describe('run report', () => {
     expect(reportsSeen).toContain('report.html');
     const html = await fs.readFile(path.join(runDir, 'report.html'), 'utf8');
     const c = charts(html);
-    expect([...c.keys()].sort()).toEqual(['accuracy', 'confusion', 'graph', 'loss', 'lr', 'per-class'].sort());
+    expect([...c.keys()].sort()).toEqual(['accuracy', 'confusion', 'graph', 'loss', 'lr', 'per-class', 'step-loss'].sort());
     for (const [name, svg] of c) {
       expect(svg, name).toMatch(/<svg[^>]*>/);
       expect(svg.length, name).toBeGreaterThan(500);
@@ -65,6 +65,17 @@ describe('run report', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
     expect(html).toContain('Test results');
+  });
+
+  it('keeps every optimizer step (TrainOptions.onStep) in steps.jsonl, numbered and tagged with its epoch', async () => {
+    const d = await readRunData(runDir);
+    const lastStep = d.epochs[d.epochs.length - 1].step;
+    expect(d.steps.map((s) => s.step)).toEqual(Array.from({ length: lastStep }, (_, i) => i + 1));
+    for (const e of d.epochs) {
+      const first = e.epoch === 1 ? 0 : d.epochs[e.epoch - 2].step;
+      expect(d.steps.filter((s) => s.epoch === e.epoch).map((s) => s.step)).toEqual(Array.from({ length: e.step - first }, (_, i) => first + i + 1));
+      expect(d.steps.filter((s) => s.epoch === e.epoch).every((s) => s.lr === e.lr && Number.isFinite(s.loss))).toBe(true);
+    }
   });
 
   it('marks the best epoch by the checkpoint monitor', async () => {
@@ -104,7 +115,7 @@ describe('run report', () => {
     if (!page) return;
     expect(page.consoleErrors).toEqual([]);
     expect(page.requests).toEqual([]);
-    expect(page.charts.map((c) => c.name).sort()).toEqual(['accuracy', 'confusion', 'graph', 'loss', 'lr', 'per-class']);
+    expect(page.charts.map((c) => c.name).sort()).toEqual(['accuracy', 'confusion', 'graph', 'loss', 'lr', 'per-class', 'step-loss']);
     for (const c of page.charts) {
       expect(c.width, c.name).toBeGreaterThan(50);
       expect(c.height, c.name).toBeGreaterThan(50);

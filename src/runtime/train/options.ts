@@ -32,6 +32,8 @@ export interface TrainOptions {
    * disk. Throwing from it ends the run there (tests use it to simulate a kill).
    */
   readonly onEpoch?: (record: EpochRecord, ctx: { readonly model: tf.LayersModel; readonly runDir: string }) => void | Promise<void>;
+  /** Called after every optimizer step with its training loss and learning rate (report.html's per-step curves). */
+  readonly onStep?: (step: { readonly step: number; readonly loss: number; readonly lr: number }) => void;
   /** Use this data set instead of loading spec.data (tests, benchmarks; `train()` only). */
   readonly dataset?: LoadedDataset;
   /**

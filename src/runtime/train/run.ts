@@ -103,7 +103,11 @@ function epochHooks(ir: IR, s: Session, options: TrainOptions, progress: EpochLo
   const vars = trainableVariables(s.model);
   const drops = dropoutLayers(s.model);
   return {
-    step: async (batch, globalStep) => (replicas ? replicas.step(s.model, vars, drops, s.lossFn, s.optimizer, batch, globalStep) : trainStep(s.model, vars, s.lossFn, s.optimizer, batch)),
+    step: async (batch, globalStep) => {
+      const r = await (replicas ? replicas.step(s.model, vars, drops, s.lossFn, s.optimizer, batch, globalStep) : trainStep(s.model, vars, s.lossFn, s.optimizer, batch));
+      options.onStep?.({ step: globalStep + 1, loss: r.loss, lr: s.optimizer.learningRate });
+      return r;
+    },
     epochEnd: (end) => persistEpoch(ir, end),
     progress,
     afterEpoch: options.onEpoch ? (record) => options.onEpoch!(record, { model: s.model, runDir: s.runDir }) : undefined,
