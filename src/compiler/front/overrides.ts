@@ -43,6 +43,14 @@ export function applyOverrides(data: Record<string, unknown>, sourceMap: SourceM
       diagnostics.push(diag('DLC009', `--set ${path}: value is not valid YAML (${doc.errors[0].message.split('\n')[0]})`, at(eq + 2, arg.length + 1), ''));
       return;
     }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // An alias to an anchor the value does not define (`*x`), or an alias bomb.
+      diagnostics.push(diag('DLC009', `--set ${path}: value is not valid YAML (${(err as Error).message.split('\n')[0]})`, at(eq + 2, arg.length + 1), '', 'quote the value if it starts with * or &'));
+      return;
+    }
     // Parse the value for its own positions, shifted onto this override's line.
     const parsed = parseSpec(text, OVERRIDES_FILE);
     const segs = path.split('.');
@@ -68,7 +76,7 @@ export function applyOverrides(data: Record<string, unknown>, sourceMap: SourceM
       // Only own properties: `__proto__` or `constructor` must never reach Object.prototype.
       const has = Object.prototype.hasOwnProperty.call(container, seg);
       if (last) {
-        setOwn(container, seg, parsed.data ?? doc.toJS());
+        setOwn(container, seg, parsed.data ?? value);
         sourceMap.deleteSubtree(p);
         for (const [q, o] of parsed.sourceMap.origins) {
           const shift = (r: { line: number; col: number; endLine: number; endCol: number }) => ({ line, col: r.col + eq + 1, endLine: line, endCol: r.line === r.endLine ? r.endCol + eq + 1 : arg.length + 1 });
@@ -77,6 +85,8 @@ export function applyOverrides(data: Record<string, unknown>, sourceMap: SourceM
         if (!parsed.sourceMap.get('')) sourceMap.set(p, { file: OVERRIDES_FILE, value: at(eq + 2, arg.length + 1), key: at(eq + 1 - seg.length, eq + 1) });
       } else if (!has || container[seg] === undefined || container[seg] === null) {
         setOwn(container, seg, {});
+        // A mapping the override made: a problem with it is reported at its key in the --set text, not at spec.yaml:1:1.
+        sourceMap.set(p, { file: OVERRIDES_FILE, value: at(pathCol, pathCol + seg.length), key: at(pathCol, pathCol + seg.length) });
       }
       cur = container[seg];
       ptr = p;

@@ -39,6 +39,8 @@ export function lastName(pointer: string): string {
 }
 
 function fmt(v: unknown): string {
+  // JSON has no NaN or Infinity (JSON.stringify prints null): say what the YAML said.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
 }
 
@@ -143,7 +145,8 @@ export function toProblem(e: ErrorObject): Problem | undefined {
       const types = String(p.type).split(',').filter((x) => x !== 'null');
       const expected = types.map((x) => TYPE_WORDS[x] ?? x).join(' or ');
       const param = typeof e.data === 'string' && e.data.startsWith('$');
-      return { code: 'DLC011', pointer: ptr, part: 'value', message: `${name} must be ${expected}, not ${TYPE_WORDS[jsType(e.data)]} (${fmt(e.data)})`, hint: param ? 'block parameters ($name) work only in the layers of model.blocks' : undefined };
+      const got = typeof e.data === 'number' && !Number.isFinite(e.data) ? fmt(e.data) : `${TYPE_WORDS[jsType(e.data)]} (${fmt(e.data)})`;
+      return { code: 'DLC011', pointer: ptr, part: 'value', message: `${name} must be ${typeof e.data === 'number' && !Number.isFinite(e.data) ? `a finite ${expected.replace(/^an? /, '')}` : expected}, not ${got}`, hint: param ? 'block parameters ($name) work only in the layers of model.blocks' : undefined };
     }
     case 'minimum':
     case 'maximum':
