@@ -17,6 +17,8 @@ const URI = 'file:///specs/quick.yaml';
 const spec = (layers: string, output = '') => `name: quick
 data: {dataset: mnist, batch_size: 32}
 model:
+  blocks:
+    stem: {params: {filters: 8}, layers: [{conv2d: {filters: $filters, kernel_size: 3}}]}
   layers:
 ${layers}${output}
 optimizer: {sgd: {learning_rate: 0.1}}
@@ -52,6 +54,8 @@ describe('quick fixes from diagnostic data', () => {
     ['misspelled output', { layers: '    - flatten\n    - dense: {name: head, units: 10}', output: '\n  output: haed', code: 'DLC100', title: "Change 'haed' to 'head'", fixedHas: 'output: head' }],
     // 28·28·1 = 784 features reach the dense layer.
     ['in_features', { layers: '    - flatten\n    - dense: {units: 10, in_features: 1024}', code: 'DLC104', title: 'Set in_features to 784 (the inferred input)', fixedHas: 'in_features: 784}' }],
+    ['misspelled block', { layers: '    - block: {use: stme}\n    - flatten\n    - dense: {units: 10}', code: 'DLC020', title: "Change 'stme' to 'stem'", fixedHas: 'use: stem}' }],
+    ['misspelled block parameter', { layers: '    - block: {use: stem, with: {filtres: 4}}\n    - flatten\n    - dense: {units: 10}', code: 'DLC021', title: "Change 'filtres' to 'filters'", fixedHas: 'with: {filters: 4}' }],
     ['output units', { layers: '    - flatten\n    - dense: {units: 7}', code: 'DLC108', title: 'Set units to 10 (the class count)', fixedHas: 'dense: {units: 10}' }],
     ['in_channels', { layers: '    - conv2d: {filters: 8, kernel_size: 3, in_channels: 3}\n    - flatten\n    - dense: {units: 10}', code: 'DLC103', title: 'Set in_channels to 1 (the inferred input)', fixedHas: 'in_channels: 1}' }],
   ];
@@ -63,6 +67,10 @@ describe('quick fixes from diagnostic data', () => {
     expect(titles).toEqual([title]);
     expect(fixed).toContain(fixedHas);
     expect(compile(fixed, { file: FILE, cwd: '/specs' }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('every registered code is exercised above', () => {
+    expect(new Set(cases.map(([, c]) => c.code))).toEqual(new Set(Object.keys(QUICK_FIX_CODES)));
   });
 
   const typo = spec('    - conv2d: {filtres: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}');
@@ -88,7 +96,7 @@ describe('quick fixes from diagnostic data', () => {
   });
 
   it('offers nothing where the text is not the stated value (a block parameter sets the output width)', () => {
-    const text = spec('    - flatten\n    - block: {use: head}').replace('model:\n', 'model:\n  blocks:\n    head: {params: {n: 12}, layers: [{dense: {units: $n}}]}\n');
+    const text = spec('    - flatten\n    - block: {use: head}').replace('  blocks:\n', '  blocks:\n    head: {params: {n: 12}, layers: [{dense: {units: $n}}]}\n');
     expect(published(text).map((d) => d.code)).toEqual(['DLC108']);
     expect(quickFixes(URI, published(text), textOf(text))).toEqual([]);
   });
