@@ -33,6 +33,55 @@ from .rundir import (FILES, create_run_dir, initial_monitor, js_number, observe_
                      to_precision, write_atomic, write_epoch_records, write_report)
 from .schedules import make_schedule
 
+# --- prefetching ---------------------------------------------------------------------------------
+
+def prefetch(iterable, ahead=2):
+    """Yields iterable's items, preparing up to `ahead` of them in a background thread (numpy
+    releases the GIL for the heavy parts), as dlc prepares batches in a worker. Same items, same
+    order; an exception in the producer is raised here."""
+    if ahead <= 0:
+        yield from iterable
+        return
+    import queue
+    import threading
+
+    q = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+    done = object()
+
+    def put(entry):
+        while not stop.is_set():
+            try:
+                q.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in iterable:
+                if not put(('item', item)):
+                    return
+            put(('end', done))
+        except BaseException as e:  # handed to the consumer
+            put(('error', e))
+
+    t = threading.Thread(target=produce, daemon=True)
+    t.start()
+    try:
+        while True:
+            kind, item = q.get()
+            if kind == 'end':
+                return
+            if kind == 'error':
+                raise item
+            yield item
+    finally:
+        stop.set()
+        t.join(timeout=5)
+
+
 # --- distributed --------------------------------------------------------------------------------
 
 class Dist:
@@ -178,21 +227,46 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
 # --- the loop --------------------------------------------------------------------------------------
 
 def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume=None, epochs=None, device='auto',
-          cache_dir=None, dataset=None, log=None, stdout=None, on_epoch=None, now=None, initial_state=None):
+          cache_dir=None, dataset=None, log=None, stdout=None, on_epoch=None, now=None, initial_state=None, progress='plain'):
     """Trains `build_model()` (an nn.Module on NHWC input returning logits) as spec (dlc's normalised
-    Spec as a dict) says. Returns {run_dir, history, stop_reason, message, global_step, test}."""
+    Spec as a dict) says. Returns {run_dir, history, stop_reason, message, global_step, test}.
+
+    progress='json': besides the log lines, rank 0 writes one JSON object per line to stdout —
+    {"event": "batch", epoch, epochs, batch, batches, samples, loss, accuracy} after every step,
+    {"event": "epoch", "record": …} after every epoch, {"event": "log", "line": …} for each log
+    line and {"event": "done", run_dir, stop_reason, message, test_accuracy, test_loss} — for a
+    parent process (dlc) to drive its own progress display."""
     dev = pick_device(device) if isinstance(device, str) else device
     dist = Dist(dev)
     out = stdout or sys.stdout
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    if progress == 'json':
+        plain_log = log
+
+        def log(line):
+            plain_log(line)
+            emit({'event': 'log', 'line': line})
+    elif progress != 'plain':
+        raise ValueError(f'progress must be plain or json, got {progress!r}')
+
+    def emit(event):
+        if progress == 'json' and dist.main:
+            out.write(json.dumps(event, separators=(',', ':')) + '\n')
+            out.flush()
+
     say = (lambda line: log(line)) if dist.main else (lambda line: None)
     try:
-        return _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, out, on_epoch, now, initial_state, dist)
+        # The final summary goes to stdout, except in json mode (stdout carries only events): then it is a log line.
+        final_line = say if progress == 'json' else (lambda line: out.write(line + '\n'))
+        r = _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit)
+        emit({'event': 'done', 'run_dir': r['run_dir'], 'stop_reason': r['stop_reason'], 'message': r['message'],
+              'test_accuracy': r['test']['report']['accuracy'] if r['test'] else None, 'test_loss': r['test']['loss'] if r['test'] else None})
+        return r
     finally:
         dist.close()
 
 
-def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, out, on_epoch, now, initial_state, dist):
+def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit):
     data = spec['data']
     seed = spec['seed']
     epochs = epochs or spec['train']['epochs']
@@ -277,7 +351,8 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         loss_sum, correct, seen = 0.0, 0, 0
         lr = schedule.lr_at(global_step)
         bad = None
-        for b, x, y, size, _ in epoch_batches(train_set, data['batch_size'], True, seed, epoch, data['transforms']['train'], rank=dist.rank, world=dist.world):
+        batches = epoch_batches(train_set, data['batch_size'], True, seed, epoch, data['transforms']['train'], rank=dist.rank, world=dist.world)
+        for b, x, y, size, _ in prefetch(batches, 2):
             lr = schedule.lr_at(global_step)
             set_lr(optimizer, lr)
             xs = torch.from_numpy(x).to(dev, non_blocking=True)
@@ -306,6 +381,8 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             loss_sum += step_loss_sum
             correct += int(step_correct)
             seen += size
+            emit({'event': 'batch', 'epoch': epoch + 1, 'epochs': epochs, 'batch': b + 1, 'batches': steps_per_epoch, 'samples': seen,
+                  'loss': loss_sum / seen, 'accuracy': correct / seen})
         if bad is not None:
             kept = (f"the last good checkpoint (epoch {last_ckpt_epoch}) is in {os.path.join(ck_dir, 'last')}" if last_ckpt_epoch is not None
                     else 'no epoch finished, so there is no checkpoint')
@@ -341,6 +418,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         if dist.main:
             write_epoch_records(run_dir, history)
         say(summary_line(record, epochs, improved))
+        emit({'event': 'epoch', 'record': record, 'best': improved})
         if on_epoch:
             on_epoch(record, model, run_dir)
         dist.barrier()
@@ -359,7 +437,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             write_report(run_dir, {'name': spec['name'], 'split': 'test', 'checkpoint': 'final', 'backend': 'torch', 'device': str(dev),
                                    'processes': dist.world, 'epochs': len(history), 'global_step': global_step, 'stop_reason': stop_reason,
                                    'train_seconds': train_seconds, **report_json(tl, tr, ds.class_names)}, tr, ds.class_names)
-            out.write(f"Test: {tr['samples']} samples, loss {tl:.4f}, accuracy {tr['accuracy'] * 100:.2f}%\n")
+            final_line(f"Test: {tr['samples']} samples, loss {tl:.4f}, accuracy {tr['accuracy'] * 100:.2f}%")
     elif dist.main:
         write_report(run_dir, {'name': spec['name'], 'backend': 'torch', 'epochs': len(history), 'global_step': global_step,
                                'stop_reason': stop_reason, 'message': message}, None, [])

@@ -3,7 +3,8 @@
  * dlc's run-directory layout and fields (metrics.csv byte-identical to what dlc writes for
  * the same records, epoch lines as dlc prints them), a run killed after an epoch and
  * resumed ends with exactly the weights of an uninterrupted one, and two DDP processes
- * (gloo, CPU sync batch norm) reach the weights of one process within 1e-5.
+ * (gloo, CPU sync batch norm) killed after epoch 2 and resumed by one process (resume across a
+ * different process count) reach the weights of one process within 1e-5.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -128,13 +129,20 @@ describe.skipIf(!PYTHON)('dlc_runtime.loop', () => {
     expect(resumed.history.map((h) => h.loss)).toEqual(whole.history.map((h) => h.loss));
   });
 
-  it('2 DDP processes (gloo, CPU sync batch norm) reach the 1-process weights within 1e-5', () => {
-    const ddp = trainTiny({ bn: true }, 2);
-    expect(ddp.step).toBe(whole.step);
-    const rel = maxRelDiff(whole.weights, ddp.weights);
-    expect(rel).toBeLessThan(1e-5);
-    ddp.history.forEach((h, i) => expect(Math.abs(h.loss - whole.history[i].loss) / whole.history[i].loss).toBeLessThan(1e-5));
-    // The batch-norm statistics did move (the sync path ran).
-    expect(ddp.weights['net.2.running_mean'].some((v) => v !== 0)).toBe(true);
+  it('2 DDP processes (gloo, CPU sync batch norm) killed after epoch 2, resumed by 1 process, reach the 1-process weights within 1e-5', () => {
+    const killed = trainTiny({ bn: true, kill_after: 2 }, 2);
+    expect(killed.run_dir).toBeUndefined();
+    const base = join(tmp, 'runs', 'tiny');
+    const known = new Set([whole.run_dir, ...readdirSync(base).map((d) => join(base, d)).filter((d) => existsSync(join(d, 'report.json')))]);
+    const ddpDir = readdirSync(base).map((d) => join(base, d)).filter((d) => !known.has(d))[0];
+    const state = JSON.parse(readFileSync(join(ddpDir, 'checkpoints/last/state.json'), 'utf8'));
+    expect(state).toMatchObject({ epoch: 2, globalStep: 6 });
+    const ddpEpochs = readFileSync(join(ddpDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((x) => JSON.parse(x) as EpochRecord);
+    ddpEpochs.forEach((h, i) => expect(Math.abs(h.loss - whole.history[i].loss) / whole.history[i].loss, `epoch ${h.epoch}`).toBeLessThan(1e-5));
+    const resumed = trainTiny({ bn: true, resume: ddpDir });
+    expect(resumed.step).toBe(whole.step);
+    expect(maxRelDiff(whole.weights, resumed.weights)).toBeLessThan(1e-5);
+    // The batch-norm statistics moved (the sync path ran and was restored).
+    expect(resumed.weights['net.2.running_mean'].some((v) => v !== 0)).toBe(true);
   });
 });

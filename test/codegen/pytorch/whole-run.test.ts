@@ -86,7 +86,7 @@ describe.skipIf(!PYTHON)('dlc run and the emitted PyTorch project train the same
 
     const project = join(base, 'project');
     writeFiles(project, renderPytorch(ir as IR, { specFile: 'twin.yaml' }));
-    const r = spawnSync(PYTHON!, ['train.py', '--device', 'cpu', '--runs-dir', join(base, 'torch')], {
+    const r = spawnSync(PYTHON!, ['train.py', '--device', 'cpu', '--runs-dir', join(base, 'torch'), '--progress', 'json'], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
@@ -97,6 +97,12 @@ describe.skipIf(!PYTHON)('dlc run and the emitted PyTorch project train the same
 
     const a = records(dlcRun);
     const b = records(torchRun);
+    // --progress json: stdout is only events — a batch event per step, an epoch event per metrics line, then done.
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; record?: Rec; run_dir?: string; samples?: number });
+    expect(events.filter((e) => e.event === 'batch')).toHaveLength(20);
+    expect(events.filter((e) => e.event === 'epoch').map((e) => e.record)).toEqual(b);
+    expect(events.at(-1)).toMatchObject({ event: 'done', run_dir: torchRun, stop_reason: 'completed' });
+    expect(events.filter((e) => e.event === 'batch').at(-1)!.samples).toBe(160);
     expect(b.map((x) => x.epoch)).toEqual([1, 2, 3, 4]);
     a.forEach((x, i) => {
       expect(Math.abs(b[i].loss - x.loss) / x.loss, `epoch ${x.epoch} loss ${b[i].loss} vs ${x.loss}`).toBeLessThan(1e-4);
