@@ -101,7 +101,10 @@ export function allOpsSpec(): Spec {
     { kind: 'tanh', name: 'tanh' },
     { kind: 'relu', name: 'relu' },
     { kind: 'dropout', name: 'drop', rate: 0.3 },
-    { kind: 'concat', name: 'features', inputs: ['drop', 'sig'], axis: -1 },
+    { kind: 'zero_padding2d', name: 'zp', inputs: ['pool'], padding: [[1, 0], [0, 1]] },
+    { kind: 'conv2d_transpose', name: 'up', filters: 2, kernel_size: [2, 2], strides: [2, 2], padding: 'same', activation: 'leaky_relu', use_bias: true },
+    { kind: 'global_avg_pool2d', name: 'up_gap' },
+    { kind: 'concat', name: 'features', inputs: ['drop', 'sig', 'up_gap'], axis: -1 },
     { kind: 'dense', name: 'logits', units: 4, activation: 'linear', use_bias: true },
   ].map((l, i) => L(i, l));
   return tinySpec({

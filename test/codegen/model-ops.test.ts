@@ -24,7 +24,7 @@ describe('emitted model.ts for every op', () => {
 
   it('covers every op of the IR', () => {
     const ops = new Set(ir.nodes.map((n) => n.op));
-    for (const op of ['input', 'conv2d', 'depthwise_conv2d', 'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'global_avg_pool2d', 'global_max_pool2d', 'dense', 'flatten', 'reshape', 'dropout', 'batch_norm', 'layer_norm', 'relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'leaky_relu', 'add', 'concat']) {
+    for (const op of ['input', 'conv2d', 'depthwise_conv2d', 'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'global_avg_pool2d', 'global_max_pool2d', 'dense', 'flatten', 'reshape', 'dropout', 'batch_norm', 'layer_norm', 'relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'leaky_relu', 'add', 'concat', 'zero_padding2d', 'conv2d_transpose']) {
       expect(ops.has(op as never), op).toBe(true);
     }
   });
