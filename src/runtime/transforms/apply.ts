@@ -11,7 +11,7 @@
  * the model was trained on. Eval lists should therefore hold deterministic
  * transforms (normalize, rescale, resize); random ones there are harmless.
  */
-import { firstTransformProblem, isRandomTransform, transformStep, type ImageShape } from '../../compiler/shared/transform-shape.js';
+import { firstTransformProblem, isRandomTransform, transformedShape as shapeAfter, transformStep, type ImageShape } from '../../compiler/shared/transform-shape.js';
 import type { TransformSpec } from '../../compiler/spec.js';
 import { DataError } from '../data/errors.js';
 
@@ -39,7 +39,5 @@ export function checkTransform(t: TransformSpec, shape: ImageShape): void {
 export function transformedShape(shape: ImageShape, transforms: readonly TransformSpec[]): [number, number, number] {
   const bad = firstTransformProblem(shape, transforms);
   if (bad) throw new DataError(`${bad.transform.path}: ${bad.problem.message}`);
-  let s = shape;
-  for (const t of transforms) s = transformStep(t, s).shape;
-  return [s[0], s[1], s[2]];
+  return shapeAfter(shape, transforms);
 }
