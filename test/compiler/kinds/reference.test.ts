@@ -1,0 +1,31 @@
+/** docs/compiler/kinds.md is the page kindsReference() writes from the declarations. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { anyFamily, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../../src/compiler/kinds/index.js';
+import { kindsReference } from '../../../src/compiler/kinds/reference.js';
+
+const PAGE = fileURLToPath(new URL('../../../docs/compiler/kinds.md', import.meta.url));
+
+describe('docs/compiler/kinds.md', () => {
+  const text = kindsReference();
+  if (process.env.DLC_UPDATE_DOCS) writeFileSync(PAGE, text);
+
+  it('is current', () => {
+    expect(readFileSync(PAGE, 'utf8')).toBe(text);
+  });
+
+  it('has a section for every declared kind, with each attribute and default', () => {
+    for (const family of [LOSSES, OPTIMIZERS, SCHEDULES, METRICS, TRANSFORMS]) {
+      for (const decl of Object.values(anyFamily(family))) {
+        const at = text.indexOf(`### \`${decl.kind}\`\n`);
+        expect(at, decl.kind).toBeGreaterThan(0);
+        const next = text.indexOf('\n### ', at + 1);
+        const section = text.slice(at, next < 0 ? undefined : next);
+        expect(section).toContain(decl.description);
+        for (const attr of Object.keys(decl.attrs)) expect(section, `${decl.kind}.${attr}`).toContain(`| \`${attr}\` |`);
+        for (const [attr, d] of Object.entries(decl.defaults)) expect(section.split('\n').find((l) => l.startsWith(`| \`${attr}\``)), `${decl.kind}.${attr}`).toContain(JSON.stringify(d).replace(/,/g, ', '));
+      }
+    }
+  });
+});
