@@ -6,10 +6,14 @@
  * index.ts; the runtime's loader for the same name is
  * runtime/data/sets/<name>.ts.
  */
+import type { Schema } from '../front/schema/helpers.js';
 import type { DataSpec, DatasetName } from '../spec.js';
 
+/** Data-section keys every data set has; the others belong to some sets only. */
+export type CommonDataKey = 'dataset' | 'input_shape' | 'num_classes' | 'validation_split' | 'batch_size' | 'train_limit' | 'test_limit' | 'transforms';
+
 /** Data-section keys that belong to some data sets only. */
-export type DatasetOwnKey = 'path' | 'image_size' | 'channels' | 'synthetic';
+export type DatasetOwnKey = Exclude<keyof DataSpec, CommonDataKey>;
 
 /** What a data set may look at while working out its facts. */
 export interface DatasetContext {
@@ -39,6 +43,12 @@ export interface DatasetDef<N extends DatasetName = DatasetName> {
   readonly description: string;
   /** The data-section keys of DatasetOwnKey this set accepts. */
   readonly keys: readonly DatasetOwnKey[];
+  /**
+   * JSON Schema of the keys only this set defines (a key several sets share,
+   * like `path`, is in front/schema/sections.ts); the data section's schema
+   * collects them in registry order.
+   */
+  readonly schema?: Readonly<Partial<Record<DatasetOwnKey, Schema>>>;
   /** Keys the set cannot do without (DLC014), with the message and a fix. */
   readonly requires: readonly { readonly key: DatasetOwnKey; readonly message: string; readonly hint?: string }[];
   readonly input: InputKind;

@@ -3,6 +3,7 @@
  * and path/test/<class>/. The shape comes from data.image_size (+ channels),
  * the classes from the folder names when the directory can be listed.
  */
+import { array, describe } from '../front/schema/helpers.js';
 import type { DatasetDef, SetFacts } from './dataset-def.js';
 
 function joinPath(dir: string, name: string): string {
@@ -13,6 +14,10 @@ export const image_folder: DatasetDef<'image_folder'> = {
   name: 'image_folder',
   description: 'Your own PNG/JPEG images: path/train/<class>/… and path/test/<class>/…, one sub-folder per class.',
   keys: ['path', 'image_size', 'channels'],
+  schema: {
+    image_size: array({ type: 'integer', minimum: 1 }, '`image_folder` only: resize every image to [height, width].', { minItems: 2, maxItems: 2, examples: [[32, 32]] }),
+    channels: describe({ type: 'integer', enum: [1, 3] }, '`image_folder` only: 1 (grayscale) or 3 (RGB).', { examples: [3] }),
+  },
   requires: [{ key: 'path', message: "dataset image_folder needs 'path' (a folder with train/ and test/ class sub-folders)" }],
   input: 'image',
   target: 'class',

@@ -7,6 +7,7 @@
  * loader in runtime/data/sets/<name>.ts (dashes for underscores), its schema
  * keys in front/schema/sections.ts.
  */
+import type { Schema } from '../front/schema/helpers.js';
 import type { DatasetName } from '../spec.js';
 import { cifar10 } from './cifar10.js';
 import type { DatasetDef, DatasetOwnKey } from './dataset-def.js';
@@ -15,7 +16,7 @@ import { image_folder } from './image-folder.js';
 import { mnist } from './mnist.js';
 import { synthetic } from './synthetic.js';
 
-export type { DatasetContext, DatasetDef, DatasetOwnKey, InputKind, SetFacts, TargetKind } from './dataset-def.js';
+export type { CommonDataKey, DatasetContext, DatasetDef, DatasetOwnKey, InputKind, SetFacts, TargetKind } from './dataset-def.js';
 
 export const DATASETS: { readonly [N in DatasetName]: DatasetDef<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic };
 
@@ -36,4 +37,16 @@ export function keysOfOneDataset(): ReadonlyMap<DatasetOwnKey, DatasetName> {
   const owners = new Map<DatasetOwnKey, DatasetName[]>();
   for (const name of DATASET_NAMES) for (const key of DATASETS[name].keys) owners.set(key, [...(owners.get(key) ?? []), name]);
   return new Map([...owners].filter(([, names]) => names.length === 1).map(([key, names]) => [key, names[0]]));
+}
+
+/** The schema of every set-specific key the data sets define, in registry order (a key defined twice is an error). */
+export function datasetKeySchemas(): Record<string, Schema> {
+  const out: Record<string, Schema> = {};
+  for (const name of DATASET_NAMES) {
+    for (const [key, schema] of Object.entries(DATASETS[name].schema ?? {})) {
+      if (key in out) throw new Error(`data set ${name} defines '${key}' again`);
+      out[key] = schema as Schema;
+    }
+  }
+  return out;
 }

@@ -1,11 +1,24 @@
 /** synthetic: seeded random images of data.synthetic's shape and class count (tests, smoke runs). */
 import { numberedClasses } from '../shared/class-names.js';
+import { array, integer, object } from '../front/schema/helpers.js';
 import type { DatasetDef } from './dataset-def.js';
 
 export const synthetic: DatasetDef<'synthetic'> = {
   name: 'synthetic',
   description: 'Seeded random images of the shape and class count data.synthetic gives (tests, smoke runs).',
   keys: ['synthetic'],
+  schema: {
+    synthetic: object(
+      {
+        train_samples: integer('Training samples.', { minimum: 1, examples: [256] }),
+        test_samples: integer('Test samples.', { minimum: 1, examples: [64] }),
+        shape: array({ type: 'integer', minimum: 1 }, '[height, width, channels] of each sample.', { minItems: 3, maxItems: 3, examples: [[8, 8, 1]] }),
+        classes: integer('Number of classes.', { minimum: 2, examples: [3] }),
+      },
+      '`synthetic` only: how much random data to make, and its shape.',
+      { required: ['train_samples', 'test_samples', 'shape', 'classes'] },
+    ),
+  },
   requires: [{ key: 'synthetic', message: "dataset synthetic needs a 'synthetic' section", hint: 'add synthetic: {train_samples: 256, test_samples: 64, shape: [8, 8, 1], classes: 3}' }],
   input: 'image',
   target: 'class',

@@ -3,7 +3,7 @@
  * schedule, metric and transform unions are built from their declarations
  * (compiler/kinds/, `kindUnion`) in build.ts.
  */
-import { DATASET_NAMES } from '../../datasets/index.js';
+import { DATASET_NAMES, datasetKeySchemas } from '../../datasets/index.js';
 import { MONITORS } from '../../kinds/monitors.js';
 import { DEFAULTS } from './defaults.js';
 import { array, boolean, describe, enumOf, integer, number, object, string, type Schema } from './helpers.js';
@@ -25,18 +25,7 @@ export function dataSchema(): Schema {
       path: string('Directory holding the data set files: the `image_folder` root, or where the MNIST/CIFAR-10 files are (instead of the download cache). Relative to the spec file.', {
         examples: ['../data/cifar10'],
       }),
-      image_size: array({ type: 'integer', minimum: 1 }, '`image_folder` only: resize every image to [height, width].', { minItems: 2, maxItems: 2, examples: [[32, 32]] }),
-      channels: describe({ type: 'integer', enum: [1, 3] }, '`image_folder` only: 1 (grayscale) or 3 (RGB).', { examples: [3] }),
-      synthetic: object(
-        {
-          train_samples: integer('Training samples.', { minimum: 1, examples: [256] }),
-          test_samples: integer('Test samples.', { minimum: 1, examples: [64] }),
-          shape: array({ type: 'integer', minimum: 1 }, '[height, width, channels] of each sample.', { minItems: 3, maxItems: 3, examples: [[8, 8, 1]] }),
-          classes: integer('Number of classes.', { minimum: 2, examples: [3] }),
-        },
-        '`synthetic` only: how much random data to make, and its shape.',
-        { required: ['train_samples', 'test_samples', 'shape', 'classes'] },
-      ),
+      ...datasetKeySchemas(),
       input_shape: array({ type: 'integer', minimum: 1 }, 'The input shape [height, width, channels] you expect; dlc checks it against the data set.', { minItems: 3, maxItems: 3, examples: [[32, 32, 3]] }),
       num_classes: integer('The class count you expect; dlc checks it against the data set.', { minimum: 2, examples: [10] }),
       validation_split: number('Fraction of the training set held out for validation.', { minimum: 0, maximum: 0.9, default: D.validation_split }),
