@@ -231,7 +231,7 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
     """Trains `build_model()` (an nn.Module on NHWC input returning logits) as spec (dlc's normalised
     Spec as a dict) says. Returns {run_dir, history, stop_reason, message, global_step, test}.
 
-    progress='json': besides the log lines, rank 0 writes one JSON object per line to stdout —
+    progress='json': instead of log lines on stderr, rank 0 writes one JSON object per line to stdout —
     {"event": "batch", epoch, epochs, batch, batches, samples, loss, accuracy} after every step,
     {"event": "epoch", "record": …} after every epoch, {"event": "log", "line": …} for each log
     line and {"event": "done", run_dir, stop_reason, message, test_accuracy, test_loss} — for a
@@ -241,10 +241,8 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
     out = stdout or sys.stdout
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
     if progress == 'json':
-        plain_log = log
-
+        # Log lines become events only: stderr is left to Python itself (tracebacks, warnings).
         def log(line):
-            plain_log(line)
             emit({'event': 'log', 'line': line})
     elif progress != 'plain':
         raise ValueError(f'progress must be plain or json, got {progress!r}')
