@@ -215,6 +215,13 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number; f
   return undefined;
 }
 
+/** Largest data file read (an IDX or CIFAR batch; MNIST's largest is 47 MB). */
+export const MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024;
+/** Most bytes a gzipped data file may inflate to. */
+export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+/** Largest image file read (an encoded PNG/JPEG; decoding is bounded by MAX_IMAGE_PIXELS). */
+export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
+
 /** Most pixels an image file may declare (64 megapixels: ~256 MB as RGBA bytes). */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CIFAR10_CLASSES } from '../../compiler/shared/class-names.js';
 import type { ExampleSet, LoadedDataset } from '../contracts.js';
 import { ensureUnpacked, type DownloadOptions } from './download.js';
+import { FileReadError, MAX_DATA_FILE_BYTES, readFileBounded } from '../../compiler/shared/bounded-read.js';
 import { DataError } from './errors.js';
 import { imageSet } from './example-set.js';
 
@@ -24,9 +25,9 @@ export function loadCifarBatches(files: readonly string[]): ExampleSet {
   const buffers = files.map((file) => {
     let buf: Buffer;
     try {
-      buf = readFileSync(file);
+      buf = readFileBounded(file, { limit: MAX_DATA_FILE_BYTES, what: 'data file' });
     } catch (e) {
-      throw new DataError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+      throw new DataError(e instanceof FileReadError ? e.reason : `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
     }
     if (buf.length === 0 || buf.length % RECORD !== 0) {
       throw new DataError(

@@ -4,9 +4,8 @@
  * of dimensions — then one uint32 per dimension, then the data. Files may be
  * gzipped (detected by content, not name).
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { FileReadError, MAX_DATA_FILE_BYTES, MAX_INFLATED_BYTES, gunzipBounded, readFileBounded } from '../../compiler/shared/bounded-read.js';
 import type { ExampleSet } from '../contracts.js';
 import { DataError } from './errors.js';
 import { imageSet } from './example-set.js';
@@ -17,19 +16,24 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
-/** Reads a file, gunzipping it when it starts with the gzip magic bytes. */
+/**
+ * Reads a file, gunzipping it when it starts with the gzip magic bytes.
+ * Regular files only, at most MAX_DATA_FILE_BYTES read and MAX_INFLATED_BYTES
+ * inflated (a 3 MB gzip must not become 3 GB).
+ */
 export function readMaybeGzip(file: string): Uint8Array {
   let raw: Buffer;
   try {
-    raw = readFileSync(file);
+    raw = readFileBounded(file, { limit: MAX_DATA_FILE_BYTES, what: 'data file' });
   } catch (e) {
-    throw new DataError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+    throw new DataError(e instanceof FileReadError ? e.reason : `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      return gunzipSync(raw);
+      return gunzipBounded(raw, MAX_INFLATED_BYTES, file);
     } catch (e) {
-      throw new DataError(`corrupt or truncated gzip data (${(e as Error).message})`, file);
+      const why = e instanceof FileReadError ? e.reason : (e as Error).message;
+      throw new DataError(e instanceof FileReadError && e.code === 'EFBIG' ? why : `corrupt or truncated gzip data (${why})`, file);
     }
   }
   return raw;

@@ -5,8 +5,8 @@
  * image-folder-workers.ts), with no build step for a worker file and no
  * risk that a TS transform rewrites the function's text.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { FileReadError, MAX_IMAGE_FILE_BYTES, checkImagePixels, imageSize, readFileBounded } from '../../compiler/shared/bounded-read.js';
 import { DataError } from './errors.js';
 
 /**
@@ -22,10 +22,15 @@ function decodeInto(buf, out, offset, h, w, c, allowResize, jpeg, PNG) {
   var width, height, rgb;
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) {
     var img;
-    try { img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, tolerantDecoding: true, maxMemoryUsageInMB: 1024 }); }
+    try { img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, tolerantDecoding: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: 64 }); }
     catch (e) { throw new Error('undecodable JPEG (' + (e && e.message ? e.message : e) + ')'); }
     width = img.width; height = img.height; rgb = img.data;
   } else if (buf.length >= 8 && buf[0] === 0x89 && buf[1] === 0x50 && buf[2] === 0x4e && buf[3] === 0x47) {
+    // Pixel budget from the IHDR header before decoding: a 250 KB PNG can declare gigabytes of pixels.
+    if (buf.length >= 24) {
+      var dw = ((buf[16] << 24) | (buf[17] << 16) | (buf[18] << 8) | buf[19]) >>> 0, dh = ((buf[20] << 24) | (buf[21] << 16) | (buf[22] << 8) | buf[23]) >>> 0;
+      if (dw * dh > 67108864) throw new Error('PNG header declares ' + dw + 'x' + dh + ' pixels, more than the limit of 67108864');
+    }
     var png;
     try { png = PNG.sync.read(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)); }
     catch (e) { throw new Error('undecodable PNG (' + (e && e.message ? e.message : e) + ')'); }
@@ -98,8 +103,11 @@ export function imageDimensions(buf: Uint8Array, file: string): { width: number;
     return { width: v.getUint32(16), height: v.getUint32(20) };
   }
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8) {
+    // The SOF header has the size: no need to decode the whole image (or to trust its size) for it.
+    const header = imageSize(buf);
+    if (header) return { width: header.width, height: header.height };
     try {
-      const img = require('jpeg-js').decode(buf, { useTArray: true, formatAsRGBA: false });
+      const img = require('jpeg-js').decode(buf, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 64 });
       return { width: img.width, height: img.height };
     } catch (e) {
       throw new DataError(`undecodable JPEG (${(e as Error).message})`, file);
@@ -118,9 +126,10 @@ export function decodeImageFile(
 ): { pixels: Uint8Array; shape: [number, number, number] } {
   let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    buf = readFileBounded(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'image' });
+    checkImagePixels(buf, file);
   } catch (e) {
-    throw new DataError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+    throw new DataError(e instanceof FileReadError ? e.reason : `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
   }
   const [h, w] = opts.size ?? (() => { const d = imageDimensions(buf, file); return [d.height, d.width] as const; })();
   const pixels = new Uint8Array(h * w * opts.channels);

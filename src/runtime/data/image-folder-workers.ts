@@ -4,7 +4,7 @@
  * read and decode them with the same DECODE_SOURCE the main thread uses, and
  * write pixels straight into a SharedArrayBuffer — no copies back.
  */
-import { readFileSync } from 'node:fs';
+import { FileReadError, MAX_IMAGE_FILE_BYTES, readFileBounded } from '../../compiler/shared/bounded-read.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DataError } from './errors.js';
@@ -55,9 +55,9 @@ export async function decodeFiles(job: DecodeJob): Promise<Uint8Array> {
     job.files.forEach((file, i) => {
       let buf: Buffer;
       try {
-        buf = readFileSync(file);
+        buf = readFileBounded(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'image' });
       } catch (e) {
-        throw new DataError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+        throw new DataError(e instanceof FileReadError ? e.reason : `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
       }
       try {
         decode(buf, out, i * per, job.h, job.w, job.c, job.allowResize);

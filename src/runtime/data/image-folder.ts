@@ -10,12 +10,22 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExampleSet, LoadedDataset } from '../contracts.js';
+import { MAX_IMAGE_FILE_BYTES, readFileBounded } from '../../compiler/shared/bounded-read.js';
 import { DataError } from './errors.js';
 import { imageSet } from './example-set.js';
 import { imageDimensions } from './image-decode.js';
 import { decodeFiles } from './image-folder-workers.js';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
+
+/** True for a regular file (following symlinks); false for FIFOs, devices, dangling links. */
+function isRegular(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 const CACHE_MAGIC = 'DLCIMGC1';
 /** Bump when the decoder's output changes, so old caches are not reused. */
 const DECODER_VERSION = 1;
@@ -59,7 +69,8 @@ export function listImageFolder(root: string): Listing {
       const label = classNames.indexOf(cls);
       if (label < 0) throw new DataError(`class folder "${cls}" has no counterpart in train/ (classes: ${classNames.join(', ')})`, join(root, split, cls));
       const dir = join(root, split, cls);
-      for (const name of readdirSync(dir).filter((f) => IMAGE_EXT.test(f)).sort()) {
+      // Regular files only (a FIFO or a device named x.png would block or never end the read).
+      for (const name of readdirSync(dir).filter((f) => IMAGE_EXT.test(f) && isRegular(join(dir, f))).sort()) {
         files.push(join(dir, name));
         labels.push(label);
       }
@@ -170,7 +181,7 @@ export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedD
   if (opts.imageSize) [h, w] = opts.imageSize;
   else {
     const first = listing.train.files[0];
-    const d = imageDimensions(readFileSync(first), first);
+    const d = imageDimensions(readFileBounded(first, { limit: MAX_IMAGE_FILE_BYTES, what: 'image' }), first);
     [h, w] = [d.height, d.width];
   }
   const resize = opts.imageSize !== undefined;
