@@ -10,7 +10,7 @@
 export { compile, compileFile, type CompileOptions, type CompileResult, type CompileFileOptions } from './compiler/compile.js';
 export { formatDiagnostics, diagnosticsToJson } from './compiler/diagnostics/format.js';
 export { summarize as summarizeModel, formatSummary } from './compiler/lower/summary.js';
-export type { Diagnostic, Severity } from './compiler/diagnostics/diagnostics.js';
+export type { Diagnostic, DiagnosticFix, Severity } from './compiler/diagnostics/diagnostics.js';
 export { CODES, type DiagnosticCode } from './compiler/diagnostics/codes.js';
 export type { IR, IRNode, SourceRef } from './compiler/ir.js';
 export type { Spec } from './compiler/spec.js';
