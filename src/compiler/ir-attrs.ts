@@ -1,12 +1,17 @@
 /**
- * Typed views of IR node attributes. `IRNode.attrs` is a plain record so the
- * IR stays one node type; consumers (shape inference, the runtime model
- * builder, codegen) narrow it here instead of casting ad hoc.
+ * Typed views of IR node attributes, and the seed function of the recipes.
+ * `IRNode.attrs` is a plain record so the IR stays one node type; the op
+ * modules (compiler/ops/) narrow it here instead of casting ad hoc. The
+ * runtime and codegen do not read attrs to build a node: they read its
+ * recipe (`IRNode.layers`).
  *
  * Convolution padding stays as the spec states it: 'same', 'valid', or an
  * integer p (PyTorch style) meaning p rows/columns of zeros on every side
- * followed by a 'valid' convolution — what the runtime builder and codegen
- * emit as zeroPadding2d + conv, and what shape inference computes.
+ * followed by a 'valid' convolution — the recipe's zeroPadding2d + conv, and
+ * what shape inference computes.
+ *
+ * A pure, dependency-free file: the runtime (and so an emitted project)
+ * imports it for `deriveSeed` and `isSeedRecipe`.
  */
 import type { AttrsOf, IRNode, Op, RecipeArg, SeedRecipe } from './ir.js';
 
