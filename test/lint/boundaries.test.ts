@@ -8,9 +8,11 @@
  * sweep, cli), which no file-level rule can see.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { collectRuntimeFiles } from '../../src/codegen/tfjs-node-ts/runtime-files.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -144,6 +146,17 @@ describe('import-boundary lint', () => {
     expect(edges.get('compiler') ?? new Set()).toEqual(new Set());
     expect([...edges.values()].some((to) => to.has('cli'))).toBe(false);
     expect(moduleCycles(edges)).toEqual([]);
+  });
+
+  it('every runtime file can be copied into an emitted project (the lint allows compiler/shared as a folder; emit lists its files)', () => {
+    const runtime = (readdirSync(join(root, 'src', 'runtime'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .map((f) => `runtime/${f.split('\\').join('/')}`);
+    expect(runtime.length).toBeGreaterThan(50);
+    const closure = collectRuntimeFiles(runtime);
+    const compilerFiles = [...closure.files.keys()].filter((f) => !f.startsWith('runtime/'));
+    expect(compilerFiles.length).toBeGreaterThan(0);
+    for (const f of compilerFiles) expect(f).toMatch(/^compiler\/(spec|ir|ir-attrs)\.ts$|^compiler\/shared\//);
   });
 
   it.concurrent('exits non-zero with one error per violation, so `npm test` stops', async () => {
