@@ -11,7 +11,6 @@ import { buildDataView, type DataView } from './data-view.js';
 import { buildModelView, type ModelView } from './model-view.js';
 import { projectDependencies } from './package-json.js';
 import type { RuntimeClosure } from './runtime-files.js';
-import { buildTrainView, type TrainView } from './train-view.js';
 
 export type { SpecOrigin } from '../common/origin.js';
 
@@ -27,7 +26,6 @@ export interface ProjectView {
   readonly readme: ReadmeView;
   readonly model: ModelView;
   readonly data: DataView;
-  readonly train: TrainView;
 }
 
 /** npm package name from the spec name: lower-case, [a-z0-9-._], ≤ 214 chars. */
@@ -54,6 +52,5 @@ export function buildProjectView(ir: IR, origin: SpecOrigin, closure: RuntimeClo
     readme: buildReadmeView(ir, origin, model.totalParamsText),
     model,
     data: buildDataView(ir),
-    train: buildTrainView(ir),
   };
 }
