@@ -7,7 +7,7 @@
  * the key changes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExampleSet, LoadedDataset } from '../contracts.js';
 import { MAX_IMAGE_FILE_BYTES, readFileBounded } from '../../compiler/shared/bounded-read.js';
@@ -26,7 +26,8 @@ function isRegular(path: string): boolean {
     return false;
   }
 }
-const CACHE_MAGIC = 'DLCIMGC1';
+// v2: the header carries the sources key and a checksum of the content (issue 16: a cache that cannot lie).
+const CACHE_MAGIC = 'DLCIMGC2';
 /** Bump when the decoder's output changes, so old caches are not reused. */
 const DECODER_VERSION = 1;
 
@@ -96,11 +97,43 @@ interface CacheHeader {
   readonly shape: [number, number, number];
   readonly trainCount: number;
   readonly testCount: number;
+  /** cacheKey of the folder it was decoded from (paths, sizes, mtimes, classes, size options). */
+  readonly sources: string;
+  /** sha256 of the pixels and labels that follow the header. */
+  readonly checksum: string;
+}
+
+/** sha256 over the parts, in order. */
+function checksumOf(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p);
+  return hash.digest('hex');
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Why a parsed cache header is not one this loader wrote for `listing` (undefined when it is). */
+function headerMismatch(header: unknown, listing: Listing, shape: readonly number[], sources: string): string | undefined {
+  const hd = header as Partial<CacheHeader> | null;
+  if (!hd || typeof hd !== 'object') return 'malformed header';
+  if (!Array.isArray(hd.classNames) || hd.classNames.some((n) => typeof n !== 'string')) return 'malformed class names';
+  if (!Array.isArray(hd.shape) || hd.shape.length !== 3 || hd.shape.some((d) => !isCount(d) || d === 0)) return 'malformed shape';
+  if (!isCount(hd.trainCount) || !isCount(hd.testCount)) return 'malformed counts';
+  if (typeof hd.sources !== 'string' || typeof hd.checksum !== 'string') return 'no sources key or checksum';
+  if (hd.sources !== sources) return 'its sources key differs from the folder';
+  if (hd.classNames.join('\0') !== listing.classNames.join('\0')) return 'its class names differ from the folder';
+  if (hd.trainCount !== listing.train.files.length || hd.testCount !== listing.test.files.length) return 'its train/test counts differ from the folder';
+  if (hd.shape.join(',') !== shape.join(',')) return 'its image shape differs';
+  return undefined;
 }
 
 /** Layout: magic, uint32 JSON length, JSON header, pixels (train, test), int32 labels (train, test). */
-function writeCache(file: string, header: CacheHeader, train: ExampleSet, test: ExampleSet): void {
-  const json = Buffer.from(JSON.stringify(header));
+function writeCache(file: string, header: Omit<CacheHeader, 'checksum'>, train: ExampleSet, test: ExampleSet): void {
+  const labelsAll = new Int32Array(train.count + test.count);
+  labelsAll.set(train.labels, 0);
+  labelsAll.set(test.labels, train.count);
+  const checksum = checksumOf([train.x.values as Uint8Array, test.x.values as Uint8Array, new Uint8Array(labelsAll.buffer)]);
+  const json = Buffer.from(JSON.stringify({ ...header, checksum }));
   const head = Buffer.alloc(12 + json.length);
   head.write(CACHE_MAGIC, 0, 'latin1');
   head.writeUInt32LE(json.length, 8);
@@ -127,25 +160,38 @@ function writeCache(file: string, header: CacheHeader, train: ExampleSet, test: 
   }
 }
 
-function readCache(file: string): { header: CacheHeader; train: ExampleSet; test: ExampleSet } | undefined {
+/**
+ * The cached decode of `listing`, or why it cannot be used. Never trusted:
+ * the header must match the folder (sources key, classes, counts, shape),
+ * the labels must be the folder's, and the content must match its checksum.
+ */
+function readCache(file: string, listing: Listing, shape: readonly number[], sources: string): { header: CacheHeader; train: ExampleSet; test: ExampleSet } | { stale: string } | undefined {
   if (!existsSync(file)) return undefined;
-  const buf = readIntoSharedMemory(file);
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return undefined;
+  const per = shape[0]! * shape[1]! * shape[2]!;
+  const total = listing.train.files.length + listing.test.files.length;
+  // The most a valid entry can be: the header (at most 16 MiB of JSON) plus pixels and labels.
+  const buf = readIntoSharedMemory(file, 12 + 16 * 1024 * 1024 + total * (per + 4));
+  if (typeof buf === 'string') return { stale: buf };
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== CACHE_MAGIC) return { stale: 'not a current cache file' };
   const len = buf.readUInt32LE(8);
+  if (12 + len > buf.length) return { stale: 'truncated header' };
   let header: CacheHeader;
   try {
     header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as CacheHeader;
   } catch {
-    return undefined; // damaged: decode again (and overwrite it)
+    return { stale: 'damaged header' };
   }
-  const per = header.shape[0] * header.shape[1] * header.shape[2];
+  const why = headerMismatch(header, listing, shape, sources);
+  if (why) return { stale: why };
   let o = 12 + len;
   const trainImages = buf.subarray(o, (o += header.trainCount * per));
   const testImages = buf.subarray(o, (o += header.testCount * per));
-  const total = header.trainCount + header.testCount;
-  if (buf.length !== o + 4 * total) return undefined; // truncated or foreign: decode again
+  if (buf.length !== o + 4 * total) return { stale: 'truncated or has trailing bytes' };
   const labels = new Int32Array(total);
   for (let i = 0; i < total; i++) labels[i] = buf.readInt32LE(o + 4 * i);
+  const want = [...listing.train.labels, ...listing.test.labels];
+  if (want.some((l, i) => labels[i] !== l)) return { stale: "its labels differ from the folder's" };
+  if (checksumOf([buf.subarray(12 + len)]) !== header.checksum) return { stale: 'its content does not match its checksum' };
   return {
     header,
     train: imageSet(trainImages, labels.subarray(0, header.trainCount), header.shape, header.classNames.length),
@@ -154,10 +200,14 @@ function readCache(file: string): { header: CacheHeader; train: ExampleSet; test
 }
 
 /** Reads a whole file into shared memory (the batch worker then reads the pixels without a copy). */
-function readIntoSharedMemory(file: string): Buffer {
-  const fd = openSync(file, 'r');
+function readIntoSharedMemory(file: string, limit: number): Buffer | string {
+  // Non-blocking open + fstat: a FIFO or device put in the cache folder is refused, never read.
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) return 'not a regular file';
+    const size = st.size;
+    if (size > limit) return `${size} bytes, more than the folder's images can fill`;
     const sab = new SharedArrayBuffer(size);
     const view = new Uint8Array(sab);
     for (let o = 0; o < size; ) {
@@ -187,11 +237,14 @@ export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedD
   const resize = opts.imageSize !== undefined;
 
   let cacheFile: string | undefined;
+  let sources = '';
   if (opts.cacheDir) {
     const dir = join(opts.cacheDir, 'image_folder');
-    cacheFile = join(dir, `${cacheKey(listing, h, w, c, resize)}.bin`);
-    const hit = readCache(cacheFile);
-    if (hit) {
+    sources = cacheKey(listing, h, w, c, resize);
+    cacheFile = join(dir, `${sources}.bin`);
+    const hit = readCache(cacheFile, listing, [h, w, c], sources);
+    if (hit && 'stale' in hit) opts.log?.(`image_folder: cache ${cacheFile} is not usable (${hit.stale}); decoding again`);
+    else if (hit) {
       opts.log?.(`image_folder: ${hit.header.trainCount + hit.header.testCount} decoded images from cache ${cacheFile}`);
       return { name: 'image_folder', classNames: hit.header.classNames, train: hit.train, test: hit.test };
     }
@@ -208,7 +261,7 @@ export async function loadImageFolder(opts: ImageFolderOptions): Promise<LoadedD
   const train = imageSet(pixels.subarray(0, nTrain * per), Int32Array.from(listing.train.labels), shape, classes);
   const test = imageSet(pixels.subarray(nTrain * per), Int32Array.from(listing.test.labels), shape, classes);
   if (cacheFile) {
-    writeCache(cacheFile, { classNames: listing.classNames, shape, trainCount: train.count, testCount: test.count }, train, test);
+    writeCache(cacheFile, { classNames: listing.classNames, shape, trainCount: train.count, testCount: test.count, sources }, train, test);
   }
   return { name: 'image_folder', classNames: listing.classNames, train, test };
 }
