@@ -16,7 +16,7 @@ import { buildModelView } from '../../../src/codegen/tfjs-node-ts/model-view.js'
 import { normalizeLayer } from '../../../src/compiler/front/normalize-layer.js';
 import type { IR, IRNode, LayerCall } from '../../../src/compiler/ir.js';
 import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
-import { OPS, OP_KINDS, type OpKind } from '../../../src/compiler/ops/index.js';
+import { OPS, OP_KINDS, opDef, type OpKind } from '../../../src/compiler/ops/index.js';
 import { ShapeFailure, type Shape } from '../../../src/compiler/ops/op-def.js';
 import { buildContext, nodeRecipes } from '../../../src/compiler/ops/recipe.js';
 import { applyNode } from '../../../src/runtime/model/layers.js';
@@ -124,6 +124,13 @@ const size = (ws: readonly tf.LayerVariable[]): number => ws.reduce((s, w) => s 
 describe('op conformance', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
+  });
+
+  it('knows only declared kinds (the registry type is closed; npm test type-checks this)', () => {
+    // @ts-expect-error 'no_such_kind' has no LayerAttrMap declaration, so it is not an OpKind
+    const missing: OpKind = 'no_such_kind';
+    expect(opDef(missing)).toBeUndefined();
+    expect(opDef('toString')).toBeUndefined();
   });
 
   it('has a row for every registered op, and no other', () => {
