@@ -28,6 +28,11 @@ export function datasetDef(name: string): DatasetDef | undefined {
   return Object.hasOwn(DATASETS, name) ? DATASETS[name as DatasetName] : undefined;
 }
 
+/** Every set-specific data-section key, in registry order (the order `dlc config` prints them in). */
+export function datasetOwnKeys(): DatasetOwnKey[] {
+  return [...new Set(DATASET_NAMES.flatMap((name) => DATASETS[name].keys))];
+}
+
 /**
  * Keys that exactly one data set accepts, with that set (a key several sets
  * share, like `path`, is not in the table): for "'channels' applies to

@@ -6,6 +6,7 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { LAYER_KINDS } from './schema/layers.js';
 import { anyFamily, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../kinds/index.js';
+import { datasetOwnKeys } from '../datasets/index.js';
 import type { LayerSpec, Spec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
@@ -29,7 +30,7 @@ function kindItem(x: { kind: string } & Obj, table: Record<string, { attrs: Obj 
 export function specToDocument(spec: Spec): Obj {
   const d = spec.data;
   const data: Obj = { dataset: d.dataset };
-  for (const k of ['path', 'image_size', 'channels', 'synthetic', 'input_shape', 'num_classes', 'validation_split', 'batch_size', 'train_limit', 'test_limit'] as const)
+  for (const k of [...datasetOwnKeys(), 'input_shape', 'num_classes', 'validation_split', 'batch_size', 'train_limit', 'test_limit'] as const)
     if (d[k] !== undefined) data[k] = d[k];
   const transform = (t: TransformSpec) => kindItem(t as unknown as { kind: string } & Obj, anyFamily(TRANSFORMS));
   data.transforms = { train: d.transforms.train.map(transform), eval: d.transforms.eval.map(transform) };

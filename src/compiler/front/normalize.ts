@@ -11,7 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { itemKind } from './normalize-layer.js';
 import { diag } from '../diagnostics/report.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, LOSSES, METRICS, normalizeKind, OPTIMIZERS, SCHEDULES, TRANSFORMS, type AnyFamily, type AnyKindDecl } from '../kinds/index.js';
-import { datasetDef, keysOfOneDataset } from '../datasets/index.js';
+import { datasetDef, datasetOwnKeys, keysOfOneDataset } from '../datasets/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import type { DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
@@ -47,7 +47,7 @@ function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec
   const t = obj(d.transforms);
   const list = (which: 'train' | 'eval') => ((t[which] ?? []) as unknown[]).map((item, i) => transform(item, `/data/transforms/${which}/${i}`));
   const out: Obj = { dataset };
-  for (const k of ['path', 'image_size', 'channels', 'synthetic', 'input_shape', 'num_classes'] as const) if (d[k] !== undefined) out[k] = d[k];
+  for (const k of [...datasetOwnKeys(), 'input_shape', 'num_classes'] as const) if (d[k] !== undefined) out[k] = d[k];
   out.validation_split = d.validation_split ?? DEFAULTS.data.validation_split;
   out.batch_size = d.batch_size ?? DEFAULTS.data.batch_size;
   if (d.train_limit !== undefined) out.train_limit = d.train_limit;
