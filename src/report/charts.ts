@@ -92,54 +92,56 @@ export function perClassChart(perClass: readonly { class: string; precision: num
 }
 
 /** Scatter of a metric against one swept value (log x for log-spaced values). */
-export function scatterChart(o: { rows: Row[]; x: string; y: string; logX?: boolean; nominalX?: boolean; color?: string }): VlSpec {
+export function scatterChart(o: { rows: Row[]; x: string; y: string; xTitle?: string; yTitle?: string; logX?: boolean; nominalX?: boolean; color?: string }): VlSpec {
   return {
     width: 260,
     height: 200,
     data: { values: o.rows },
     mark: { type: 'point', filled: true, size: 70 },
     encoding: {
-      x: o.nominalX ? { field: o.x, type: 'nominal', title: o.x } : { field: o.x, type: 'quantitative', title: o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
-      y: { field: o.y, type: 'quantitative', title: o.y, scale: { zero: false } },
+      x: o.nominalX ? { field: o.x, type: 'nominal', title: o.xTitle ?? o.x } : { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
+      y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: { zero: false } },
       ...(o.color ? { color: { field: o.color, type: 'nominal', title: o.color } } : {}),
-      tooltip: [{ field: 'trial' }, { field: o.x }, { field: o.y }],
+      tooltip: [{ field: 'trial' }, { field: o.x, title: o.xTitle ?? o.x }, { field: o.y, title: o.yTitle ?? o.y }],
     },
   } as unknown as VlSpec;
 }
 
-/** Parallel coordinates: each trial a line across the swept keys and the metric, every axis scaled to [0, 1]. */
-export function parallelChart(rows: Row[], keys: readonly string[], metric: string): VlSpec {
+/** Parallel coordinates: each trial a line across the swept keys and the metric, every axis scaled to [0, 1] (log-scaled when its values span 20x or more). */
+export function parallelChart(rows: Row[], keys: readonly { field: string; title: string }[], metric: { field: string; title: string }): VlSpec {
   const axes = [...keys, metric];
   const long: Row[] = [];
-  for (const k of axes) {
-    const vals = rows.map((r) => r[k]).filter((v): v is number => typeof v === 'number');
+  const label = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : v === null || v === undefined ? '' : String(v));
+  for (const a of axes) {
+    const vals = rows.map((r) => r[a.field]).filter((v): v is number => typeof v === 'number');
     const logish = vals.length > 1 && vals.every((v) => v > 0) && Math.max(...vals) / Math.min(...vals) >= 20;
     const f = (v: number): number => (logish ? Math.log10(v) : v);
     const lo = Math.min(...vals.map(f));
     const hi = Math.max(...vals.map(f));
-    const cats = [...new Set(rows.map((r) => String(r[k])))];
+    const cats = [...new Set(rows.map((r) => String(r[a.field])))];
     for (const r of rows) {
-      const v = r[k];
+      const v = r[a.field];
       const norm = typeof v === 'number' ? (hi > lo ? (f(v) - lo) / (hi - lo) : 0.5) : cats.length > 1 ? cats.indexOf(String(v)) / (cats.length - 1) : 0.5;
-      long.push({ trial: r.trial, axis: k, norm, value: v === null ? '' : String(v), score: typeof r[metric] === 'number' ? r[metric] : null });
+      long.push({ trial: r.trial, axis: a.title, norm, value: label(v), score: typeof r[metric.field] === 'number' ? r[metric.field] : null });
     }
   }
+  const order = axes.map((a) => a.title);
   return {
-    width: Math.max(300, 140 * axes.length),
+    width: Math.max(300, 150 * axes.length),
     height: 240,
     data: { values: long },
     layer: [
       {
-        mark: { type: 'line', opacity: 0.8 },
+        mark: { type: 'line', opacity: 0.85, strokeWidth: 2 },
         encoding: {
-          x: { field: 'axis', type: 'nominal', sort: axes, title: null, axis: { labelAngle: 0, orient: 'top', domain: false } },
+          x: { field: 'axis', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0, orient: 'top', domain: false, labelLimit: 200 } },
           y: { field: 'norm', type: 'quantitative', axis: null, scale: { domain: [0, 1] } },
           detail: { field: 'trial', type: 'nominal' },
-          color: { field: 'score', type: 'quantitative', title: metric, scale: { scheme: 'viridis' } },
+          color: { field: 'score', type: 'quantitative', title: metric.title, scale: { scheme: 'viridis' } },
         },
       },
-      { mark: { type: 'rule', color: '#999' }, encoding: { x: { field: 'axis', type: 'nominal', sort: axes } } },
-      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { x: { field: 'axis', type: 'nominal', sort: axes }, y: { field: 'norm', type: 'quantitative' }, text: { field: 'value' } } },
+      { mark: { type: 'rule', color: '#999' }, encoding: { x: { field: 'axis', type: 'nominal', sort: order } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'axis', type: 'nominal', sort: order }, y: { field: 'norm', type: 'quantitative' }, text: { field: 'value' } } },
     ],
   } as unknown as VlSpec;
 }

@@ -16,16 +16,18 @@ function flat(v: unknown): string | number | null {
 /** Builds the sweep report page. */
 export async function buildSweepReport(sweepDir: string, s: SweepSummary, title = path.basename(sweepDir)): Promise<string> {
   const scored = s.rows.filter((r) => r.metric !== undefined);
-  const rows: Row[] = scored.map((r) => ({ trial: r.trial, status: r.status, [s.monitor]: r.metric!, ...Object.fromEntries(s.keys.map((k) => [k, flat(r.params[k])])) }));
+  // Vega-Lite reads dots in field names as nested access: the swept keys (`optimizer.sgd.learning_rate`) get plain field names.
+  const field = (i: number): string => `k${i}`;
+  const rows: Row[] = scored.map((r) => ({ trial: r.trial, status: r.status, metric: r.metric!, ...Object.fromEntries(s.keys.map((k, i) => [field(i), flat(r.params[k])])) }));
   const figs: string[] = [];
-  for (const k of s.keys) {
-    const vals = rows.map((r) => r[k]);
+  for (const [i, k] of s.keys.entries()) {
+    const vals = rows.map((r) => r[field(i)]);
     const numeric = vals.every((v) => typeof v === 'number');
     const pos = numeric && vals.every((v) => (v as number) > 0);
     const logX = pos && Math.max(...(vals as number[])) / Math.min(...(vals as number[])) >= 20;
-    figs.push(figure(`metric-vs-${k}`, `${s.monitor} against ${k}`, await renderChart(scatterChart({ rows, x: k, y: s.monitor, logX, nominalX: !numeric, color: 'status' }))));
+    figs.push(figure(`metric-vs-${k}`, `${s.monitor} against ${k}`, await renderChart(scatterChart({ rows, x: field(i), y: 'metric', xTitle: k, yTitle: s.monitor, logX, nominalX: !numeric, color: 'status' }))));
   }
-  if (s.keys.length >= 1 && rows.length >= 2) figs.push(figure('parallel', 'Parallel coordinates (colour: ' + s.monitor + ')', await renderChart(parallelChart(rows, s.keys, s.monitor))));
+  if (s.keys.length >= 1 && rows.length >= 2) figs.push(figure('parallel', 'Parallel coordinates (colour: ' + s.monitor + ')', await renderChart(parallelChart(rows, s.keys.map((k, i) => ({ field: field(i), title: k })), { field: 'metric', title: s.monitor }))));
   const head = ['#', 'trial', ...s.keys, s.monitor, 'test accuracy', 'epochs', 'status', 'report'];
   const trs = s.rows.map((r, i) => {
     const link = r.run ? `<a href="${esc(path.posix.join(...r.run.split(path.sep), 'report.html'))}">open</a>` : '';

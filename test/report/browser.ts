@@ -16,7 +16,8 @@ export interface PageCheck {
   /** URLs requested besides the page itself and inline data: URLs. */
   readonly requests: string[];
   readonly dialogs: string[];
-  readonly charts: { name: string; width: number; height: number; marks: number }[];
+  /** Per chart: drawn size, SVG elements, and data marks (paths inside Vega's mark groups: points, lines, bars, cells; boxes of the layer graph). */
+  readonly charts: { name: string; width: number; height: number; marks: number; data: number }[];
   readonly images: { loaded: number; total: number };
   readonly text: string;
   /** Set only if a script from the page ran. */
@@ -71,7 +72,7 @@ export async function checkPage(file: string, screenshot: string): Promise<PageC
       const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
         const svg = f.querySelector('svg');
         const box = svg ? svg.getBoundingClientRect() : undefined;
-        return { name: f.getAttribute('data-chart') || '', width: box ? box.width : 0, height: box ? box.height : 0, marks: svg ? svg.querySelectorAll('path, rect, circle, text, line').length : 0 };
+        return { name: f.getAttribute('data-chart') || '', width: box ? box.width : 0, height: box ? box.height : 0, marks: svg ? svg.querySelectorAll('path, rect, circle, text, line').length : 0, data: svg ? svg.querySelectorAll('g.mark-symbol > path, g.mark-line > path, g.mark-rect > path, g.node > rect').length : 0 };
       });
       const imgs = [...document.querySelectorAll('img')];
       return { charts, images: { loaded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length, total: imgs.length }, text: document.body.innerText, pwned: window.__pwned };

@@ -120,7 +120,13 @@ describe('run report', () => {
       expect(c.width, c.name).toBeGreaterThan(50);
       expect(c.height, c.name).toBeGreaterThan(50);
       expect(c.marks, c.name).toBeGreaterThan(5);
+      expect(c.data, `${c.name}: data marks`).toBeGreaterThan(0);
     }
+    const d = await readRunData(runDir);
+    expect(page.charts.find((c) => c.name === 'graph')!.data).toBe(d.ir!.nodes.length);
+    const classes = d.report!.confusion!.length;
+    expect(page.charts.find((c) => c.name === 'confusion')!.data).toBeGreaterThanOrEqual(classes * classes);
+    expect(page.charts.find((c) => c.name === 'per-class')!.data).toBeGreaterThanOrEqual(classes * 3);
     expect(page.images.loaded).toBe(page.images.total);
     expect(page.text).toContain('Misclassified test images');
   });

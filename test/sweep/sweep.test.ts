@@ -91,6 +91,9 @@ describe('dlc sweep', () => {
       expect(c.width, c.name).toBeGreaterThan(50);
       expect(c.marks, c.name).toBeGreaterThan(5);
     }
+    // One point per trial in each scatter, one line per trial in the parallel coordinates.
+    for (const c of page.charts.filter((c) => c.name.startsWith('metric-vs-'))) expect(c.data, c.name).toBeGreaterThanOrEqual(4);
+    expect(page.charts.find((c) => c.name === 'parallel')!.data).toBeGreaterThanOrEqual(4);
     expect(page.text).toContain('best.yaml');
   });
 
