@@ -21,7 +21,7 @@ export interface IdxArray {
  * Regular files only, at most MAX_DATA_FILE_BYTES read and MAX_INFLATED_BYTES
  * inflated (a 3 MB gzip must not become 3 GB).
  */
-export function readMaybeGzip(file: string): Uint8Array {
+export function readMaybeGzip(file: string, maxInflated: number = MAX_INFLATED_BYTES): Uint8Array {
   let raw: Buffer;
   try {
     raw = readFileBounded(file, { limit: MAX_DATA_FILE_BYTES, what: 'data file' });
@@ -30,7 +30,7 @@ export function readMaybeGzip(file: string): Uint8Array {
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      return gunzipBounded(raw, MAX_INFLATED_BYTES, file);
+      return gunzipBounded(raw, maxInflated, file);
     } catch (e) {
       const why = e instanceof FileReadError ? e.reason : (e as Error).message;
       throw new DataError(e instanceof FileReadError && e.code === 'EFBIG' ? why : `corrupt or truncated gzip data (${why})`, file);
