@@ -11,16 +11,13 @@
  * count 0.
  */
 import type { TypedOp } from '../ir-attrs.js';
-import { OPS, opDef } from '../ops/index.js';
+import { opDef } from '../ops/index.js';
 import { ShapeFailure, type OpFacts, type Shape, type ShapeError } from '../ops/op-def.js';
 
 export type { OpFacts, Shape, ShapeError } from '../ops/op-def.js';
 export { windowOutput } from '../ops/shape.js';
 
 export type InferResult = ({ readonly ok: true } & OpFacts) | { readonly ok: false; readonly error: ShapeError };
-
-/** Ops that merge several inputs; every other layer reads exactly one. */
-export const MERGE_OPS: ReadonlySet<string> = new Set(Object.values(OPS).filter((d) => d.merge).map((d) => d.kind));
 
 function fail(error: ShapeError): InferResult {
   return { ok: false, error };
