@@ -6,6 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATASET_NAMES } from '../compiler/datasets/index.js';
 import type { CliIO, Command } from './io.js';
 
 /** Spec names: what `name:` accepts and what makes a good file name. */
@@ -30,7 +31,7 @@ export function initSpecText(name: string, schemaRef: string): string {
 name: ${name}
 seed: 42
 data:
-  dataset: mnist            # mnist | fashion_mnist | cifar10 | image_folder | synthetic
+  dataset: mnist            # ${DATASET_NAMES.join(' | ')}
   validation_split: 0.1     # fraction of the training set held out for validation
   batch_size: 64
   transforms:               # pixels are scaled to [0, 1] first, then these run in order
