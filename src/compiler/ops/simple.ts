@@ -3,7 +3,7 @@
  * layer: global pools, flatten, and the stand-alone activation layers.
  */
 import type { ActivationLayerName } from './activations.js';
-import { call, type OpDef, type OpFacts, type OpKind, type Shape } from './op-def.js';
+import { call, facts, type OpDef, type OpFacts, type OpKind, type Shape } from './op-def.js';
 
 /** Kinds declared with no attributes (`{}`). */
 export type NoAttrs = Record<never, never>;
@@ -29,7 +29,7 @@ export function noAttrsOp<K extends OpKind>(
 
 /** A stand-alone activation layer (`- relu`): tfjs `activation` layer, shape and width unchanged. */
 export function activationOp<K extends OpKind & ActivationLayerName>(kind: K, description: string): OpDef<K> {
-  return noAttrsOp(kind, description, 'activation', ([x]) => ({ shape: x, params: { trainable: 0, nonTrainable: 0 }, macs: 0 }), {
+  return noAttrsOp(kind, description, 'activation', ([x]) => facts(x), {
     keepsWidth: true,
     activationLayer: true,
     args: { activation: kind },
