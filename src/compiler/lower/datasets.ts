@@ -18,7 +18,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { diag, type Locator } from '../diagnostics/report.js';
 import { shapeText } from '../shared/format.js';
 import { transformStep, type ImageShape } from '../shared/transform-shape.js';
-import { DATASETS, type DatasetContext, type TargetKind } from '../datasets/index.js';
+import { DATASETS, type DatasetContext, type DatasetDef, type TargetKind } from '../datasets/index.js';
 import type { DataSpec, TransformSpec } from '../spec.js';
 
 export type { ImageShape };
@@ -61,12 +61,12 @@ function runPipeline(ts: readonly TransformSpec[], start: ImageShape, ctx: DataC
 }
 
 /**
- * Works out the data facts and checks the data section against them.
+ * Works out the data facts and checks the data section against them, from
+ * the data set's definition (`def`: the registry's, or another in tests).
  * `facts` is absent only when the input shape or class count is unknowable.
  */
-export function resolveDataFacts(data: DataSpec, ctx: DataContext): { facts?: DataFacts; diagnostics: Diagnostic[] } {
+export function resolveDataFacts(data: DataSpec, ctx: DataContext, def: DatasetDef = DATASETS[data.dataset]): { facts?: DataFacts; diagnostics: Diagnostic[] } {
   const diags: Diagnostic[] = [];
-  const def = DATASETS[data.dataset];
   const src = def.facts(data, ctx);
 
   let sourceShape = src.shape;

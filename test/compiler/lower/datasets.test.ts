@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DATASETS, type DatasetDef } from '../../../src/compiler/datasets/index.js';
 import { resolveDataFacts } from '../../../src/compiler/lower/datasets.js';
 import type { DataSpec, TransformSpec } from '../../../src/compiler/spec.js';
 import { CIFAR_DATA, fakeCtx } from '../helpers/spec-builder.js';
@@ -38,5 +39,32 @@ describe('resolveDataFacts', () => {
   ];
   it.each(problems)('%s', (_name, { given, want }) => {
     expect(resolveDataFacts(given, fakeCtx()).diagnostics.map((d) => [d.code, d.path])).toEqual(want);
+  });
+});
+
+describe('resolveDataFacts on a set that is not images', () => {
+  // A stand-in definition (no such set is registered yet): token ids [12] with 5-wide multi-label targets.
+  const tokens: DatasetDef = {
+    ...DATASETS.synthetic,
+    input: 'int32',
+    target: 'multi_label',
+    facts: () => ({ shape: [12], numClasses: 5, classNames: ['a', 'b', 'c', 'd', 'e'], classesFrom: 'the labels have' }),
+  };
+
+  it('gives any-rank input facts with the set’s dtype and target kind', () => {
+    const r = resolveDataFacts(data({}), fakeCtx(), tokens);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.facts).toMatchObject({ sourceShape: [12], inputShape: [12], inputDType: 'int32', target: { kind: 'multi_label', width: 5 }, numClasses: 5 });
+  });
+
+  it('reports every image transform on it (DLC115 at the transform) and a stated input_shape that disagrees (DLC111)', () => {
+    const given = data({ input_shape: [32, 32, 3], transforms: { train: [t(0, 'train', { kind: 'random_flip', mode: 'horizontal' })], eval: [t(0, 'eval', { kind: 'normalize', mean: [0.5], std: [0.5] })] } });
+    const r = resolveDataFacts(given, fakeCtx(), tokens);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['DLC115', '/data/transforms/train/0/random_flip'],
+      ['DLC115', '/data/transforms/eval/0/normalize'],
+      ['DLC111', '/data/input_shape'],
+    ]);
+    expect(r.diagnostics[2].message).toContain('inputs are 12');
   });
 });
