@@ -43,8 +43,9 @@ export interface DataSpec {
 }
 
 /**
- * Pixels arrive as uint8 [0,255]; the pipeline always scales them to [0,1]
- * first (like torchvision's ToTensor), then applies these in order.
+ * Image transforms: image sets arrive as bytes their loaders scale to [0,1]
+ * (like torchvision's ToTensor); these then apply in order. Sets whose inputs
+ * are not [h, w, c] images take none (DLC115).
  */
 export type TransformSpec =
   | { readonly kind: 'normalize'; readonly mean: readonly number[]; readonly std: readonly number[]; readonly path: JsonPointer }
