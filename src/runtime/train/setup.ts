@@ -19,6 +19,7 @@ import { initialMonitor } from './monitor.js';
 import type { TrainingParts, TrainOptions } from './options.js';
 import * as path from 'node:path';
 import { RunError } from './errors.js';
+import { dataMismatch } from './data-fits.js';
 
 /** The schema's maximum for train.epochs (front/schema/sections.ts), also enforced on --epochs. */
 export const MAX_EPOCHS = 100_000;
@@ -64,7 +65,7 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
   // --epochs bypasses the schema: hold it to the schema's maximum for train.epochs.
   if (epochs > MAX_EPOCHS) throw new RunError(`epochs ${epochs} is more than the maximum of ${MAX_EPOCHS}`);
 
-  let runDir: string;
+  let runDir = '';
   let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
   let history: EpochRecord[] = [];
   if (options.resume) {
@@ -81,15 +82,17 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     const last = resumed.state.metrics as unknown as EpochRecord;
     if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
     log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
-  } else if (options.runDir !== undefined) {
-    runDir = await claimRunDir(options.runDir);
-  } else {
-    runDir = await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
   }
 
+  // Data first, checked against the IR: data that cannot feed this model must not leave a run directory behind.
   const dataset = await parts.loadData(log);
+  const misfit = dataMismatch(ir, dataset);
+  if (misfit) throw new RunError(`cannot train: ${misfit}`);
+  if (!options.resume) {
+    runDir = options.runDir !== undefined ? await claimRunDir(options.runDir) : await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
+  }
   const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
-  if (train.count === 0) throw new Error('the training split is empty');
+  if (train.count === 0) throw new RunError('the training split is empty');
   if (!options.resume) {
     await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
   }
