@@ -30,7 +30,8 @@ export async function renderChart(spec: VlSpec): Promise<string> {
  * `mark` optionally draws a vertical rule at x = mark.x (the best epoch).
  */
 export function lineChart(o: { rows: Row[]; x: string; xTitle: string; yTitle: string; series?: string; logY?: boolean; mark?: { x: number; label: string }; width?: number; height?: number; points?: boolean }): VlSpec {
-  const color = o.series ? { color: { field: o.series, type: 'nominal' as const, title: null } } : {};
+  // Legend under the plot: two charts then fit side by side on a laptop screen.
+  const color = o.series ? { color: { field: o.series, type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 260, columns: 2 } } } : {};
   const line = {
     mark: { type: 'line' as const, point: o.points ?? o.rows.length <= 60, strokeWidth: 2 },
     encoding: {
@@ -45,16 +46,23 @@ export function lineChart(o: { rows: Row[]; x: string; xTitle: string; yTitle: s
     layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' } } });
     layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'text', align: 'right', dx: -4, dy: 4, baseline: 'top', color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } });
   }
-  return { width: o.width ?? 420, height: o.height ?? 240, data: { values: o.rows }, layer: layers } as unknown as VlSpec;
+  return { width: o.width ?? 440, height: o.height ?? 220, data: { values: o.rows }, layer: layers } as unknown as VlSpec;
+}
+
+/** Axis labels for classes: the names when they are distinct, else "index: name" (the axis is keyed by label). */
+export function classLabeler(classNames: readonly string[], count: number): (i: number) => string {
+  const names = Array.from({ length: count }, (_, i) => classNames[i] ?? String(i));
+  const distinct = new Set(names).size === names.length;
+  return (i) => (distinct ? names[i] : `${i}: ${names[i]}`);
 }
 
 /** The confusion matrix as a heat map with counts in the cells (rows: true class, columns: predicted). */
 export function confusionChart(matrix: readonly (readonly number[])[], classNames: readonly string[]): VlSpec {
   const rows: Row[] = [];
-  const label = (i: number): string => `${i}: ${classNames[i] ?? i}`;
+  const label = classLabeler(classNames, matrix.length);
   matrix.forEach((r, t) => r.forEach((count, p) => rows.push({ true: label(t), predicted: label(p), count })));
   const order = matrix.map((_, i) => label(i));
-  const cell = Math.max(14, Math.min(44, Math.floor(520 / Math.max(1, matrix.length))));
+  const cell = Math.max(14, Math.min(44, Math.floor(400 / Math.max(1, matrix.length))));
   const max = Math.max(1, ...rows.map((r) => r.count as number));
   return {
     width: cell * matrix.length,
@@ -75,14 +83,15 @@ export function confusionChart(matrix: readonly (readonly number[])[], className
 
 /** Grouped bars: precision / recall / F1 per class. */
 export function perClassChart(perClass: readonly { class: string; precision: number; recall: number; f1: number }[]): VlSpec {
-  const rows: Row[] = perClass.flatMap((c, i) => (['precision', 'recall', 'f1'] as const).map((m) => ({ class: `${i}: ${c.class}`, metric: m, value: c[m] })));
+  const label = classLabeler(perClass.map((c) => c.class), perClass.length);
+  const rows: Row[] = perClass.flatMap((c, i) => (['precision', 'recall', 'f1'] as const).map((m) => ({ class: label(i), metric: m, value: c[m] })));
   return {
     width: { step: 12 },
     height: 200,
     data: { values: rows },
     mark: 'bar',
     encoding: {
-      column: { field: 'class', type: 'ordinal', title: null, sort: perClass.map((c, i) => `${i}: ${c.class}`), header: { labelAngle: -45, labelAlign: 'right', labelOrient: 'bottom', labelLimit: 120 }, spacing: 4 },
+      column: { field: 'class', type: 'ordinal', title: null, sort: perClass.map((_, i) => label(i)), header: { labelAngle: -45, labelAlign: 'right', labelOrient: 'bottom', labelLimit: 120 }, spacing: 4 },
       x: { field: 'metric', type: 'nominal', axis: null, sort: ['precision', 'recall', 'f1'] },
       y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, title: null },
       color: { field: 'metric', type: 'nominal', sort: ['precision', 'recall', 'f1'], title: null },
