@@ -57,7 +57,7 @@ export interface SeedRecipe {
 
 /** A seeded initializer: `tf.initializers[init]({ seed })`. */
 export interface InitializerRecipe extends SeedRecipe {
-  readonly init: 'glorotUniform';
+  readonly init: 'glorotUniform' | 'orthogonal';
 }
 
 /** An argument value of a layer call: plain data, or a seed / seeded initializer. */

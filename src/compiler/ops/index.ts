@@ -33,6 +33,15 @@ import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { tanh } from './tanh.js';
 import { zero_padding2d } from './zero-padding2d.js';
+import { upsampling2d } from './upsampling2d.js';
+import { embedding } from './embedding.js';
+import { conv1d } from './conv1d.js';
+import { max_pool1d } from './max-pool1d.js';
+import { avg_pool1d } from './avg-pool1d.js';
+import { global_avg_pool1d } from './global-avg-pool1d.js';
+import { global_max_pool1d } from './global-max-pool1d.js';
+import { lstm } from './lstm.js';
+import { gru } from './gru.js';
 
 /** Every layer kind, in the order the schema and docs list them. */
 export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
@@ -45,6 +54,15 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   global_avg_pool2d,
   global_max_pool2d,
   zero_padding2d,
+  upsampling2d,
+  embedding,
+  conv1d,
+  max_pool1d,
+  avg_pool1d,
+  global_avg_pool1d,
+  global_max_pool1d,
+  lstm,
+  gru,
   dense,
   flatten,
   reshape,

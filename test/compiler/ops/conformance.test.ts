@@ -61,6 +61,38 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [3, [[2, 2, 1]]],
     [{ padding: [[1, 0], [0, 3]] }, [[5, 4, 3]]],
   ],
+  upsampling2d: [
+    [{}, [[3, 4, 2]]],
+    [[3, 1], [[3, 4, 2]]],
+    [{ size: 2, interpolation: 'bilinear' }, [[3, 4, 2]]],
+  ],
+  embedding: [
+    [{ input_dim: 50, output_dim: 8 }, [[7]]],
+    [{ input_dim: 20, output_dim: 3, mask_zero: true }, [[5]]],
+  ],
+  conv1d: [
+    [{ filters: 4, kernel_size: 3 }, [[10, 6]]],
+    [{ filters: 5, kernel_size: 2, strides: 2, padding: 'same', activation: 'leaky_relu', use_bias: false }, [[9, 3]]],
+    [{ filters: 3, kernel_size: 3, dilation_rate: 2, activation: 'relu' }, [[12, 2]]],
+  ],
+  max_pool1d: [
+    [2, [[9, 4]]],
+    [{ pool_size: 3, strides: 2, padding: 'same' }, [[9, 4]]],
+  ],
+  avg_pool1d: [
+    [{ pool_size: 2 }, [[8, 3]]],
+    [{ pool_size: 3, strides: 1, padding: 'same' }, [[5, 2]]],
+  ],
+  global_avg_pool1d: [[{}, [[7, 5]]]],
+  global_max_pool1d: [[{}, [[7, 5]]]],
+  lstm: [
+    [{ units: 6 }, [[5, 3]]],
+    [{ units: 4, return_sequences: true }, [[7, 2]]],
+  ],
+  gru: [
+    [{ units: 6 }, [[5, 3]]],
+    [{ units: 4, return_sequences: true }, [[7, 2]]],
+  ],
   dense: [
     [{ units: 7 }, [[12]]],
     [{ units: 3, activation: 'leaky_relu', use_bias: false }, [[5]]],
@@ -181,5 +213,10 @@ describe('op conformance', () => {
     expect(failure('reshape', { target_shape: [5, -1] }, [[4, 3]])).toEqual({ code: 'DLC114', key: 'target_shape' });
     expect(failure('add', {}, [[2], [3]])).toEqual({ code: 'DLC107', key: 'inputs' });
     expect(failure('dense', { units: 2 }, [[2, 2, 1]])).toEqual({ code: 'DLC113', key: undefined });
+    expect(failure('conv1d', { filters: 2, kernel_size: 5 }, [[4, 3]])).toEqual({ code: 'DLC106', key: undefined });
+    expect(failure('max_pool1d', 3, [[2, 3]])).toEqual({ code: 'DLC106', key: undefined });
+    expect(failure('lstm', { units: 2 }, [[8]])).toEqual({ code: 'DLC113', key: undefined });
+    expect(failure('global_avg_pool1d', {}, [[4, 4, 3]])).toEqual({ code: 'DLC113', key: undefined });
+    expect(failure('upsampling2d', {}, [[4, 3]])).toEqual({ code: 'DLC113', key: undefined });
   });
 });
