@@ -95,6 +95,7 @@ export async function runTraining(ir: IR, parts: TrainingParts, options: TrainOp
     await replicas?.close();
     s.model.dispose();
     s.optimizer.dispose();
+    await s.unlock?.();
   }
 }
 

@@ -20,12 +20,15 @@ import type { TrainingParts, TrainOptions } from './options.js';
 import * as path from 'node:path';
 import { RunError } from './errors.js';
 import { dataMismatch } from './data-fits.js';
+import { lockRunDir, recoverCheckpoints } from '../run-dir/lock.js';
 
 /** The schema's maximum for train.epochs (front/schema/sections.ts), also enforced on --epochs. */
 export const MAX_EPOCHS = 100_000;
 
 export interface Session {
   readonly runDir: string;
+  /** Releases the run directory's lock (run-dir/lock.ts); the run calls it when it ends. */
+  readonly unlock?: () => Promise<void>;
   readonly epochs: number;
   readonly dataset: LoadedDataset;
   readonly train: ImageSet;
@@ -66,49 +69,63 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
   if (epochs > MAX_EPOCHS) throw new RunError(`epochs ${epochs} is more than the maximum of ${MAX_EPOCHS}`);
 
   let runDir = '';
-  let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
-  let history: EpochRecord[] = [];
-  if (options.resume) {
-    runDir = path.resolve(options.resume);
-    const saved = await readRun(runDir);
-    // Same spec (epochs may grow): otherwise "resume" would silently train something else.
-    if (canonical(withoutEpochs(saved.ir)) !== canonical(withoutEpochs(ir))) {
-      throw new RunError(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
-    }
-    resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last')).catch((e: Error) => {
-      throw new RunError(`cannot resume ${runDir}: ${e.message}`);
-    });
-    history = (await readEpochRecords(runDir)).filter((r) => r.epoch <= resumed!.state.epoch);
-    const last = resumed.state.metrics as unknown as EpochRecord;
-    if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
-    log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
+  let unlock: (() => Promise<void>) | undefined;
+  try {
+    return await prepare();
+  } catch (e) {
+    await unlock?.();
+    throw e;
   }
 
-  // Data first, checked against the IR: data that cannot feed this model must not leave a run directory behind.
-  const dataset = await parts.loadData(log);
-  const misfit = dataMismatch(ir, dataset);
-  if (misfit) throw new RunError(`cannot train: ${misfit}`);
-  if (!options.resume) {
-    runDir = options.runDir !== undefined ? await claimRunDir(options.runDir) : await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
+  async function prepare(): Promise<Session> {
+    let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
+    let history: EpochRecord[] = [];
+    if (options.resume) {
+      runDir = path.resolve(options.resume);
+      // One writer at a time, then the leftovers of a kill mid-checkpoint.
+      unlock = await lockRunDir(runDir);
+      for (const done of await recoverCheckpoints(runDir)) log(`resume: ${done}`);
+      const saved = await readRun(runDir);
+      // Same spec (epochs may grow): otherwise "resume" would silently train something else.
+      if (canonical(withoutEpochs(saved.ir)) !== canonical(withoutEpochs(ir))) {
+        throw new RunError(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
+      }
+      resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last')).catch((e: Error) => {
+        throw new RunError(`cannot resume ${runDir}: ${e.message}`);
+      });
+      history = (await readEpochRecords(runDir)).filter((r) => r.epoch <= resumed!.state.epoch);
+      const last = resumed.state.metrics as unknown as EpochRecord;
+      if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
+      log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
+    }
+
+    // Data first, checked against the IR: data that cannot feed this model must not leave a run directory behind.
+    const dataset = await parts.loadData(log);
+    const misfit = dataMismatch(ir, dataset);
+    if (misfit) throw new RunError(`cannot train: ${misfit}`);
+    if (!options.resume) {
+      runDir = options.runDir !== undefined ? await claimRunDir(options.runDir) : await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
+      unlock = await lockRunDir(runDir);
+    }
+    const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
+    if (train.count === 0) throw new RunError('the training split is empty');
+    if (!options.resume) {
+      await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
+    }
+    const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
+    const model = parts.buildModel(ir);
+    const optimizer = makeOptimizer(spec.optimizer);
+    const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
+    const session: Session = {
+      runDir, unlock, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(spec.loss), seed: spec.seed,
+      startEpoch: 0, globalStep: 0, history,
+      earlyStopping: spec.train.early_stopping ? initialMonitor(spec.train.early_stopping.monitor) : undefined,
+      bestCheckpoint: spec.train.checkpoint.keep_best ? initialMonitor(spec.train.checkpoint.monitor) : undefined,
+    };
+    if (resumed) restore(session, resumed.state, resumed.optimizerState);
+    if (resumed) await restoreWeights(model, resumed.dir);
+    return session;
   }
-  const { train, val } = splitValidation(dataset.train, spec.data.validation_split, spec.seed);
-  if (train.count === 0) throw new RunError('the training split is empty');
-  if (!options.resume) {
-    await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
-  }
-  const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
-  const model = parts.buildModel(ir);
-  const optimizer = makeOptimizer(spec.optimizer);
-  const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
-  const session: Session = {
-    runDir, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(spec.loss), seed: spec.seed,
-    startEpoch: 0, globalStep: 0, history,
-    earlyStopping: spec.train.early_stopping ? initialMonitor(spec.train.early_stopping.monitor) : undefined,
-    bestCheckpoint: spec.train.checkpoint.keep_best ? initialMonitor(spec.train.checkpoint.monitor) : undefined,
-  };
-  if (resumed) restore(session, resumed.state, resumed.optimizerState);
-  if (resumed) await restoreWeights(model, resumed.dir);
-  return session;
 }
 
 function restore(s: Session, state: TrainState, optimizerState: Parameters<TrainableOptimizer['setState']>[0]): void {
