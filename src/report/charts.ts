@@ -46,7 +46,7 @@ export function lineChart(o: { rows: Row[]; x: string; xTitle: string; yTitle: s
     layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' } } });
     layers.push({ data: { values: [{ x: o.mark.x, label: o.mark.label }] }, mark: { type: 'text', align: 'right', dx: -4, dy: 4, baseline: 'top', color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } });
   }
-  return { width: o.width ?? 440, height: o.height ?? 220, data: { values: o.rows }, layer: layers } as unknown as VlSpec;
+  return { width: o.width ?? 380, height: o.height ?? 210, data: { values: o.rows }, layer: layers } as unknown as VlSpec;
 }
 
 /** Axis labels for classes: the names when they are distinct, else "index: name" (the axis is keyed by label). */
