@@ -82,7 +82,8 @@ export async function* epochBatches(set: ExampleSet, opts: EpochBatchOptions): A
     epoch: opts.epoch,
     batch: b,
   });
-  const local = (b: number): GatheredBatch => gatherBatch(gatherSource(set), job(b), LIB);
+  const source = gatherSource(set);
+  const local = (b: number): GatheredBatch => gatherBatch(source, job(b), LIB);
 
   const inFlight = new Map<number, Promise<GatheredBatch>>();
   const request = (b: number) => {

@@ -10,18 +10,13 @@
  * thread. The transforms arrive through `lib` for the same reason.
  */
 import type { TransformSpec } from '../../compiler/spec.js';
+import type { hostTransforms } from '../transforms/host.js';
 
 /** The seeded randomness and the transform function a batch needs (passed in so this file has no imports). */
 export interface GatherLib {
   rngFor(...parts: number[]): () => number;
   readonly augmentStream: number;
-  hostTransforms(
-    pixels: Float32Array,
-    shape: [number, number, number, number],
-    transforms: readonly TransformSpec[],
-    ctx: { training: boolean; seed: number; epoch: number; batch: number },
-    lib: { rngFor(...parts: number[]): () => number; readonly augmentStream: number },
-  ): { pixels: Float32Array; shape: [number, number, number, number] };
+  readonly hostTransforms: typeof hostTransforms;
 }
 
 /** The set's arrays a batch reads (sent to the worker once). */
