@@ -20,6 +20,7 @@ import { templatesDir } from '../dlc-root.js';
 import { pyCommentText, pyString } from './literals.js';
 import { buildModelView } from './model-view.js';
 import { PY_IDENTIFIERS } from './names.js';
+import { tfjsTopology } from './topology.js';
 
 export const TARGET = 'pytorch';
 
@@ -62,6 +63,7 @@ export function renderPytorch(ir: IR, origin: SpecOrigin): Map<string, string> {
   const files = renderTemplates(templatesDir(TARGET), buildPytorchView(ir, origin));
   for (const [rel, text] of runtimeFiles()) files.set(rel, text);
   files.set('ir.json', JSON.stringify(ir, null, 1) + '\n');
+  files.set('tfjs_topology.json', JSON.stringify(tfjsTopology(ir)) + '\n');
   files.set(
     'spec.resolved.yaml',
     documentToYaml(specToDocument(ir.spec), [

@@ -254,6 +254,52 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       const expr = `layers.conv_transpose2d_tf(${x.v}, ${m}, ${pyIntTuple(outHW)}, ${pyIntTuple(start)})`;
       return { expr: activation(a.activation, expr, 'nchw'), layout: 'nchw', shape: outShape(node.shape) };
     }
+    case 'conv1d': {
+      if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`conv1d on a [${x.shape.join(', ')}] input`);
+      const [steps, cin] = x.shape;
+      const k = nums(a.kernelSize, 'kernelSize')[0];
+      const s = a.strides === undefined ? 1 : nums(a.strides, 'strides')[0];
+      const d = a.dilationRate === undefined ? 1 : nums(a.dilationRate, 'dilationRate')[0];
+      const bias = a.useBias === undefined ? true : Boolean(a.useBias);
+      let inner = 0;
+      let input = `${x.v}.permute(0, 2, 1)`;
+      if (a.padding === 'same') {
+        const p = samePad(steps, k, s, d);
+        if (p[0] === p[1]) inner = p[0];
+        else input = `F.pad(${input}, ${pyIntTuple(p)})`;
+      } else if (a.padding !== undefined && a.padding !== 'valid') throw new UnsupportedLayer(`padding ${JSON.stringify(a.padding)}`);
+      const m = mod(`nn.Conv1d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${pyInteger(k)}, stride=${pyInteger(s)}, padding=${pyInteger(inner)}, dilation=${pyInteger(d)}, bias=${pyBool(bias)})`, 'conv1d', '', { kernel: a.kernelInitializer });
+      // Steps-major as dlc keeps sequences ([N, steps, channels]); Conv1d wants [N, channels, steps].
+      return { expr: activation(a.activation, `${m}(${input}).permute(0, 2, 1)`, 'flat'), layout: 'flat', shape: outShape(node.shape) };
+    }
+    case 'maxPooling1d':
+    case 'averagePooling1d': {
+      if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`${c.layer} on a [${x.shape.join(', ')}] input`);
+      const k = nums(a.poolSize, 'poolSize')[0];
+      const s = a.strides === undefined ? k : nums(a.strides, 'strides')[0];
+      const input = `${x.v}.permute(0, 2, 1)`;
+      const max = c.layer === 'maxPooling1d';
+      const expr = a.padding === 'same'
+        ? `layers.${max ? 'max' : 'avg'}_pool1d_same(${input}, ${pyInteger(k)}, ${pyInteger(s)}, ${pyIntTuple(samePad(x.shape[0], k, s, 1))})`
+        : `F.${max ? 'max' : 'avg'}_pool1d(${input}, ${pyInteger(k)}, ${pyInteger(s)})`;
+      return { expr: `${expr}.permute(0, 2, 1)`, layout: 'flat', shape: outShape(node.shape) };
+    }
+    case 'globalAveragePooling1d':
+    case 'globalMaxPooling1d':
+      if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`${c.layer} on a [${x.shape.join(', ')}] input`);
+      return { expr: c.layer === 'globalAveragePooling1d' ? `${x.v}.mean(dim=1)` : `${x.v}.amax(dim=1)`, layout: 'flat', shape: outShape(node.shape) };
+    case 'upSampling2d': {
+      needImage();
+      const [sh, sw] = pair(a.size, 'size', 2);
+      const expr = a.interpolation === 'bilinear'
+        ? `layers.upsample_bilinear_tf(${x.v}, ${pyInteger(sh)}, ${pyInteger(sw)})`
+        : a.interpolation === undefined || a.interpolation === 'nearest'
+          ? `${x.v}.repeat_interleave(${pyInteger(sh)}, dim=2).repeat_interleave(${pyInteger(sw)}, dim=3)`
+          : (() => {
+              throw new UnsupportedLayer(`upsampling interpolation ${JSON.stringify(a.interpolation)}`);
+            })();
+      return { expr, layout: 'nchw', shape: outShape(node.shape) };
+    }
     case 'maxPooling2d':
     case 'averagePooling2d': {
       const [h, w] = needImage();

@@ -81,6 +81,8 @@ def _tfjs_kernel_shape(role, mod):
     w = mod.weight
     if role == 'dense':
         return [w.shape[1], w.shape[0]]
+    if role == 'conv1d':
+        return [w.shape[2], w.shape[1], w.shape[0]]
     if role == 'depthwise':
         cin = mod.groups
         return [w.shape[2], w.shape[3], cin, w.shape[0] // cin]
@@ -96,7 +98,7 @@ def init_like_dlc(model):
             role = entry[1]
             seeds = entry[2] if len(entry) > 2 else {}
             mod = getattr(model, attr)
-            if role in ('conv', 'depthwise', 'pointwise', 'dense'):
+            if role in ('conv', 'conv1d', 'depthwise', 'pointwise', 'dense'):
                 for weight, seed in seeds.items():
                     a = glorot_uniform(_tfjs_kernel_shape(role, mod), seed)
                     mod.weight.copy_(_to_torch(role, weight, a))

@@ -63,3 +63,33 @@ def conv_transpose2d_tf(x, conv, out_hw, start_hw):
     if conv.bias is not None:
         y = y + conv.bias.view(1, -1, 1, 1)
     return y
+
+
+def max_pool1d_same(x, kernel, stride, pads):
+    """TF "same" max pooling over the steps of an NCL tensor: pad (left, right) with -inf."""
+    return F.max_pool1d(F.pad(x, pads, value=float('-inf')), kernel, stride)
+
+
+def avg_pool1d_same(x, kernel, stride, pads):
+    """TF "same" average pooling over steps: the mean over the real steps of each window."""
+    summed = F.avg_pool1d(F.pad(x, pads), kernel, stride)
+    count = F.avg_pool1d(F.pad(torch.ones_like(x[:1, :1]), pads), kernel, stride)
+    return summed / count
+
+
+def upsample_bilinear_tf(x, sh, sw):
+    """tfjs UpSampling2D(interpolation='bilinear'): resizeBilinear without aligned corners or
+    half-pixel centres — source = destination / factor (not PyTorch's half-pixel rule)."""
+    n, c, h, w = x.shape
+
+    def axis(size, factor):
+        src = torch.arange(size * factor, dtype=torch.float64, device=x.device) * (size / (size * factor))
+        i0 = torch.clamp(src.floor().long(), max=size - 1)
+        i1 = torch.clamp(i0 + 1, max=size - 1)
+        return i0, i1, (src - i0.double()).to(x.dtype)
+
+    y0, y1, dy = axis(h, sh)
+    x0, x1, dx = axis(w, sw)
+    top = x[:, :, y0][:, :, :, x0] + (x[:, :, y0][:, :, :, x1] - x[:, :, y0][:, :, :, x0]) * dx
+    bot = x[:, :, y1][:, :, :, x0] + (x[:, :, y1][:, :, :, x1] - x[:, :, y1][:, :, :, x0]) * dx
+    return top + (bot - top) * dy.view(-1, 1)

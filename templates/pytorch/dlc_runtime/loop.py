@@ -160,8 +160,9 @@ def save_checkpoint(d, model, optimizer, state):
 
 
 def write_tfjs_weights(d, model):
-    """model.json (weightsManifest only: no topology) + weights.bin in tfjs's layers format, so dlc
-    can rebuild the model from the run's ir.json and restore these weights by name."""
+    """model.json + weights.bin in tfjs's layers format (dlc's weight names and layouts; the topology
+    from the project's tfjs_topology.json), so tf.loadLayersModel — dlc eval, dlc predict, a browser —
+    opens a checkpoint trained with PyTorch."""
     from .weights import export_tfjs_weights
 
     arrays = export_tfjs_weights(model)
@@ -169,9 +170,14 @@ def write_tfjs_weights(d, model):
         for a in arrays.values():
             f.write(np.ascontiguousarray(a, dtype='<f4').tobytes())
     manifest = [{'paths': ['./weights.bin'], 'weights': [{'name': k, 'shape': list(a.shape), 'dtype': 'float32'} for k, a in arrays.items()]}]
+    topology = None
+    topology_file = getattr(model, 'TFJS_TOPOLOGY_FILE', None)
+    if topology_file and os.path.exists(topology_file):
+        with open(topology_file, encoding='utf8') as f:
+            topology = json.load(f)
     with open(os.path.join(d, 'model.json'), 'w', encoding='utf8') as f:
         json.dump({'format': 'layers-model', 'generatedBy': f'dlc pytorch target (torch {torch.__version__})', 'convertedBy': None,
-                   'modelTopology': None, 'weightsManifest': manifest}, f)
+                   'modelTopology': topology, 'weightsManifest': manifest}, f)
 
 
 def committed_dir(d):

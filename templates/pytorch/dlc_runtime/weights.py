@@ -10,6 +10,8 @@ import torch
 
 def _to_torch(role, weight, a):
     a = torch.as_tensor(np.asarray(a, dtype=np.float32))
+    if weight == 'kernel' and a.dim() == 3:  # conv1d [k, in, out] → [out, in, k]
+        return a.permute(2, 1, 0)
     if weight in ('kernel', 'pointwise_kernel') and a.dim() == 4:
         return a.permute(3, 2, 0, 1)
     if weight == 'depthwise_kernel' or (role == 'depthwise' and weight == 'kernel'):
@@ -22,6 +24,7 @@ def _to_torch(role, weight, a):
 
 _PARAM_NAMES = {
     'conv': {'weight': 'kernel', 'bias': 'bias'},
+    'conv1d': {'weight': 'kernel', 'bias': 'bias'},
     'depthwise': {'weight': 'depthwise_kernel', 'bias': 'bias'},
     'pointwise': {'weight': 'pointwise_kernel', 'bias': 'bias'},
     'dense': {'weight': 'kernel', 'bias': 'bias'},
@@ -69,7 +72,9 @@ def export_tfjs_weights(model):
     for key, tf_name, role in tfjs_weight_names(model):
         t = state[key].detach().cpu()
         w = tf_name.rsplit('/', 1)[1]
-        if w in ('kernel', 'pointwise_kernel') and t.dim() == 4:
+        if w == 'kernel' and t.dim() == 3:
+            t = t.permute(2, 1, 0)
+        elif w in ('kernel', 'pointwise_kernel') and t.dim() == 4:
             t = t.permute(2, 3, 1, 0)
         elif w == 'depthwise_kernel':
             cm, _, kh, kw = t.shape

@@ -3,9 +3,11 @@
  * the tfjs model dlc's runtime builds from the same recipe (randomised, moving statistics
  * included), gives the tfjs outputs within 1e-5 relative on random inputs — in inference
  * mode, and in training mode where it is deterministic (batch norm with batch statistics);
- * and build_model() starts from exactly dlc's initial weights (seeded glorot kernels).
+ * and build_model() starts from exactly dlc's initial weights (seeded glorot kernels); and the
+ * project's tfjs_topology.json rebuilds a tfjs model giving the same outputs (torch checkpoints
+ * carry it, so tfjs opens them).
  * The cases mirror the op conformance table (test/compiler/ops/conformance.test.ts); kinds
- * the target cannot print yet (none at the moment) must say so (UnsupportedLayer), not print
+ * the target cannot print yet (embedding, lstm, gru) must say so (UnsupportedLayer), not print
  * something else.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -50,6 +52,29 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ filters: 3, kernel_size: 4, strides: 2, padding: 'same' }, [3, 3, 2]],
     [{ filters: 2, kernel_size: 1, strides: 2, padding: 'same' }, [3, 3, 2]],
   ],
+  upsampling2d: [
+    [{}, [3, 4, 2]],
+    [[3, 1], [3, 4, 2]],
+    [{ size: 2, interpolation: 'bilinear' }, [3, 4, 2]],
+    [{ size: [3, 2], interpolation: 'bilinear' }, [3, 5, 1]],
+  ],
+  conv1d: [
+    [{ filters: 4, kernel_size: 3 }, [10, 6]],
+    [{ filters: 5, kernel_size: 2, strides: 2, padding: 'same', activation: 'leaky_relu', use_bias: false }, [9, 3]],
+    [{ filters: 3, kernel_size: 3, dilation_rate: 2, activation: 'relu' }, [12, 2]],
+    [{ filters: 2, kernel_size: 4, strides: 2, padding: 'same' }, [9, 3]],
+  ],
+  max_pool1d: [
+    [2, [9, 4]],
+    [{ pool_size: 3, strides: 2, padding: 'same' }, [9, 4]],
+  ],
+  avg_pool1d: [
+    [{ pool_size: 2 }, [8, 3]],
+    [{ pool_size: 3, strides: 1, padding: 'same' }, [5, 2]],
+    [{ pool_size: 2, strides: 2, padding: 'same' }, [5, 2]],
+  ],
+  global_avg_pool1d: [[{}, [7, 5]]],
+  global_max_pool1d: [[{}, [7, 5]]],
   max_pool2d: [
     [{ pool_size: 2 }, X],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [9, 9, 2]],
@@ -98,8 +123,12 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   ],
 };
 /** Kinds the target does not print yet (the test checks it refuses them). */
-const NOT_YET: readonly string[] = [];
-const UNSUPPORTED_CASES: Record<string, Case> = {};
+const NOT_YET: readonly string[] = ['embedding', 'lstm', 'gru'];
+const UNSUPPORTED_CASES: Record<string, Case> = {
+  embedding: [{ input_dim: 50, output_dim: 8 }, [7]],
+  lstm: [{ units: 6 }, [5, 3]],
+  gru: [{ units: 6 }, [5, 3]],
+};
 const SEED = 11;
 const BATCH = 3;
 
@@ -132,7 +161,8 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
     }
   });
 
-  it('gives the tfjs outputs within 1e-5 for every case, inference and training mode', () => {
+  it('gives the tfjs outputs within 1e-5 for every case, inference and training mode', async () => {
+    const topoModels: { name: string; topo: object; snapshot: Map<string, tf.Tensor[]>; x: tf.Tensor; infer: number[] }[] = [];
     let rs = 5;
     const rnd = () => (rs = (rs * 1103515245 + 12345) % 2147483648) / 2147483648;
     const cases = (Object.entries(ROWS) as [OpKind, readonly Case[]][]).flatMap(([kind, rows]) =>
@@ -140,7 +170,8 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
         const attrs = lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
         const ir = oneOpIR(kind, attrs, input, count);
         const dir = join(tmp, `${kind}_${i}`);
-        writeFiles(dir, renderPytorch(ir, { specFile: 'ops.yaml' }));
+        const files = renderPytorch(ir, { specFile: 'ops.yaml' });
+        writeFiles(dir, files);
         const inp = tf.input({ shape: [...input] });
         const y = applyNode(ir.nodes[1], Array.from({ length: count }, () => inp), (s) => s.seed);
         const model = tf.model({ inputs: inp, outputs: y });
@@ -157,10 +188,14 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
         const xs = Array.from({ length: BATCH * input.reduce((a, b) => a * b, 1) }, () => rnd() * 4 - 2);
         const x = tf.tensor(xs, [BATCH, ...input]);
         const infer = Array.from((model.apply(x, { training: false }) as tf.Tensor).dataSync());
+        // The project's tfjs_topology.json (what torch checkpoints carry) rebuilds the same tfjs model.
+        const topo = JSON.parse(files.get('tfjs_topology.json')!) as object;
+        // Weights as they were for `infer` (a training-mode call below moves batch norm's moving statistics).
+        const snapshot = new Map(model.layers.map((l) => [l.name, l.getWeights().map((w) => w.clone())]));
+        topoModels.push({ name: `${kind} #${i + 1}`, topo, snapshot, x, infer });
         const training = kind === 'dropout' ? null : Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync());
         const outShape = (model.outputs[0].shape as number[]).slice(1);
         model.dispose();
-        x.dispose();
         return { name: `${kind} #${i + 1}`, dir, initial, weights, x: xs, input, infer, training, outShape };
       }),
     );
@@ -200,5 +235,13 @@ print(json.dumps(out))`,
       }
     });
     expect(worst).toEqual([]);
+    for (const t of topoModels) {
+      const rebuilt = await tf.models.modelFromJSON({ modelTopology: t.topo } as never);
+      for (const layer of rebuilt.layers) if (layer.weights.length > 0) layer.setWeights(t.snapshot.get(layer.name)!);
+      expect(Array.from((rebuilt.apply(t.x, { training: false }) as tf.Tensor).dataSync()), `${t.name} from tfjs_topology.json`).toEqual(t.infer);
+      rebuilt.dispose();
+      tf.dispose([...t.snapshot.values()].flat());
+      t.x.dispose();
+    }
   });
 });

@@ -4,7 +4,8 @@
  * 20 optimizer steps (4 epochs × 5 batches), for SGD with momentum and for Adam. Both start
  * from dlc's initial weights and see the same batches, so every epoch's loss agrees within
  * 1e-4 relative and so do the final weights (the torch checkpoint's tfjs-format weights, read
- * with dlc's own checkpoint reader, vs dlc's checkpoint).
+ * with dlc's own checkpoint reader, vs dlc's checkpoint); `dlc eval` (evaluate) opens the torch
+ * run and measures the test loss and accuracy the Python run reported.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
 import { compile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { fileLoadHandler, restoreWeights } from '../../../src/runtime/checkpoint/model-files.js';
-import { buildModel, train } from '../../../src/runtime/train/index.js';
+import { buildModel, evaluate, train } from '../../../src/runtime/train/index.js';
 import { PYTHON, writeFiles } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-run-'));
@@ -123,5 +124,11 @@ describe.skipIf(!PYTHON)('dlc run and the emitted PyTorch project train the same
     await restoreWeights(model, join(torchRun, 'checkpoints', 'last'));
     for (const layer of model.layers) for (const w of layer.weights) expect(Array.from(w.read().dataSync())).toEqual(got[`${layer.name}/${w.originalName.split('/').pop()}`]);
     model.dispose();
+    // dlc eval opens the torch run (checkpoint model.json with the tfjs topology) and measures what Python measured.
+    const ev = await evaluate(torchRun, { checkpoint: 'last', backend: null });
+    const report = JSON.parse(readFileSync(join(torchRun, 'report.json'), 'utf8')) as { accuracy: number; loss: number; samples: number };
+    expect(ev.report.samples).toBe(report.samples);
+    expect(Math.abs(ev.loss - report.loss) / report.loss).toBeLessThan(1e-4);
+    expect(Math.abs(ev.report.accuracy - report.accuracy)).toBeLessThanOrEqual(1 / report.samples);
   });
 });
