@@ -6,7 +6,7 @@
  * are refused with a DataError naming the file.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +100,15 @@ describe('the image cache cannot lie', { timeout: 20_000 }, () => {
     execFileSync('mkfifo', [c.file]);
     const r = await c.load();
     expect(r.logs.join('\n')).toMatch(/not a regular file/);
+  });
+});
+
+describe('sanity of an image folder', () => {
+  it('an empty class folder in train/ is a DataError naming it, not a class that is never shown', async () => {
+    const root = makeFolder();
+    mkdirSync(join(root, 'train', 'green'));
+    mkdirSync(join(root, 'test', 'green'));
+    await expect(loadImageFolder({ root, workers: 0 })).rejects.toThrow(/train\/green: class folder "green" has no \.png\/\.jpg\/\.jpeg images/);
   });
 });
 

@@ -71,7 +71,10 @@ export function listImageFolder(root: string): Listing {
       if (label < 0) throw new DataError(`class folder "${cls}" has no counterpart in train/ (classes: ${classNames.join(', ')})`, join(root, split, cls));
       const dir = join(root, split, cls);
       // Regular files only (a FIFO or a device named x.png would block or never end the read).
-      for (const name of readdirSync(dir).filter((f) => IMAGE_EXT.test(f) && isRegular(join(dir, f))).sort()) {
+      const images = readdirSync(dir).filter((f) => IMAGE_EXT.test(f) && isRegular(join(dir, f))).sort();
+      // An empty class folder would train a class it never shows (issue 16): say so instead.
+      if (images.length === 0 && split === 'train') throw new DataError(`class folder "${cls}" has no .png/.jpg/.jpeg images`, dir);
+      for (const name of images) {
         files.push(join(dir, name));
         labels.push(label);
       }

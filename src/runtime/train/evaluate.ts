@@ -1,5 +1,6 @@
 /** `evaluate(runDir, options)`: metrics of a saved run's checkpoint on its test or validation split (`dlc eval`). */
 import * as path from 'node:path';
+import { RunError } from './errors.js';
 import { initBackend, type BackendChoice, type BackendInfo } from '../backend/select.js';
 import { defaultCacheDir } from '../data/download.js';
 import { loadDataset } from '../data/load.js';
@@ -47,7 +48,7 @@ export async function evaluate(runDir: string, options: EvaluateOptions = {}): P
     const ds = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log: options.log, seed: spec.seed }));
     // The same seeded split as training, so 'val' is exactly the validation set the run saw.
     const set = split === 'test' ? ds.test : splitValidation(ds.train, spec.data.validation_split, spec.seed).val;
-    if (set.count === 0) throw new Error(`the ${split} split of ${runDir} is empty`);
+    if (set.count === 0) throw new RunError(`the ${split} split of ${runDir} is empty${split === 'val' && !(spec.data.validation_split > 0) ? ' (the run has no validation split: data.validation_split is 0)' : ''}`);
     const lossFn = makeLoss(spec.loss);
     const res = await evaluateSet(run.model, set, evalOptions(run.ir, lossFn));
     const classNames = run.info.classNames.length ? run.info.classNames : ds.classNames;
