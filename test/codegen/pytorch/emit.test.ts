@@ -4,12 +4,14 @@
  * the spec's input shape to [batch, classes] logits, and its parameter count (trainable +
  * moving statistics) equals dlc's (`dlc inspect`).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
+import { command as emitCommand } from '../../../src/cli/emit.js';
+import type { CliIO } from '../../../src/cli/io.js';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
 import { DLC_ROOT, PYTHON, runPython, writeFiles } from './python.js';
 
@@ -61,5 +63,16 @@ print(json.dumps(out))`,
       expect(got[i].params, c.dir).toBe(c.params);
       expect(got[i].out, c.dir).toEqual([2, c.classes]);
     });
+  });
+
+  it('is what dlc emit --target pytorch writes, and dlc says how to run it', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: DLC_ROOT, env: {} };
+    const out = join(tmp, 'cli');
+    const status = await emitCommand.run(['specs/lenet5.yaml', '--target', 'pytorch', '-o', out], io);
+    expect(status, stderr).toBe(0);
+    for (const f of ['model.py', 'train.py', 'ir.json', 'tfjs_topology.json', 'requirements.txt', 'README.md', 'dlc_runtime/loop.py', 'spec.yaml']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(stdout + stderr).toContain('python train.py');
   });
 });
