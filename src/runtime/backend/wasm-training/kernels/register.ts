@@ -3,6 +3,8 @@
  *
  * Missing upstream (needed to train any conv net): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
+ * Missing upstream, needed to train an embedding layer: `UnsortedSegmentSum`
+ * (Gather's gradient).
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
  * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes),
  * `Identity` (shares data instead of copying) and `Tile` (block copies). The replacements keep the
@@ -18,6 +20,7 @@ import { identityShared, setOriginalIdentity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { setOriginalSum, sumLeading } from './sum.js';
 import { setOriginalTile, tileBlocks } from './tile.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 const BACKEND = 'wasm';
 
@@ -26,6 +29,8 @@ const MISSING: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['Conv2DBackpropFilter', conv2dBackpropFilter],
   ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
+  // Gather's gradient (embedding layers).
+  ['UnsortedSegmentSum', unsortedSegmentSum],
 ];
 
 /** Kernels wasm has but slowly: replaced, original kept for the switch. */
