@@ -8,12 +8,14 @@
  *   package's own dist folder on disk (never the network), plus dlc's
  *   training kernels (./wasm-kernels). Threaded (XNNPACK's pthreadpool, one
  *   thread per core) unless `threads: 1` (./wasm-threads).
- * - `cpu`: tfjs's pure-JS reference backend.
+ * - `cpu`: tfjs's pure-JS reference backend, with dlc's kernel corrections
+ *   (./cpu-kernels).
  * - `auto`: the first of tensorflow, wasm, cpu that loads.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerCpuKernelFixes } from './cpu-kernels.js';
 import { registerWasmTrainingKernels } from './wasm-training/kernels/register.js';
 import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-training/threads.js';
 import type { BackendChoice, BackendName } from './choices.js';
@@ -158,6 +160,7 @@ async function createWasmBackend(wasm: typeof import('@tensorflow/tfjs-backend-w
 
 async function useCpu(): Promise<BackendInfo> {
   if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', "backend 'cpu' failed to initialise");
+  registerCpuKernelFixes();
   return { name: 'cpu', reason: 'using cpu (pure JavaScript; slow for convolutions)', threads: 1 };
 }
 
