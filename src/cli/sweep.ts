@@ -125,9 +125,9 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       ...parsed.sets.flatMap((s) => ['--set', s]),
       ...(parsed.flags.backend ? ['--backend', parsed.flags.backend as string] : []),
       ...(parsed.flags['no-report'] ? ['--no-report'] : []),
-      // Trials already run side by side: one thread of replicas each unless the user says otherwise.
-      ...(parallel > 1 && !io.env.DLC_REPLICAS ? ['--replicas', '1'] : []),
     ];
+    // Trials already run side by side: one replica each unless the user says otherwise. Not part of the sweep's identity, so a re-run may use another --parallel (replicas change only the order of float sums).
+    const processArgs = parallel > 1 && !io.env.DLC_REPLICAS ? ['--replicas', '1'] : [];
     const { runSweep } = await import('../sweep/runner.js');
     const { formatSummary, summarize, writeSummary } = await import('../sweep/summary.js');
     const { buildSweepReport } = await import('../report/sweep-report.js');
@@ -140,6 +140,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       trials,
       parallel,
       runArgs,
+      processArgs,
       epochs: spec.train.epochs,
       entry: typeof parsed.flags.entry === 'string' ? path.resolve(io.cwd, parsed.flags.entry) : undefined,
       log: (l) => io.stderr.write(`sweep: ${l}\n`),

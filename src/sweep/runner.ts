@@ -40,8 +40,10 @@ export interface SweepOptions {
   readonly trials: readonly Trial[];
   /** Trial processes at once. */
   readonly parallel: number;
-  /** Extra `dlc run` arguments for every trial (--backend, --set, --no-report, …). */
+  /** Extra `dlc run` arguments for every trial (--backend, --set, --no-report, …); part of the sweep's identity. */
   readonly runArgs: readonly string[];
+  /** Arguments that do not change results (e.g. --replicas 1 when trials run side by side); a re-run may differ in them. */
+  readonly processArgs?: readonly string[];
   /** The spec's train.epochs (successive halving's last rung). */
   readonly epochs: number;
   /** A module exporting `main(argv)` (the CLI) or `command` (a command module); default the build's cli/main.js. */
@@ -221,8 +223,8 @@ async function runTrial(o: SweepOptions, entry: string, t: Trial, epochs: number
   await writeJson(stateFile, { id: t.id, params: t.params, status: 'running', epochs, ...(prev?.run && resume ? { run: prev.run } : {}) } satisfies TrialState);
   const sets = Object.entries(t.params).flatMap(([k, v]) => ['--set', `${k}=${setValue(v)}`]);
   const args = resume
-    ? ['run', '--resume', resume, '--epochs', String(epochs), ...o.runArgs.filter((a, i, all) => a !== '--set' && all[i - 1] !== '--set')]
-    : ['run', o.specPath, ...o.runArgs, ...sets, '--epochs', String(epochs), '--runs-dir', path.join(dir, 'runs')];
+    ? ['run', '--resume', resume, '--epochs', String(epochs), ...o.runArgs.filter((a, i, all) => a !== '--set' && all[i - 1] !== '--set'), ...(o.processArgs ?? [])]
+    : ['run', o.specPath, ...o.runArgs, ...(o.processArgs ?? []), ...sets, '--epochs', String(epochs), '--runs-dir', path.join(dir, 'runs')];
   const started = performance.now();
   log(`${t.id} started: ${Object.entries(t.params).map(([k, v]) => `${k}=${setValue(v)}`).join(' ')}`);
   const code = await runChild(entry, args, dir, path.join(dir, SWEEP_FILES.log), o.env);
