@@ -153,11 +153,16 @@ export interface ModelSpec {
   readonly output?: string;
 }
 
+/** Whose defaults a spec gets where PyTorch and Keras differ (front/conventions.ts). */
+export type Conventions = 'pytorch' | 'keras';
+
 /** The whole normalised spec. */
 export interface Spec {
   readonly name: string;
   readonly description?: string;
   readonly seed: number;
+  /** Resolved: `pytorch` unless the spec says `keras`. */
+  readonly conventions: Conventions;
   readonly data: DataSpec;
   readonly model: ModelSpec;
   readonly loss: LossSpec;

@@ -19,6 +19,7 @@ export function tinySpec(overrides: Partial<Spec> = {}, layers?: LayerSpec[]): S
   const base: Spec = {
     name: 'tiny',
     seed: 7,
+    conventions: 'keras',
     data: {
       dataset: 'synthetic',
       synthetic: { train_samples: 240, test_samples: 60, shape: [8, 8, 1], classes: 3 },

@@ -16,9 +16,10 @@
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { didYouMean, didYouMeanFix, renameFix, suggestion } from '../diagnostics/did-you-mean.js';
 import { itemKind, normalizeLayer } from './normalize-layer.js';
+import { DEFAULT_CONVENTIONS } from './conventions.js';
 import { diag, type DiagExtras } from '../diagnostics/report.js';
 import { childPointer, type SourceMap } from './source-map.js';
-import type { LayerSpec } from '../spec.js';
+import type { Conventions, LayerSpec } from '../spec.js';
 import { validateSpec } from './validate.js';
 import { SourceMap as StubMap } from './source-map.js';
 
@@ -65,7 +66,7 @@ function substitute(value: unknown, rel: string, params: Obj, sources: Map<strin
 }
 
 /** Expands blocks and normalises every layer of `model`. */
-export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerSpec[]; diagnostics: Diagnostic[] } {
+export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conventions = DEFAULT_CONVENTIONS): { layers: LayerSpec[]; diagnostics: Diagnostic[] } {
   const blocks = (model.blocks ?? {}) as Record<string, BlockDef>;
   const items = model.layers as unknown[];
   const out: LayerSpec[] = [];
@@ -82,7 +83,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
     const itemPath = `/model/layers/${index}`;
     const { kind, value } = itemKind(item);
     if (kind !== 'block') {
-      out.push(normalizeLayer(item, itemPath));
+      out.push(normalizeLayer(item, itemPath, conventions));
       return;
     }
     const b = value as Obj;
@@ -178,7 +179,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap): { layers: LayerS
       const copyInput = prev;
       const blockInput = () => copyInput ?? blockInputName(out, before, scope);
       expanded.forEach(({ item, defPath }, j) => {
-        const layer = normalizeLayer(item, defPath) as LayerSpec & { name?: string; inputs?: string[] };
+        const layer = normalizeLayer(item, defPath, conventions) as LayerSpec & { name?: string; inputs?: string[] };
         const name = `${scope}.${i}.${locals[j]}`;
         const inputs = layer.inputs?.map((r) => (r === 'input' ? blockInput() : localSet.has(r) ? `${scope}.${i}.${r}` : r));
         // Without `inputs` a layer reads the previous one: for the first, the copy input.

@@ -40,6 +40,7 @@ export function specToDocument(spec: Spec): Obj {
   const doc: Obj = { name: spec.name };
   if (spec.description !== undefined) doc.description = spec.description;
   doc.seed = spec.seed;
+  doc.conventions = spec.conventions;
   doc.data = data;
   doc.model = model;
   doc.loss = kindItem(spec.loss as unknown as { kind: string } & Obj, anyFamily(LOSSES));

@@ -5,7 +5,8 @@
  * own normalisation (compiler/ops/<kind>.ts). No kind is special-cased here.
  */
 import { opDef, type OpDef } from '../ops/index.js';
-import type { JsonPointer, LayerSpec } from '../spec.js';
+import type { Conventions, JsonPointer, LayerSpec } from '../spec.js';
+import { DEFAULT_CONVENTIONS, layerDefaultsFor } from './conventions.js';
 
 type Obj = Record<string, unknown>;
 
@@ -37,23 +38,24 @@ function common(a: Obj, path: JsonPointer): Obj {
   return c;
 }
 
-/** The op's attributes from `a`: schema order, defaults filled in, pairs made pairs, then the op's normalize. */
-function ownAttrs(def: OpDef, a: Obj): Obj {
+/** The op's attributes from `a`: schema order, defaults filled in (`conventions` over the op's), pairs made pairs, then the op's normalize. */
+function ownAttrs(def: OpDef, a: Obj, conventions: Conventions): Obj {
   const raw: Obj = {};
+  const over = layerDefaultsFor(conventions, def.kind);
   for (const key of Object.keys(def.attrs)) {
-    const v = a[key] === undefined ? def.defaults?.[key] : a[key];
+    const v = a[key] === undefined ? (Object.hasOwn(over, key) ? over[key] : def.defaults?.[key]) : a[key];
     if (v === undefined) continue;
     raw[key] = def.pairs?.includes(key) ? pair(v) : v;
   }
   return (def.normalize ? def.normalize(raw) : raw) as Obj;
 }
 
-/** Normalises one non-block layer item found at `path`. */
-export function normalizeLayer(item: unknown, path: JsonPointer): LayerSpec {
+/** Normalises one non-block layer item found at `path`, with the defaults of `conventions` (front/conventions.ts). */
+export function normalizeLayer(item: unknown, path: JsonPointer, conventions: Conventions = DEFAULT_CONVENTIONS): LayerSpec {
   const { kind, value } = itemKind(item);
   const def = opDef(kind);
   const a = expandShorthand(def, value);
   // A kind the schema let through is always registered; anything else keeps no attributes.
-  const attrs = def ? ownAttrs(def, a) : {};
+  const attrs = def ? ownAttrs(def, a, conventions) : {};
   return { kind, ...attrs, ...common(a, path) } as unknown as LayerSpec;
 }

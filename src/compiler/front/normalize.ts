@@ -14,7 +14,8 @@ import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SC
 import { datasetDef, datasetOwnKeys, keysOfOneDataset } from '../datasets/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
-import type { DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
+import { DEFAULT_CONVENTIONS, optimizerDefaultsFor } from './conventions.js';
+import type { Conventions, DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
 
@@ -63,10 +64,15 @@ function declOf(family: Readonly<Record<string, unknown>>, kind: string): AnyKin
   return decl;
 }
 
-/** A one-key section (loss, optimizer, schedule): `kind`, `{kind: shorthand}` or `{kind: {attrs}}`, else the default kind. */
-function section(family: Readonly<Record<string, unknown>>, v: unknown, defaultKind: string): Obj {
+/**
+ * A one-key section (loss, optimizer, schedule): `kind`, `{kind: shorthand}` or `{kind: {attrs}}`, else the default kind.
+ * `over(kind)`: defaults put over the declaration's (the conventions').
+ */
+function section(family: Readonly<Record<string, unknown>>, v: unknown, defaultKind: string, over?: (kind: string) => Readonly<Obj>): Obj {
   const { kind, value } = itemKind(v ?? defaultKind);
-  return normalizeKind(declOf(family, kind), value);
+  const decl = declOf(family, kind);
+  const extra = over?.(kind);
+  return normalizeKind(extra && Object.keys(extra).length ? { ...decl, defaults: { ...decl.defaults, ...extra } } : decl, value);
 }
 
 function train(v: unknown): TrainSpec {
@@ -91,16 +97,18 @@ export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec
   const d = obj(doc);
   const diagnostics: Diagnostic[] = [];
   const model = obj(d.model);
-  const { layers, diagnostics: blockDiags } = expandLayers(model, sourceMap);
+  const conventions = (d.conventions as Conventions | undefined) ?? DEFAULT_CONVENTIONS;
+  const { layers, diagnostics: blockDiags } = expandLayers(model, sourceMap, conventions);
   diagnostics.push(...blockDiags);
   const spec: Spec = {
     name: d.name as string,
     ...(d.description !== undefined ? { description: String(d.description) } : {}),
     seed: (d.seed as number | undefined) ?? DEFAULTS.seed,
+    conventions,
     data: data(obj(d.data), sourceMap, diagnostics),
     model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}) },
     loss: section(LOSSES, d.loss, DEFAULT_LOSS) as unknown as LossSpec,
-    optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER) as unknown as OptimizerSpec,
+    optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER, (k) => optimizerDefaultsFor(conventions, k)) as unknown as OptimizerSpec,
     schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE) as unknown as ScheduleSpec,
     train: train(d.train),
     metrics: metrics(d.metrics),

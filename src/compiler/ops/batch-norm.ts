@@ -14,7 +14,8 @@ declare module '../spec.js' {
   }
 }
 
-const DEFAULTS = { momentum: 0.99, epsilon: 0.001 } as const;
+/** PyTorch's (momentum 0.1 there); `conventions: keras` gives Keras's 0.99 and 1e-3 (front/conventions.ts). */
+const DEFAULTS = { momentum: 0.9, epsilon: 1e-5 } as const;
 
 export const batch_norm: OpDef<'batch_norm'> = {
   kind: 'batch_norm',

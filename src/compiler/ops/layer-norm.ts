@@ -15,8 +15,9 @@ declare module '../spec.js' {
 export const layer_norm: OpDef<'layer_norm'> = {
   kind: 'layer_norm',
   description: 'Layer normalisation over the last axis.',
-  attrs: { epsilon: number('Added to the variance for numerical stability.', { exclusiveMinimum: 0, default: 0.001 }) },
-  defaults: { epsilon: 0.001 },
+  attrs: { epsilon: number('Added to the variance for numerical stability.', { exclusiveMinimum: 0, default: 1e-5 }) },
+  // PyTorch's; `conventions: keras` gives 1e-3 (front/conventions.ts).
+  defaults: { epsilon: 1e-5 },
   keepsWidth: true,
   infer: (_a, [x]) => facts(x, 2 * x[x.length - 1]),
   build: (a, ctx) => [call('layerNormalization', { name: ctx.name, axis: -1, epsilon: a.epsilon })],

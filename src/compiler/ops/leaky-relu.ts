@@ -16,8 +16,8 @@ declare module '../spec.js' {
 export const leaky_relu: OpDef<'leaky_relu'> = {
   kind: 'leaky_relu',
   description: 'Leaky ReLU: x if x > 0, else alpha·x.',
-  attrs: { alpha: number('Slope for negative inputs.', { minimum: 0, default: 0.3 }) },
-  defaults: { alpha: 0.3 },
+  attrs: { alpha: number('Slope for negative inputs (0.01 as `activation: leaky_relu`; 0.3 under `conventions: keras`).', { minimum: 0, default: 0.01 }) },
+  defaults: { alpha: 0.01 },
   keepsWidth: true,
   activationLayer: true,
   infer: (_a, [x]) => facts(x),

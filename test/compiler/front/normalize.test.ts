@@ -28,7 +28,7 @@ describe('shorthands', () => {
     expect(l[3]).toEqual({ kind: 'add', inputs: ['a', 'input'], path: '/model/layers/3' });
     expect(l[4]).toEqual({ kind: 'concat', axis: -1, inputs: ['a', 'b'], path: '/model/layers/4' });
     expect(l[5]).toEqual({ kind: 'flatten', path: '/model/layers/5' });
-    expect(l[6]).toEqual({ kind: 'batch_norm', momentum: 0.99, epsilon: 0.001, path: '/model/layers/6' });
+    expect(l[6]).toEqual({ kind: 'batch_norm', momentum: 0.9, epsilon: 1e-5, path: '/model/layers/6' });
   });
 
   it('keeps common keys and explicit pairs', () => {
@@ -59,7 +59,7 @@ metrics: [accuracy, {top_k_accuracy: 3}, top_k_accuracy]
     ]);
     expect(s.data.transforms.eval).toEqual([]);
     expect(s.loss).toEqual({ kind: 'mse' });
-    expect(s.optimizer).toEqual({ kind: 'adamw', learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weight_decay: 0.01 });
+    expect(s.optimizer).toEqual({ kind: 'adamw', learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.01 });
     expect(s.schedule).toEqual({ kind: 'cosine', min_lr: 0, warmup_epochs: 0 });
     expect(s.metrics).toEqual([{ kind: 'accuracy' }, { kind: 'top_k_accuracy', k: 3 }, { kind: 'top_k_accuracy', k: 5 }]);
   });

@@ -71,6 +71,7 @@ export function makeSpec(layers: readonly Draft[], over: Partial<Omit<Spec, 'dat
   return {
     name: 'test',
     seed: 1,
+    conventions: 'keras',
     data: { ...CIFAR_DATA, ...data },
     model: { layers: withPaths(layers) },
     loss: { kind: 'cross_entropy', label_smoothing: 0 },

@@ -28,7 +28,7 @@ function withRecipes(list: readonly NodeIn[], seed: number): IRNode[] {
 /** A normalised spec for `classes` classes of h×w×c synthetic images. */
 export function tinySpec(over: Partial<Spec> = {}): Spec {
   return {
-    name: 'tiny', seed: 7,
+    name: 'tiny', seed: 7, conventions: 'keras',
     data: {
       dataset: 'synthetic', synthetic: { train_samples: 96, test_samples: 32, shape: [8, 8, 1], classes: 3 },
       validation_split: 0.25, batch_size: 16,

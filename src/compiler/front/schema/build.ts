@@ -4,7 +4,8 @@
  * `DLC_UPDATE_SCHEMA=1 npx vitest run test/compiler/schema.test.ts` rewrites it).
  */
 import { DEFAULTS } from './defaults.js';
-import { array, object, string, integer, describe, type Schema } from './helpers.js';
+import { array, object, string, integer, describe, enumOf, type Schema } from './helpers.js';
+import { CONVENTIONS, DEFAULT_CONVENTIONS } from '../conventions.js';
 import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, kindUnion, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../kinds/index.js';
 import { sweepSchema } from './sweep.js';
@@ -58,6 +59,9 @@ export function buildSchema(): Schema {
       name: string('Name of the experiment (used for run directories and emitted projects).', { pattern: SPEC_NAME_PATTERN, examples: ['cifar-convnet'] }),
       description: string('What this experiment is for.', { examples: ['A small ConvNet for CIFAR-10 with crop/flip augmentation.'] }),
       seed: integer('Random seed for weight initialisation, shuffling and augmentation.', { minimum: 0, maximum: 4294967295, default: DEFAULTS.seed }),
+      conventions: enumOf(CONVENTIONS, 'Whose defaults apply where PyTorch and Keras differ: initial weights, batch/layer-norm epsilon and momentum, the leaky_relu layer\'s slope, optimizer epsilons and RMSprop/Adagrad defaults. Values the spec states win.', {
+        default: DEFAULT_CONVENTIONS,
+      }),
       extends: string('A base spec (path relative to this file) this one overrides: mappings are merged deeply, lists replaced.', { examples: ['base.yaml'] }),
       data: dataSchema(),
       model: modelSchema(),

@@ -4,7 +4,7 @@ import type { OptimizerSpec } from '../../spec.js';
 import type { KindDecl, Of } from '../kind.js';
 import { COMMON_DEFAULTS, eps, lr, optCommon } from './common.js';
 
-const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.01, initial_accumulator_value: 0.1, epsilon: 1e-7 };
+const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.01, initial_accumulator_value: 0, epsilon: 1e-10 };
 
 export const adagrad: KindDecl<Of<OptimizerSpec, 'adagrad'>> = {
   kind: 'adagrad',

@@ -3,7 +3,7 @@ import type { OptimizerSpec } from '../../spec.js';
 import type { KindDecl, Of } from '../kind.js';
 import { beta, COMMON_DEFAULTS, eps, lr, optCommon } from './common.js';
 
-const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 export const adam: KindDecl<Of<OptimizerSpec, 'adam'>> = {
   kind: 'adam',

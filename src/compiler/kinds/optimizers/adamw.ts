@@ -3,7 +3,7 @@ import type { OptimizerSpec } from '../../spec.js';
 import type { KindDecl, Of } from '../kind.js';
 import { beta, COMMON_DEFAULTS, eps, lr, optCommon } from './common.js';
 
-const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weight_decay: 0.01 };
+const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.01 };
 
 export const adamw: KindDecl<Of<OptimizerSpec, 'adamw'>> = {
   kind: 'adamw',

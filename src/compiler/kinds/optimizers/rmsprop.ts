@@ -4,7 +4,7 @@ import type { OptimizerSpec } from '../../spec.js';
 import type { KindDecl, Of } from '../kind.js';
 import { COMMON_DEFAULTS, eps, lr, optCommon } from './common.js';
 
-const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 };
+const defaults = { ...COMMON_DEFAULTS, learning_rate: 0.01, rho: 0.99, momentum: 0, epsilon: 1e-8 };
 
 export const rmsprop: KindDecl<Of<OptimizerSpec, 'rmsprop'>> = {
   kind: 'rmsprop',
