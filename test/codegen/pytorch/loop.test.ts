@@ -115,6 +115,16 @@ describe.skipIf(!PYTHON)('dlc_runtime.loop', () => {
     expect(whole.stderr.split('\n').filter((l) => l.startsWith('epoch '))).toEqual(want);
   });
 
+  it('stops on a non-finite loss as dlc does: no update, no test evaluation, stop_reason and message in report.json', () => {
+    const r = trainTiny({ bn: false, spec: { ...SPEC, name: 'blowup', optimizer: { ...SPEC.optimizer, learning_rate: 1e12, weight_decay: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 } } });
+    expect(r.stop).toBe('non_finite_loss');
+    const report = JSON.parse(readFileSync(join(r.run_dir, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ stop_reason: 'non_finite_loss', backend: 'torch' });
+    expect(report.message).toMatch(/^stopped: the training loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+ \(learning rate 1\.00e\+12\); .*Try a lower learning_rate or gradient clipping \(clip_norm\)\.$/);
+    expect(report).not.toHaveProperty('accuracy');
+    expect(r.weights['net.1.weight'].every(Number.isFinite)).toBe(true);
+  });
+
   it('a run killed after epoch 2 and resumed ends with exactly the uninterrupted weights', () => {
     const killed = trainTiny({ bn: true, kill_after: 2 });
     expect(killed.run_dir).toBeUndefined();
