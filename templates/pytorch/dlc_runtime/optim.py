@@ -5,8 +5,8 @@ torch.optim with the spec's hyper-parameters (one parameter group; weight decay 
 trainable tensor, biases and norm scales included; AdamW's decoupled decay; Adam's ε
 added to the bias-corrected sqrt(v̂); RMSprop's ε outside the root; SGD's lr multiplying
 the whole momentum buffer). What torch.optim does not do is here: the per-step learning
-rate (`set_lr`), gradient clipping in dlc's order (value, then global norm), and the
-optimizer state as dlc's named arrays, so checkpoints cross over.
+rate (`set_lr`) and gradient clipping in dlc's order (value, then global norm). (The optimizer
+state is saved as torch's state_dict; dlc's named-array form is not written yet.)
 """
 import torch
 
@@ -43,53 +43,3 @@ def clip_gradients(params, spec):
         torch.nn.utils.clip_grad_value_(params, spec['clip_value'])
     if spec.get('clip_norm') is not None:
         torch.nn.utils.clip_grad_norm_(params, spec['clip_norm'])
-
-
-# dlc's slot names for each optimizer, and torch's state key for each.
-_SLOTS = {
-    'sgd': {'momentum': 'momentum_buffer'},
-    'adam': {'m': 'exp_avg', 'v': 'exp_avg_sq'},
-    'adamw': {'m': 'exp_avg', 'v': 'exp_avg_sq'},
-    'rmsprop': {'square_avg': 'square_avg', 'momentum': 'momentum_buffer'},
-    'adagrad': {'sum': 'sum'},
-}
-_STEP_SPLIT = 2 ** 24
-
-
-def _nhwc(t):
-    """A torch slot in dlc's layout: conv kernels [out, in, kh, kw] → [kh, kw, in, out], dense [out, in] → [in, out]."""
-    if t.dim() == 4:
-        return t.permute(2, 3, 1, 0)
-    if t.dim() == 2:
-        return t.t()
-    return t
-
-
-def _from_nhwc(a, like):
-    if like.dim() == 4:
-        return a.permute(3, 2, 0, 1)
-    if like.dim() == 2:
-        return a.t()
-    return a
-
-
-def state_arrays(kind, optimizer, params, names=None, layout=None):
-    """The optimizer state as dlc's named arrays: [{name, shape, values (float32 numpy)}],
-    "step" first, then "<index>/<slot>/<name>" in variable order. `layout(i, tensor)` maps a
-    slot to dlc's weight layout (default: torch → Keras kernel transposes)."""
-    import numpy as np
-
-    layout = layout or (lambda i, t: _nhwc(t))
-    step = 0
-    out = []
-    slots = _SLOTS[kind]
-    for i, p in enumerate(params):
-        st = optimizer.state.get(p, {})
-        if 'step' in st:
-            step = int(st['step'])
-        for slot in sorted(slots):
-            key = slots[slot]
-            if key in st and st[key] is not None:
-                a = layout(i, st[key].detach()).contiguous().cpu().numpy().astype(np.float32)
-                out.append({'name': f"{i}/{slot}/{names[i] if names else ''}", 'shape': list(a.shape), 'values': a.reshape(-1)})
-    return [{'name': 'step', 'shape': [2], 'values': np.array([step // _STEP_SPLIT, step % _STEP_SPLIT], dtype=np.float32)}] + out
