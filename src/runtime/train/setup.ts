@@ -12,7 +12,7 @@ import type { ImageSet, LoadedDataset, LossFn, LrSchedule, TrainableOptimizer } 
 import { splitValidation } from '../data/split.js';
 import { makeLoss } from '../losses/index.js';
 import { makeOptimizer } from '../optimizers/index.js';
-import { claimRunDir, createRunDir, readEpochRecords, readRun, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
+import { claimRunDir, createRunDir, readEpochRecords, readRun, writeEpochRecords, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
 import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
@@ -95,7 +95,12 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
       });
       history = (await readEpochRecords(runDir)).filter((r) => r.epoch <= resumed!.state.epoch);
       const last = resumed.state.metrics as unknown as EpochRecord;
-      if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) history.push(last);
+      if (resumed.state.epoch > 0 && !history.some((r) => r.epoch === resumed!.state.epoch) && last.epoch === resumed.state.epoch) {
+        // A kill between the checkpoint and the metrics write lost this epoch's record: write it back now (it is in state.json).
+        history.push(last);
+        await writeEpochRecords(runDir, history);
+        log(`resume: restored the metrics record of epoch ${last.epoch} from the checkpoint`);
+      }
       log(`resuming ${runDir} after epoch ${resumed.state.epoch} (step ${resumed.state.globalStep})`);
     }
 
