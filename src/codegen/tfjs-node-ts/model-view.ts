@@ -37,6 +37,12 @@ export interface ModelView {
   readonly inputNameLit: string;
   readonly inputShapeCode: string;
   readonly inputShapeText: string;
+  /** The input's TypeScript type: a 3-tuple for images, number[] otherwise. */
+  readonly inputShapeTypeCode: string;
+  /** What the input axes are, for its doc comment. */
+  readonly inputAxesText: string;
+  /** The input's dtype literal (IR.inputDType: 'int32' for token ids). */
+  readonly inputDTypeLit: string;
   readonly steps: readonly LayerStepView[];
   readonly outputVar: string;
   readonly numClassesCode: string;
@@ -68,7 +74,9 @@ function argCode(v: RecipeArg): string {
   if (Array.isArray(v)) return `[${v.map((x: RecipeArg) => argCode(x)).join(', ')}]`;
   if (isSeedRecipe(v)) {
     if (!('init' in v)) return jsInteger(v.seed);
-    return `tf.initializers.${checkIdentifier(String(v.init))}({ seed: ${jsInteger(v.seed)} })`;
+    const limit = (v as { limit?: unknown }).limit;
+    const range = typeof limit === 'number' ? `minval: ${jsNumber(-limit)}, maxval: ${jsNumber(limit)}, ` : '';
+    return `tf.initializers.${checkIdentifier(String(v.init))}({ ${range}seed: ${jsInteger(v.seed)} })`;
   }
   throw new Error('codegen: unexpected recipe argument');
 }
@@ -130,6 +138,9 @@ export function buildModelView(ir: IR): ModelView {
     inputNameLit: jsString(inputName),
     inputShapeCode: jsNumberArray(ir.inputShape),
     inputShapeText: shapeText(ir.inputShape),
+    inputShapeTypeCode: ir.inputShape.length === 3 ? '[number, number, number]' : 'number[]',
+    inputAxesText: ir.inputShape.length === 3 ? '[height, width, channels]' : ir.inputShape.length === 1 ? '[steps] or [features]' : `of rank ${jsInteger(ir.inputShape.length)}`,
+    inputDTypeLit: ir.inputDType === 'int32' ? "'int32'" : "'float32'",
     steps,
     outputVar,
     numClassesCode: jsInteger(ir.numClasses),
