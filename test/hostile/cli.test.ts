@@ -46,7 +46,7 @@ function write(name: string, text: string): string {
 }
 
 beforeAll(() => {
-  cli = buildCli(['src/cli/main.ts', 'src/cli/check.ts', 'src/cli/emit.ts', 'src/cli/inspect.ts']);
+  cli = buildCli(['src/cli/main.ts', 'src/cli/check.ts', 'src/cli/emit.ts', 'src/cli/inspect.ts', 'src/cli/eval.ts']);
   // emit reads package.json and src/ (the runtime files it copies) from the package root: the build's parent.
   const buildRoot = join(cli.launcher, '..');
   for (const name of ['package.json', 'src']) if (!existsSync(join(buildRoot, name))) symlinkSync(join(ROOT, name), join(buildRoot, name));
@@ -186,6 +186,25 @@ describe('emit --force through symlinks (root cause 1)', { timeout: 60_000 }, ()
     expect(readdirSync(dir).some((n) => n.includes('dlc-emit'))).toBe(false);
     clean(viaLink);
     clean(intoSpec);
+  });
+});
+
+describe('dlc eval on a run directory from someone else (root cause 3)', { timeout: 120_000 }, () => {
+  it('a manifest path out of the checkpoint folder: exit 2, one message, /etc/passwd never loaded', async () => {
+    const { train } = await import('../../src/runtime/train/train.js');
+    const { tinyConvIR, tinySpec } = await import('../runtime/model/ir-fixtures.js');
+    const quiet = { write: () => true, isTTY: false };
+    const ir = tinyConvIR(tinySpec({ train: { epochs: 1, checkpoint: { every_epochs: 1, keep_best: false, monitor: 'val_accuracy' } } }));
+    const done = await train(ir, { backend: 'cpu', runsDir: join(dir, 'runs'), stdout: quiet, stderr: quiet, cacheDir: join(dir, 'cache') });
+    const modelJson = join(done.runDir, 'checkpoints', 'last', 'model.json');
+    const m = JSON.parse(readFileSync(modelJson, 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+    m.weightsManifest[0]!.paths = ['../../../../../../../../../../etc/passwd'];
+    writeFileSync(modelJson, JSON.stringify(m));
+    const r = dlc(['eval', done.runDir, '--checkpoint', 'last', '--backend', 'cpu']);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/dlc eval: cannot load the 'last' checkpoint in .*: the weights manifest path .* leaves the checkpoint folder/);
+    expect(r.all).not.toMatch(/root:x:0:0/);
+    clean(r);
   });
 });
 
