@@ -55,13 +55,24 @@ export interface SeedRecipe {
   readonly seedKey: readonly (string | number)[];
 }
 
-/** A seeded initializer: `tf.initializers[init]({ seed })`. */
+/**
+ * A seeded initializer: `tf.initializers[init]({ seed })`; `randomUniform`
+ * draws from [−limit, limit] (`{ minval: -limit, maxval: limit, seed }`),
+ * PyTorch's default conv/dense initialisation (ops/recipe.ts).
+ */
 export interface InitializerRecipe extends SeedRecipe {
-  readonly init: 'glorotUniform' | 'orthogonal';
+  readonly init: 'glorotUniform' | 'orthogonal' | 'randomUniform';
+  readonly limit?: number;
 }
 
 /** An argument value of a layer call: plain data, or a seed / seeded initializer. */
-export type RecipeArg = number | string | boolean | readonly RecipeArg[] | SeedRecipe | InitializerRecipe;
+export type RecipeArg = number | string | boolean | readonly RecipeArg[] | SeedRecipe | InitializerRecipe | NestedLayerRecipe;
+
+/** A layer passed as an argument of another (`bidirectional`'s wrapped RNN): `tf.layers[layer](args)`. */
+export interface NestedLayerRecipe {
+  readonly layer: string;
+  readonly args: Readonly<Record<string, RecipeArg>>;
+}
 
 /** One tfjs layer call: `tf.layers[layer](args)` (or `tf.input(args)` for the input node). */
 export interface LayerCall {

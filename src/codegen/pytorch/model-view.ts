@@ -176,6 +176,15 @@ function seedOf(init: unknown, what: string): number {
   return seed;
 }
 
+/** A seeds entry: the seed (glorot uniform), or `(seed, limit)` for uniform(±limit) (dlc_runtime/init.py). */
+function initCode(init: unknown, what: string): string {
+  const seed = pyInteger(seedOf(init, what));
+  const limit = (init as { limit?: unknown }).limit;
+  if (limit === undefined) return seed;
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) throw new Error(`codegen: the ${what} initializer has a bad limit`);
+  return `(${seed}, ${pyNumber(limit)})`;
+}
+
 interface Emitted {
   readonly expr: string;
   readonly layout: Layout;
@@ -188,7 +197,9 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
   const name = typeof a.name === 'string' ? a.name : node.id;
   const mod = (expr: string, role: string, suffix = '', seeds: Readonly<Record<string, unknown>> = {}): string => {
     const attr = attrs.take(name + suffix);
-    const seedsCode = `{${Object.entries(seeds).map(([w, init]) => `${pyString(w)}: ${pyInteger(seedOf(init, w))}`).join(', ')}}`;
+    // A bias initializer (conventions: pytorch) belongs to the call's own module, never to a separable conv's halves.
+    const all = suffix === '' && a.biasInitializer !== undefined ? { ...seeds, bias: a.biasInitializer } : seeds;
+    const seedsCode = `{${Object.entries(all).map(([w, init]) => `${pyString(w)}: ${initCode(init, w)}`).join(', ')}}`;
     modules.push({ attr, exprCode: expr, tfjsNameLit: pyString(name), roleLit: pyString(role), seedsCode });
     return `self.${attr}`;
   };

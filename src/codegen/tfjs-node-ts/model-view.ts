@@ -72,6 +72,10 @@ function argCode(v: RecipeArg): string {
   if (typeof v === 'number') return jsNumber(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map((x: RecipeArg) => argCode(x)).join(', ')}]`;
+  if (typeof v === 'object' && v !== null && 'layer' in v) {
+    // A wrapped layer (bidirectional's RNN).
+    return `tf.layers.${checkIdentifier(v.layer)}({ ${Object.entries(v.args).map(([k, a]) => `${checkIdentifier(k)}: ${argCode(a)}`).join(', ')} })`;
+  }
   if (isSeedRecipe(v)) {
     if (!('init' in v)) return jsInteger(v.seed);
     const limit = (v as { limit?: unknown }).limit;

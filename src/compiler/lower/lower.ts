@@ -91,7 +91,7 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
     inferred.push(node);
   }
   // Each node's recipe (how it is built), with layer names and seeds settled here, once.
-  const recipes = nodeRecipes(inferred, spec.seed, facts.inputDType);
+  const recipes = nodeRecipes(inferred, spec.seed, facts.inputDType, spec.conventions);
   const nodes: IRNode[] = inferred.map((n, i) => ({ ...n, layers: recipes[i] }));
 
   const ir: IR = {

@@ -4,7 +4,8 @@
  * spec seed. Names are given in node order, as the model builder used to.
  */
 import { deriveSeed } from '../ir-attrs.js';
-import type { InitializerRecipe, IRNode, LayerCall, SeedRecipe } from '../ir.js';
+import type { InitializerRecipe, IRNode, LayerCall, RecipeArg, SeedRecipe } from '../ir.js';
+import type { Conventions } from '../spec.js';
 import { opDef } from './index.js';
 import type { BuildContext } from './op-def.js';
 import { layerName } from './names.js';
@@ -24,14 +25,63 @@ export function buildContext(id: string, name: string, specSeed: number): BuildC
  * The recipe of every node, in order (nodes[0] is the input). A node that
  * could not be inferred (shape []) gets none: the IR is not handed on then.
  * The input node's call is `tf.input` with `inputDType` (the IR's).
+ * Under `conventions: pytorch` the initial weights are PyTorch's
+ * (`pytorchInit`); the ops' own recipes draw Keras's (Glorot, zero bias).
  */
-export function nodeRecipes(nodes: readonly Omit<IRNode, 'layers'>[], specSeed: number, inputDType = 'float32'): LayerCall[][] {
+export function nodeRecipes(nodes: readonly Omit<IRNode, 'layers'>[], specSeed: number, inputDType = 'float32', conventions: Conventions = 'keras'): LayerCall[][] {
   const taken = new Set<string>();
+  const shapes = new Map(nodes.map((n) => [n.id, n.shape] as const));
   return nodes.map((node) => {
     const name = layerName(node.id, taken);
     if (node.op === 'input') return [{ layer: 'input', part: 'main', args: { name, shape: [...node.shape], dtype: inputDType } }];
     const def = opDef(node.op);
     if (!def || node.shape.length === 0) return [];
-    return def.build(node.attrs as never, buildContext(node.id, name, specSeed));
+    const calls = def.build(node.attrs as never, buildContext(node.id, name, specSeed));
+    if (conventions !== 'pytorch') return calls;
+    const inShape = shapes.get(node.inputs[0]) ?? [];
+    return calls.map((c) => pytorchInit(c, inShape, buildContext(node.id, name, specSeed)));
   });
+}
+
+const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
+const sizes = (v: RecipeArg | undefined): number[] => (Array.isArray(v) ? v.map(Number) : typeof v === 'number' ? [v] : []);
+
+/**
+ * PyTorch's fan-in of a call's kernel (torch.nn.init._calculate_fan_in_and_fan_out
+ * on its weight), from the call's input shape (channels last); undefined for
+ * calls PyTorch initialises otherwise or dlc leaves Keras's (separable conv:
+ * tfjs draws its pointwise kernel with the depthwise initializer).
+ */
+function torchFanIn(c: LayerCall, inShape: readonly number[]): number | undefined {
+  const cin = inShape[inShape.length - 1];
+  if (!(cin > 0)) return undefined;
+  switch (c.layer) {
+    case 'dense':
+      return cin;
+    case 'conv2d':
+    case 'conv1d':
+      return prod(sizes(c.args.kernelSize)) * cin;
+    case 'depthwiseConv2d':
+      return prod(sizes(c.args.kernelSize));
+    case 'conv2dTranspose':
+      return prod(sizes(c.args.kernelSize)) * Number(c.args.filters);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A call with PyTorch's default initial weights: kaiming_uniform(a=√5) on
+ * the kernel, which is uniform(±1/√fan_in), and uniform(±1/√fan_in) on the
+ * bias (seeded by (node id, 'bias')). Batch norm starts as in both (γ 1, β 0).
+ */
+export function pytorchInit(c: LayerCall, inShape: readonly number[], ctx: BuildContext): LayerCall {
+  const fanIn = torchFanIn(c, inShape);
+  const key = c.layer === 'depthwiseConv2d' ? 'depthwiseInitializer' : 'kernelInitializer';
+  const kernel = c.args[key] as InitializerRecipe | undefined;
+  if (fanIn === undefined || !kernel || typeof kernel !== 'object' || !('init' in kernel)) return c;
+  const limit = 1 / Math.sqrt(fanIn);
+  const args: Record<string, RecipeArg> = { ...c.args, [key]: { ...kernel, init: 'randomUniform', limit } };
+  if (c.args.useBias !== false) args.biasInitializer = { init: 'randomUniform', limit, ...ctx.seed(ctx.id, 'bias') };
+  return { ...c, args };
 }

@@ -12,7 +12,7 @@ import { isSeedRecipe } from '../../compiler/ir-attrs.js';
 
 type Sym = tf.SymbolicTensor;
 type Factory = (args: Record<string, unknown>) => tf.layers.Layer;
-type InitializerFactory = (config: { seed: number }) => ReturnType<typeof tf.initializers.glorotUniform>;
+type InitializerFactory = (config: { seed: number; minval?: number; maxval?: number }) => ReturnType<typeof tf.initializers.glorotUniform>;
 
 /** dlc's own layers, by recipe name: none yet. */
 const CUSTOM: Readonly<Record<string, Factory>> = {};
@@ -29,12 +29,20 @@ export function layerFactory(layer: string): Factory {
 
 function argValue(v: RecipeArg, seedOf: SeedOf): unknown {
   if (Array.isArray(v)) return v.map((x: RecipeArg) => argValue(x, seedOf));
+  // A wrapped layer (bidirectional's RNN): built from its own recipe arguments.
+  if (typeof v === 'object' && v !== null && 'layer' in v) {
+    const config: Record<string, unknown> = {};
+    for (const [k, a] of Object.entries(v.args)) config[k] = argValue(a, seedOf);
+    return layerFactory(v.layer)(config);
+  }
   if (isSeedRecipe(v)) {
     const seed = seedOf(v);
     if (!('init' in v)) return seed;
     const make = (tf.initializers as unknown as Record<string, InitializerFactory | undefined>)[v.init as string];
     if (typeof make !== 'function') throw new Error(`model builder: tf.initializers has no '${String(v.init)}'`);
-    return make({ seed });
+    // randomUniform: [−limit, limit] (PyTorch's default conv/dense initialisation, compiler/ops/recipe.ts).
+    const limit = (v as { limit?: unknown }).limit;
+    return typeof limit === 'number' ? make({ minval: -limit, maxval: limit, seed }) : make({ seed });
   }
   return v;
 }

@@ -70,7 +70,12 @@ def glorot_uniform(shape, seed):
         p = int(np.prod(shape))
         fan_in = fan_out = math.sqrt(p)
     scale = 1.0 / max(1, (fan_in + fan_out) / 2)
-    limit = math.sqrt(3 * scale)
+    return uniform(shape, seed, math.sqrt(3 * scale))
+
+
+def uniform(shape, seed, limit):
+    """tf.initializers.randomUniform({minval: -limit, maxval: limit, seed}).apply(shape), tfjs layout."""
+    shape = [int(d) for d in shape]
     lo, rng = -limit, limit - (-limit)
     r = Alea(_js_seed_string(seed))
     n = int(np.prod(shape))
@@ -99,11 +104,19 @@ def init_like_dlc(model):
             seeds = entry[2] if len(entry) > 2 else {}
             mod = getattr(model, attr)
             if role in ('conv', 'conv1d', 'depthwise', 'pointwise', 'dense'):
+                # A seed: glorot uniform (Keras); (seed, limit): uniform(±limit) (conventions: pytorch).
                 for weight, seed in seeds.items():
-                    a = glorot_uniform(_tfjs_kernel_shape(role, mod), seed)
+                    if weight == 'bias':
+                        continue
+                    shape = _tfjs_kernel_shape(role, mod)
+                    a = uniform(shape, seed[0], seed[1]) if isinstance(seed, tuple) else glorot_uniform(shape, seed)
                     mod.weight.copy_(_to_torch(role, weight, a))
                 if getattr(mod, 'bias', None) is not None:
-                    mod.bias.zero_()
+                    if 'bias' in seeds:
+                        seed, limit = seeds['bias']
+                        mod.bias.copy_(torch.from_numpy(uniform([mod.bias.shape[0]], seed, limit)))
+                    else:
+                        mod.bias.zero_()
             elif role in ('batch_norm', 'layer_norm'):
                 mod.weight.fill_(1)
                 mod.bias.zero_()
