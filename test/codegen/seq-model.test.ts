@@ -1,6 +1,7 @@
 /**
  * The issue-11 kinds in an emitted project: src/model.ts for a token-id
  * model (int32 [steps] input → embedding → conv1d → 1-D pools → lstm → gru →
+ * bidirectional lstm →
  * global pools → dense) and an image model with upsampling2d builds the same
  * model as the runtime builder — input dtype, layer names and classes,
  * initial weights, outputs.
@@ -77,7 +78,7 @@ describe('emitted model.ts with the sequence kinds', () => {
     await initBackend('cpu');
   });
 
-  it('token ids: int32 input, embedding, conv1d, pools, lstm, gru', async () => {
+  it('token ids: int32 input, embedding, conv1d, pools, lstm, gru, bidirectional', async () => {
     const ir = chainIR([12], 'int32', [
       ['embedding', { input_dim: 30, output_dim: 6 }],
       ['conv1d', { filters: 5, kernel_size: 3, padding: 'same', activation: 'relu' }],
@@ -85,10 +86,11 @@ describe('emitted model.ts with the sequence kinds', () => {
       ['lstm', { units: 4, return_sequences: true }],
       ['avg_pool1d', { pool_size: 2, strides: 1 }],
       ['gru', { units: 3, return_sequences: true }],
+      ['bidirectional', { layer: 'lstm', units: 2, return_sequences: true }],
       ['global_max_pool1d', {}],
       ['dense', { units: 2 }],
     ]);
-    expect(ir.nodes.map((n) => n.shape)).toEqual([[12], [12, 6], [12, 5], [6, 5], [6, 4], [5, 4], [5, 3], [3], [2]]);
+    expect(ir.nodes.map((n) => n.shape)).toEqual([[12], [12, 6], [12, 5], [6, 5], [6, 4], [5, 4], [5, 3], [5, 4], [4], [2]]);
     await expectSameModel(ir, 'tokens.mjs', tf.tensor2d(Array.from({ length: 24 }, (_, i) => (i * 7) % 30), [2, 12], 'int32'));
   });
 

@@ -42,6 +42,7 @@ import { global_avg_pool1d } from './global-avg-pool1d.js';
 import { global_max_pool1d } from './global-max-pool1d.js';
 import { lstm } from './lstm.js';
 import { gru } from './gru.js';
+import { bidirectional } from './bidirectional.js';
 
 /** Every layer kind, in the order the schema and docs list them. */
 export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
@@ -63,6 +64,7 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   global_max_pool1d,
   lstm,
   gru,
+  bidirectional,
   dense,
   flatten,
   reshape,

@@ -93,6 +93,11 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ units: 6 }, [[5, 3]]],
     [{ units: 4, return_sequences: true }, [[7, 2]]],
   ],
+  bidirectional: [
+    [{ layer: 'lstm', units: 5 }, [[6, 3]]],
+    [{ layer: 'gru', units: 4, return_sequences: true, merge_mode: 'sum' }, [[7, 2]]],
+    [{ layer: 'lstm', units: 3, merge_mode: 'ave' }, [[4, 2]]],
+  ],
   dense: [
     [{ units: 7 }, [[12]]],
     [{ units: 3, activation: 'leaky_relu', use_bias: false }, [[5]]],

@@ -36,6 +36,8 @@ const CASES: readonly Case[] = [
   ['lstm', { units: 3, return_sequences: true }, [4, 2]],
   ['gru', { units: 5 }, [6, 3]],
   ['gru', { units: 3, return_sequences: true }, [4, 2]],
+  ['bidirectional', { layer: 'lstm', units: 3 }, [5, 2]],
+  ['bidirectional', { layer: 'gru', units: 3, return_sequences: true, merge_mode: 'ave' }, [4, 3]],
   ['upsampling2d', {}, [3, 4, 2]],
   ['upsampling2d', { size: [2, 3], interpolation: 'bilinear' }, [3, 3, 2]],
 ];
