@@ -8,11 +8,19 @@ import type { LayerCall } from '../ir.js';
 import { enumOf, type Schema } from '../front/schema/helpers.js';
 import { call } from './op-def.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax'] as const;
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'silu', 'swish', 'mish'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** The activation functions that are also layer kinds of their own (`- relu`). */
 export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu'>;
+
+/**
+ * The tfjs activation a name is computed by, where the names differ: PyTorch's
+ * SiLU (x·sigmoid(x)) is tfjs's `swish` (β = 1); `swish` is its Keras name.
+ * relu6 = min(max(x, 0), 6) and mish = x·tanh(softplus(x)) have the same name in both.
+ */
+const TFJS_ACTIVATION: Partial<Record<ActivationName, string>> = { silu: 'swish' };
+export const tfjsActivation = (name: ActivationName): string => TFJS_ACTIVATION[name] ?? name;
 
 /** Slope of `activation: leaky_relu` on a layer (the `leaky_relu` layer states its own alpha). */
 export const LEAKY_RELU_ACTIVATION_ALPHA = 0.01;
@@ -30,7 +38,7 @@ export function activationAttr(): Schema {
 /** The main call's `activation` arg (none for linear) and the calls after it. */
 export function withActivation(activation: ActivationName, name: string): { args: Record<string, string>; after: LayerCall[] } {
   if (activation === 'leaky_relu') return { args: {}, after: [leakyReluCall(`${name}_act`, LEAKY_RELU_ACTIVATION_ALPHA, 'act')] };
-  return { args: activation === 'linear' ? {} : { activation }, after: [] };
+  return { args: activation === 'linear' ? {} : { activation: tfjsActivation(activation) }, after: [] };
 }
 
 /** A LeakyReLU layer call. */
