@@ -31,7 +31,8 @@ export async function renderChart(spec: VlSpec): Promise<string> {
  */
 export function lineChart(o: { rows: Row[]; x: string; xTitle: string; yTitle: string; series?: string; logY?: boolean; mark?: { x: number; label: string }; width?: number; height?: number; points?: boolean }): VlSpec {
   // Legend under the plot: two charts then fit side by side on a laptop screen.
-  const color = o.series ? { color: { field: o.series, type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 260, columns: 2 } } } : {};
+  const long = o.series !== undefined && o.rows.some((r) => String(r[o.series!]).length > 28);
+  const color = o.series ? { color: { field: o.series, type: 'nominal' as const, title: null, legend: { orient: 'bottom' as const, direction: 'horizontal' as const, labelLimit: 480, columns: long ? 1 : 2 } } } : {};
   const line = {
     mark: { type: 'line' as const, point: o.points ?? o.rows.length <= 60, strokeWidth: 2 },
     encoding: {
