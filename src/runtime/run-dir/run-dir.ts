@@ -16,6 +16,7 @@ import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
 import { RunError } from '../train/errors.js';
+import { MAX_CHECKPOINT_JSON_BYTES, readCheckpointJson, readRegular } from '../checkpoint/safe-files.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** One epoch's line in metrics.jsonl. Keys besides `epoch`/`step` are metric values. */
@@ -105,7 +106,8 @@ ${JSON.stringify(ir.spec, null, 2)}
 export async function readRun(dir: string): Promise<{ ir: IR; info: RunInfo }> {
   const read = async (f: string): Promise<unknown> => {
     try {
-      return JSON.parse(await fs.readFile(path.join(dir, f), 'utf8'));
+      // Bounded, regular files only: a run directory from someone else may hold a FIFO or a huge file.
+      return await readCheckpointJson(path.join(dir, f), f);
     } catch (e) {
       throw new RunError(`${dir} is not a dlc run directory: cannot read ${f} (${(e as Error).message})`);
     }
@@ -117,9 +119,10 @@ export async function readRun(dir: string): Promise<{ ir: IR; info: RunInfo }> {
 export async function readEpochRecords(dir: string): Promise<EpochRecord[]> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(dir, FILES.metricsJsonl), 'utf8');
-  } catch {
-    return [];
+    text = (await readRegular(path.join(dir, FILES.metricsJsonl), FILES.metricsJsonl, { limit: MAX_CHECKPOINT_JSON_BYTES })).toString('utf8');
+  } catch (e) {
+    if ((e as Error).message.includes('no such file')) return [];
+    throw new RunError(`${dir}: cannot read ${FILES.metricsJsonl} (${(e as Error).message})`);
   }
   // A line cut short by a kill is dropped: it belongs to an epoch that is re-run.
   return text.split('\n').flatMap((l) => {
