@@ -31,7 +31,7 @@ function makeFolder(): string {
 }
 
 /** Loads once to make the cache; returns the cache file and a loader that records log lines. */
-async function cached(): Promise<{ root: string; file: string; load: () => Promise<{ logs: string[]; pixels: number[]; classNames: string[] }> }> {
+async function cached(): Promise<{ root: string; file: string; load: () => Promise<{ logs: string[]; pixels: number[]; classNames: readonly string[] }> }> {
   const root = makeFolder();
   const cacheDir = tempDir('dlc-h7-cache-');
   const load = async () => {
