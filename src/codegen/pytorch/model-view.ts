@@ -20,6 +20,7 @@
  */
 import type { IR, IRNode, LayerCall } from '../../compiler/ir.js';
 import { ScopeOf } from '../common/identifiers.js';
+import { EmitError } from '../common/write-project.js';
 import { pyBool, pyCommentText, pyInteger, pyIntTuple, pyNumber, pyString } from './literals.js';
 import { PY_IDENTIFIERS } from './names.js';
 
@@ -53,8 +54,11 @@ export interface ModelView {
   readonly totalParams: number;
 }
 
-/** Thrown for a recipe call this target cannot print (an op added to dlc after the target). */
-export class UnsupportedLayer extends Error {}
+/**
+ * Thrown for a recipe call this target cannot print (an op added to dlc after the target);
+ * an EmitError, so `dlc emit --target pytorch` reports it (exit 2) instead of crashing.
+ */
+export class UnsupportedLayer extends EmitError {}
 
 type Layout = 'nchw' | 'flat';
 
