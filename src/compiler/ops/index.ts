@@ -21,6 +21,10 @@ import { dropout } from './dropout.js';
 import { elu } from './elu.js';
 import { flatten } from './flatten.js';
 import { gelu } from './gelu.js';
+import { relu6 } from './relu6.js';
+import { silu } from './silu.js';
+import { swish } from './swish.js';
+import { mish } from './mish.js';
 import { global_avg_pool2d } from './global-avg-pool2d.js';
 import { global_max_pool2d } from './global-max-pool2d.js';
 import { layer_norm } from './layer-norm.js';
@@ -75,6 +79,10 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   leaky_relu,
   elu,
   gelu,
+  relu6,
+  silu,
+  swish,
+  mish,
   sigmoid,
   tanh,
   softmax,

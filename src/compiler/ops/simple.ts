@@ -2,7 +2,7 @@
  * Builders for the kinds without attributes of their own that are one tfjs
  * layer: global pools, flatten, and the stand-alone activation layers.
  */
-import type { ActivationLayerName } from './activations.js';
+import { tfjsActivation, type ActivationLayerName } from './activations.js';
 import { call, facts, type OpDef, type OpFacts, type OpKind, type Shape } from './op-def.js';
 
 /** Kinds declared with no attributes (`{}`). */
@@ -32,6 +32,6 @@ export function activationOp<K extends OpKind & ActivationLayerName>(kind: K, de
   return noAttrsOp(kind, description, 'activation', ([x]) => facts(x), {
     keepsWidth: true,
     activationLayer: true,
-    args: { activation: kind },
+    args: { activation: tfjsActivation(kind) },
   });
 }
