@@ -162,6 +162,25 @@ describe('dlc lsp against hostile clients', { timeout: 60_000 }, () => {
     expect(peer.messages.some((m) => m.id === 4)).toBe(false);
   });
 
+  it('extends: /proc/self/environ and a FIFO base give DLC018 without content, and do not block the server', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const dir = mkdtempSync(join(tmpdir(), 'dlc-h7-lsp-'));
+    execFileSync('mkfifo', [join(dir, 'base.yaml')]);
+    const body = 'name: e\ndata: {dataset: mnist}\nmodel:\n  layers:\n    - flatten\n    - dense: {units: 10}\n';
+    for (const [name, base] of [['env.yaml', '/proc/self/environ'], ['fifo.yaml', 'base.yaml']] as const) {
+      const uri = pathToFileURL(join(dir, name)).href;
+      peer.send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'yaml', version: 1, text: `extends: ${base}\n${body}` } } });
+      const d = await peer.wait((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri);
+      const diags = (d.params as { diagnostics: Array<{ code: string; message: string }> }).diagnostics;
+      expect(diags.map((x) => x.code)).toEqual(['DLC018']);
+      expect(JSON.stringify(diags)).not.toMatch(/PATH=|HOME=/);
+    }
+  });
+
   it('a document with repeat: 100000000 or units: 10^9 gets its diagnostic, and the server stays responsive', async () => {
     const big = 'name: big\ndata: {dataset: mnist}\nmodel:\n  blocks:\n    b:\n      layers:\n        - dense: {units: 4}\n  layers:\n    - flatten\n    - block: {use: b, repeat: 100000000}\n    - dense: {units: 1000000000}\n';
     const t0 = Date.now();
