@@ -147,6 +147,7 @@ function lowerDocument(data: Record<string, unknown>, sourceMap: SourceMap, file
   const ctx: LowerContext = {
     file,
     locate: (p) => sourceMap.locate(p),
+    specDir,
     // Class folders only: a stray README or .DS_Store in train/ is not a class (the loader agrees).
     listDir: (dir) => {
       try {

@@ -11,7 +11,7 @@
 /** A JSON pointer into the spec document, e.g. "/model/layers/3/conv2d/filters". */
 export type JsonPointer = string;
 
-export type DatasetName = 'mnist' | 'fashion_mnist' | 'cifar10' | 'image_folder' | 'synthetic';
+export type DatasetName = 'mnist' | 'fashion_mnist' | 'cifar10' | 'image_folder' | 'synthetic' | 'csv';
 
 export interface SyntheticSpec {
   readonly train_samples: number;
@@ -30,6 +30,18 @@ export interface DataSpec {
   /** image_folder: 1 (grayscale) or 3 (RGB). */
   readonly channels?: 1 | 3;
   readonly synthetic?: SyntheticSpec;
+  /** csv: the feature columns (a name, or the name with a declared type). */
+  readonly features?: readonly (string | TableFeatureSpec)[];
+  /** csv: the target column. */
+  readonly target?: string;
+  /** csv: what the target is: a class (default) or a real value (regression). */
+  readonly target_type?: 'class' | 'real';
+  /** csv: what to do with a missing cell in a feature column (default drop the row). */
+  readonly missing?: MissingPolicy;
+  /** csv: where the test rows come from (default: a seeded ratio of 0.2, stratified for classes). */
+  readonly test_split?: TestSplitSpec;
+  /** csv: sequence windows over one numeric column (forecasting) instead of feature rows. */
+  readonly window?: WindowSpec;
   /** Stated input shape [h, w, c]; must agree with the data set's. */
   readonly input_shape?: readonly [number, number, number];
   /** Stated class count; must agree with the data set's. */
@@ -40,6 +52,37 @@ export interface DataSpec {
   readonly train_limit?: number;
   readonly test_limit?: number;
   readonly transforms: { readonly train: readonly TransformSpec[]; readonly eval: readonly TransformSpec[] };
+}
+
+/** How a feature column's cells become numbers: inferred when absent (numeric when every cell is a number, else categorical). */
+export type TableColumnType = 'numeric' | 'categorical' | 'year' | 'date';
+
+export interface TableFeatureSpec {
+  readonly column: string;
+  readonly type?: TableColumnType;
+}
+
+export type MissingPolicy = 'drop' | 'mean' | 'mode' | { readonly constant: number | string };
+
+export interface TestSplitSpec {
+  /** Fraction of the rows held out, seeded (stratified for class targets); windows: the last fraction in time order. */
+  readonly ratio?: number;
+  /** A column whose value `value` (default "test") marks a test row. */
+  readonly column?: string;
+  readonly value?: string;
+  /** A second file holding the test rows (same columns). */
+  readonly path?: string;
+}
+
+export interface WindowSpec {
+  /** The numeric series. */
+  readonly column: string;
+  /** The column the rows are ordered by (dates or numbers); the file's order when absent. */
+  readonly order_by?: string;
+  /** Steps the model sees. */
+  readonly length: number;
+  /** Steps it predicts (default 1: the next value). */
+  readonly horizon?: number;
 }
 
 /**

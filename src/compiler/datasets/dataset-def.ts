@@ -19,6 +19,8 @@ export type DatasetOwnKey = Exclude<keyof DataSpec, CommonDataKey>;
 export interface DatasetContext {
   /** Entries of a directory (resolved against the spec file), undefined when unreadable. */
   listDir?(path: string): string[] | undefined;
+  /** The spec file's folder, which relative data paths are taken from (default: the working directory). */
+  readonly specDir?: string;
 }
 
 /** What a data set says about itself before loading; a missing field is unknowable from the spec alone. */
@@ -29,6 +31,14 @@ export interface SetFacts {
   readonly classNames?: readonly string[];
   /** Where the class count came from, for messages: "<from> 10 classes". */
   readonly classesFrom?: string;
+  /** The target kind when it depends on the spec (csv: class or real); default the definition's `target`. */
+  readonly targetKind?: TargetKind;
+  /**
+   * What is wrong with the data the spec names: a column the file lacks
+   * (DLC130, with did-you-mean among `candidates`), or a file that cannot be
+   * read as a table (DLC131).
+   */
+  readonly problems?: readonly { readonly kind: 'column' | 'file'; readonly pointer: string; readonly message: string; readonly word?: string; readonly candidates?: readonly string[] }[];
 }
 
 /** The inputs a set yields: images (bytes scaled to [0, 1], transforms apply), float32 features, or int32 token ids. */

@@ -10,6 +10,7 @@
 import type { Schema } from '../front/schema/helpers.js';
 import type { DatasetName } from '../spec.js';
 import { cifar10 } from './cifar10.js';
+import { csv } from './csv.js';
 import type { DatasetDef, DatasetOwnKey } from './dataset-def.js';
 import { fashion_mnist } from './fashion-mnist.js';
 import { image_folder } from './image-folder.js';
@@ -18,7 +19,7 @@ import { synthetic } from './synthetic.js';
 
 export type { CommonDataKey, DatasetContext, DatasetDef, DatasetOwnKey, InputKind, SetFacts, TargetKind } from './dataset-def.js';
 
-export const DATASETS: { readonly [N in DatasetName]: DatasetDef<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic };
+export const DATASETS: { readonly [N in DatasetName]: DatasetDef<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv };
 
 /** Every data-set name, in registry order. */
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];

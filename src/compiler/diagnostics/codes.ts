@@ -57,6 +57,8 @@ export const CODES = {
   DLC119: { severity: 'error', title: 'model too large for the memory budget' },
   DLC122: { severity: 'warning', title: 'dropout rate 1 drops every activation' },
   DLC123: { severity: 'warning', title: 'a single class' },
+  DLC130: { severity: 'error', title: 'data column not in the file' },
+  DLC131: { severity: 'error', title: 'data file cannot be read as a table' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -15,6 +15,7 @@
  * end at the same shape. Transforms apply to images ([h, w, c]) only.
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { didYouMeanFix } from '../diagnostics/did-you-mean.js';
 import { diag, type Locator } from '../diagnostics/report.js';
 import { shapeText } from '../shared/format.js';
 import { transformStep, type ImageShape } from '../shared/transform-shape.js';
@@ -68,6 +69,12 @@ function runPipeline(ts: readonly TransformSpec[], start: ImageShape, ctx: DataC
 export function resolveDataFacts(data: DataSpec, ctx: DataContext, def: DatasetDef = DATASETS[data.dataset]): { facts?: DataFacts; diagnostics: Diagnostic[] } {
   const diags: Diagnostic[] = [];
   const src = def.facts(data, ctx);
+  for (const p of src.problems ?? []) {
+    const fix = p.word !== undefined ? didYouMeanFix(p.word, p.candidates ?? []) : undefined;
+    const hint = fix ? `did you mean '${fix.replacement}'?` : p.candidates ? `the columns are: ${p.candidates.slice(0, 12).map((c) => `'${c}'`).join(', ')}${p.candidates.length > 12 ? ', …' : ''}` : undefined;
+    diags.push(diag(p.kind === 'column' ? 'DLC130' : 'DLC131', p.message, ctx, p.pointer, { ...(hint !== undefined ? { hint } : {}), ...(fix ? { fix } : {}) }));
+  }
+  if (src.problems?.length) return { diagnostics: diags };
 
   let sourceShape = src.shape;
   if (!sourceShape && data.input_shape) sourceShape = data.input_shape;
@@ -112,6 +119,6 @@ export function resolveDataFacts(data: DataSpec, ctx: DataContext, def: DatasetD
     diags.push(diag('DLC111', `input_shape is [${data.input_shape.join(', ')}], but ${data.dataset} ${what} are ${shapeText(inputShape)}${after}`, ctx, '/data/input_shape', `use input_shape: [${inputShape.join(', ')}], or leave it out`));
   }
   const inputDType = def.input === 'int32' ? 'int32' : 'float32';
-  const target = { kind: def.target, width: numClasses };
+  const target = { kind: src.targetKind ?? def.target, width: numClasses };
   return { facts: { sourceShape, inputShape, inputDType, target, numClasses, ...(classNames ? { classNames } : {}) }, diagnostics: diags };
 }

@@ -30,6 +30,8 @@ export interface LowerContext {
   locate(path: JsonPointer): { line: number; col: number; endLine?: number; endCol?: number };
   /** Reads a directory listing (image_folder class names); absent → not scanned. */
   listDir?(path: string): string[] | undefined;
+  /** The spec file's folder (relative data paths); default the working directory. */
+  readonly specDir?: string;
 }
 
 export interface LowerResult {

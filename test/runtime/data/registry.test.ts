@@ -50,6 +50,11 @@ const INSTANCES: { readonly [N in DatasetName]: (dir: string) => DataSpec } = {
     return spec({ dataset: 'image_folder', path: dir, image_size: [4, 5], channels: 3 });
   },
   synthetic: () => spec({ dataset: 'synthetic', synthetic: { train_samples: 12, test_samples: 6, shape: [6, 5, 2], classes: 3 } }),
+  csv: (dir) => {
+    const rows = Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'x' : 'y'},${i === 3 ? '' : i * 1.5},${['a', 'b', 'c'][i % 3]}`);
+    write(join(dir, 't.csv'), Buffer.from(['kind,size,label', ...rows].join('\n')));
+    return spec({ dataset: 'csv', path: join(dir, 't.csv'), features: ['kind', 'size'], target: 'label' });
+  },
 };
 
 describe('the data-set registries', () => {

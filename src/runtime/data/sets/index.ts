@@ -6,6 +6,7 @@
  */
 import type { DatasetName } from '../../../compiler/spec.js';
 import { loader as cifar10 } from './cifar10.js';
+import { loader as csv } from './csv.js';
 import { loader as fashion_mnist } from './fashion-mnist.js';
 import { loader as image_folder } from './image-folder.js';
 import { loader as mnist } from './mnist.js';
@@ -14,4 +15,4 @@ import { loader as synthetic } from './synthetic.js';
 
 export type { DataLoadOptions, DataSetLoader } from './set-loader.js';
 
-export const LOADERS: { readonly [N in DatasetName]: DataSetLoader<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic };
+export const LOADERS: { readonly [N in DatasetName]: DataSetLoader<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv };
