@@ -59,6 +59,11 @@ export const CODES = {
   DLC123: { severity: 'warning', title: 'a single class' },
   DLC130: { severity: 'error', title: 'data column not in the file' },
   DLC131: { severity: 'error', title: 'data file cannot be read as a table' },
+  DLC140: { severity: 'error', title: 'softmax output for real or multi-label targets' },
+  DLC141: { severity: 'error', title: 'classification loss on real targets' },
+  DLC142: { severity: 'warning', title: 'regression loss on class targets' },
+  DLC143: { severity: 'error', title: 'output width disagrees with the number of targets' },
+  DLC144: { severity: 'error', title: 'softmax cross-entropy on multi-label targets' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

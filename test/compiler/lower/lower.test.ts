@@ -74,7 +74,7 @@ const cases: Case[] = [
   // DLC109: activation on logits (warning)
   ['DLC109 relu on the logits', { given: { layers: convnet({}, [L.flatten(), L.dense(10, { activation: 'relu' })]) }, want: [['DLC109', '/model/layers/11/dense/activation']] }],
   ['DLC109 trailing softmax layer', { given: { layers: [L.gap(), L.dense(10), L.act('softmax')] }, want: [['DLC109', '/model/layers/2']] }],
-  ['softmax on the output is fine with mse', { given: { layers: [L.gap(), L.dense(10, { activation: 'softmax' })], over: { loss: { kind: 'mse' } } }, want: [] }],
+  ['DLC142 mse on class targets (softmax on the output is then no DLC109)', { given: { layers: [L.gap(), L.dense(10, { activation: 'softmax' })], over: { loss: { kind: 'mse' } } }, want: [['DLC142', '/loss']] }],
   // DLC110: unused layer (warning)
   ['DLC110 unused named branch', { given: { layers: [L.conv(8, 3, { name: 'a', padding: 'same' }), L.conv(8, 3, { name: 'side', padding: 'same' }), L.gap({ inputs: ['a'] }), L.dense(10)] }, want: [['DLC110', '/model/layers/1/conv2d/name']] }],
   ['no DLC110 cascade from an unresolved reference', { given: { layers: [L.conv(8, 3, { name: 'a' }), L.conv(8, 3, { name: 'b', inputs: ['a'] }), L.gap({ inputs: ['bb'] }), L.dense(10)] }, want: [['DLC100', '/model/layers/2/global_avg_pool2d/inputs/0']] }],

@@ -26,6 +26,8 @@ function widthSetter(ir: IR, out: IRNode): IRNode {
 export const checkClassCount: Pass = (ir, ctx) => {
   const out = ir.nodes.find((n) => n.id === ir.outputId);
   if (!out || !isInferred(out) || out.op === 'input') return [];
+  // Real and multi-label targets: the output width is checked by target-fit.ts (DLC143).
+  if (ir.target && ir.target.kind !== 'class') return [];
   const classes = ctx.facts.numClasses;
   const dataset = ir.spec.data.dataset;
   const layer = ctx.layerOf(out.id)!;

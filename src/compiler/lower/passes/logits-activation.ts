@@ -21,6 +21,9 @@ export const checkLogitsActivation: Pass = (ir, ctx) => {
   const what = (act: string): string =>
     act === applies ? `and ${loss} applies ${applies} again` : `but ${loss} expects raw logits (it applies ${applies} itself)`;
   const hint = (edit: string): string => `${edit}; predictions are still reported as probabilities`;
+  // A softmax on real or multi-label targets is DLC140's (target-fit.ts): one mistake, one diagnostic.
+  const nonClassSoftmax = (act: string): boolean => act === 'softmax' && ir.target !== undefined && ir.target.kind !== 'class';
+  if (nonClassSoftmax(out.op) || nonClassSoftmax(String(out.attrs.activation))) return [];
   if (opDef(out.op)?.activationLayer) {
     return [diag('DLC109', `the model ends with a ${out.op} layer, ${what(out.op)}`, ctx, layer.path, hint(`remove this ${out.op} layer`))];
   }

@@ -11,10 +11,11 @@ import { checkExpectations } from './expectations.js';
 import { checkLogitsActivation } from './logits-activation.js';
 import { checkMemoryBudget } from './memory-budget.js';
 import { checkSanity } from './sanity.js';
+import { checkTargetFit } from './target-fit.js';
 import { checkUnusedNodes } from './unused-nodes.js';
 
 /** Every pass, in the order they run. */
-export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
+export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkTargetFit, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
 
 /** Runs every pass and concatenates their diagnostics. */
 export function runPasses(ir: IR, ctx: PassContext): Diagnostic[] {

@@ -12,6 +12,7 @@ import { checkLogitsActivation } from '../../../../src/compiler/lower/passes/log
 import { PASSES } from '../../../../src/compiler/lower/passes/pipeline.js';
 import { checkMemoryBudget } from '../../../../src/compiler/lower/passes/memory-budget.js';
 import { checkSanity } from '../../../../src/compiler/lower/passes/sanity.js';
+import { checkTargetFit } from '../../../../src/compiler/lower/passes/target-fit.js';
 import { checkUnusedNodes } from '../../../../src/compiler/lower/passes/unused-nodes.js';
 import { fakeCtx, L, makeSpec, type Draft } from '../../helpers/spec-builder.js';
 
@@ -54,7 +55,7 @@ describe('passes', () => {
   });
 
   it('pipeline lists every pass once, in order', () => {
-    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget]);
+    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkTargetFit, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget]);
   });
 });
 
