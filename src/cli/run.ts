@@ -2,7 +2,8 @@
  * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N]`:
  * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { TorchDevice } from '../codegen/pytorch/devices.js';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
@@ -15,24 +16,32 @@ import { train } from '../runtime/train/train.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
-import { BACKEND_FLAG, flag, positiveInt } from './run-args.js';
+import { flag, positiveInt, RUN_BACKEND_FLAG, RUN_BACKENDS, TORCH_FLAGS } from './run-args.js';
 
 const HELP = `Usage: dlc run SPEC [options]
 
-Compiles SPEC, trains the model on TensorFlow.js, evaluates it on the test
-split and writes everything into a run directory runs/<name>/<timestamp>/:
+Compiles SPEC, trains the model on TensorFlow.js (or on PyTorch: --backend torch),
+evaluates it on the test split and writes everything into a run directory
+runs/<name>/<timestamp>/:
 spec.yaml, metrics.jsonl, metrics.csv, report.json, confusion_matrix.csv and
 checkpoints/{last,best}/ (tfjs layers format + optimizer and RNG state).
 
 Options:
   --set key=value      override a spec value (repeatable), e.g. --set train.epochs=2
-  --backend NAME       auto | tensorflow | wasm | cpu (default auto: the fastest that loads)
+  --backend NAME       ${RUN_BACKENDS.join(' | ')} (default auto: the fastest TensorFlow.js
+                       backend that loads; torch: emit the spec as a PyTorch project and train it
+                       with Python, same run directory — see docs/codegen/pytorch.md)
   --epochs N           train for N epochs in total (overrides train.epochs)
   --runs-dir DIR       parent of the run directories (default ./runs)
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
   --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
-  --replicas N         split each batch over N data-parallel replicas (worker threads); default
+  --replicas N         (tfjs) split each batch over N data-parallel replicas (worker threads); default
                        $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
+
+With --backend torch:
+  --python EXE         the Python with PyTorch (default $DLC_PYTHON, else python3)
+  --device NAME        auto | cpu | cuda | mps (default auto: cuda, then mps, then cpu)
+  --nproc N            N DistributedDataParallel processes on this machine (gloo on CPU, nccl on GPUs)
 
 Progress goes to stderr (a bar on a terminal, plain lines otherwise); the
 final tables go to stdout. Data sets are cached in $DLC_CACHE.
@@ -55,15 +64,20 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let parsed: ParsedArgs;
   let epochs: number | undefined;
   let replicas: number | undefined;
+  let nproc: number | undefined;
   try {
-    parsed = parseArgs(args, [SET_FLAG, BACKEND_FLAG, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }]);
+    parsed = parseArgs(args, [SET_FLAG, RUN_BACKEND_FLAG, ...TORCH_FLAGS, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }]);
     epochs = positiveInt(parsed, 'epochs');
     replicas = positiveInt(parsed, 'replicas');
+    nproc = positiveInt(parsed, 'nproc');
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
     throw e;
   }
   const resume = flag(parsed, 'resume');
+  const torch = flag(parsed, 'backend') === 'torch';
+  for (const f of TORCH_FLAGS) if (!torch && parsed.flags[f.name] !== undefined) return usage(`--${f.name} needs --backend torch`);
+  if (torch && replicas !== undefined) return usage('--replicas is for the TensorFlow.js backends; with --backend torch use --nproc N');
   if (parsed.positional.length > 1) return usage(`expected one SPEC, got ${parsed.positional.length}`);
   const specArg = parsed.positional[0];
   if (!specArg && !resume) return usage('missing SPEC');
@@ -90,6 +104,23 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
 
   // report.html in the run directory, rewritten after every epoch (src/report); --no-report turns it off.
   const reporter = parsed.flags['no-report'] ? undefined : (await import('../report/run-hook.js')).runReporter((l) => io.stderr.write(`${l}\n`));
+  if (torch) {
+    const { runOnTorch } = await import('./run-torch.js');
+    return runOnTorch(
+      ir,
+      {
+        origin: { specFile: specArg ?? join(resume!, 'spec.yaml'), overrides: parsed.sets },
+        python: flag(parsed, 'python'),
+        device: flag(parsed, 'device') as TorchDevice | undefined,
+        nproc,
+        runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
+        resume: resume ? resolve(io.cwd, resume) : undefined,
+        epochs,
+        reporter,
+      },
+      io,
+    );
+  }
   try {
     const result = await train(ir, {
       onEpoch: reporter?.onEpoch,

@@ -16,7 +16,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { IR } from '../../compiler/ir.js';
 import type { SpecOrigin } from '../common/origin.js';
 import { writeProject } from '../common/write-project.js';
+import type { TorchDevice } from './devices.js';
 import { renderPytorch } from './index.js';
+
+export { TORCH_DEVICES, type TorchDevice } from './devices.js';
 
 /** An event of train.py --progress json (dlc_runtime/loop.py). */
 export type TorchEvent =
@@ -31,7 +34,7 @@ export interface TorchRunOptions {
   readonly cacheDir: string;
   /** The Python interpreter; default $DLC_PYTHON, else python3. */
   readonly python?: string;
-  readonly device?: 'auto' | 'cpu' | 'cuda' | 'mps';
+  readonly device?: TorchDevice;
   /** Processes on this machine (DistributedDataParallel when > 1). Default 1. */
   readonly nproc?: number;
   readonly runsDir?: string;
@@ -47,6 +50,9 @@ export interface TorchRunOptions {
 
 /** A Python or PyTorch that is missing, with what to install. */
 export class TorchUnavailable extends Error {}
+
+/** The Python side failed (exit status, the tail of its stderr) or ended without a result. */
+export class TorchRunFailed extends Error {}
 
 /** The interpreter to use, checked to import torch and numpy; throws TorchUnavailable naming what to install. */
 export function findTorchPython(python?: string, env: Readonly<Record<string, string | undefined>> = process.env): { python: string; torch: string } {
@@ -131,7 +137,7 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
     child.on('error', rej);
     child.on('close', (c) => res(c ?? 1));
   });
-  if (code !== 0 && !done) throw new Error(`the PyTorch run failed (exit ${code}) in ${project}:\n${tail.join('\n')}`);
-  if (!done) throw new Error(`the PyTorch run in ${project} ended without a result`);
+  if (code !== 0 && !done) throw new TorchRunFailed(`the PyTorch run failed (exit ${code}) in ${project}:\n${tail.join('\n')}`);
+  if (!done) throw new TorchRunFailed(`the PyTorch run in ${project} ended without a result`);
   return done;
 }
