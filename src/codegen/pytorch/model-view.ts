@@ -360,12 +360,14 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
     }
     case 'dropout':
       return keep(`${mod(`nn.Dropout(${pyNumber(nums(a.rate, 'rate')[0])})`, 'dropout')}(${x.v})`);
-    case 'batchNormalization': {
+    case 'batchNormalization':
+    case 'torchBatchNormalization': {
       if (x.layout === 'flat' && x.shape.length !== 1) throw new UnsupportedLayer(`batch norm on a [${x.shape.join(', ')}] input`);
       const ch = x.shape[x.shape.length - 1];
       const momentum = a.momentum === undefined ? 0.99 : nums(a.momentum, 'momentum')[0];
       const eps = a.epsilon === undefined ? 0.001 : nums(a.epsilon, 'epsilon')[0];
-      return keep(`${mod(`layers.KerasBatchNorm(${pyInteger(ch)}, momentum=${pyNumber(momentum)}, epsilon=${pyNumber(eps)})`, 'batch_norm')}(${x.v})`);
+      const unbiased = c.layer === 'torchBatchNormalization' ? ', unbiased=True' : '';
+      return keep(`${mod(`layers.KerasBatchNorm(${pyInteger(ch)}, momentum=${pyNumber(momentum)}, epsilon=${pyNumber(eps)}${unbiased})`, 'batch_norm')}(${x.v})`);
     }
     case 'layerNormalization': {
       const ch = x.shape[x.shape.length - 1];

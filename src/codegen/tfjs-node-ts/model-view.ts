@@ -21,8 +21,9 @@ export interface ArgView {
 /** One `const v = tf.layers.f({...}).apply(x)` line group. */
 export interface LayerStepView {
   readonly varName: string;
-  /** The tf.layers factory (validated identifier). */
+  /** The tf.layers factory (validated identifier), or dlc's own (`custom`) imported from the runtime. */
   readonly factory: string;
+  readonly custom: boolean;
   readonly args: readonly ArgView[];
   /** The input: a variable, or `[a, b]` for merges. */
   readonly inputCode: string;
@@ -44,6 +45,8 @@ export interface ModelView {
   /** The input's dtype literal (IR.inputDType: 'int32' for token ids). */
   readonly inputDTypeLit: string;
   readonly steps: readonly LayerStepView[];
+  /** Some step is dlc's batch norm with PyTorch's running variance (conventions: pytorch): model.ts imports it. */
+  readonly usesTorchBatchNorm: boolean;
   readonly outputVar: string;
   readonly numClassesCode: string;
   readonly trainableParamsText: string;
@@ -52,7 +55,10 @@ export interface ModelView {
 }
 
 /** Names the model.ts template uses itself. */
-const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model'];
+const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization'];
+
+/** Recipe layers that are dlc's own (src/runtime/model/), not tf.layers factories; model.ts imports them. */
+const CUSTOM_FACTORIES = new Set(['torchBatchNormalization']);
 
 /** 1234567 → "1,234,567" (comments only); checked to be an integer like every number codegen prints. */
 function countText(n: number): string {
@@ -126,7 +132,8 @@ export function buildModelView(ir: IR): ModelView {
       // The node's value is its last call; earlier ones are named for their part.
       const varName = vars.take(last ? node.id : `${node.id}_${c.part === 'main' ? 'linear' : c.part}`);
       const note = partComment(node, c, comment, !last);
-      steps.push({ varName, factory: checkIdentifier(c.layer), args: argsOf(c), inputCode, hasComment: note !== '', commentText: note });
+      const custom = CUSTOM_FACTORIES.has(c.layer);
+      steps.push({ varName, factory: checkIdentifier(c.layer), custom, args: argsOf(c), inputCode, hasComment: note !== '', commentText: note });
       inputCode = varName;
     });
     varOf.set(node.id, steps[steps.length - 1].varName);
@@ -146,6 +153,7 @@ export function buildModelView(ir: IR): ModelView {
     inputAxesText: ir.inputShape.length === 3 ? '[height, width, channels]' : ir.inputShape.length === 1 ? '[steps] or [features]' : `of rank ${jsInteger(ir.inputShape.length)}`,
     inputDTypeLit: ir.inputDType === 'int32' ? "'int32'" : "'float32'",
     steps,
+    usesTorchBatchNorm: steps.some((s) => s.factory === 'torchBatchNormalization'),
     outputVar,
     numClassesCode: jsInteger(ir.numClasses),
     trainableParamsText: countText(trainable),

@@ -76,6 +76,8 @@ function torchFanIn(c: LayerCall, inShape: readonly number[]): number | undefine
  * bias (seeded by (node id, 'bias')). Batch norm starts as in both (γ 1, β 0).
  */
 export function pytorchInit(c: LayerCall, inShape: readonly number[], ctx: BuildContext): LayerCall {
+  // PyTorch's running variance is the unbiased one (runtime/model/torch-batch-norm.ts).
+  if (c.layer === 'batchNormalization') return { ...c, layer: 'torchBatchNormalization' };
   const fanIn = torchFanIn(c, inShape);
   const key = c.layer === 'depthwiseConv2d' ? 'depthwiseInitializer' : 'kernelInitializer';
   const kernel = c.args[key] as InitializerRecipe | undefined;

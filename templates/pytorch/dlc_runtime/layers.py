@@ -12,9 +12,12 @@ class KerasBatchNorm(nn.modules.batchnorm._BatchNorm):
 
     dlc_biased_running_var = True
 
-    def __init__(self, num_features, momentum=0.99, epsilon=1e-3):
+    def __init__(self, num_features, momentum=0.99, epsilon=1e-3, unbiased=False):
         super().__init__(num_features, eps=epsilon, momentum=1 - momentum, affine=True, track_running_stats=True)
         self.keras_momentum = momentum
+        # conventions: pytorch: the running variance moves toward the unbiased batch variance, as nn.BatchNorm*.
+        self.unbiased = unbiased
+        self.dlc_biased_running_var = not unbiased
 
     def _check_input_dim(self, x):
         if x.dim() < 2:
@@ -30,7 +33,9 @@ class KerasBatchNorm(nn.modules.batchnorm._BatchNorm):
             with torch.no_grad():
                 decay = 1 - self.keras_momentum
                 self.running_mean.sub_((self.running_mean - mean) * decay)
-                self.running_var.sub_((self.running_var - var) * decay)
+                n = x.numel() // x.shape[1]
+                run_var = var * (n / (n - 1)) if self.unbiased and n > 1 else var
+                self.running_var.sub_((self.running_var - run_var) * decay)
                 self.num_batches_tracked.add_(1)
         else:
             mean, var = self.running_mean, self.running_var
