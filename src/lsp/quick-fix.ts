@@ -17,7 +17,8 @@ export type TextOf = (range: Diagnostic['range']) => string;
 /**
  * The codes whose fixes are offered, and whether the editor may apply the
  * fix as the preferred one (e.g. on "fix all"): a typo's nearest name and an
- * inferred count are safe; nothing else is offered.
+ * inferred count are safe; a different loss is offered but not preferred.
+ * Codes not listed offer nothing, whatever they carry.
  */
 export const QUICK_FIX_CODES: Readonly<Partial<Record<DiagnosticCode, { readonly preferred: boolean }>>> = {
   DLC010: { preferred: true }, // unknown key → the key it is a typo of
@@ -29,6 +30,11 @@ export const QUICK_FIX_CODES: Readonly<Partial<Record<DiagnosticCode, { readonly
   DLC103: { preferred: true }, // in_channels → the inferred channel count
   DLC104: { preferred: true }, // in_features → the inferred feature count
   DLC108: { preferred: true }, // output units → the data set's class count
+  DLC130: { preferred: true }, // unknown table column → the column it is a typo of
+  DLC141: { preferred: false }, // classification loss on real targets → mse (a modelling choice: offered, never auto-applied)
+  DLC142: { preferred: false }, // regression loss on class / multi-label targets → the usual classification loss
+  DLC143: { preferred: true }, // output units → the number of targets
+  DLC144: { preferred: false }, // cross_entropy on multi-label targets → binary_cross_entropy
 };
 
 function fixOf(d: Diagnostic): NonNullable<DiagnosticData['fix']> | undefined {
