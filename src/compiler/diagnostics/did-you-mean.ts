@@ -21,50 +21,137 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * Names from PyTorch and Keras people type from habit, and what dlc calls
- * them: suggested whenever the dlc name is a candidate.
+ * The vocabulary of the frameworks users come from (PyTorch, Keras) and what
+ * dlc calls each word, as data: `word → dlc names in order of preference`.
+ * The first name that is a candidate where the word was typed wins, so one
+ * word can mean different dlc names by context (`out_channels` is `filters`
+ * on a conv and `units` on dense). Words are matched lowercased, `-` as `_`,
+ * with a `torch.nn.` / `nn.` / `tf.keras.layers.` / `keras.layers.` /
+ * `layers.` prefix dropped (`nn.Linear` → `linear`).
  */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
+export const FRAMEWORK_VOCABULARY: Readonly<Record<string, readonly string[]>> = {
+  // arguments
   lr: ['learning_rate'],
-  out_channels: ['filters'],
+  learningrate: ['learning_rate'],
+  out_channels: ['filters', 'units'],
   out_features: ['units'],
+  in_features: ['in_channels'],
+  num_features: ['in_channels'],
   kernel: ['kernel_size'],
   stride: ['strides'],
   dilation: ['dilation_rate'],
+  groups: ['groups'],
   bias: ['use_bias'],
   eps: ['epsilon'],
   p: ['rate'],
   betas: ['beta1'],
   nesterov_momentum: ['nesterov'],
   weightdecay: ['weight_decay'],
+  decay: ['weight_decay'],
   num_epochs: ['epochs'],
   max_epochs: ['epochs'],
   batchsize: ['batch_size'],
-  groups: ['depth_multiplier'],
   negative_slope: ['alpha'],
+  inplace: [],
+  // layer kinds
   linear: ['dense'],
   conv: ['conv2d'],
+  conv2d: ['conv2d'],
+  conv1d: ['conv1d'],
+  convtranspose2d: ['conv2d_transpose'],
+  conv2dtranspose: ['conv2d_transpose'],
   maxpool: ['max_pool2d'],
+  maxpool2d: ['max_pool2d'],
+  maxpooling2d: ['max_pool2d'],
+  maxpool1d: ['max_pool1d'],
   avgpool: ['avg_pool2d'],
+  avgpool2d: ['avg_pool2d'],
+  averagepooling2d: ['avg_pool2d'],
+  adaptiveavgpool2d: ['adaptive_avg_pool2d', 'global_avg_pool2d'],
+  adaptive_avg_pool2d: ['adaptive_avg_pool2d', 'global_avg_pool2d'],
+  globalaveragepooling2d: ['global_avg_pool2d'],
   batchnorm: ['batch_norm'],
+  batchnorm1d: ['batch_norm'],
+  batchnorm2d: ['batch_norm'],
   batch_normalization: ['batch_norm'],
+  batchnormalization: ['batch_norm'],
   layernorm: ['layer_norm'],
-  adaptive_avg_pool2d: ['global_avg_pool2d'],
+  layernormalization: ['layer_norm'],
+  relu6: ['relu6'],
+  silu: ['silu'],
+  swish: ['swish', 'silu'],
+  hardswish: ['hard_swish'],
+  hardsigmoid: ['hard_sigmoid'],
+  leakyrelu: ['leaky_relu'],
+  dropout2d: ['spatial_dropout2d', 'dropout'],
+  zeropad2d: ['zero_padding2d'],
+  zeropadding2d: ['zero_padding2d'],
+  upsample: ['upsampling2d'],
+  upsampling2d: ['upsampling2d'],
+  // losses, schedules
   crossentropy: ['cross_entropy'],
+  crossentropyloss: ['cross_entropy'],
   categorical_crossentropy: ['cross_entropy'],
+  categoricalcrossentropy: ['cross_entropy'],
   sparse_categorical_crossentropy: ['cross_entropy'],
+  sparsecategoricalcrossentropy: ['cross_entropy'],
+  bceloss: ['binary_cross_entropy'],
+  bcewithlogitsloss: ['binary_cross_entropy'],
+  binarycrossentropy: ['binary_cross_entropy'],
+  mseloss: ['mse'],
+  meansquarederror: ['mse'],
+  huberloss: ['huber'],
+  smoothl1loss: ['huber'],
   cosine_annealing: ['cosine'],
+  cosineannealinglr: ['cosine'],
+  onecyclelr: ['one_cycle'],
+  steplr: ['step'],
+  multisteplr: ['multi_step'],
+  reducelronplateau: ['reduce_on_plateau'],
+  exponentiallr: ['exponential'],
 };
+
+/**
+ * Keys that are right in another section: PyTorch passes `weight_decay` to
+ * the optimizer, Keras users look for it (or `lr`) on a layer or in `train`.
+ * Used as the hint of an unknown key that has no did-you-mean where it was typed.
+ */
+export const MISPLACED_KEYS: Readonly<Record<string, string>> = {
+  weight_decay: "weight_decay is an optimizer argument in dlc (as in PyTorch): write it under the optimizer, e.g. optimizer: {adamw: {weight_decay: 0.01}}",
+  learning_rate: 'learning_rate is an optimizer argument: optimizer: {adam: {learning_rate: 0.001}}',
+  lr: 'the learning rate is an optimizer argument: optimizer: {adam: {learning_rate: 0.001}}',
+  momentum: 'momentum is an argument of the sgd and rmsprop optimizers (batch_norm takes momentum too)',
+  kernel_regularizer: "dlc has no per-layer regularizer: L2 weight decay is the optimizer's weight_decay",
+  epochs: 'epochs belongs in train: train: {epochs: 10}',
+  batch_size: 'batch_size belongs in train: train: {batch_size: 64}',
+};
+
+/** `nn.Linear` → `linear`, `Conv-2d` → `conv_2d`: the form FRAMEWORK_VOCABULARY is keyed by. */
+export function vocabularyKey(word: string): string {
+  return word.toLowerCase().replace(/-/g, '_').replace(/^(torch\.nn\.|nn\.|tf\.keras\.layers\.|keras\.layers\.|layers\.)/, '');
+}
+
+/** The dlc name the framework word `word` stands for among `candidates`, if the vocabulary knows it. */
+export function frameworkName(word: string, candidates: readonly string[]): string | undefined {
+  const key = vocabularyKey(word);
+  // Own keys only: `constructor` or `__proto__` typed by a user must not reach Object.prototype.
+  if (!Object.prototype.hasOwnProperty.call(FRAMEWORK_VOCABULARY, key)) return undefined;
+  const found = FRAMEWORK_VOCABULARY[key].find((a) => candidates.includes(a));
+  return found === word ? undefined : found;
+}
+
+/** Where an unknown key belongs when it is a known word of another section. */
+export function misplacedHint(word: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(MISPLACED_KEYS, word) ? MISPLACED_KEYS[word] : undefined;
+}
 
 /** The closest candidate within a typo's distance of `word`, if any. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
-  const key = word.toLowerCase().replace(/-/g, '_');
-  // Own keys only: `constructor` or `__proto__` typed by a user must not reach Object.prototype.
-  const alias = Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key].find((a) => list.includes(a)) : undefined;
+  const alias = frameworkName(word, list);
   if (alias) return alias;
   candidates = list;
-  const w = word.toLowerCase();
+  const w = vocabularyKey(word);
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { didYouMean, didYouMeanFix, renameFix, suggestion } from '../diagnostics/did-you-mean.js';
+import { didYouMean, didYouMeanFix, misplacedHint, renameFix, suggestion } from '../diagnostics/did-you-mean.js';
 import type { FixProposal } from '../diagnostics/report.js';
 import { PARAM_REF_PATTERN, type Schema } from './schema/helpers.js';
 import { LAYER_NAME_PATTERN } from './schema/layers.js';
@@ -133,7 +133,7 @@ export function toProblem(e: ErrorObject): Problem | undefined {
       const sugg = suggestion(key, allowed);
       const where = ptr === '' ? 'at the top level' : `in ${name}`;
       const meant = didYouMean(key, allowed);
-      return { code: 'DLC010', pointer: childPointer(ptr, key), part: 'key', meant, message: `unknown key '${key}' ${where}${sugg}`, hint: sugg ? undefined : allowed.length ? `allowed keys: ${allowed.join(', ')}` : `${name} takes no keys`, fix: meant === undefined ? undefined : renameFix(key, meant) };
+      return { code: 'DLC010', pointer: childPointer(ptr, key), part: 'key', meant, message: `unknown key '${key}' ${where}${sugg}`, hint: sugg ? undefined : (misplacedHint(key) ?? (allowed.length ? `allowed keys: ${allowed.join(', ')}` : `${name} takes no keys`)), fix: meant === undefined ? undefined : renameFix(key, meant) };
     }
     case 'required': {
       const missing = String(p.missingProperty);
