@@ -47,6 +47,9 @@ import { global_max_pool1d } from './global-max-pool1d.js';
 import { lstm } from './lstm.js';
 import { gru } from './gru.js';
 import { bidirectional } from './bidirectional.js';
+import { positional_embedding } from './positional-embedding.js';
+import { multi_head_attention } from './multi-head-attention.js';
+import { transformer_encoder } from './transformer-encoder.js';
 
 /** Every layer kind, in the order the schema and docs list them. */
 export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
@@ -69,6 +72,9 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   lstm,
   gru,
   bidirectional,
+  positional_embedding,
+  multi_head_attention,
+  transformer_encoder,
   dense,
   flatten,
   reshape,

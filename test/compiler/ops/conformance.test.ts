@@ -19,7 +19,7 @@ import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
 import { OPS, OP_KINDS, opDef, type OpKind } from '../../../src/compiler/ops/index.js';
 import { ShapeFailure, type Shape } from '../../../src/compiler/ops/op-def.js';
 import { buildContext, nodeRecipes } from '../../../src/compiler/ops/recipe.js';
-import { applyNode } from '../../../src/runtime/model/layers.js';
+import { applyNode, layerFactory } from '../../../src/runtime/model/layers.js';
 import { tinySpec } from '../../runtime/model/ir-fixtures.js';
 
 /** Attributes as written in a spec (shorthands and defaults allowed) and the per-sample input shapes. */
@@ -97,6 +97,15 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ layer: 'lstm', units: 5 }, [[6, 3]]],
     [{ layer: 'gru', units: 4, return_sequences: true, merge_mode: 'sum' }, [[7, 2]]],
     [{ layer: 'lstm', units: 3, merge_mode: 'ave' }, [[4, 2]]],
+  ],
+  positional_embedding: [[{}, [[6, 4]]]],
+  multi_head_attention: [
+    [{ num_heads: 2 }, [[5, 8]]],
+    [{ num_heads: 3, key_dim: 4 }, [[4, 6]]],
+  ],
+  transformer_encoder: [
+    [{ num_heads: 2, ff_dim: 16 }, [[5, 8]]],
+    [{ num_heads: 1, key_dim: 3, ff_dim: 5, epsilon: 1e-3 }, [[4, 6]]],
   ],
   dense: [
     [{ units: 7 }, [[12]]],
@@ -200,7 +209,8 @@ describe('op conformance', () => {
     // The emitter's build: the same layers, config for config.
     const built = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
     const printed = printedConfigs(oneOpIR(kind, attrs, inputs, inferred.shape));
-    const fromPrinted = printed.map(({ factory, config }) => (tf.layers as unknown as Record<string, (c: unknown) => tf.layers.Layer>)[factory](config));
+    // dlc's own layers (custom-layers.ts) by the name the emitted model.ts imports them under, the rest from tf.layers.
+    const fromPrinted = printed.map(({ factory, config }) => layerFactory(factory)(config));
     // Applied like the emitted model applies them (some configs settle when a layer is built).
     fromPrinted.reduce<tf.SymbolicTensor | tf.SymbolicTensor[]>((x, l) => l.apply(x) as tf.SymbolicTensor, ins.length === 1 ? tf.input({ shape: [...inputs[0]] }) : inputs.map((s) => tf.input({ shape: [...s] })));
     expect(fromPrinted.map((l) => l.getClassName())).toEqual(built.map((l) => l.getClassName()));

@@ -38,6 +38,10 @@ const CASES: readonly Case[] = [
   ['gru', { units: 3, return_sequences: true }, [4, 2]],
   ['bidirectional', { layer: 'lstm', units: 3 }, [5, 2]],
   ['bidirectional', { layer: 'gru', units: 3, return_sequences: true, merge_mode: 'ave' }, [4, 3]],
+  ['positional_embedding', {}, [5, 3]],
+  ['multi_head_attention', { num_heads: 2 }, [5, 4]],
+  ['multi_head_attention', { num_heads: 3, key_dim: 2 }, [4, 5]],
+  ['transformer_encoder', { num_heads: 2, ff_dim: 6 }, [5, 4]],
   ['upsampling2d', {}, [3, 4, 2]],
   ['upsampling2d', { size: [2, 3], interpolation: 'bilinear' }, [3, 3, 2]],
 ];
