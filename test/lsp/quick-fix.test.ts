@@ -3,6 +3,9 @@
  * compile a spec with a mistake → LSP diagnostic (fix in `data`) → code
  * action → apply its edit → the spec compiles without that diagnostic.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -75,12 +78,28 @@ describe('quick fixes from diagnostic data', () => {
     expect(actions.map((a) => [a.diagnostics![0]!.code, a.edit!.changes![URI]![0]!.newText, a.isPreferred])).toEqual([['DLC142', 'cross_entropy', false]]);
   });
 
-  /** Registered codes whose fixes need a table data set (a CSV file); the compiler's tests cover their fix data. */
-  const NEED_A_TABLE = ['DLC130', 'DLC141', 'DLC143', 'DLC144'];
+  it('a misspelled table column: the column of the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlc-quick-fix-'));
+    try {
+      const rows = Array.from({ length: 12 }, (_, i) => `${i % 2 ? 'x' : 'y'},${i * 1.5},${['a', 'b', 'c'][i % 3]}`);
+      writeFileSync(join(dir, 't.csv'), ['kind,size,label', ...rows].join('\n'));
+      const file = join(dir, 'spec.yaml');
+      const text = 'name: table\ndata: {dataset: csv, path: t.csv, features: [kind, sise], target: label, batch_size: 4}\nmodel:\n  layers:\n    - dense: {units: 3}\n';
+      const parsed = parseYaml(text);
+      const diags = compile(text, { file, cwd: dir }).diagnostics.map((d) => toLspDiagnostic(d, file, dir, parsed));
+      const actions = quickFixes(URI, diags, textOf(text));
+      expect(actions.map((a) => [a.diagnostics![0]!.code, a.edit!.changes![URI]![0]!.newText])).toEqual([['DLC130', 'size']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-  it('every registered code is exercised here, or needs a table data set', () => {
-    const exercised = new Set([...cases.map(([, c]) => c.code), 'DLC142']);
-    expect(new Set(Object.keys(QUICK_FIX_CODES))).toEqual(new Set([...exercised, ...NEED_A_TABLE]));
+  /** Registered codes whose fixes need real or multi-label targets (a table data set); target-fit.test.ts checks their fix data. */
+  const NEED_TABLE_TARGETS = ['DLC141', 'DLC143', 'DLC144'];
+
+  it('every registered code is exercised here, or needs table targets', () => {
+    const exercised = new Set([...cases.map(([, c]) => c.code), 'DLC142', 'DLC130']);
+    expect(new Set(Object.keys(QUICK_FIX_CODES))).toEqual(new Set([...exercised, ...NEED_TABLE_TARGETS]));
   });
 
   const typo = spec('    - conv2d: {filtres: 8, kernel_size: 3}\n    - flatten\n    - dense: {units: 10}');
