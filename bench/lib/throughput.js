@@ -25,6 +25,7 @@ import { compileFile } from '../../dist/compiler/compile.js';
 import { train } from '../../dist/runtime/train/train.js';
 import { initBackend } from '../../dist/runtime/backend/select.js';
 import { planReplicas } from '../../dist/runtime/train/replicas.js';
+import { imageSet } from '../../dist/runtime/data/example-set.js';
 import { handwrittenLoop } from './handwritten.js';
 import { startTorch } from './torch.js';
 import { median } from './stats.js';
@@ -65,7 +66,7 @@ export function randomDataset(shape, numClasses, trainCount, testCount, seed = 1
     for (let i = 0; i < images.length; i++) images[i] = (rand() * 256) | 0;
     const labels = new Int32Array(count);
     for (let i = 0; i < count; i++) labels[i] = i % numClasses; // every class present
-    return { images, labels, count, shape: [...shape] };
+    return imageSet(images, labels, [...shape], numClasses);
   };
   return {
     name: 'random',
