@@ -23,6 +23,8 @@ const CLASS_NAMES: Readonly<Record<string, string>> = {
   reshape: 'Reshape',
   dropout: 'Dropout',
   batchNormalization: 'BatchNormalization',
+  // conventions: pytorch's batch norm (unbiased running variance) is saved as tfjs's: inference is the same.
+  torchBatchNormalization: 'BatchNormalization',
   layerNormalization: 'LayerNormalization',
   activation: 'Activation',
   leakyReLU: 'LeakyReLU',
