@@ -9,6 +9,7 @@ import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { documentToYaml, specToDocument } from '../compiler/front/denormalize.js';
 import type { IR } from '../compiler/ir.js';
+import { resolveDataPath } from '../compiler/shared/data-path.js';
 import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { envReplicas } from '../runtime/train/replicas.js';
@@ -52,8 +53,11 @@ Exit status: 0 done, 1 spec errors or the loss became NaN/Inf, 2 usage or I/O er
 /** Makes a relative data.path absolute (relative to the spec's folder), so the run directory works from anywhere. */
 function absoluteDataPath(ir: IR, specDir: string): IR {
   const p = ir.spec.data.path;
-  if (p === undefined || isAbsolute(p)) return ir;
-  return { ...ir, spec: { ...ir.spec, data: { ...ir.spec.data, path: resolve(specDir, p) } } };
+  const split = ir.spec.data.test_split;
+  if ((p === undefined || isAbsolute(p)) && (split?.path === undefined || isAbsolute(split.path))) return ir;
+  // A package file (vega-datasets/data/penguins.json) when no such file is next to the spec (compiler/shared/data-path.ts).
+  const data = { ...ir.spec.data, ...(p !== undefined ? { path: resolveDataPath(p, specDir) } : {}), ...(split?.path !== undefined ? { test_split: { ...split, path: resolveDataPath(split.path, specDir) } } : {}) };
+  return { ...ir, spec: { ...ir.spec, data } };
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
