@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { IR } from '../compiler/ir.js';
 import { runTorch, TorchRunFailed, TorchUnavailable, type TorchDevice, type TorchEvent } from '../codegen/pytorch/run.js';
 import type { SpecOrigin } from '../codegen/common/origin.js';
+import { EmitError } from '../codegen/common/write-project.js';
 import type { MetricsReport } from '../runtime/contracts.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { createProgress } from '../runtime/progress/progress.js';
@@ -93,7 +94,8 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
       onStderr: (line) => progress.log(line),
     });
   } catch (e) {
-    if (e instanceof TorchUnavailable || e instanceof TorchRunFailed) {
+    // EmitError: a layer the PyTorch target cannot print yet (UnsupportedLayer), or an unwritable cache.
+    if (e instanceof TorchUnavailable || e instanceof TorchRunFailed || e instanceof EmitError) {
       io.stderr.write(`dlc run: ${e.message}\n`);
       return 2;
     }

@@ -75,6 +75,14 @@ describe('dlc run --backend torch: arguments', () => {
     }
   });
 
+  it('refuses a layer the PyTorch target cannot print yet, naming it before looking for Python (exit 2, nothing written)', async () => {
+    writeFileSync(join(dir, 'seq.yaml'), SPEC.replace('name: tiny-torch', 'name: seq').replace(/  layers:\n[\s\S]*?\nloss:/, '  layers:\n    - reshape: {target_shape: [8, 8]}\n    - lstm: {units: 4}\n    - dense: {units: 3}\nloss:'));
+    const io = fakeIO();
+    expect(await main(['run', 'seq.yaml', '--backend', 'torch', '--python', join(dir, 'no-such-python'), '--runs-dir', 'seq-runs'], io)).toBe(2);
+    expect(io.err()).toMatch(/^dlc run: .*lstm/m);
+    expect(existsSync(join(dir, 'seq-runs'))).toBe(false);
+  });
+
   it('names what to install when the interpreter is missing (exit 2)', async () => {
     const io = fakeIO();
     expect(await main(['run', 'tiny.yaml', '--backend', 'torch', '--python', join(dir, 'no-such-python')], io)).toBe(2);

@@ -90,8 +90,9 @@ function bundledMnistDir(): string | undefined {
 
 /** Runs the spec on PyTorch; resolves with the final `done` event (rejects when Python fails). */
 export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<TorchEvent, { event: 'done' }>> {
-  const { python } = findTorchPython(opts.python, opts.env);
+  // The project first: a layer the target cannot print is reported without starting Python.
   const project = emitCached(ir, opts.origin, opts.cacheDir);
+  const { python } = findTorchPython(opts.python, opts.env);
   const args = ['train.py', '--progress', 'json', '--device', opts.device ?? 'auto', '--runs-dir', resolve(opts.runsDir ?? 'runs')];
   if (opts.resume) args.push('--resume', resolve(opts.resume));
   if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
