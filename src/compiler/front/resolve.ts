@@ -1,7 +1,11 @@
 /**
- * Composition: `extends: base.yaml` (path relative to the extending file;
- * mappings merged deeply, lists and scalars replaced; chains allowed; a
- * cycle is DLC008). Every merged value keeps the SourceMap origin of the
+ * Composition: `extends: base.yaml` or `extends: [a.yaml, b.yaml]` (paths
+ * relative to the extending file; several bases are merged in order, each
+ * over the previous, and the extending file over all of them; mappings
+ * merged deeply, lists and scalars replaced; a one-of section — optimizer,
+ * schedule, loss — whose child mapping names another kind than the base
+ * replaces it instead of merging; chains allowed; a cycle is DLC008).
+ * Every merged value keeps the SourceMap origin of the
  * file it came from, so a diagnostic about an inherited value points into
  * the base file. A relative `data.path` is relative to the file that wrote
  * it; inherited, it is rebased so that it stays relative to the spec being
@@ -51,7 +55,24 @@ export function setOwn(o: Record<string, unknown>, key: string, value: unknown):
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** Deep-merges `child` over `base`: mappings merge, everything else is replaced. */
+/**
+ * Sections that hold one of several kinds (`{adam: {…}}`): a child naming
+ * another kind replaces the base's instead of merging with it (a merge would
+ * hold two kinds, DLC017).
+ */
+const ONE_OF_SECTIONS = new Set(['/optimizer', '/schedule', '/loss']);
+
+/** True when `c` names kinds that `b` does not have: `{sgd: …}` over `{adam: …}`. */
+function switchesKind(b: Record<string, unknown>, c: Record<string, unknown>): boolean {
+  const ck = Object.keys(c);
+  return ck.length > 0 && ck.every((k) => !Object.prototype.hasOwnProperty.call(b, k));
+}
+
+/**
+ * Deep-merges `child` over `base`: mappings merge, everything else (lists,
+ * scalars, a mapping over a scalar) is replaced, and a one-of section
+ * (optimizer, schedule, loss) that names another kind is replaced whole.
+ */
 export function mergeDocs(base: LoadedDoc, child: LoadedDoc): LoadedDoc {
   const map = new SourceMap(child.sourceMap.defaultFile);
   for (const [p, o] of base.sourceMap.origins) map.set(p, o);
@@ -62,7 +83,7 @@ export function mergeDocs(base: LoadedDoc, child: LoadedDoc): LoadedDoc {
     for (const [k, v] of Object.entries(c)) {
       const p = childPointer(ptr, k);
       const own = Object.prototype.hasOwnProperty.call(b, k);
-      if (isObj(v) && own && isObj(b[k])) setOwn(out, k, merge(b[k] as Record<string, unknown>, v, p));
+      if (isObj(v) && own && isObj(b[k]) && !(ONE_OF_SECTIONS.has(p) && switchesKind(b[k] as Record<string, unknown>, v))) setOwn(out, k, merge(b[k] as Record<string, unknown>, v, p));
       else {
         setOwn(out, k, v);
         map.deleteSubtree(p);
@@ -133,24 +154,46 @@ function readBase(abs: string, display: string, ctx: ResolveContext): ReadResult
  */
 export function resolveExtends(doc: LoadedDoc, file: string, ctx: ResolveContext, chain: readonly string[] = []): { doc?: LoadedDoc; diagnostics: Diagnostic[] } {
   const ext = doc.data.extends;
-  if (typeof ext !== 'string') return { doc, diagnostics: [] };
-  const here = doc.sourceMap.locate('/extends');
+  if (typeof ext === 'string') return resolveBase(doc, ext, '/extends', file, ctx, chain);
+  if (!Array.isArray(ext) || ext.length === 0 || !ext.every((e): e is string => typeof e === 'string')) return { doc, diagnostics: [] };
+  // Several bases: each resolved on its own (its own chain), merged in order, then this file over them.
+  const diagnostics: Diagnostic[] = [];
+  let merged: LoadedDoc | undefined;
+  let ok = true;
+  ext.forEach((e, i) => {
+    const empty: LoadedDoc = { data: {}, sourceMap: new SourceMap(doc.sourceMap.defaultFile) };
+    const probe: LoadedDoc = { data: { extends: e }, sourceMap: doc.sourceMap };
+    const r = resolveBase(probe, e, `/extends/${i}`, file, ctx, chain, empty);
+    diagnostics.push(...r.diagnostics);
+    if (!r.doc) ok = false;
+    else merged = merged ? mergeDocs(merged, r.doc) : r.doc;
+  });
+  if (!ok || !merged) return { diagnostics };
+  return { doc: mergeDocs(merged, doc), diagnostics };
+}
+
+/**
+ * Resolves one base `ext` (written at `ptr` of `doc`) and merges `over` (by
+ * default `doc` itself) over it.
+ */
+function resolveBase(doc: LoadedDoc, ext: string, ptr: string, file: string, ctx: ResolveContext, chain: readonly string[], over: LoadedDoc = doc): { doc?: LoadedDoc; diagnostics: Diagnostic[] } {
+  const here = doc.sourceMap.locate(ptr);
   const baseDir = ctx.absPath ? dirname(ctx.absPath) : ctx.cwd;
   const abs = resolvePath(baseDir, ext);
   const display = isAbsolute(ext) ? ext : normalize(join(dirname(file), ext));
   const self = ctx.absPath ? [ctx.absPath] : [];
   if ([...chain, ...self].includes(abs)) {
     const cycle = [...chain, ...self, abs].map((p) => p.slice(p.lastIndexOf('/') + 1)).join(' → ');
-    return { diagnostics: [diag('DLC008', `extends cycle: ${cycle}`, here, '/extends', 'a spec cannot extend itself, directly or through its bases')] };
+    return { diagnostics: [diag('DLC008', `extends cycle: ${cycle}`, here, ptr, 'a spec cannot extend itself, directly or through its bases')] };
   }
-  const notBase = (why: string) => ({ diagnostics: [diag('DLC018', `cannot use '${ext}' as a base spec: ${why}`, here, '/extends', 'extends names another dlc spec (a .yaml file with name, data, model, …)')] });
+  const notBase = (why: string) => ({ diagnostics: [diag('DLC018', `cannot use '${ext}' as a base spec: ${why}`, here, ptr, 'extends names another dlc spec (a .yaml file with name, data, model, …)')] });
   const refused = refuseBase(ext, abs);
   if (refused) return notBase(refused);
   const read = readBase(abs, display, ctx);
   if (read.text === undefined) {
     const d = read.diagnostics[0];
     // A missing base is the extending file's problem: point at its `extends` value.
-    if (d.code === 'DLC007') return { diagnostics: [diag('DLC007', `cannot read base spec '${ext}': ${d.message.replace(/^cannot read '[^']*': /, '')}`, here, '/extends')] };
+    if (d.code === 'DLC007') return { diagnostics: [diag('DLC007', `cannot read base spec '${ext}': ${d.message.replace(/^cannot read '[^']*': /, '')}`, here, ptr)] };
     // Too large, not UTF-8: say so at the extends value, with no snippet of the base.
     return notBase(d.code === 'DLC006' ? `it is not valid UTF-8 (line ${d.line}, column ${d.col})` : d.message.replace(/^'[^']*' is /, 'it is '));
   }
@@ -168,7 +211,7 @@ export function resolveExtends(doc: LoadedDoc, file: string, ctx: ResolveContext
   const inner = resolveExtends(baseDoc, display, { ...ctx, absPath: abs }, [...chain, ...self]);
   if (!inner.doc) return { diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
   rebaseDataPath(inner.doc.data, dirname(abs), baseDir);
-  return { doc: mergeDocs(inner.doc, doc), diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
+  return { doc: mergeDocs(inner.doc, over), diagnostics: [...parsed.diagnostics, ...inner.diagnostics] };
 }
 
 const CODE_WORDS: Readonly<Record<string, string>> = { DLC001: 'syntax error', DLC002: 'duplicate key' };

@@ -4,7 +4,7 @@
  * `DLC_UPDATE_SCHEMA=1 npx vitest run test/compiler/schema.test.ts` rewrites it).
  */
 import { DEFAULTS } from './defaults.js';
-import { array, object, string, integer, describe, enumOf, type Schema } from './helpers.js';
+import { anyOf, array, object, string, integer, describe, enumOf, type Schema } from './helpers.js';
 import { CONVENTIONS, DEFAULT_CONVENTIONS } from '../conventions.js';
 import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, kindUnion, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../kinds/index.js';
@@ -62,7 +62,11 @@ export function buildSchema(): Schema {
       conventions: enumOf(CONVENTIONS, 'Whose defaults apply where PyTorch and Keras differ: initial weights, batch/layer-norm epsilon and momentum, the leaky_relu layer\'s slope, optimizer epsilons and RMSprop/Adagrad defaults. Values the spec states win.', {
         default: DEFAULT_CONVENTIONS,
       }),
-      extends: string('A base spec (path relative to this file) this one overrides: mappings are merged deeply, lists replaced.', { examples: ['base.yaml'] }),
+      extends: anyOf(
+        [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+        'A base spec (path relative to this file), or a list of them merged in order, that this one overrides: mappings are merged deeply; lists and scalars are replaced; an optimizer, schedule or loss naming another kind replaces the base\'s.',
+        { examples: ['base.yaml', ['base.yaml', 'cifar-data.yaml']] },
+      ),
       data: dataSchema(),
       model: modelSchema(),
       loss: kindUnion(anyFamily(LOSSES), 'The loss: `cross_entropy`, `{cross_entropy: {label_smoothing: 0.1}}`, …', { default: DEFAULT_LOSS }),
