@@ -28,6 +28,6 @@ describe('data-set definitions', () => {
     expect(one.has('path')).toBe(false);
     expect(one.get('channels')).toBe('image_folder');
     expect(datasetDef('toString')).toBeUndefined();
-    expect(datasetDef('csv')).toBeUndefined();
+    expect(datasetDef('parquet')).toBeUndefined();
   });
 });
