@@ -6,9 +6,9 @@
  * model as the runtime builder — input dtype, layer names and classes,
  * initial weights, outputs.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import ts from 'typescript';
@@ -43,10 +43,17 @@ function chainIR(input: number[], dtype: 'float32' | 'int32', layers: readonly [
   return { file: 'seq.yaml', spec: { ...tinySpec(), seed }, nodes, outputId: last.id, inputShape: input as never, numClasses: last.shape[0], ...(dtype === 'int32' ? { inputDType: 'int32' as const } : {}) };
 }
 
+/** The emitted src/model.ts (as `file`) and the runtime files it imports (src/lib/…), transpiled into the temp dir. */
 async function emittedModel(ir: IR, file: string): Promise<{ buildModel(): tf.LayersModel; INPUT_SHAPE: number[] }> {
-  const source = renderProject(ir, 'tfjs-node-ts', { specFile: 'seq.yaml' }).get('src/model.ts')!;
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  writeFileSync(join(dir, file), js);
+  const files = renderProject(ir, 'tfjs-node-ts', { specFile: 'seq.yaml' });
+  const js = (source: string) => ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  for (const [path, source] of files) {
+    if (!path.startsWith('src/lib/') || !path.endsWith('.ts')) continue;
+    const out = join(dir, path.slice('src/'.length).replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, js(source));
+  }
+  writeFileSync(join(dir, file), js(files.get('src/model.ts')!));
   return (await import(pathToFileURL(join(dir, file)).href)) as { buildModel(): tf.LayersModel; INPUT_SHAPE: number[] };
 }
 
@@ -92,6 +99,19 @@ describe('emitted model.ts with the sequence kinds', () => {
     ]);
     expect(ir.nodes.map((n) => n.shape)).toEqual([[12], [12, 6], [12, 5], [6, 5], [6, 4], [5, 4], [5, 3], [5, 4], [4], [2]]);
     await expectSameModel(ir, 'tokens.mjs', tf.tensor2d(Array.from({ length: 24 }, (_, i) => (i * 7) % 30), [2, 12], 'int32'));
+  });
+
+  it('token ids: positional_embedding, transformer_encoder, multi_head_attention (dlc layers, imported from the copied runtime)', async () => {
+    const ir = chainIR([7], 'int32', [
+      ['embedding', { input_dim: 20, output_dim: 8 }],
+      ['positional_embedding', {}],
+      ['transformer_encoder', { num_heads: 2, ff_dim: 12 }],
+      ['multi_head_attention', { num_heads: 4, key_dim: 3 }],
+      ['global_avg_pool1d', {}],
+      ['dense', { units: 3 }],
+    ]);
+    expect(ir.nodes.map((n) => n.shape)).toEqual([[7], [7, 8], [7, 8], [7, 8], [7, 8], [8], [3]]);
+    await expectSameModel(ir, 'attention.mjs', tf.tensor2d(Array.from({ length: 14 }, (_, i) => (i * 5) % 20), [2, 7], 'int32'));
   });
 
   it('upsampling2d and global_avg_pool1d', async () => {

@@ -47,6 +47,8 @@ export interface ModelView {
   readonly steps: readonly LayerStepView[];
   /** Some step is dlc's batch norm with PyTorch's running variance (conventions: pytorch): model.ts imports it. */
   readonly usesTorchBatchNorm: boolean;
+  /** The custom-layers.ts factories model.ts uses, for its import ('' when none). */
+  readonly dlcLayerImports: string;
   readonly outputVar: string;
   readonly numClassesCode: string;
   readonly trainableParamsText: string;
@@ -55,10 +57,13 @@ export interface ModelView {
 }
 
 /** Names the model.ts template uses itself. */
-const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization'];
+const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder'];
+
+/** dlc's layers for the kinds tfjs lacks (src/runtime/model/custom-layers.ts: attention, positions). */
+const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder'];
 
 /** Recipe layers that are dlc's own (src/runtime/model/), not tf.layers factories; model.ts imports them. */
-const CUSTOM_FACTORIES = new Set(['torchBatchNormalization']);
+const CUSTOM_FACTORIES = new Set(['torchBatchNormalization', ...DLC_LAYERS]);
 
 /** 1234567 → "1,234,567" (comments only); checked to be an integer like every number codegen prints. */
 function countText(n: number): string {
@@ -154,6 +159,7 @@ export function buildModelView(ir: IR): ModelView {
     inputDTypeLit: ir.inputDType === 'int32' ? "'int32'" : "'float32'",
     steps,
     usesTorchBatchNorm: steps.some((s) => s.factory === 'torchBatchNormalization'),
+    dlcLayerImports: DLC_LAYERS.filter((f) => steps.some((s) => s.factory === f)).join(', '),
     outputVar,
     numClassesCode: jsInteger(ir.numClasses),
     trainableParamsText: countText(trainable),
