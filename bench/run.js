@@ -6,14 +6,15 @@
  *     interleaved repetitions, medians (./lib/throughput.js);
  *  2. `dlc check` time of every shipped spec, in-process (./lib/check-time.js);
  *  3. time to load MNIST's 60,000 training images (./lib/mnist-load.js);
- *  4. peak RSS of an MNIST epoch, in a child process (./lib/mnist-epoch.js).
+ *  4. peak RSS of an MNIST epoch, in a child process (./lib/mnist-epoch.js);
+ *  5. `dlc run --backend torch` vs a hand-written PyTorch loop, interleaved (./lib/torch-run.js).
  *
  * Prints a table and writes bench/results/<ISO date>-<host>.json. See
  * bench/README.md for what each figure means.
  *
  *   node bench/run.js [--quick] [--only cifar-convnet,…] [--reps N] [--seconds S]
  *                     [--backends wasm,tensorflow] [--no-torch] [--no-torch-1-thread]
- *                     [--sections throughput,check,load,rss] [--rss-full] [--out DIR]
+ *                     [--sections throughput,check,load,rss,torch] [--rss-full] [--out DIR]
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,8 +29,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 
 const THROUGHPUT_SPECS = ['mnist-convnet', 'cifar-convnet', 'resnet20-cifar'];
-const SECTIONS = ['throughput', 'check', 'load', 'rss'];
-const TARGETS = { overhead: 0.05, torchCifar: 4, checkMs: 50 };
+const SECTIONS = ['throughput', 'check', 'load', 'rss', 'torch'];
+const TARGETS = { overhead: 0.05, torchCifar: 4, checkMs: 50, torchRun: 0.95 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
-      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss] [--rss-full] [--out DIR]\n',
+      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss,torch] [--rss-full] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -63,6 +64,8 @@ const cfg = {
   sections: flags.sections ? list(flags.sections) : SECTIONS,
   checkReps: quick ? 20 : 50,
   loadReps: quick ? 2 : 5,
+  torchRunReps: flags.reps ? +flags.reps : quick ? 2 : 3,
+  torchRunSamples: quick ? 640 : 1280,
   rssLimits: flags["rss-full"] ? [0, 0] : quick ? [500, 500] : [2000, 1000],
 };
 for (const s of cfg.sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (have ${SECTIONS.join(', ')})`);
@@ -188,8 +191,37 @@ async function rssSection() {
   print();
 }
 
+async function torchRunSection() {
+  const { probeTorch } = await import('./lib/torch.js');
+  const { measureTorchRun } = await import('./lib/torch-run.js');
+  const p = flags['no-torch'] ? { ok: false, reason: '--no-torch' } : probeTorch();
+  if (!p.ok) {
+    note(`dlc run --backend torch skipped: ${p.reason}`);
+    return;
+  }
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'dlc-bench-torch-'));
+  const rows = [];
+  results.torch_run = [];
+  try {
+    for (const spec of cfg.specs) {
+      log(`dlc run --backend torch: ${spec}`);
+      const r = await measureTorchRun(path.join('specs', `${spec}.yaml`), { reps: cfg.torchRunReps, samples: cfg.torchRunSamples, threads: cores, tmpDir, log });
+      results.torch_run.push(r);
+      rows.push([r.spec, String(r.batch_size), String(r.samples), fmt(r.median.dlc, 1), fmt(r.median.hand, 1), `${fmt(r.median.ratio, 3)} ${r.median.ratio >= TARGETS.torchRun ? 'ok' : 'MISS'}`]);
+    }
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  print(`dlc run --backend torch vs a hand-written PyTorch loop, samples/s (median of ${cfg.torchRunReps} interleaved repetitions, ${cores} threads, CPU)`);
+  print(table(['spec', 'batch', 'samples', 'dlc run --backend torch', 'hand-written PyTorch', `ratio (≥${TARGETS.torchRun})`], rows));
+  print('  dlc: runTorch (the emitted project in a child Python, progress events streamed to this process) on synthetic images of the spec\'s input');
+  print('       shape, no validation split; the second epoch\'s samples/s (training steps only). The spec\'s optimizer, schedule and train transforms.');
+  print('  hand-written: the same emitted nn.Module, one random batch made once, CrossEntropyLoss, SGD momentum (bench/torch/emitted_overhead.py --hand-only).');
+  print();
+}
+
 const started = performance.now();
-const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection };
+const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection, torch: torchRunSection };
 for (const s of SECTIONS) {
   if (!cfg.sections.includes(s)) continue;
   try {

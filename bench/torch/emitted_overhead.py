@@ -2,11 +2,13 @@
 seeded batches, transforms, one-hot loss, clipping, schedule, bookkeeping) against a hand-written
 loop over the same model on ready-made tensors, interleaved.
 
-usage: python3 bench/torch/emitted_overhead.py PROJECT_DIR [--samples 640] [--reps 3] [--threads 2]
+usage: python3 bench/torch/emitted_overhead.py PROJECT_DIR [--samples 640] [--reps 3] [--threads 2] [--hand-only]
 PROJECT_DIR is a `dlc emit --target pytorch` output. Prints one JSON object:
 {"dlc_samples_per_s": [...], "hand_samples_per_s": [...], "ratio_median": dlc/hand}.
 The dlc figure is the epoch's samples_per_second from metrics.jsonl (training steps only, as dlc
 reports it); the data set is random uint8 images of the spec's input shape (no disk I/O).
+--hand-only: only the hand-written loop (after one warm-up pass), {"hand_samples_per_s": [...]} —
+bench/lib/torch-run.js interleaves it with whole `dlc run --backend torch` runs.
 """
 import argparse
 import json
@@ -26,6 +28,7 @@ def main():
     p.add_argument('--samples', type=int, default=640)
     p.add_argument('--reps', type=int, default=3)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--hand-only', action='store_true')
     a = p.parse_args()
     sys.path.insert(0, os.path.abspath(a.project))
     torch.set_num_threads(a.threads)
@@ -68,6 +71,9 @@ def main():
         return r['history'][0]['samples_per_second']
 
     hand()  # warm-up
+    if a.hand_only:
+        print(json.dumps({'hand_samples_per_s': [hand() for _ in range(a.reps)], 'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps}))
+        return
     d, h = [], []
     for _ in range(a.reps):
         d.append(dlc())

@@ -1,0 +1,70 @@
+/**
+ * `dlc run --backend torch` against a hand-written PyTorch loop, interleaved.
+ *
+ *  - dlc: runTorch (what `dlc run --backend torch` calls: the spec emitted into a cached project,
+ *    `train.py --progress json` in a child Python, every event parsed by this Node process) for
+ *    2 epochs; the second epoch's `samples_per_second` (training steps only, as dlc reports it) is one
+ *    repetition. The spec as written, except its data: synthetic images of the spec's input shape
+ *    and classes (`samples` of them, no validation split, no disk I/O), and no early stopping.
+ *  - hand-written: bench/torch/emitted_overhead.py --hand-only on the same emitted model — one random
+ *    batch made once, CrossEntropyLoss, SGD momentum, the same batch size and thread count.
+ *
+ * Each repetition starts its own Python (torch's import is not timed: both figures are training
+ * steps only). ratio = dlc / hand-written samples/s (target ≥ 0.95).
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileFile } from '../../dist/compiler/compile.js';
+import { emitCached, runTorch } from '../../dist/codegen/pytorch/run.js';
+import { median } from './stats.js';
+import { PYTHON } from './torch.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const HAND = path.join(here, '..', 'torch', 'emitted_overhead.py');
+
+/** The spec of `specPath` on synthetic data of its input shape (see the module comment). */
+export function benchTorchIR(specPath, samples) {
+  const r = compileFile(specPath);
+  if (!r.ir) throw new Error(`${specPath} does not compile: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  const ir = r.ir;
+  if (ir.inputShape.length !== 3) throw new Error(`${specPath}: not an image model (input [${ir.inputShape.join(', ')}])`);
+  const { path: _path, ...data } = ir.spec.data;
+  return {
+    ...ir,
+    spec: {
+      ...ir.spec,
+      data: { ...data, dataset: 'synthetic', validation_split: 0, synthetic: { train_samples: samples, test_samples: ir.numClasses, shape: [...ir.inputShape], classes: ir.numClasses } },
+      train: { ...ir.spec.train, epochs: 2, early_stopping: null },
+    },
+  };
+}
+
+/**
+ * Measures `reps` interleaved repetitions of both; resolves to
+ * {spec, batch_size, samples, threads, dlc: [...], hand: [...], median: {dlc, hand, ratio}}.
+ */
+export async function measureTorchRun(specPath, { reps = 3, samples = 640, threads = 2, tmpDir, log = () => {}, python = PYTHON }) {
+  // Whole batches, at least one: both sides then run the same steps per epoch.
+  const batch = compileFile(specPath).ir?.spec.data.batch_size ?? 1;
+  samples = Math.max(1, Math.ceil(samples / batch)) * batch;
+  const ir = benchTorchIR(specPath, samples);
+  const cacheDir = path.join(tmpDir, 'torch-cache');
+  const origin = { specFile: path.basename(specPath) };
+  const project = emitCached(ir, origin, cacheDir);
+  const env = { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const dlc = [];
+  const hand = [];
+  for (let i = 0; i < reps; i++) {
+    let last;
+    const done = await runTorch(ir, { origin, cacheDir, python, device: 'cpu', runsDir: path.join(tmpDir, 'torch-runs'), env, onEvent: (e) => e.event === 'epoch' && (last = e.record) });
+    if (done.stop_reason === 'non_finite_loss' || !last) throw new Error(`dlc run --backend torch on ${specPath}: ${done.message ?? done.stop_reason}`);
+    dlc.push(last.samples_per_second);
+    const h = spawnSync(python, [HAND, project, '--hand-only', '--reps', '1', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
+    if (h.status !== 0) throw new Error(`emitted_overhead.py --hand-only failed: ${(h.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+    hand.push(...JSON.parse(h.stdout.trim().split('\n').pop()).hand_samples_per_s);
+    log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)}`);
+  }
+  const ratios = dlc.map((d, i) => d / hand[i]);
+  return { spec: ir.spec.name, batch_size: ir.spec.data.batch_size, samples, threads, dlc, hand, median: { dlc: median(dlc), hand: median(hand), ratio: median(ratios) } };
+}
