@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, assertFinite, insideDir, readCheckpointJson, readRegular } from './safe-files.js';
+// dlc's own layer classes (attention, learned positions) registered with tf.serialization, so a model.json holding them loads.
+import '../model/custom-layers.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
