@@ -112,6 +112,8 @@ export interface LayerCommon {
   readonly in_channels?: number;
   readonly in_features?: number;
   readonly expect_shape?: readonly number[];
+  /** This layer's initial weights: PyTorch's or Keras's (default: the spec's `conventions`). */
+  readonly init?: Conventions;
   /** Where this layer is in the spec (pointer to the list item). */
   readonly path: JsonPointer;
 }

@@ -11,7 +11,7 @@ import type { LayerSpec, Spec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
 
-const COMMON = ['name', 'inputs', 'in_channels', 'in_features', 'expect_shape'] as const;
+const COMMON = ['name', 'inputs', 'in_channels', 'in_features', 'expect_shape', 'init'] as const;
 
 /** `{kind, ...attrs, path}` → `{kind: {...attrs}}`, or the bare kind when it has nothing to say. */
 function kindItem(x: { kind: string } & Obj, table: Record<string, { attrs: Obj }>, common: readonly string[] = []): unknown {

@@ -34,6 +34,7 @@ function common(a: Obj, path: JsonPointer): Obj {
   if (a.in_channels !== undefined) c.in_channels = a.in_channels;
   if (a.in_features !== undefined) c.in_features = a.in_features;
   if (a.expect_shape !== undefined) c.expect_shape = [...(a.expect_shape as number[])];
+  if (a.init !== undefined) c.init = a.init;
   c.path = path;
   return c;
 }

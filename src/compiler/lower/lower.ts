@@ -40,7 +40,7 @@ export interface LowerResult {
   readonly diagnostics: Diagnostic[];
 }
 
-const COMMON_KEYS = new Set(['kind', 'name', 'inputs', 'path', 'in_channels', 'in_features', 'expect_shape']);
+const COMMON_KEYS = new Set(['kind', 'name', 'inputs', 'path', 'in_channels', 'in_features', 'expect_shape', 'init']);
 
 /** The node attributes of a layer: its own keys, without the common ones. */
 export function lowerAttrs(layer: LayerSpec): Record<string, unknown> {
@@ -93,7 +93,7 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
     inferred.push(node);
   }
   // Each node's recipe (how it is built), with layer names and seeds settled here, once.
-  const recipes = nodeRecipes(inferred, spec.seed, facts.inputDType, spec.conventions);
+  const recipes = nodeRecipes(inferred, spec.seed, facts.inputDType, spec.conventions, (id) => layerById.get(id)?.init);
   const nodes: IRNode[] = inferred.map((n, i) => ({ ...n, layers: recipes[i] }));
 
   const ir: IR = {

@@ -25,10 +25,18 @@ export function buildContext(id: string, name: string, specSeed: number): BuildC
  * The recipe of every node, in order (nodes[0] is the input). A node that
  * could not be inferred (shape []) gets none: the IR is not handed on then.
  * The input node's call is `tf.input` with `inputDType` (the IR's).
- * Under `conventions: pytorch` the initial weights are PyTorch's
- * (`pytorchInit`); the ops' own recipes draw Keras's (Glorot, zero bias).
+ * Under `conventions: pytorch` batch norm keeps PyTorch's running variance
+ * and the initial weights are PyTorch's (`pytorchInit`), unless the layer's
+ * `init` (`initOf(id)`) says keras; the ops' own recipes draw Keras's
+ * (Glorot, zero bias), which `init: pytorch` replaces under keras too.
  */
-export function nodeRecipes(nodes: readonly Omit<IRNode, 'layers'>[], specSeed: number, inputDType = 'float32', conventions: Conventions = 'keras'): LayerCall[][] {
+export function nodeRecipes(
+  nodes: readonly Omit<IRNode, 'layers'>[],
+  specSeed: number,
+  inputDType = 'float32',
+  conventions: Conventions = 'keras',
+  initOf: (id: string) => Conventions | undefined = () => undefined,
+): LayerCall[][] {
   const taken = new Set<string>();
   const shapes = new Map(nodes.map((n) => [n.id, n.shape] as const));
   return nodes.map((node) => {
@@ -37,9 +45,13 @@ export function nodeRecipes(nodes: readonly Omit<IRNode, 'layers'>[], specSeed: 
     const def = opDef(node.op);
     if (!def || node.shape.length === 0) return [];
     const calls = def.build(node.attrs as never, buildContext(node.id, name, specSeed));
-    if (conventions !== 'pytorch') return calls;
+    const init = initOf(node.id) ?? conventions;
     const inShape = shapes.get(node.inputs[0]) ?? [];
-    return calls.map((c) => pytorchInit(c, inShape, buildContext(node.id, name, specSeed)));
+    return calls.map((c) => {
+      // PyTorch's running variance is the unbiased one (runtime/model/torch-batch-norm.ts).
+      if (c.layer === 'batchNormalization' && conventions === 'pytorch') return { ...c, layer: 'torchBatchNormalization' };
+      return init === 'pytorch' ? pytorchInit(c, inShape, buildContext(node.id, name, specSeed)) : c;
+    });
   });
 }
 
@@ -76,8 +88,6 @@ function torchFanIn(c: LayerCall, inShape: readonly number[]): number | undefine
  * bias (seeded by (node id, 'bias')). Batch norm starts as in both (γ 1, β 0).
  */
 export function pytorchInit(c: LayerCall, inShape: readonly number[], ctx: BuildContext): LayerCall {
-  // PyTorch's running variance is the unbiased one (runtime/model/torch-batch-norm.ts).
-  if (c.layer === 'batchNormalization') return { ...c, layer: 'torchBatchNormalization' };
   const fanIn = torchFanIn(c, inShape);
   const key = c.layer === 'depthwiseConv2d' ? 'depthwiseInitializer' : 'kernelInitializer';
   const kernel = c.args[key] as InitializerRecipe | undefined;

@@ -107,6 +107,35 @@ describe('conventions', () => {
     }
   });
 
+  it('a layer init: overrides the conventions for its initial weights only (batch norm follows the spec)', () => {
+    const yaml = (conv: string) => `name: t
+conventions: ${conv}
+data: {dataset: mnist}
+model:
+  layers:
+    - conv2d: {name: a, filters: 4, kernel_size: 3}
+    - conv2d: {name: b, filters: 4, kernel_size: 3, init: ${conv === 'keras' ? 'pytorch' : 'keras'}}
+    - batch_norm: {name: n, init: ${conv === 'keras' ? 'pytorch' : 'keras'}}
+    - flatten
+    - dense: {name: fc, units: 10}
+`;
+    for (const conv of ['pytorch', 'keras'] as const) {
+      const r = compile(yaml(conv), { file: 'spec.yaml' });
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const main = (id: string) => r.ir!.nodes.find((n) => n.id === id)!.layers.find((c) => c.part === 'main')!;
+      const kernel = (id: string) => (main(id).args.kernelInitializer as { init: string }).init;
+      const own = conv === 'pytorch' ? 'randomUniform' : 'glorotUniform';
+      const other = conv === 'pytorch' ? 'glorotUniform' : 'randomUniform';
+      expect([kernel('a'), kernel('b'), kernel('fc')]).toEqual([own, other, own]);
+      expect(main('b').args.biasInitializer === undefined).toBe(conv === 'pytorch');
+      expect(main('n').layer).toBe(conv === 'pytorch' ? 'torchBatchNormalization' : 'batchNormalization');
+      // dlc config keeps it; attrs of the node do not carry it.
+      const again = spec(documentToYaml(specToDocument(r.spec!)));
+      expect(again.model.layers[1]).toMatchObject({ name: 'b', init: conv === 'keras' ? 'pytorch' : 'keras' });
+      expect(r.ir!.nodes.find((n) => n.id === 'b')!.attrs).not.toHaveProperty('init');
+    }
+  });
+
   it('an unknown value is a schema error at the key', () => {
     const r = compile('name: t\nconventions: torch\ndata: {dataset: mnist}\nmodel: {layers: [flatten]}\n', { file: 'spec.yaml', noLower: true });
     const errs = r.diagnostics.filter((d) => d.severity === 'error');

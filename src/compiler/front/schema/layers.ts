@@ -24,6 +24,7 @@ export function commonLayerProps(): Record<string, Schema> {
     in_channels: { $ref: '#/definitions/in_channels' },
     in_features: { $ref: '#/definitions/in_features' },
     expect_shape: { $ref: '#/definitions/expect_shape' },
+    init: { $ref: '#/definitions/layer_init' },
   };
 }
 
@@ -54,6 +55,9 @@ function commonLayerSchemas(): Record<string, Schema> {
       minItems: 1,
       maxItems: 3,
       examples: [[32, 32, 3]],
+    }),
+    layer_init: enumOf(['pytorch', 'keras'], "This layer's initial weights: `pytorch` (kernel and bias uniform(±1/√fan_in)) or `keras` (Glorot-uniform kernel, zero bias). Default: the spec's `conventions`.", {
+      examples: ['keras'],
     }),
   };
 }
