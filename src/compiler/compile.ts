@@ -12,7 +12,7 @@ import { inferGraph, lower, type LowerContext } from './lower/lower.js';
 import { normalizeSpec } from './front/normalize.js';
 import { OVERRIDES_FILE, applyOverrides } from './front/overrides.js';
 import { MAX_SPEC_BYTES, parseSpec, readSpecFile, tooLarge } from './front/parse.js';
-import { resolveExtends, type ReadText } from './front/resolve.js';
+import { resolveExtends, setOwn, type ReadText } from './front/resolve.js';
 import { SourceMap } from './front/source-map.js';
 import type { Spec } from './spec.js';
 import { validateSpec } from './front/validate.js';
@@ -103,6 +103,16 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     // schema problem sits in a section the model graph does not read, check
     // the graph too (those sections fall back to their defaults for that).
     const bad = new Set(schemaDiags.map((d) => topSection(d.path)));
+    // A schema error in the graph's own sections: check the graph as the
+    // author meant it (fixes applied, unknown keys dropped) or, when that
+    // cannot be known, the layers before the first broken one.
+    if (![...bad].every((sec) => OUTSIDE_GRAPH.has(sec))) {
+      const salvaged = salvageGraph(data, sourceMap, schemaDiags, lowerDoc);
+      const seen = new Set(diagnostics.map((d) => `${d.code} ${d.path}`));
+      diagnostics.push(...salvaged.diagnostics.filter((d) => !seen.has(`${d.code} ${d.path}`)));
+      if (partial && salvaged.graph) return done(diagnostics, { ...rest, partialIr: salvaged.graph });
+      return done(diagnostics, rest);
+    }
     if ([...bad].every((sec) => OUTSIDE_GRAPH.has(sec))) {
       const rest2: Record<string, unknown> = { ...data };
       for (const sec of bad) delete rest2[sec];
@@ -123,6 +133,146 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const lowered = lowerDocument(data, sourceMap, file, specDir, partial, normalized.spec);
   diagnostics.push(...lowered.diagnostics);
   return done(diagnostics, { ...rest, spec: normalized.spec, ...(lowered.ir ? { ir: lowered.ir } : {}), ...(lowered.partialIr ? { partialIr: lowered.partialIr } : {}) });
+}
+
+type LowerDoc = (doc: Record<string, unknown>) => { ir?: IR; partialIr?: IR; diagnostics: Diagnostic[] };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The value at a JSON pointer's parent and the last segment ("/a/b/c" → a.b, "c"). */
+function parentOf(root: unknown, pointer: string): { parent: unknown; key: string } | undefined {
+  const parts = pointer.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts.length === 0) return undefined;
+  let cur: unknown = root;
+  for (const k of parts.slice(0, -1)) {
+    if (Array.isArray(cur)) cur = cur[Number(k)];
+    else if (isRecord(cur) && Object.prototype.hasOwnProperty.call(cur, k)) cur = cur[k];
+    else return undefined;
+  }
+  return { parent: cur, key: parts[parts.length - 1] };
+}
+
+/** Renames key `from` to `to` in `o`, keeping the key order (the layer kind is the first key). */
+function renameKey(o: Record<string, unknown>, from: string, to: string): void {
+  const entries = Object.entries(o).map(([k, v]) => [k === from ? to : k, v] as const);
+  for (const k of Object.keys(o)) delete o[k];
+  for (const [k, v] of entries) setOwn(o, k, v);
+}
+
+/**
+ * Applies what the schema diagnostics say the author meant, in place: a
+ * fix (did-you-mean) renames the key or replaces the value; an unknown key
+ * without one is dropped (it cannot change a shape). Returns false when a
+ * diagnostic has no such repair.
+ */
+function repair(doc: Record<string, unknown>, d: Diagnostic, renames: Map<string, string>): boolean {
+  const at = parentOf(doc, d.path);
+  if (!at) return false;
+  const { parent, key } = at;
+  if (d.fix && d.fix.expected !== undefined) {
+    if (isRecord(parent) && key === d.fix.expected && Object.prototype.hasOwnProperty.call(parent, key)) {
+      if (Object.prototype.hasOwnProperty.call(parent, d.fix.replacement)) delete parent[key];
+      else {
+        renameKey(parent, key, d.fix.replacement);
+        renames.set(d.path.slice(0, d.path.length - key.length) + d.fix.replacement, d.path);
+      }
+      return true;
+    }
+    // A value (`loss: CrossEntropyLoss`, a bare layer kind `- ReLU6`), or a kind key one level down.
+    const holder = Array.isArray(parent) ? parent : isRecord(parent) ? parent : undefined;
+    const cur = holder ? (holder as Record<string, unknown>)[key] : undefined;
+    if (holder && cur === d.fix.expected) {
+      (holder as Record<string, unknown>)[key] = d.fix.replacement;
+      return true;
+    }
+    if (isRecord(cur) && Object.prototype.hasOwnProperty.call(cur, d.fix.expected)) {
+      renameKey(cur, d.fix.expected, d.fix.replacement);
+      renames.set(`${d.path}/${d.fix.replacement}`, `${d.path}/${d.fix.expected}`);
+      return true;
+    }
+    return false;
+  }
+  if (d.code === 'DLC010' && isRecord(parent) && Object.prototype.hasOwnProperty.call(parent, key)) {
+    delete parent[key];
+    return true;
+  }
+  return false;
+}
+
+/** The index of the model layer a pointer is under ("/model/layers/3/…" → 3). */
+function layerIndex(pointer: string): number | undefined {
+  const m = /^\/model\/layers\/(\d+)(\/|$)/.exec(pointer);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A diagnostic of the repaired document, moved to the key the author wrote. */
+function asWritten(d: Diagnostic, renames: ReadonlyMap<string, string>, sourceMap: SourceMap): Diagnostic {
+  for (const [now, was] of renames) {
+    if (d.path !== now && !d.path.startsWith(now + '/')) continue;
+    const path = was + d.path.slice(now.length);
+    const exact = sourceMap.nearest(path);
+    if (!exact.origin) return { ...d, path };
+    const { file, line, col, endLine, endCol } = sourceMap.locate(path, d.path === now ? 'key' : 'value');
+    return { ...d, path, file, line, col, endLine, endCol };
+  }
+  return d;
+}
+
+/** Checks about the model's output: meaningless for a model cut short. */
+const OUTPUT_CODES = new Set(['DLC108', 'DLC109']);
+
+/**
+ * Graph checks of a document with schema errors (issue 14: one mistake must
+ * not hide the others). First the document as the diagnostics' fixes say it
+ * was meant; if that still does not validate and every remaining problem
+ * is in model layers, the layers before the first broken one (a broken
+ * layer's shape is unknown, so nothing after it is checked), keeping only
+ * what is said about those layers (not the output checks of a cut model).
+ */
+function salvageGraph(data: Record<string, unknown>, sourceMap: SourceMap, schemaDiags: readonly Diagnostic[], lowerDoc: LowerDoc): { diagnostics: Diagnostic[]; graph?: IR } {
+  const doc = structuredClone(data);
+  const unrepaired: Diagnostic[] = [];
+  // Repaired pointer → the pointer as written (`/model/layers/2/dense` → `/model/layers/2/Linear`).
+  const renames = new Map<string, string>();
+  const lowerSalvaged = (d: Record<string, unknown>) => {
+    const lowered = lowerDoc(d);
+    return { ...lowered, diagnostics: lowered.diagnostics.map((x) => asWritten(x, renames, sourceMap)) };
+  };
+  // Deepest first, so that renaming a key never moves a pointer still to be repaired.
+  for (const d of [...schemaDiags].sort((a, b) => b.path.length - a.path.length)) {
+    if (OUTSIDE_GRAPH.has(topSection(d.path))) {
+      if (topSection(d.path) === 'name') doc.name = 'spec';
+      else delete doc[topSection(d.path)];
+      continue;
+    }
+    if (!repair(doc, d, renames)) unrepaired.push(d);
+  }
+  // A repair may uncover what the schema could not see before (`nn.Linear: {out_features: 10}`:
+  // once the kind is dense, out_features is an unknown key of dense): a few more rounds.
+  const found: Diagnostic[] = [];
+  let remaining = validateSpec(doc, sourceMap);
+  for (let round = 0; round < 3 && remaining.length && !unrepaired.length; round++) {
+    found.push(...remaining.filter((d) => !schemaDiags.some((x) => x.code === d.code && x.path === d.path)));
+    for (const d of [...remaining].sort((a, b) => b.path.length - a.path.length)) if (!repair(doc, d, renames)) unrepaired.push(d);
+    remaining = validateSpec(doc, sourceMap);
+  }
+  if (remaining.length === 0) {
+    const lowered = lowerSalvaged(doc);
+    return { diagnostics: [...found, ...lowered.diagnostics], graph: lowered.ir ?? lowered.partialIr };
+  }
+  const cuts = remaining.map((d) => layerIndex(d.path));
+  if (cuts.some((i) => i === undefined)) return { diagnostics: found };
+  const first = Math.min(...(cuts as number[]));
+  const model = doc.model;
+  if (!isRecord(model) || !Array.isArray(model.layers) || first === 0 || model.output !== undefined || model.inputs !== undefined) return { diagnostics: found };
+  setOwn(model, 'layers', model.layers.slice(0, first));
+  if (validateSpec(doc, sourceMap).length) return { diagnostics: found };
+  const lowered = lowerSalvaged(doc);
+  const kept = lowered.diagnostics.filter((d) => {
+    const i = layerIndex(d.path);
+    return i !== undefined && i < first && !OUTPUT_CODES.has(d.code);
+  });
+  return { diagnostics: [...found, ...kept], graph: lowered.ir ?? lowered.partialIr };
 }
 
 /** Top-level sections the model graph never reads: their schema errors don't stop graph checks. */
