@@ -4,6 +4,7 @@
  * in its own folder; the train loop depends only on these.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { TablePreprocessing } from '../compiler/shared/tabular.js';
 
 /**
  * How a set stores its inputs and how they reach the model. Image loaders
@@ -48,6 +49,13 @@ export interface LoadedDataset {
   readonly classNames: readonly string[];
   readonly train: ExampleSet;
   readonly test: ExampleSet;
+  /**
+   * csv: the preprocessing fitted on the training rows (means, stds,
+   * categories, classes, window statistics); a run saves it as
+   * preprocessing.json so eval, predict and emitted projects encode rows the
+   * same way.
+   */
+  readonly preprocessing?: TablePreprocessing;
 }
 
 export interface LoadOptions {

@@ -17,6 +17,7 @@ import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
 import type { TrainingParts, TrainOptions } from './options.js';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RunError } from './errors.js';
 import { dataMismatch } from './data-fits.js';
@@ -116,6 +117,8 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     if (train.count === 0) throw new RunError('the training split is empty');
     if (!options.resume) {
       await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
+      // csv data: the fitted preprocessing (train-split means/stds, categories, classes) travels with the run.
+      if (dataset.preprocessing) await writeFile(path.join(runDir, 'preprocessing.json'), `${JSON.stringify(dataset.preprocessing, null, 2)}\n`);
     }
     const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
     const model = parts.buildModel(ir);

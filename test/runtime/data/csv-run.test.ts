@@ -1,0 +1,34 @@
+/**
+ * A csv spec trains end to end (compile → load → train on cpu) and the run
+ * directory holds the fitted preprocessing (preprocessing.json: the training
+ * rows' means and stds, the categories, the classes).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileFile } from '../../../src/compiler/compile.js';
+import { train } from '../../../src/runtime/train/train.js';
+
+describe('csv runs', () => {
+  it('train and save preprocessing.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlc-csv-run-'));
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${i % 2 ? 'u' : 'v'},${i < 20 ? 'lo' : 'hi'}`);
+    writeFileSync(join(dir, 't.csv'), ['x,c,y', ...rows].join('\n'));
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      `name: t\nseed: 1\ndata:\n  dataset: csv\n  path: ${join(dir, 't.csv')}\n  features: [x, c]\n  target: y\n  validation_split: 0\n  batch_size: 8\nmodel:\n  layers:\n    - dense: {units: 2}\nloss: cross_entropy\noptimizer: {adam: {learning_rate: 0.1}}\ntrain: {epochs: 2}\n`,
+    );
+    const r = compileFile(join(dir, 'spec.yaml'));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const quiet = { write: () => true, isTTY: false };
+    const res = await train(r.ir!, { backend: 'cpu', runsDir: join(dir, 'runs'), stdout: quiet, stderr: quiet, cacheDir: join(dir, 'cache') });
+    const pre = JSON.parse(readFileSync(join(res.runDir, 'preprocessing.json'), 'utf8'));
+    expect(pre.classes).toEqual(['hi', 'lo']);
+    expect(pre.columns[1]).toMatchObject({ column: 'c', type: 'categorical', categories: ['u', 'v'] });
+    // Train-split statistics: 32 of the 40 rows (stratified 20% test), not all 40 (mean 19.5).
+    expect(pre.columns[0].mean).not.toBe(19.5);
+    expect(pre.columns[0].std).toBeGreaterThan(10);
+    expect(pre.width).toBe(3);
+  }, 60_000);
+});
