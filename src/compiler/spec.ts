@@ -18,7 +18,10 @@ export interface SyntheticSpec {
   readonly test_samples: number;
   /** [height, width, channels] */
   readonly shape: readonly [number, number, number];
+  /** Class count; for multi_label and real targets, the target width. */
   readonly classes: number;
+  /** What each sample's target is (default class): a class index, `classes` 0/1 labels, or `classes` real values. */
+  readonly target?: 'class' | 'multi_label' | 'real';
 }
 
 export interface DataSpec {

@@ -58,10 +58,53 @@ function makeSet(spec: SyntheticSpec, protos: Float32Array[], count: number, rng
   return imageSet(images, labels, [h, w, c], spec.classes);
 }
 
+/**
+ * Multi-label and real targets: each sample mixes the `classes` patterns
+ * with weights a_k (0/1 for multi-label, uniform in [0, 1] for real); its
+ * target is a (real: 2·a − 1, so about zero-mean). The same noise as the
+ * class images, so a small model can learn the weights back.
+ */
+function makeMixedSet(spec: SyntheticSpec, protos: Float32Array[], count: number, rng: Rng): ExampleSet {
+  const [h, w, c] = spec.shape;
+  const per = h * w * c;
+  const k = spec.classes;
+  const multi = spec.target === 'multi_label';
+  const targets = new Float32Array(count * k);
+  const images = new Uint8Array(count * per);
+  const mix = new Float32Array(per);
+  for (let i = 0; i < count; i++) {
+    mix.fill(0);
+    for (let j = 0; j < k; j++) {
+      const a = multi ? (rng() < 0.5 ? 1 : 0) : rng();
+      targets[i * k + j] = multi ? a : 2 * a - 1;
+      const p = protos[j];
+      for (let q = 0; q < per; q++) mix[q] += a * p[q];
+    }
+    const gain = 90 + rng() * 40;
+    for (let q = 0; q < per; q++) {
+      const noise = (rng() + rng() - 1) * 30;
+      const v = 128 + gain * mix[q] + noise;
+      images[i * per + q] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    }
+  }
+  const target = multi ? ({ kind: 'multi_label', width: k } as const) : ({ kind: 'real', width: k } as const);
+  return { count, shape: [h, w, c], x: { dtype: 'uint8', values: images, divisor: 255 }, target, labels: new Int32Array(0), targets };
+}
+
 /** Builds the synthetic data set; same (spec, seed) → same bytes. */
 export function loadSynthetic(spec: SyntheticSpec | undefined, seed: number): LoadedDataset {
   if (!spec) throw new DataError('data.dataset is synthetic but data.synthetic (train_samples, test_samples, shape, classes) is missing');
   const [h, w, c] = spec.shape;
+  if (spec.target === 'multi_label' || spec.target === 'real') {
+    if (!(h > 0 && w > 0 && c > 0 && spec.classes >= 1)) throw new DataError(`data.synthetic needs a positive shape and at least 1 target (got shape ${spec.shape.join('×')}, classes ${spec.classes})`);
+    const protos = prototypes(spec, seed);
+    return {
+      name: 'synthetic',
+      classNames: [],
+      train: makeMixedSet(spec, protos, spec.train_samples, rngFor(seed, STREAM.synthetic, 1)),
+      test: makeMixedSet(spec, protos, spec.test_samples, rngFor(seed, STREAM.synthetic, 2)),
+    };
+  }
   if (!(h > 0 && w > 0 && c > 0) || spec.classes < 2) throw new DataError(`data.synthetic needs a positive shape and at least 2 classes (got shape ${spec.shape.join('×')}, classes ${spec.classes})`);
   const protos = prototypes(spec, seed);
   return {

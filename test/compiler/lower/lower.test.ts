@@ -96,6 +96,12 @@ const cases: Case[] = [
   // DLC119, 122, 123 (issue 16, hostile input): a model over the memory budget at its biggest layer; legal but surely wrong values (std 0 is DLC115)
   ['DLC119 dense of 10^9 units', { given: { layers: [L.flatten(), L.dense(1_000_000_000), L.dense(10)] }, want: [['DLC119', '/model/layers/1']] }],
   ['DLC122 dropout 1', { given: { layers: [L.gap(), L.dropout(1), L.dense(10)] }, want: [['DLC122', '/model/layers/1/dropout/rate']] }],
+  // DLC140–DLC144: outputs and losses against real / multi-label targets (data.synthetic.target)
+  ['DLC140 softmax on a regression output', { given: { layers: [L.gap(), L.dense(2, { activation: 'softmax' })], over: { loss: { kind: 'mse' }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 2, target: 'real' } } } }, want: [['DLC140', '/model/layers/1/dense/activation']] }],
+  ['DLC141 cross_entropy on real targets', { given: { layers: [L.gap(), L.dense(2)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 2, target: 'real' } } } }, want: [['DLC141', '/loss']] }],
+  ['DLC143 outputs against the number of real targets', { given: { layers: [L.gap(), L.dense(3)], over: { loss: { kind: 'huber', delta: 1 }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 1, target: 'real' } } } }, want: [['DLC143', '/model/layers/1/dense/units']] }],
+  ['DLC144 cross_entropy on multi-label targets', { given: { layers: [L.gap(), L.dense(4)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [['DLC144', '/loss']] }],
+  ['multi-label with binary_cross_entropy and 4 outputs is clean', { given: { layers: [L.gap(), L.dense(4)], over: { loss: { kind: 'binary_cross_entropy', label_smoothing: 0 }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [] }],
   ['DLC123 a single class', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'image_folder', image_size: [32, 32], num_classes: 1 } } }, want: [['DLC123', '/data/path']] }],
 ];
 
