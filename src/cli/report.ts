@@ -8,7 +8,8 @@ const HELP = `Usage: dlc report RUN_DIR [-o FILE] [--images N] [--backend NAME]
 Writes one self-contained HTML page (no scripts, no network: it opens from
 file://) for a run directory: learning curves with the best epoch marked, the
 learning-rate schedule, the confusion matrix, per-class precision/recall/F1,
-a grid of misclassified test images, the layer graph with shapes and
+a grid of misclassified test images (regression runs: a predicted-vs-actual
+scatter, a residual histogram, MAE/RMSE/R²), the layer graph with shapes and
 parameter counts, and the resolved spec, backend, versions and timings.
 
 Options:
@@ -52,6 +53,14 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     if (images > 0) {
       const { recordMistakes } = await import('../report/misclassified.js');
       await recordMistakes(dir, { limit: images, backend: (parsed.flags.backend as string | undefined) ?? 'cpu', cacheDir: io.env.DLC_CACHE, log: (l) => io.stderr.write(`dlc report: ${l}\n`) });
+    }
+    // Regression runs: predicted-vs-actual pairs and the test metrics (nothing for other runs).
+    const { recordPredictions } = await import('../report/regression.js');
+    try {
+      await recordPredictions(dir, { backend: (parsed.flags.backend as string | undefined) ?? 'cpu', cacheDir: io.env.DLC_CACHE, log: (l) => io.stderr.write(`dlc report: ${l}\n`) });
+    } catch (e) {
+      // No checkpoint yet, or the data set is gone: the page is still written, without the regression views.
+      io.stderr.write(`dlc report: no test predictions: ${(e as Error).message}\n`);
     }
     const file = await writeRunReport(dir, out);
     io.stdout.write(`${file}\n`);

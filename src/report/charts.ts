@@ -160,3 +160,33 @@ export function parallelChart(rows: Row[], keys: readonly { field: string; title
 export function histogramChart(values: readonly number[], title: string): VlSpec {
   return { width: 320, height: 200, data: { values: values.map((v) => ({ v })) }, mark: 'bar', encoding: { x: { field: 'v', bin: { maxbins: 30 }, title }, y: { aggregate: 'count', title: 'count' } } } as unknown as VlSpec;
 }
+
+/** Predicted against actual values (one colour per output when there are several), with the y = x line a perfect model lies on. */
+export function predictedVsActualChart(points: readonly (readonly [number, number, number])[], width: number): VlSpec {
+  const rows: Row[] = points.map(([o, actual, predicted]) => ({ output: `output ${o}`, actual, predicted }));
+  const vals = points.flatMap(([, a, p]) => [a, p]).filter((v) => Number.isFinite(v));
+  const lo = vals.length ? Math.min(...vals) : 0;
+  const hi = vals.length ? Math.max(...vals) : 1;
+  const domain = [lo, hi > lo ? hi : lo + 1];
+  return {
+    width: 320,
+    height: 320,
+    layer: [
+      {
+        data: { values: [{ actual: domain[0], predicted: domain[0] }, { actual: domain[1], predicted: domain[1] }] },
+        mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+        encoding: { x: { field: 'actual', type: 'quantitative', scale: { domain } }, y: { field: 'predicted', type: 'quantitative', scale: { domain } } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, size: 24, opacity: 0.6 },
+        encoding: {
+          x: { field: 'actual', type: 'quantitative', title: 'actual', scale: { domain } },
+          y: { field: 'predicted', type: 'quantitative', title: 'predicted', scale: { domain } },
+          ...(width > 1 ? { color: { field: 'output', type: 'nominal', title: null } } : {}),
+          tooltip: [{ field: 'output' }, { field: 'actual', type: 'quantitative', format: '.4g' }, { field: 'predicted', type: 'quantitative', format: '.4g' }],
+        },
+      },
+    ],
+  } as unknown as VlSpec;
+}

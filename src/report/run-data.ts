@@ -44,6 +44,19 @@ export interface Mistake {
   readonly png: string;
 }
 
+/** A regression run's test predictions (predictions.json, written by `regression.ts`). */
+export interface Predictions {
+  /** At most this many pairs kept. */
+  readonly limit: number;
+  /** Test samples the metrics cover (all of them). */
+  readonly samples: number;
+  /** Outputs per sample. */
+  readonly width: number;
+  readonly metrics: { readonly mae: number; readonly rmse: number; readonly r2: number; readonly per_output: readonly { mae: number; rmse: number; r2: number }[] };
+  /** [output index, actual, predicted], the first `limit` in test order. */
+  readonly points: readonly (readonly [number, number, number])[];
+}
+
 export interface MachineInfo {
   readonly dlc?: string;
   readonly node?: string;
@@ -58,17 +71,18 @@ export interface MachineInfo {
 export interface RunData {
   readonly dir: string;
   readonly info: { name?: string; started?: string; backend?: string; backendReason?: string; classNames?: string[] };
-  readonly ir?: { nodes: { id: string; op: string; inputs: string[]; shape: number[]; params: { trainable: number; nonTrainable: number }; macs?: number }[]; outputId?: string; spec?: Record<string, unknown>; numClasses?: number; inputShape?: number[] };
+  readonly ir?: { nodes: { id: string; op: string; inputs: string[]; shape: number[]; params: { trainable: number; nonTrainable: number }; macs?: number }[]; outputId?: string; spec?: Record<string, unknown>; numClasses?: number; inputShape?: number[]; target?: { kind: 'class' | 'multi_label' | 'real'; width: number } };
   readonly specYaml?: string;
   readonly epochs: EpochRow[];
   readonly steps: StepRow[];
   readonly report?: FinalReport;
   readonly machine?: MachineInfo;
   readonly mistakes?: { readonly limit: number; readonly scanned: number; readonly items: Mistake[] };
+  readonly predictions?: Predictions;
 }
 
 /** File names this module adds to a run directory. */
-export const REPORT_FILES = { steps: 'steps.jsonl', machine: 'machine.json', mistakes: 'misclassified.json', html: 'report.html' } as const;
+export const REPORT_FILES = { steps: 'steps.jsonl', machine: 'machine.json', mistakes: 'misclassified.json', predictions: 'predictions.json', html: 'report.html' } as const;
 
 async function readText(file: string): Promise<string | undefined> {
   try {
@@ -107,16 +121,17 @@ export class ReportError extends Error {}
 export async function readRunData(dir: string): Promise<RunData> {
   const [info, ir] = await Promise.all([readJson<RunData['info']>(path.join(dir, 'run.json')), readJson<RunData['ir']>(path.join(dir, 'ir.json'))]);
   if (!info && !ir) throw new ReportError(`${dir} is not a dlc run directory (no run.json or ir.json)`);
-  const [specYaml, metrics, steps, report, machine, mistakes] = await Promise.all([
+  const [specYaml, metrics, steps, report, machine, mistakes, predictions] = await Promise.all([
     readText(path.join(dir, 'spec.yaml')),
     readText(path.join(dir, 'metrics.jsonl')),
     readText(path.join(dir, REPORT_FILES.steps)),
     readJson<FinalReport>(path.join(dir, 'report.json')),
     readJson<MachineInfo>(path.join(dir, REPORT_FILES.machine)),
     readJson<RunData['mistakes']>(path.join(dir, REPORT_FILES.mistakes)),
+    readJson<Predictions>(path.join(dir, REPORT_FILES.predictions)),
   ]);
   const epochs = parseJsonl<EpochRow>(metrics);
   // Steps beyond the last finished epoch belong to an epoch a kill interrupted.
   const lastEpoch = epochs.length ? epochs[epochs.length - 1].epoch : 0;
-  return { dir, info: info ?? {}, ir, specYaml, epochs, steps: parseJsonl<StepRow>(steps).filter((s) => s.epoch <= lastEpoch), report, machine, mistakes };
+  return { dir, info: info ?? {}, ir, specYaml, epochs, steps: parseJsonl<StepRow>(steps).filter((s) => s.epoch <= lastEpoch), report, machine, mistakes, predictions };
 }

@@ -90,6 +90,10 @@ export function runReporter(log: (line: string) => void, opts: { images?: number
           await recordMistakes(runDir, { limit: opts.images ?? 32, backend: null });
         });
       }
+      await guard('record the test predictions', async () => {
+        const { recordPredictions } = await import('./regression.js');
+        await recordPredictions(runDir, { backend: null });
+      });
       return guard('write report.html', () => writeRunReport(runDir));
     },
   };
