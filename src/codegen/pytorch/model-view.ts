@@ -103,6 +103,8 @@ const ACTIVATIONS: Record<string, (v: string, layout: Layout) => string> = {
   relu6: (v) => `F.relu6(${v})`,
   swish: (v) => `F.silu(${v})`,
   mish: (v) => `F.mish(${v})`,
+  // tfjs's (Keras's) hard sigmoid; dlc's hard_sigmoid rescales by 5/6 before it (ops/activations.ts).
+  hardSigmoid: (v) => `torch.clamp(${v} * 0.2 + 0.5, 0.0, 1.0)`,
   sigmoid: (v) => `torch.sigmoid(${v})`,
   tanh: (v) => `torch.tanh(${v})`,
   softmax: (v, layout) => `torch.softmax(${v}, dim=${layout === 'nchw' ? 1 : -1})`,
@@ -377,6 +379,8 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
     }
     case 'activation':
       return keep(activation(a.activation, x.v, x.layout));
+    case 'rescaling':
+      return keep(`(${x.v} * ${pyNumber(nums(a.scale, 'scale')[0])} + ${pyNumber(nums(a.offset ?? 0, 'offset')[0])})`);
     case 'leakyReLU':
       return keep(`F.leaky_relu(${x.v}, ${pyNumber(a.alpha === undefined ? 0.3 : nums(a.alpha, 'alpha')[0])})`);
     case 'add':

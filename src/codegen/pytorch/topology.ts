@@ -27,6 +27,7 @@ const CLASS_NAMES: Readonly<Record<string, string>> = {
   torchBatchNormalization: 'BatchNormalization',
   layerNormalization: 'LayerNormalization',
   activation: 'Activation',
+  rescaling: 'Rescaling',
   leakyReLU: 'LeakyReLU',
   add: 'Add',
   concatenate: 'Concatenate',

@@ -8,11 +8,11 @@ import type { LayerCall } from '../ir.js';
 import { enumOf, type Schema } from '../front/schema/helpers.js';
 import { call } from './op-def.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'silu', 'swish', 'mish'] as const;
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'silu', 'swish', 'mish', 'hard_sigmoid'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** The activation functions that are also layer kinds of their own (`- relu`). */
-export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu'>;
+export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu' | 'hard_sigmoid'>;
 
 /**
  * The tfjs activation a name is computed by, where the names differ: PyTorch's
@@ -35,8 +35,17 @@ export function activationAttr(): Schema {
   return { $ref: '#/definitions/activation' };
 }
 
+/**
+ * PyTorch's hard sigmoid clip(x/6 + 1/2, 0, 1) from tfjs layers: a rescaling
+ * by 5/6, then tfjs's (Keras's) hardSigmoid clip(0.2·x + 0.5, 0, 1).
+ */
+export function hardSigmoidCalls(name: string, ownLayer: boolean): LayerCall[] {
+  return [call('rescaling', { name: `${name}_scale`, scale: 5 / 6, offset: 0 }, ownLayer ? 'pad' : 'act'), call('activation', { name, activation: 'hardSigmoid' }, ownLayer ? 'main' : 'act')];
+}
+
 /** The main call's `activation` arg (none for linear) and the calls after it. */
 export function withActivation(activation: ActivationName, name: string): { args: Record<string, string>; after: LayerCall[] } {
+  if (activation === 'hard_sigmoid') return { args: {}, after: hardSigmoidCalls(`${name}_act`, false) };
   if (activation === 'leaky_relu') return { args: {}, after: [leakyReluCall(`${name}_act`, LEAKY_RELU_ACTIVATION_ALPHA, 'act')] };
   return { args: activation === 'linear' ? {} : { activation: tfjsActivation(activation) }, after: [] };
 }

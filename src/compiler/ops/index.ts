@@ -25,6 +25,7 @@ import { relu6 } from './relu6.js';
 import { silu } from './silu.js';
 import { swish } from './swish.js';
 import { mish } from './mish.js';
+import { hard_sigmoid } from './hard-sigmoid.js';
 import { global_avg_pool2d } from './global-avg-pool2d.js';
 import { global_max_pool2d } from './global-max-pool2d.js';
 import { layer_norm } from './layer-norm.js';
@@ -89,6 +90,7 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   silu,
   swish,
   mish,
+  hard_sigmoid,
   sigmoid,
   tanh,
   softmax,

@@ -1,5 +1,5 @@
 /**
- * `activation: relu6 | silu | swish | mish` (issue 14): dlc's tfjs model
+ * `activation: relu6 | silu | swish | mish | hard_sigmoid` (issue 14): dlc's tfjs model
  * computes PyTorch's definitions (F.relu6, F.silu, F.mish) on a dense layer's
  * output, and the pytorch target prints a model giving the same outputs.
  */
@@ -26,6 +26,7 @@ const REF: Record<string, (x: number) => number> = {
   silu: (x) => x * sigmoid(x),
   swish: (x) => x * sigmoid(x),
   mish: (x) => x * Math.tanh(softplus(x)),
+  hard_sigmoid: (x) => Math.min(Math.max(x / 6 + 0.5, 0), 1),
 };
 const IN = 4;
 const UNITS = 9;

@@ -117,6 +117,7 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   silu: [[{}, [6]]],
   swish: [[{}, [6]]],
   mish: [[{}, X]],
+  hard_sigmoid: [[{}, X]],
   sigmoid: [[{}, X]],
   tanh: [[{}, X]],
   softmax: [[{}, [6]], [{}, [3, 3, 4]]],

@@ -131,6 +131,7 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   silu: [[{}, [[6]]]],
   swish: [[{}, [[6]]]],
   mish: [[{}, [X]]],
+  hard_sigmoid: [[{}, [X]]],
   sigmoid: [[{}, [X]]],
   tanh: [[{}, [X]]],
   softmax: [[{}, [[6]]]],
