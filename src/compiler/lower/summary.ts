@@ -7,6 +7,7 @@
  */
 import type { IR } from '../ir.js';
 import { shapeText, thousands } from '../shared/format.js';
+import { trainingMemory, type TrainingMemory } from './passes/memory-budget.js';
 
 export interface SummaryRow {
   readonly id: string;
@@ -36,6 +37,10 @@ export interface ModelSummary {
     /** float32 weights: params × 4 bytes, in MiB (Keras's "MB"). */
     readonly sizeMB: number;
   };
+  /** Memory to train on one batch (the estimate DLC119 checks). */
+  readonly memory: TrainingMemory;
+  /** The optimizer kind (for the memory line). */
+  readonly optimizer: string;
 }
 
 /** Summary data of a lowered IR. */
@@ -60,6 +65,8 @@ export function summarize(ir: IR): ModelSummary {
     output: ir.outputId,
     rows,
     totals: { params, trainable: sum((r) => r.trainable), nonTrainable: sum((r) => r.nonTrainable), macs: sum((r) => r.macs), sizeMB: (params * 4) / 1024 ** 2 },
+    memory: trainingMemory(ir),
+    optimizer: ir.spec.optimizer.kind,
   };
 }
 
@@ -125,6 +132,7 @@ export function formatSummary(s: ModelSummary): string {
     `Trainable params:     ${nums[1].padStart(numW)} (${formatBytes(t.trainable * 4)})`,
     `Non-trainable params: ${nums[2].padStart(numW)} (${formatBytes(t.nonTrainable * 4)})`,
     `Multiply-adds:        ${nums[3].padStart(numW)} per sample (${formatCount(t.macs)})`,
+    `Training memory:      ${formatBytes(s.memory.total)} for a batch of ${s.memory.batch}: parameters ${formatBytes(s.memory.parameters)}, gradients ${formatBytes(s.memory.gradients)}, ${s.optimizer} state ${formatBytes(s.memory.optimizerState)} (${s.memory.optimizerSlots} per weight), activations ${formatBytes(s.memory.activations)}`,
     '',
   ].join('\n');
 }

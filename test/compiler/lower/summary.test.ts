@@ -6,7 +6,9 @@ import { fakeCtx, L, makeSpec } from '../helpers/spec-builder.js';
 describe('summary', () => {
   it('renders a chain without an inputs column', () => {
     const { ir } = lower(makeSpec([L.conv(6, 5, { padding: 'same', activation: 'relu' }), L.bn(), L.gap(), L.dense(10)], { data: { dataset: 'mnist' } }), fakeCtx());
-    const text = formatSummary(summarize(ir!));
+    const s = summarize(ir!);
+    const text = formatSummary(s);
+    const m = s.memory; // its numbers are checked in training-memory.test.ts
     expect(text).toBe(
       [
         "Model: test (mnist: 28×28×1 input, 10 classes; output 'dense_1')",
@@ -23,6 +25,7 @@ describe('summary', () => {
         'Trainable params:         238 (952.00 B)',
         'Non-trainable params:      12 (48.00 B)',
         'Multiply-adds:        117,660 per sample (117.66 K)',
+        `Training memory:      ${formatBytes(m.total)} for a batch of ${m.batch}: parameters 1000.00 B, gradients 952.00 B, ${s.optimizer} state ${formatBytes(m.optimizerState)} (${m.optimizerSlots} per weight), activations ${formatBytes(m.activations)}`,
         '',
       ].join('\n'),
     );

@@ -3,12 +3,14 @@
  * `dlc check`, at the layer that makes it too big, not minutes later in
  * `dlc run` (or in the language server). The estimate, in float32 bytes:
  *
- *   parameters × (weights + gradients + 2 optimizer slots)
+ *   parameters (trainable and not)
+ *   + trainable parameters × (1 gradient + the optimizer's slots)
  *   + batch × Σ node outputs × 2 (each activation and its gradient)
  *   + synthetic samples × sample size (data made in memory)
  *
- * Two optimizer slots is the most any optimizer dlc has keeps per parameter
- * (Adam's two moments), so the estimate is an upper bound on that term.
+ * Optimizer slots per weight: sgd 0 (1 with momentum), adagrad 1, adam,
+ * adamw and rmsprop 2 (`optimizerSlots`). `trainingMemory` is the one
+ * estimate; `dlc inspect` prints it.
  * The budget is 80% of this machine's memory, at most MAX_BUDGET_BYTES, and
  * DLC_MEMORY_BUDGET (bytes, or with a K/M/G/T suffix) overrides it. It is
  * documented in docs/hostile-input.md.
@@ -16,14 +18,13 @@
 import { totalmem } from 'node:os';
 import { diag } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
-import type { IRNode } from '../../ir.js';
+import type { IR, IRNode } from '../../ir.js';
+import type { OptimizerSpec } from '../../spec.js';
 import { shapeText, thousands } from '../../shared/format.js';
 import { isInferred, type Pass } from './context.js';
 
 /** Largest budget whatever the machine: 64 GiB (tfjs on one host is never the tool for more). */
 export const MAX_BUDGET_BYTES = 64 * 1024 ** 3;
-/** Bytes per parameter: the weight, its gradient and two optimizer slots, float32 each. */
-const BYTES_PER_PARAM = 4 * 4;
 /** Bytes per activation element: the value and its gradient, float32. */
 const BYTES_PER_ACTIVATION = 2 * 4;
 
@@ -57,20 +58,72 @@ export function humanBytes(n: number): string {
 
 const elements = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
-/** Bytes a node adds to the estimate for a batch of `batch`. */
-function nodeBytes(n: IRNode, batch: number): number {
-  const params = n.params.trainable + n.params.nonTrainable;
-  return params * BYTES_PER_PARAM + (isInferred(n) ? elements(n.shape) * batch * BYTES_PER_ACTIVATION : 0);
+/** Float32 tensors an optimizer keeps per trainable weight (tfjs: Adam's two moments, RMSprop's mean square and momentum, …). */
+export function optimizerSlots(opt: OptimizerSpec): number {
+  switch (opt.kind) {
+    case 'sgd':
+      return opt.momentum > 0 ? 1 : 0;
+    case 'adagrad':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+/** Training memory of a model for one batch, in bytes (float32), by what holds it. */
+export interface TrainingMemory {
+  readonly batch: number;
+  /** Weights (trainable and not). */
+  readonly parameters: number;
+  /** One gradient per trainable weight. */
+  readonly gradients: number;
+  /** The optimizer's slots per trainable weight. */
+  readonly optimizerState: number;
+  readonly optimizerSlots: number;
+  /** Every layer output for the batch and its gradient. */
+  readonly activations: number;
+  readonly total: number;
+}
+
+/** Bytes a node holds while training on a batch of `batch` with `slots` optimizer slots. */
+function nodeMemory(n: IRNode, batch: number, slots: number): { parameters: number; gradients: number; optimizerState: number; activations: number; total: number } {
+  const parameters = (n.params.trainable + n.params.nonTrainable) * 4;
+  const gradients = n.params.trainable * 4;
+  const optimizerState = n.params.trainable * 4 * slots;
+  const activations = isInferred(n) ? elements(n.shape) * batch * BYTES_PER_ACTIVATION : 0;
+  return { parameters, gradients, optimizerState, activations, total: parameters + gradients + optimizerState + activations };
+}
+
+/**
+ * The one memory estimate (dlc inspect prints it, DLC119 checks it, dlc run
+ * refuses through it): parameters, gradients, optimizer state and
+ * activations of the training batch.
+ */
+export function trainingMemory(ir: IR): TrainingMemory {
+  const batch = ir.spec.data.batch_size;
+  const slots = optimizerSlots(ir.spec.optimizer);
+  let parameters = 0;
+  let gradients = 0;
+  let optimizerState = 0;
+  let activations = 0;
+  for (const n of ir.nodes) {
+    const m = nodeMemory(n, batch, slots);
+    parameters += m.parameters;
+    gradients += m.gradients;
+    optimizerState += m.optimizerState;
+    activations += m.activations;
+  }
+  return { batch, parameters, gradients, optimizerState, optimizerSlots: slots, activations, total: parameters + gradients + optimizerState + activations };
 }
 
 export const checkMemoryBudget: Pass = (ir, ctx) => {
   const batch = ir.spec.data.batch_size;
   const { bytes: budget, source } = memoryBudget();
-  let total = 0;
+  const slots = optimizerSlots(ir.spec.optimizer);
+  let total = trainingMemory(ir).total;
   let worst: { node: IRNode; bytes: number } | undefined;
   for (const n of ir.nodes) {
-    const b = nodeBytes(n, batch);
-    total += b;
+    const b = nodeMemory(n, batch, slots).total;
     if (!worst || b > worst.bytes) worst = { node: n, bytes: b };
   }
   const diags: Diagnostic[] = [];
@@ -86,7 +139,7 @@ export const checkMemoryBudget: Pass = (ir, ctx) => {
   if (total > budget && worst) {
     const layer = ctx.layerOf(worst.node.id);
     const params = worst.node.params.trainable + worst.node.params.nonTrainable;
-    const what = params * BYTES_PER_PARAM >= worst.bytes / 2 ? `${thousands(params)} parameters` : `an output of ${shapeText(worst.node.shape)} per sample × batch ${batch}`;
+    const what = params * (8 + 4 * slots) >= worst.bytes / 2 ? `${thousands(params)} parameters` : `an output of ${shapeText(worst.node.shape)} per sample × batch ${batch}`;
     diags.push(
       diag(
         'DLC119',
