@@ -1,13 +1,17 @@
 /** `dlc predict RUN_DIR IMAGE… [--top-k 3] [--checkpoint best|last] [--backend …]`: top-k classes per image. */
 import { resolve } from 'node:path';
 import type { BackendChoice } from '../runtime/backend/select.js';
+import type { TableRow } from '../compiler/shared/tabular.js';
+import { readTable } from '../runtime/data/table-file.js';
 import { predict } from '../runtime/train/predict.js';
+import { predictRows } from '../runtime/train/predict-rows.js';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { BACKEND_FLAG, CHECKPOINT_FLAG, flag, positiveInt } from './run-args.js';
 
 const HELP = `Usage: dlc predict RUN_DIR IMAGE... [options]
+       dlc predict RUN_DIR --row COLUMN=VALUE... | --rows FILE   (runs of a csv table spec)
 
 Classifies PNG or JPEG images with a run's checkpoint. Each image is resized
 to the model's input size, converted to its channel count and transformed as
@@ -18,6 +22,12 @@ Options:
   --checkpoint best|last   which checkpoint (default best, or last when the run kept no best)
   --backend NAME           auto | tensorflow | wasm | cpu (default auto)
   --json                   print the predictions as JSON
+  --row COLUMN=VALUE       one cell of the row to predict (repeat for each feature column)
+  --rows FILE              predict every row of a CSV/TSV/JSON table (extra columns are ignored)
+
+Rows are encoded with the run's preprocessing.json (the training rows' means,
+stds and categories); class runs print every class's probability, regression
+runs the predicted value.
 
 Exit status: 0 done, 2 usage or I/O error (unreadable image, not a run directory).
 `;
@@ -30,7 +40,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let parsed: ParsedArgs;
   let topK: number | undefined;
   try {
-    parsed = parseArgs(args, [{ name: 'top-k', value: true }, CHECKPOINT_FLAG, BACKEND_FLAG, { name: 'json' }]);
+    parsed = parseArgs(args, [{ name: 'top-k', value: true }, CHECKPOINT_FLAG, BACKEND_FLAG, { name: 'json' }, { name: 'row', value: true, repeat: true }, { name: 'rows', value: true }]);
     topK = positiveInt(parsed, 'top-k');
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
@@ -39,6 +49,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const json = parsed.flags['json'] === true;
   const [runArg, ...images] = parsed.positional;
   if (!runArg) return usage('missing RUN_DIR');
+  if (parsed.flags['row'] !== undefined || parsed.flags['rows'] !== undefined) return predictTable(resolve(io.cwd, runArg), parsed, json, io);
   if (images.length === 0) return usage('missing IMAGE');
   try {
     const res = await predict(
@@ -55,6 +66,45 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(`${images[i]}\n`);
       const width = Math.max(...p.top.map((t) => t.className.length));
       for (const t of p.top) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
+    });
+    return 0;
+  } catch (e) {
+    const msg = expectedFailure(e);
+    if (msg === undefined) throw e;
+    io.stderr.write(`dlc predict: ${msg}\n`);
+    return 2;
+  }
+}
+
+/** `--row key=value` (repeated: the cells of one row) or `--rows FILE` (a CSV/TSV/JSON table) with a csv run. */
+async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, io: CliIO): Promise<number> {
+  try {
+    let rows: TableRow[];
+    const file = flag(parsed, 'rows');
+    if (file !== undefined) rows = [...readTable(resolve(io.cwd, file), file).rows];
+    else {
+      const row: Record<string, string> = {};
+      for (const kv of parsed.flags['row'] as string[]) {
+        const eq = kv.indexOf('=');
+        if (eq <= 0) {
+          io.stderr.write(`dlc predict: --row wants column=value, got '${kv}'\n`);
+          return 2;
+        }
+        row[kv.slice(0, eq).trim()] = kv.slice(eq + 1);
+      }
+      rows = [row];
+    }
+    const res = await predictRows(runDir, rows, { checkpoint: flag(parsed, 'checkpoint') as 'best' | 'last' | undefined, backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice });
+    if (res.backend) io.stderr.write(`backend: ${res.backend.name} (${res.backend.reason}); checkpoint ${res.checkpoint}\n`);
+    if (json) {
+      io.stdout.write(JSON.stringify(res.predictions, null, 2) + '\n');
+      return 0;
+    }
+    res.predictions.forEach((p, i) => {
+      io.stdout.write(`row ${i + 1}\n`);
+      if (p.values) io.stdout.write(`  ${p.values.map((v) => Number(v.toPrecision(6))).join(', ')}\n`);
+      const width = Math.max(0, ...(p.classes ?? []).map((t) => t.className.length));
+      for (const t of p.classes ?? []) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
     });
     return 0;
   } catch (e) {

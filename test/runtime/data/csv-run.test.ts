@@ -1,13 +1,15 @@
 /**
  * A csv spec trains end to end (compile → load → train on cpu) and the run
  * directory holds the fitted preprocessing (preprocessing.json: the training
- * rows' means and stds, the categories, the classes).
+ * rows' means and stds, the categories, the classes), which predictRows
+ * (`dlc predict RUN --row`) reads.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFile } from '../../../src/compiler/compile.js';
+import { predictRows } from '../../../src/runtime/train/predict-rows.js';
 import { train } from '../../../src/runtime/train/train.js';
 
 describe('csv runs', () => {
@@ -30,5 +32,13 @@ describe('csv runs', () => {
     expect(pre.columns[0].mean).not.toBe(19.5);
     expect(pre.columns[0].std).toBeGreaterThan(10);
     expect(pre.width).toBe(3);
+
+    // predict: rows encoded with the saved preprocessing; probabilities sum to 1; a bad cell names its row.
+    const p = await predictRows(res.runDir, [{ x: '35', c: 'u' }, { x: '2', c: 'v' }], { backend: null, checkpoint: 'last' });
+    expect(p.predictions).toHaveLength(2);
+    for (const q of p.predictions) expect(q.classes!.reduce((s, c) => s + c.probability, 0)).toBeCloseTo(1, 5);
+    expect(p.predictions[0].classes!.map((c) => c.className).sort()).toEqual(['hi', 'lo']);
+    await expect(predictRows(res.runDir, [{ x: '1', c: 'u' }, { x: 'big', c: 'u' }], { backend: null, checkpoint: 'last' })).rejects.toThrow("row 2: column 'x' is numeric but holds 'big'");
+    await expect(predictRows(res.runDir, [{ x: '1', c: 'w' }], { backend: null, checkpoint: 'last' })).rejects.toThrow("row 1: column 'c' has 'w', which is not one of its categories (u, v)");
   }, 60_000);
 });
