@@ -208,7 +208,7 @@ export async function buildRunReport(dir: string): Promise<string> {
   const last = d.epochs[d.epochs.length - 1];
   const rmse = targetKind(d) === 'real' ? regressionMetric(d, 'rmse') : undefined;
   const headline = rmse !== undefined ? `test RMSE ${fmt(rmse)}` : `test accuracy ${d.report?.accuracy !== undefined ? (d.report.accuracy * 100).toFixed(2) + '%' : 'n/a'}`;
-  const status = d.report ? `finished (${d.report.stop_reason ?? 'completed'}), ${headline}` : last ? `in progress: ${d.epochs.length} epoch${d.epochs.length > 1 ? 's' : ''} done` : 'started, no epoch finished yet';
+  const status = d.report ? `finished (${d.report.stop_reason ?? 'completed'}), ${headline}` : last ? `in progress: ${d.epochs.length} epoch${d.epochs.length > 1 ? 's' : ''} done${rmse !== undefined ? ` (checkpoints/last: ${headline})` : ''}` : 'started, no epoch finished yet';
   const desc = (d.ir?.spec as { description?: string } | undefined)?.description;
   const sub = [`${path.basename(path.dirname(d.dir))}/${path.basename(d.dir)} — ${status}`, ...(desc ? [desc] : [])];
   const body = [await curvesSection(d), await testSection(d, classNames), mistakesSection(d, classNames), modelSection(d), detailsSection(d)].filter((s) => s);
