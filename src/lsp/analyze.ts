@@ -24,6 +24,12 @@ export interface Analysis {
   readonly partial: boolean;
   /** Milliseconds the compile took (for logs and the benchmark). */
   readonly ms: number;
+  /**
+   * True when `ir` is the last graph of an earlier version (this text gave
+   * none: a YAML syntax error half-way through typing): hovers and symbols
+   * of the layers that did not move stay.
+   */
+  readonly stale?: boolean;
 }
 
 /** How a compile reads files: unsaved open documents win over the disk. */
@@ -33,7 +39,7 @@ export type OpenText = (absPath: string) => string | undefined;
  * Compiles `text` as the spec at `file` (an absolute path). `extends` bases
  * are read from `openText` first so an unsaved edit to a base shows at once.
  */
-export function analyze(text: string, file: string, version: number, openText: OpenText): Analysis {
+export function analyze(text: string, file: string, version: number, openText: OpenText, previous?: Analysis): Analysis {
   const t0 = performance.now();
   const cwd = dirname(file);
   const readFile = (p: string): string => {
@@ -54,5 +60,8 @@ export function analyze(text: string, file: string, version: number, openText: O
     // A compiler crash must not take the editor session down with it.
     diagnostics = [internalError(err, file)];
   }
+  // Keep the last good analysis through a syntax error (or any text that gives no graph):
+  // the earlier layers' pointers are unchanged while the user types the next one.
+  if (!ir && previous?.ir) return { version, parsed: parseYaml(text), diagnostics, ir: previous.ir, partial: true, stale: true, ms: performance.now() - t0 };
   return { version, parsed: parseYaml(text), diagnostics, ir, partial, ms: performance.now() - t0 };
 }

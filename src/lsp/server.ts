@@ -140,7 +140,7 @@ export function startServer(connection: Connection): void {
   const analysisOf = (doc: TextDocument): Analysis => {
     const cached = analyses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const a = analyze(doc.getText(), uriToPath(doc.uri), doc.version, openText);
+    const a = analyze(doc.getText(), uriToPath(doc.uri), doc.version, openText, cached);
     analyses.set(doc.uri, a);
     return a;
   };
