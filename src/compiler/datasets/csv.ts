@@ -13,7 +13,7 @@ import { dropMissing, planTable, referencedColumns } from '../shared/tabular.js'
 import type { DatasetDef, SetFacts } from './dataset-def.js';
 import { readHeader, readRows } from './table-read.js';
 
-const columnType = { type: 'string', enum: ['numeric', 'categorical', 'year', 'date'] } as const;
+const columnType = describe({ type: 'string', enum: ['numeric', 'categorical', 'year', 'date'] }, 'How the cells become numbers: numeric, categorical (one-hot), year (a date string\'s year), date (days since 1970).', { examples: ['year'] });
 
 export const csv: DatasetDef<'csv'> = {
   name: 'csv',
@@ -21,14 +21,14 @@ export const csv: DatasetDef<'csv'> = {
   keys: ['path', 'features', 'target', 'target_type', 'missing', 'test_split', 'window'],
   schema: {
     features: array(
-      { anyOf: [{ type: 'string' }, { type: 'object', properties: { column: { type: 'string' }, type: columnType }, required: ['column'], additionalProperties: false }] },
+      { anyOf: [{ type: 'string' }, { type: 'object', properties: { column: describe({ type: 'string' }, 'The column name, as in the header.', { examples: ['Year'] }), type: columnType }, required: ['column'], additionalProperties: false }] },
       '`csv` only: the feature columns, by name; `{column, type}` declares a type (numeric, categorical, year — a date string\'s year —, date — days since 1970). Numeric columns are standardised with the training rows\' mean and std; categorical ones are one-hot.',
       { minItems: 1, examples: [['Island', 'Beak Length (mm)']] },
     ),
     target: describe({ type: 'string' }, '`csv` only: the target column.', { examples: ['Species'] }),
     target_type: describe({ type: 'string', enum: ['class', 'real'] }, '`csv` only: `class` (default; the classes are the column\'s values, sorted) or `real` (regression).', { examples: ['real'] }),
     missing: describe(
-      { anyOf: [{ type: 'string', enum: ['drop', 'mean', 'mode'] }, { type: 'object', properties: { constant: { type: ['number', 'string'] } }, required: ['constant'], additionalProperties: false }] },
+      { anyOf: [{ type: 'string', enum: ['drop', 'mean', 'mode'] }, { type: 'object', properties: { constant: describe({ type: ['number', 'string'] }, 'The value a missing cell takes.', { examples: [0] }) }, required: ['constant'], additionalProperties: false }] },
       '`csv` only: a missing feature cell (empty, NA, NaN, null, ?) drops its row (`drop`, default) or takes the training rows\' mean (numeric; mode for categorical), mode, or `{constant: v}`. Rows without a target are always dropped; the count is reported.',
       { examples: ['mean'] },
     ),
