@@ -150,6 +150,7 @@ export type LossSpec =
   | { readonly kind: 'cross_entropy'; readonly label_smoothing: number }
   | { readonly kind: 'binary_cross_entropy'; readonly label_smoothing: number }
   | { readonly kind: 'mse' }
+  | { readonly kind: 'mae' }
   | { readonly kind: 'huber'; readonly delta: number };
 
 /** Keras-style gradient clipping and L2 weight decay, allowed on every optimizer. */

@@ -5,10 +5,10 @@
 import type { LossSpec } from '../../compiler/spec.js';
 import type { LossFn } from '../contracts.js';
 import { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './classification.js';
-import { huber, meanSquaredError } from './regression.js';
+import { huber, meanAbsoluteError, meanSquaredError } from './regression.js';
 
 export { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './classification.js';
-export { huber, meanSquaredError } from './regression.js';
+export { huber, meanAbsoluteError, meanSquaredError } from './regression.js';
 
 /** A kind of loss → how it is built from its spec (the member of LossSpec with that kind). */
 export type LossImpls = { readonly [K in LossSpec['kind']]: (spec: Extract<LossSpec, { kind: K }>) => LossFn };
@@ -28,6 +28,7 @@ export const LOSS_IMPLS: LossImpls = {
     return sigmoidBinaryCrossEntropy(spec.label_smoothing);
   },
   mse: () => meanSquaredError(),
+  mae: () => meanAbsoluteError(),
   huber: (spec) => huber(spec.delta),
 };
 

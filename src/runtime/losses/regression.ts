@@ -10,6 +10,11 @@ export function meanSquaredError(): (outputs: tf.Tensor2D, targets: tf.Tensor2D)
   return (outputs, targets) => tf.tidy(() => tf.mean(tf.squaredDifference(outputs, targets)) as tf.Scalar);
 }
 
+/** Mean absolute error over every element (`torch.nn.L1Loss()`). */
+export function meanAbsoluteError(): (outputs: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar {
+  return (outputs, targets) => tf.tidy(() => tf.mean(tf.abs(tf.sub(outputs, targets))) as tf.Scalar);
+}
+
 /**
  * Huber loss with threshold δ over every element, as `torch.nn.HuberLoss(delta=δ)`:
  *

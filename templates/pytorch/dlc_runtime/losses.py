@@ -24,6 +24,8 @@ def make_loss(spec):
         return bce
     if kind == 'mse':
         return lambda out, t: ((out - t) ** 2).mean()
+    if kind == 'mae':
+        return lambda out, t: (out - t).abs().mean()
     if kind == 'huber':
         delta = spec['delta']
 

@@ -7,7 +7,7 @@ const defaults = { delta: 1 };
 
 export const huber: KindDecl<Of<LossSpec, 'huber'>> = {
   kind: 'huber',
-  description: 'Huber loss against one-hot targets.',
+  description: 'Huber loss (PyTorch `HuberLoss`) against the targets: real values for regression (one-hot vectors for classes).',
   attrs: { delta: number('Where the loss turns from quadratic to linear.', { exclusiveMinimum: 0, default: defaults.delta }) },
   defaults,
 };

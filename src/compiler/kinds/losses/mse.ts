@@ -4,7 +4,7 @@ import type { KindDecl, Of } from '../kind.js';
 
 export const mse: KindDecl<Of<LossSpec, 'mse'>> = {
   kind: 'mse',
-  description: 'Mean squared error against one-hot targets.',
+  description: 'Mean squared error (PyTorch `MSELoss`) against the targets: real values for regression (one-hot vectors for classes).',
   attrs: {},
   defaults: {},
 };
