@@ -103,6 +103,9 @@ const cases: Case[] = [
   ['DLC144 cross_entropy on multi-label targets', { given: { layers: [L.gap(), L.dense(4)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [['DLC144', '/loss']] }],
   ['multi-label with binary_cross_entropy and 4 outputs is clean', { given: { layers: [L.gap(), L.dense(4)], over: { loss: { kind: 'binary_cross_entropy', label_smoothing: 0 }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [] }],
   ['DLC123 a single class', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'image_folder', image_size: [32, 32], num_classes: 1 } } }, want: [['DLC123', '/data/path']] }],
+  // DLC130, 131 (csv data, issue 11): a column the table's header lacks, at its spec position; a table that cannot be read, at data.path (test/compiler/datasets/csv.test.ts has the messages)
+  ['DLC130 a misspelt column', { given: { layers: [L.dense(3)], over: { data: { dataset: 'csv', path: 'vega-datasets/data/penguins.json', features: ['Islnd'], target: 'Species' } } }, want: [['DLC130', '/data/features/0']] }],
+  ['DLC131 a table that is not there', { given: { layers: [L.dense(3)], over: { data: { dataset: 'csv', path: 'no-such-table.csv', features: ['a'], target: 'b' } } }, want: [['DLC131', '/data/path']] }],
 ];
 
 function specOf(given: Case[1]['given']): Spec {
