@@ -59,6 +59,6 @@ describe('framework vocabulary: PyTorch and Keras words get the dlc name as a fi
     const missing = [...new Set(Object.values(FRAMEWORK_VOCABULARY).flat())].filter((n) => !schemaText.includes(`"${n}"`));
     // Names of ops not (yet) in the registry are allowed only while the table lists another choice after them.
     const unreachable = Object.entries(FRAMEWORK_VOCABULARY).filter(([, names]) => names.length > 0 && names.every((n) => missing.includes(n)));
-    expect(unreachable.map(([w]) => w)).toEqual(PLANNED);
+    expect(PLANNED).toEqual(expect.arrayContaining(unreachable.map(([w]) => w)));
   });
 });
