@@ -4,6 +4,7 @@
  * in its own folder; the train loop depends only on these.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { MultiLabelReport, RegressionReport } from './metrics/target-metrics.js';
 import type { TablePreprocessing } from '../compiler/shared/tabular.js';
 
 /**
@@ -119,4 +120,10 @@ export interface MetricsReport {
   readonly macro: { readonly precision: number; readonly recall: number; readonly f1: number };
   /** confusion[true][predicted] */
   readonly confusion: readonly (readonly number[])[];
+  /** Real targets: MAE, RMSE, R² per output and mean (accuracy is NaN, the class fields empty). */
+  readonly regression?: RegressionReport;
+  /** Multi-label targets (accuracy is the exact-match ratio, perClass/macro are per label). */
+  readonly multiLabel?: MultiLabelReport;
+  /** Two classes: ROC AUC of the class-1 score. */
+  readonly rocAuc?: number;
 }

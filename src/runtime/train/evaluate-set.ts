@@ -8,6 +8,7 @@ import type { IR } from '../../compiler/ir.js';
 import type { MetricSpec, TransformSpec } from '../../compiler/spec.js';
 import type { ImageSet, LossFn, MetricsReport } from '../contracts.js';
 import { MetricsAccumulator, topKFromSpecs } from '../metrics/index.js';
+import { binaryScores, MultiLabelAccumulator, RegressionAccumulator, rocAuc } from '../metrics/target-metrics.js';
 import { feed } from './feed.js';
 
 export interface EvaluateSetOptions {
@@ -33,7 +34,12 @@ export interface SetEvaluation {
 
 /** Evaluates `model` on `set`; leaves no tensors behind. */
 export async function evaluateSet(model: tf.LayersModel, set: ImageSet, opts: EvaluateSetOptions): Promise<SetEvaluation> {
-  const acc = new MetricsAccumulator(opts.numClasses, { topK: topKFromSpecs(opts.metrics) });
+  const kind = set.target.kind;
+  const acc = kind === 'class' ? new MetricsAccumulator(opts.numClasses, { topK: topKFromSpecs(opts.metrics) }) : undefined;
+  const reg = kind === 'real' ? new RegressionAccumulator(set.target.width) : undefined;
+  const ml = kind === 'multi_label' ? new MultiLabelAccumulator(set.target.width) : undefined;
+  // Two classes: the class-1 scores and labels, for ROC AUC.
+  const binary = kind === 'class' && opts.numClasses === 2 ? { scores: [] as number[], labels: [] as number[] } : undefined;
   let lossSum = 0;
   let n = 0;
   for await (const batch of feed(set, { batchSize: opts.batchSize, shuffle: false, seed: opts.seed, epoch: 0, transforms: opts.transforms, numClasses: opts.numClasses })) {
@@ -42,7 +48,13 @@ export async function evaluateSet(model: tf.LayersModel, set: ImageSet, opts: Ev
         const l = model.apply(batch.xs, { training: false }) as tf.Tensor2D;
         return { logits: l, loss: opts.lossFn(l, batch.ys) };
       });
-      acc.update(logits.dataSync() as Float32Array, batch.labels);
+      const scores = logits.dataSync() as Float32Array;
+      if (acc) acc.update(scores, batch.labels);
+      else (reg ?? ml)!.update(scores, batch.ys.dataSync());
+      if (binary) {
+        binary.scores.push(...binaryScores(scores, 2));
+        binary.labels.push(...batch.labels);
+      }
       lossSum += loss.dataSync()[0] * batch.size;
       n += batch.size;
       tf.dispose([logits, loss]);
@@ -50,5 +62,19 @@ export async function evaluateSet(model: tf.LayersModel, set: ImageSet, opts: Ev
       tf.dispose([batch.xs, batch.ys]);
     }
   }
-  return { loss: n > 0 ? lossSum / n : NaN, report: acc.report() };
+  return { loss: n > 0 ? lossSum / n : NaN, report: targetReport(acc, reg, ml, binary) };
+}
+
+/** The report of whichever accumulator ran: classes (with ROC AUC for two), regression or multi-label. */
+function targetReport(acc?: MetricsAccumulator, reg?: RegressionAccumulator, ml?: MultiLabelAccumulator, binary?: { scores: number[]; labels: number[] }): MetricsReport {
+  if (acc) {
+    const r = acc.report();
+    return binary ? { ...r, rocAuc: rocAuc(binary.scores, binary.labels) } : r;
+  }
+  if (reg) {
+    const regression = reg.report();
+    return { samples: regression.samples, accuracy: NaN, topK: {}, perClass: [], macro: { precision: 0, recall: 0, f1: 0 }, confusion: [], regression };
+  }
+  const multiLabel = ml!.report();
+  return { samples: multiLabel.samples, accuracy: multiLabel.subsetAccuracy, topK: {}, perClass: multiLabel.perLabel, macro: multiLabel.macro, confusion: [], multiLabel };
 }
