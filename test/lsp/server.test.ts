@@ -219,7 +219,8 @@ describe('dlc lsp over stdio', () => {
       await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: specUri, languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') } });
       expect(await client.diagnostics(specUri, (p) => p.version === 1), name).toEqual([]);
       const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: specUri } })) as DocumentSymbol[];
-      expect(symbols.length, name).toBeGreaterThan(3);
+      // Every shipped spec has at least two layers (the csv specs have 2–4, the image ones more).
+      expect(symbols.length, name).toBeGreaterThan(1);
       expect(symbols.every((s) => /→ \[\d/.test(s.detail ?? '')), name).toBe(true);
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: specUri } });
     }
