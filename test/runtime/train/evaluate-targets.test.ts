@@ -9,6 +9,7 @@ import { loadSynthetic } from '../../../src/runtime/data/synthetic.js';
 import { makeLoss } from '../../../src/runtime/losses/index.js';
 import { MultiLabelAccumulator, RegressionAccumulator, rocAuc } from '../../../src/runtime/metrics/target-metrics.js';
 import { evaluateSet } from '../../../src/runtime/train/evaluate-set.js';
+import { formatReport, reportJson } from '../../../src/runtime/train/report.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -39,6 +40,10 @@ describe('evaluateSet by target kind', () => {
     expect(ev.report.regression!.samples).toBe(23);
     expect(ev.report.accuracy).toBeNaN();
     expect(ev.loss).toBeCloseTo(want.report().perOutput.reduce((a, o) => a + o.rmse ** 2, 0) / 2, 4);
+    const text = formatReport('Test', ev.loss, ev.report, [], []);
+    expect(text).toContain(`MAE ${ev.report.regression!.mae.toFixed(4)}`);
+    expect(text).not.toContain('accuracy');
+    expect(reportJson(ev.loss, ev.report, [])).toMatchObject({ regression: { samples: 23, r2: ev.report.regression!.r2 } });
   });
 
   it('multi-label targets: subset accuracy and per-label metrics', async () => {
@@ -59,5 +64,7 @@ describe('evaluateSet by target kind', () => {
     const out = outputsOf(m, ds.test);
     const s = Array.from({ length: ds.test.count }, (_, i) => out[2 * i + 1] - out[2 * i]);
     expect(ev.report.rocAuc).toBeCloseTo(rocAuc(s, Array.from(ds.test.labels)), 6);
+    expect(formatReport('Test', ev.loss, ev.report, ['0', '1'], [])).toContain(`ROC AUC ${ev.report.rocAuc!.toFixed(4)}`);
+    expect(reportJson(ev.loss, ev.report, ['0', '1']).roc_auc).toBe(ev.report.rocAuc);
   });
 });
