@@ -188,7 +188,7 @@ export interface TrainSpec {
 }
 
 export type MetricSpec =
-  | { readonly kind: 'accuracy' | 'precision' | 'recall' | 'f1' | 'confusion_matrix' }
+  | { readonly kind: 'accuracy' | 'precision' | 'recall' | 'f1' | 'confusion_matrix' | 'mae' | 'rmse' | 'r2' | 'roc_auc' }
   | { readonly kind: 'top_k_accuracy'; readonly k: number };
 
 export interface ModelSpec {

@@ -23,6 +23,10 @@ export const METRIC_IMPLS: MetricImpls = {
   recall: (r) => scalar('macro recall', r.macro.recall),
   f1: (r) => scalar('macro F1', r.macro.f1),
   confusion_matrix: (r) => ({ kind: 'matrix', label: 'confusion matrix', rows: r.confusion }),
+  mae: (r) => (r.regression ? scalar('MAE', r.regression.mae) : undefined),
+  rmse: (r) => (r.regression ? scalar('RMSE', r.regression.rmse) : undefined),
+  r2: (r) => (r.regression ? scalar('R²', r.regression.r2) : undefined),
+  roc_auc: (r) => (r.multiLabel ? scalar('macro ROC AUC', r.multiLabel.rocAuc.macro) : r.rocAuc !== undefined ? scalar('ROC AUC', r.rocAuc) : undefined),
   top_k_accuracy: (r, spec) => (r.topK[spec.k] === undefined ? undefined : scalar(`top-${spec.k} accuracy`, r.topK[spec.k])),
 };
 

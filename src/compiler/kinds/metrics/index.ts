@@ -7,6 +7,10 @@ import { f1 } from './f1.js';
 import { precision } from './precision.js';
 import { recall } from './recall.js';
 import { topKAccuracy } from './top-k-accuracy.js';
+import { mae } from './mae.js';
+import { rmse } from './rmse.js';
+import { r2 } from './r2.js';
+import { rocAuc } from './roc-auc.js';
 
 export const METRICS = {
   accuracy,
@@ -15,6 +19,10 @@ export const METRICS = {
   f1,
   confusion_matrix: confusionMatrix,
   top_k_accuracy: topKAccuracy,
+  mae,
+  rmse,
+  r2,
+  roc_auc: rocAuc,
 } as const satisfies Family<MetricSpec>;
 
 /** The metrics when the spec lists none. */
