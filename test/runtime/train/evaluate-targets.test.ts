@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSynthetic } from '../../../src/runtime/data/synthetic.js';
 import { makeLoss } from '../../../src/runtime/losses/index.js';
+import { metricValue } from '../../../src/runtime/metrics/index.js';
 import { MultiLabelAccumulator, RegressionAccumulator, rocAuc } from '../../../src/runtime/metrics/target-metrics.js';
 import { evaluateSet } from '../../../src/runtime/train/evaluate-set.js';
 import { formatReport, reportJson } from '../../../src/runtime/train/report.js';
@@ -43,6 +44,8 @@ describe('evaluateSet by target kind', () => {
     const text = formatReport('Test', ev.loss, ev.report, [], []);
     expect(text).toContain(`MAE ${ev.report.regression!.mae.toFixed(4)}`);
     expect(text).not.toContain('accuracy');
+    expect(metricValue(ev.report, { kind: 'r2' })).toEqual({ kind: 'scalar', label: 'R²', value: ev.report.regression!.r2 });
+    expect(metricValue(ev.report, { kind: 'roc_auc' })).toBeUndefined();
     expect(reportJson(ev.loss, ev.report, [])).toMatchObject({ regression: { samples: 23, r2: ev.report.regression!.r2 } });
   });
 
@@ -55,6 +58,8 @@ describe('evaluateSet by target kind', () => {
     expect(ev.report.multiLabel!.micro).toEqual(want.report().micro);
     expect(ev.report.accuracy).toBe(want.report().subsetAccuracy);
     expect(ev.report.perClass).toHaveLength(3);
+    expect(metricValue(ev.report, { kind: 'roc_auc' })?.kind === 'scalar' && metricValue(ev.report, { kind: 'roc_auc' })).toMatchObject({ value: want.report().rocAuc.macro });
+    expect(metricValue(ev.report, { kind: 'mae' })).toBeUndefined();
   });
 
   it('two classes: ROC AUC of the class-1 score', async () => {
