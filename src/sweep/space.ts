@@ -3,6 +3,7 @@
  * random draws (seeded, so the same command always makes the same trials).
  * Keys are `--set` paths (`optimizer.adam.learning_rate`, `data.batch_size`).
  */
+import { mulberry32 } from '../compiler/shared/mulberry32.js';
 
 /** One swept key: a list of values, or a distribution to draw from. */
 export type ParamSpace =
@@ -85,17 +86,6 @@ export function configFromSection(section: Record<string, unknown>): SweepConfig
   };
 }
 
-/** mulberry32: a small seeded generator, so random sweeps repeat exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function draw(p: ParamSpace, r: () => number): unknown {
   if ('values' in p) return p.values[Math.floor(r() * p.values.length)];
@@ -134,7 +124,7 @@ export function expandTrials(config: SweepConfig, seed: number): Trial[] {
   }
   const n = config.trials ?? 10;
   if (!(Number.isInteger(n) && n >= 1 && n <= MAX_TRIALS)) throw new SweepError(`trials must be a whole number from 1 to ${MAX_TRIALS}`);
-  const r = rng(seed ^ 0x5eed);
+  const r = mulberry32(seed ^ 0x5eed);
   return Array.from({ length: n }, (_, i) => ({ id: id(i), params: Object.fromEntries(keys.map((k) => [k, draw(config.parameters[k], r)])) }));
 }
 

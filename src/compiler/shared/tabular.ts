@@ -9,6 +9,7 @@
  * file with csv-parse or JSON.parse); this module does no I/O. A pure leaf:
  * no imports, so the runtime and emitted projects may use it.
  */
+import { mulberry32 } from './mulberry32.js';
 
 /** One parsed cell: CSV cells are strings; JSON records may hold numbers, booleans or null. */
 export type Cell = string | number | boolean | null | undefined;
@@ -134,16 +135,7 @@ export function planTable(rows: readonly TableRow[], spec: TableSpec): { columns
 }
 
 /** A seeded generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /**
  * The test rows' indices: a seeded ratio (per class when `strata` is given,

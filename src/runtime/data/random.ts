@@ -4,6 +4,7 @@
  * arithmetic, so the same seed gives the same numbers on every tfjs backend,
  * and a resumed run can re-derive any epoch's stream from (seed, epoch, batch).
  */
+import { mulberry32 as sharedMulberry32 } from '../../compiler/shared/mulberry32.js';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
@@ -26,17 +27,8 @@ export function mixSeed(...parts: readonly number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough for shuffles and augmentation parameters. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (compiler/shared/mulberry32.ts): the one seeded generator, re-exported for the data pipeline. */
+export const mulberry32: (seed: number) => Rng = sharedMulberry32;
 
 /** An Rng keyed by several integers, e.g. rngFor(seed, epoch, batch, STREAM). */
 export function rngFor(...parts: readonly number[]): Rng {

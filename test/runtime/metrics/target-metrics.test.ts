@@ -6,19 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../src/runtime/data/random.js';
 import { binaryScores, MultiLabelAccumulator, RegressionAccumulator, rocAuc } from '../../../src/runtime/metrics/target-metrics.js';
 
-/** A small seeded generator (mulberry32), so TS and Python see the same numbers (passed as JSON). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator, so TS and Python see the same numbers (passed as JSON). */
+const rng = mulberry32;
 
 const r = rng(7);
 const N = 97;
