@@ -48,7 +48,7 @@ export interface ModelView {
   /** Some step is dlc's batch norm with PyTorch's running variance (conventions: pytorch): model.ts imports it. */
   readonly usesTorchBatchNorm: boolean;
   /** The custom-layers.ts factories model.ts uses, for its import ('' when none). */
-  readonly dlcLayerImports: string;
+  readonly dlcLayerImportsCode: string;
   readonly outputVar: string;
   readonly numClassesCode: string;
   readonly trainableParamsText: string;
@@ -159,7 +159,7 @@ export function buildModelView(ir: IR): ModelView {
     inputDTypeLit: ir.inputDType === 'int32' ? "'int32'" : "'float32'",
     steps,
     usesTorchBatchNorm: steps.some((s) => s.factory === 'torchBatchNormalization'),
-    dlcLayerImports: DLC_LAYERS.filter((f) => steps.some((s) => s.factory === f)).join(', '),
+    dlcLayerImportsCode: DLC_LAYERS.filter((f) => steps.some((s) => s.factory === f)).join(', '),
     outputVar,
     numClassesCode: jsInteger(ir.numClasses),
     trainableParamsText: countText(trainable),
