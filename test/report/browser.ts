@@ -20,6 +20,8 @@ export interface PageCheck {
   readonly charts: { name: string; width: number; height: number; marks: number; data: number }[];
   readonly images: { loaded: number; total: number };
   readonly text: string;
+  /** Every text node of the body, hidden ones (closed <details>) included. */
+  readonly allText: string;
   /** Set only if a script from the page ran. */
   readonly pwned: unknown;
 }
@@ -75,8 +77,8 @@ export async function checkPage(file: string, screenshot: string): Promise<PageC
         return { name: f.getAttribute('data-chart') || '', width: box ? box.width : 0, height: box ? box.height : 0, marks: svg ? svg.querySelectorAll('path, rect, circle, text, line').length : 0, data: svg ? svg.querySelectorAll('g.mark-symbol > path, g.mark-line > path, g.mark-rect > path, g.node > rect').length : 0 };
       });
       const imgs = [...document.querySelectorAll('img')];
-      return { charts, images: { loaded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length, total: imgs.length }, text: document.body.innerText, pwned: window.__pwned };
-    })()`)) as Pick<PageCheck, 'charts' | 'images' | 'text' | 'pwned'>;
+      return { charts, images: { loaded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length, total: imgs.length }, text: document.body.innerText, allText: document.body.textContent || '', pwned: window.__pwned };
+    })()`)) as Pick<PageCheck, 'charts' | 'images' | 'text' | 'allText' | 'pwned'>;
     await fs.mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, `${screenshot}.png`) as `${string}.png`, fullPage: true });
     return { consoleErrors, requests, dialogs, ...result };
