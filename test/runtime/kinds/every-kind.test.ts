@@ -14,6 +14,7 @@ import { rngFor, STREAM } from '../../../src/runtime/data/random.js';
 import { LOSS_IMPLS, makeLoss } from '../../../src/runtime/losses/index.js';
 import { MetricsAccumulator } from '../../../src/runtime/metrics/accumulator.js';
 import { METRIC_IMPLS, metricValue } from '../../../src/runtime/metrics/kinds.js';
+import { RegressionAccumulator } from '../../../src/runtime/metrics/target-metrics.js';
 import { makeOptimizer, OPTIMIZER_IMPLS } from '../../../src/runtime/optimizers/index.js';
 import { makeSchedule, SCHEDULE_IMPLS } from '../../../src/runtime/schedules/index.js';
 import { hostTransforms } from '../../../src/runtime/transforms/host.js';
@@ -109,7 +110,10 @@ describe('schedules run', () => {
 describe('metrics run', () => {
   const acc = new MetricsAccumulator(6, { topK: [5] });
   acc.update(new Float32Array([0.9, 0, 0, 0, 0, 0.1, 0, 0.8, 0.2, 0, 0, 0, 0.5, 0.4, 0, 0, 0, 0.1]), new Int32Array([0, 2, 1]));
-  const report = acc.report();
+  // The regression metrics read a regression report and ROC AUC a two-class score; give the report both.
+  const reg = new RegressionAccumulator(1);
+  reg.update(new Float32Array([0.1, 0.4, 0.8, 0.9]), new Float32Array([0, 0.5, 1, 1]));
+  const report = { ...acc.report(), regression: reg.report(), rocAuc: 0.75 };
   it.each(Object.values(anyFamily(METRICS)).map((d) => [d.kind, d] as const))('%s', (kind, decl) => {
     const spec: MetricSpec = specOf(`metrics: [${item(decl)}]`).metrics[0];
     const v = metricValue(report, spec);
