@@ -64,8 +64,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     }
     res.predictions.forEach((p, i) => {
       io.stdout.write(`${images[i]}\n`);
-      const width = Math.max(...p.top.map((t) => t.className.length));
-      for (const t of p.top) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
+      printClasses(io, p.top);
     });
     return 0;
   } catch (e) {
@@ -103,8 +102,7 @@ async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, i
     res.predictions.forEach((p, i) => {
       io.stdout.write(`row ${i + 1}\n`);
       if (p.values) io.stdout.write(`  ${p.values.map((v) => Number(v.toPrecision(6))).join(', ')}\n`);
-      const width = Math.max(0, ...(p.classes ?? []).map((t) => t.className.length));
-      for (const t of p.classes ?? []) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
+      printClasses(io, p.classes ?? []);
     });
     return 0;
   } catch (e) {
@@ -113,6 +111,12 @@ async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, i
     io.stderr.write(`dlc predict: ${msg}\n`);
     return 2;
   }
+}
+
+/** One line per class with its probability, names aligned (image and table predictions print alike). */
+function printClasses(io: CliIO, classes: readonly { className: string; probability: number }[]): void {
+  const width = Math.max(0, ...classes.map((t) => t.className.length));
+  for (const t of classes) io.stdout.write(`  ${t.className.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
 }
 
 export const command: Command = {
