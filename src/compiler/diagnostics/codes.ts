@@ -35,6 +35,8 @@ export const CODES = {
   DLC020: { severity: 'error', title: 'unknown block' },
   DLC021: { severity: 'error', title: 'unknown block parameter' },
   DLC022: { severity: 'error', title: 'too many layers after block expansion' },
+  DLC023: { severity: 'error', title: 'block uses itself (a cycle of blocks)' },
+  DLC024: { severity: 'error', title: 'model output stated twice' },
   DLC100: { severity: 'error', title: 'unknown layer reference' },
   DLC101: { severity: 'error', title: 'duplicate layer name' },
   DLC102: { severity: 'error', title: 'cycle in the model graph' },
