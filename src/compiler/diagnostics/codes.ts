@@ -59,6 +59,8 @@ export const CODES = {
   DLC119: { severity: 'error', title: 'model too large for the memory budget' },
   DLC122: { severity: 'warning', title: 'dropout rate 1 drops every activation' },
   DLC123: { severity: 'warning', title: 'a single class' },
+  DLC124: { severity: 'error', title: 'input shapes do not broadcast' },
+  DLC125: { severity: 'error', title: 'groups does not divide the channels' },
   DLC130: { severity: 'error', title: 'data column not in the file' },
   DLC131: { severity: 'error', title: 'data file cannot be read as a table' },
   DLC140: { severity: 'error', title: 'softmax output for real or multi-label targets' },
