@@ -28,7 +28,8 @@ export interface ProgressUpdate {
   readonly samples: number;
   readonly batches: number;
   readonly loss: number;
-  readonly accuracy: number;
+  /** Absent for real-valued targets (an arg-max accuracy means nothing there). */
+  readonly accuracy?: number;
 }
 
 export interface Progress {
@@ -83,7 +84,7 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions 
     update(u) {
       if (mode === 'none') return;
       const sps = rate(u.samples);
-      const stats = `loss ${u.loss.toFixed(4)} acc ${(u.accuracy * 100).toFixed(2)}%`;
+      const stats = `loss ${u.loss.toFixed(4)}${u.accuracy === undefined ? '' : ` acc ${(u.accuracy * 100).toFixed(2)}%`}`;
       if (mode === 'plain') {
         if (u.batches % logEvery === 0 && u.batches < totalBatches) {
           stream.write(`${head()} batch ${u.batches}/${totalBatches} ${stats} ${sps.toFixed(0)} samples/s\n`);

@@ -31,6 +31,8 @@ export interface EpochRecord {
   readonly val_loss?: number;
   readonly val_accuracy?: number;
   readonly val_f1?: number;
+  /** Real-valued targets: the validation split's mean absolute error (metrics.jsonl only). */
+  readonly val_mae?: number;
   readonly seconds: number;
   readonly samples_per_second: number;
 }
@@ -143,8 +145,12 @@ export async function writeEpochRecords(dir: string, records: readonly EpochReco
   await writeFileAtomic(path.join(dir, FILES.metricsCsv), [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n');
 }
 
-/** Writes report.json and, when the report has one, confusion_matrix.csv (file names can be prefixed, e.g. "eval_val_"). */
+/**
+ * Writes report.json and, for class targets, confusion_matrix.csv (file names
+ * can be prefixed, e.g. "eval_val_"). Regression and multi-label reports have
+ * no confusion matrix of classes, so none is written for them.
+ */
 export async function writeReport(dir: string, report: Readonly<Record<string, unknown>>, metrics: MetricsReport | undefined, classNames: readonly string[], prefix = ''): Promise<void> {
   await writeFileAtomic(path.join(dir, prefix + FILES.report), JSON.stringify(report, null, 2) + '\n');
-  if (metrics) await writeFileAtomic(path.join(dir, prefix + FILES.confusion), confusionMatrixCsv(metrics, classNames));
+  if (metrics && !metrics.regression && !metrics.multiLabel) await writeFileAtomic(path.join(dir, prefix + FILES.confusion), confusionMatrixCsv(metrics, classNames));
 }

@@ -58,11 +58,19 @@ function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(x * 100).toFixed(2)}%`;
 }
 
-/** An epoch's progress line. */
-export function summaryLine(r: EpochRecord, epochs: number, best: boolean): string {
-  const val = r.val_loss !== undefined ? `  val_loss ${r.val_loss.toFixed(4)} val_acc ${pct(r.val_accuracy)}` : '';
-  return `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)} acc ${pct(r.accuracy)}${val}  lr ${r.lr.toPrecision(3)}  ${formatDuration(r.seconds)} ${r.samples_per_second.toFixed(0)} samples/s${best ? '  *best' : ''}`;
+/**
+ * An epoch's progress line. Real-valued targets (`target` 'real') print the
+ * validation MAE instead of accuracies, which an arg-max cannot give them.
+ */
+export function summaryLine(r: EpochRecord, epochs: number, best: boolean, target: TargetKind = 'class'): string {
+  const real = target === 'real';
+  const valMetric = real ? `val_mae ${r.val_mae === undefined ? '-' : r.val_mae.toFixed(4)}` : `val_acc ${pct(r.val_accuracy)}`;
+  const val = r.val_loss !== undefined ? `  val_loss ${r.val_loss.toFixed(4)} ${valMetric}` : '';
+  return `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}${real ? '' : ` acc ${pct(r.accuracy)}`}${val}  lr ${r.lr.toPrecision(3)}  ${formatDuration(r.seconds)} ${r.samples_per_second.toFixed(0)} samples/s${best ? '  *best' : ''}`;
 }
+
+/** What a sample's target is (IR `target.kind`; absent in the IR means a class index). */
+export type TargetKind = 'class' | 'multi_label' | 'real';
 
 /** The checkpoint state after `epoch` (1-based) epochs. */
 export function trainState(s: Session, epoch: number, record: EpochRecord): TrainState {
@@ -81,6 +89,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
   const seed = spec.seed;
   const drops = dropoutLayers(s.model);
   const { progress } = hooks;
+  const target: TargetKind = ir.target?.kind ?? 'class';
   for (let epoch = s.startEpoch; epoch < s.epochs; epoch++) {
     progress.startEpoch(epoch + 1, s.epochs, s.train.count, s.stepsPerEpoch);
     const t0 = performance.now();
@@ -104,7 +113,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
         lossSum += r.loss * batch.size;
         correct += r.correct;
         seen += batch.size;
-        progress.update({ samples: seen, batches: batch.index + 1, loss: lossSum / seen, accuracy: correct / seen });
+        progress.update({ samples: seen, batches: batch.index + 1, loss: lossSum / seen, accuracy: target === 'real' ? undefined : correct / seen });
       } finally {
         tf.dispose([batch.xs, batch.ys]);
       }
@@ -120,6 +129,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
     const record: EpochRecord = {
       epoch: epoch + 1, step: s.globalStep, lr, loss: lossSum / seen, accuracy: correct / seen,
       ...(valEval ? { val_loss: valEval.loss, val_accuracy: valEval.report.accuracy, val_f1: valEval.report.macro.f1 } : {}),
+      ...(valEval?.report.regression ? { val_mae: valEval.report.regression.mae } : {}),
       seconds, samples_per_second: seen / Math.max(seconds, 1e-9),
     };
     const metrics = record as unknown as Record<string, number>;
@@ -136,7 +146,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
     if (s.bestCheckpoint) ({ state: s.bestCheckpoint, improved } = observeMonitor(s.bestCheckpoint, epoch + 1, metrics));
     s.history.push(record);
     await hooks.epochEnd({ session: s, record, improved, stopping: stop !== undefined });
-    progress.endEpoch(summaryLine(record, s.epochs, improved));
+    progress.endEpoch(summaryLine(record, s.epochs, improved, target));
     await hooks.afterEpoch?.(record);
     if (stop) return stop;
   }
