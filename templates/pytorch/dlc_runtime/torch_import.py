@@ -1,0 +1,121 @@
+"""Another PyTorch model's weights (torchvision's, a script's nn.Module) → dlc's tfjs layer weights.
+
+The dlc spec mirrors the module: its layers with weights (conv2d, depthwise_conv2d, dense,
+batch_norm, layer_norm, conv1d) come in the order the module registers its weighted submodules
+(`named_modules()`), which for torchvision's models is the order of the forward pass, auxiliary
+heads after the trunk (docs/zoo.md). Pairing is by that order, so the spec's layer names are free;
+every pair is checked (kind, and later, in tfjs, every shape).
+
+The layout crossing is dlc_runtime.weights' own (export_tfjs_weights: conv [out, in, kh, kw] →
+[kh, kw, in, out], depthwise [c·m, 1, kh, kw] → [kh, kw, c, m], dense [out, in] → [in, out],
+batch norm weight/bias/running stats → gamma/beta/moving_mean/moving_variance), run on an
+adapter module, so the emitted PyTorch project and this converter cannot disagree.
+
+One thing the emitted project never needs: a dense layer after `flatten` of an [h, w, c] map reads
+dlc's (NHWC) feature order where PyTorch's flatten gives (c, h, w); pass `flattened={layer name:
+(h, w, c)}` and its kernel rows are permuted.
+"""
+import numpy as np
+from torch import nn
+
+from .weights import export_tfjs_weights
+
+
+class ConversionError(ValueError):
+    """The module and the dlc layer list do not pair (count or kind); the message names both sides."""
+
+
+def _role(mod):
+    """The dlc_runtime.weights role of a weighted torch module, or None when it holds no weights dlc has."""
+    if isinstance(mod, nn.Conv2d):
+        if mod.groups == 1:
+            return 'conv'
+        if mod.groups == mod.in_channels:
+            return 'depthwise'
+        raise ConversionError(f'{type(mod).__name__} with groups={mod.groups} (neither 1 nor in_channels): grouped convolutions do not convert yet')
+    if isinstance(mod, nn.Conv1d) and mod.groups == 1:
+        return 'conv1d'
+    if isinstance(mod, nn.Linear):
+        return 'dense'
+    if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d)):
+        return 'batch_norm'
+    if isinstance(mod, nn.LayerNorm):
+        return 'layer_norm'
+    if any(True for _ in mod.parameters(recurse=False)):
+        raise ConversionError(f'{type(mod).__name__} has weights this converter does not know')
+    return None
+
+
+def weighted_modules(module):
+    """[(module path, module, role)] of every submodule holding weights, in registration order."""
+    out = []
+    for path, mod in module.named_modules():
+        role = _role(mod)
+        if role:
+            out.append((path, mod, role))
+    return out
+
+
+# Which dlc kinds a role may pair with (the kind of the dlc layer, as `dlc inspect` prints it).
+_KINDS = {
+    'conv': {'conv2d'},
+    'depthwise': {'depthwise_conv2d'},
+    'conv1d': {'conv1d'},
+    'dense': {'dense'},
+    'batch_norm': {'batch_norm'},
+    'layer_norm': {'layer_norm'},
+}
+
+
+class _Adapter(nn.Module):
+    """The paired torch modules under flat attribute names, with the TFJS_NAMES an emitted model has."""
+
+    def __init__(self, pairs):
+        super().__init__()
+        self.TFJS_NAMES = {}
+        for i, (mod, tfjs_name, role) in enumerate(pairs):
+            attr = f'm{i}'
+            self.add_module(attr, mod)
+            self.TFJS_NAMES[attr] = (tfjs_name, role, {})
+
+
+def torch_to_dlc_weights(module, layers, flattened=None):
+    """{tfjs weight name ("<layer>/kernel", …): float32 array in tfjs layout} for the dlc model whose
+    weighted layers are `layers` — [(tfjs layer name, dlc kind)] in the spec's order — taking the
+    weights of `module`'s weighted submodules in registration order. Raises ConversionError when the
+    two lists differ in length or a pair in kind."""
+    mods = weighted_modules(module)
+    if len(mods) != len(layers):
+        raise ConversionError(f'the module has {len(mods)} weighted layers, the dlc model {len(layers)}'
+                              + _first_difference(mods, layers))
+    pairs = []
+    for (path, mod, role), (name, kind) in zip(mods, layers):
+        if kind not in _KINDS[role]:
+            raise ConversionError(f"torch module '{path}' ({type(mod).__name__}) pairs with dlc layer '{name}' of kind {kind}"
+                                  + _first_difference(mods, layers))
+        pairs.append((mod, name, role))
+    arrays = export_tfjs_weights(_Adapter(pairs))
+    for name, hwc in (flattened or {}).items():
+        key = f'{name}/kernel'
+        if key not in arrays:
+            raise ConversionError(f"flattened names '{name}', which is not a dense layer of the dlc model")
+        h, w, c = hwc
+        k = arrays[key]
+        if k.shape[0] != h * w * c:
+            raise ConversionError(f"'{name}': kernel has {k.shape[0]} inputs, flatten of {list(hwc)} gives {h * w * c}")
+        # rows in PyTorch's (c, h, w) order → dlc's (h, w, c)
+        arrays[key] = np.ascontiguousarray(k.reshape(c, h, w, -1).transpose(1, 2, 0, 3).reshape(h * w * c, -1))
+    return arrays
+
+
+def _first_difference(mods, layers):
+    """Where the two lists stop agreeing in kind (to say which side has the extra layer)."""
+    for i, ((path, mod, role), (name, kind)) in enumerate(zip(mods, layers)):
+        if kind not in _KINDS[role]:
+            return f"; first mismatch at weighted layer {i + 1}: torch '{path}' ({type(mod).__name__}) vs dlc '{name}' ({kind})"
+    n = min(len(mods), len(layers))
+    if len(mods) > n:
+        return f"; first unpaired torch module: '{mods[n][0]}' ({type(mods[n][1]).__name__})"
+    if len(layers) > n:
+        return f"; first unpaired dlc layer: '{layers[n][0]}' ({layers[n][1]})"
+    return ''

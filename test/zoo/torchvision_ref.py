@@ -1,0 +1,87 @@
+"""The PyTorch side of test/zoo/torchvision.test.ts (run with dlc_runtime on PYTHONPATH).
+
+INPUT (JSON): {"out": dir, "models": [{"name": torchvision constructor, "size": [h, w], "batch": n,
+"layers": [[tfjs layer name, dlc kind], …] (the dlc model's weighted layers in order),
+"flattened": {dense layer name: [h, w, c]}}]}.
+Per model: builds the randomly initialised torchvision model with a fixed seed, gives every batch
+norm random statistics and affine weights (torchvision starts them at 0/1/1/0, which would hide a
+wrong mean/variance/gamma/beta pairing), runs a seeded random NCHW batch in eval mode, converts the
+weights with dlc_runtime.torch_import, and writes <out>/<name>.{weights.bin,weights.json,x.bin,
+logits.bin} (float32 little endian; GoogLeNet also its two auxiliary heads' logits on the same batch,
+which torchvision computes in training mode only: here through hooks, in eval mode).
+Prints {name: {"params": trainable parameter count, "buffers": BN statistics count, "outputs": [names]}}.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+from torch import nn
+
+from dlc_runtime.torch_import import torch_to_dlc_weights
+
+torch.set_num_threads(1)
+INPUT = json.loads(sys.stdin.read())
+out_dir = INPUT['out']
+
+
+def build(name):
+    torch.manual_seed(0)
+    kw = {'aux_logits': True, 'init_weights': True} if name == 'googlenet' else {}
+    model = getattr(torchvision.models, name)(weights=None, **kw)
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                c = m.num_features
+                m.running_mean.copy_(torch.randn(c, generator=g) * 0.2)
+                m.running_var.copy_(torch.rand(c, generator=g) * 1.5 + 0.5)
+                m.weight.copy_(torch.rand(c, generator=g) + 0.5)
+                m.bias.copy_(torch.randn(c, generator=g) * 0.2)
+    return model.eval()
+
+
+def save(path, a):
+    np.ascontiguousarray(a, dtype='<f4').tofile(path)
+
+
+summary = {}
+for spec in INPUT['models']:
+    name = spec['name']
+    model = build(name)
+    h, w = spec['size']
+    x = torch.randn(spec['batch'], 3, h, w, generator=torch.Generator().manual_seed(2))
+    outputs = {}
+    hooks = []
+    if name == 'googlenet':
+        feats = {}
+        hooks = [model.inception4a.register_forward_hook(lambda m, i, o: feats.__setitem__('4a', o)),
+                 model.inception4d.register_forward_hook(lambda m, i, o: feats.__setitem__('4d', o))]
+    with torch.no_grad():
+        outputs['logits'] = model(x)
+        if name == 'googlenet':
+            outputs['aux1'] = model.aux1(feats['4a'])
+            outputs['aux2'] = model.aux2(feats['4d'])
+    for hk in hooks:
+        hk.remove()
+    arrays = torch_to_dlc_weights(model, [tuple(l) for l in spec['layers']], spec.get('flattened'))
+    index, offset = [], 0
+    with open(os.path.join(out_dir, f'{name}.weights.bin'), 'wb') as f:
+        for k, a in arrays.items():
+            a = np.ascontiguousarray(a, dtype='<f4')
+            f.write(a.tobytes())
+            index.append({'name': k, 'shape': list(a.shape), 'offset': offset})
+            offset += a.size
+    with open(os.path.join(out_dir, f'{name}.weights.json'), 'w') as f:
+        json.dump(index, f)
+    save(os.path.join(out_dir, f'{name}.x.bin'), x.numpy())
+    for k, v in outputs.items():
+        save(os.path.join(out_dir, f'{name}.{k}.bin'), v.numpy())
+    summary[name] = {
+        'params': sum(p.numel() for p in model.parameters()),
+        'buffers': sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked')),
+        'outputs': list(outputs),
+    }
+print(json.dumps(summary))
