@@ -7,4 +7,4 @@ declare module '../spec.js' {
   }
 }
 
-export const avg_pool1d = pool1d('avg_pool1d', 'Average', 'averagePooling1d');
+export const avg_pool1d = pool1d('avg_pool1d', 'Average', 'averagePooling1d', true);

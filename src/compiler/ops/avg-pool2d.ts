@@ -1,4 +1,4 @@
-/** avg_pool2d: the mean over 2-D windows (Keras `AveragePooling2D`). */
+/** avg_pool2d: the mean over 2-D windows (Keras `AveragePooling2D`; with integer padding, ceil_mode or count_include_pad, PyTorch `nn.AvgPool2d`). */
 import { pool2d, type Pool2dAttrs } from './pool-common.js';
 
 declare module '../spec.js' {
@@ -7,4 +7,4 @@ declare module '../spec.js' {
   }
 }
 
-export const avg_pool2d = pool2d('avg_pool2d', 'Average', 'averagePooling2d');
+export const avg_pool2d = pool2d('avg_pool2d', 'Average', 'averagePooling2d', true);

@@ -7,4 +7,4 @@ declare module '../spec.js' {
   }
 }
 
-export const max_pool1d = pool1d('max_pool1d', 'Max', 'maxPooling1d');
+export const max_pool1d = pool1d('max_pool1d', 'Max', 'maxPooling1d', false);
