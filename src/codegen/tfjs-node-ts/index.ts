@@ -18,7 +18,7 @@ import type { TargetDef } from '../common/target.js';
 import { templatesDir } from '../dlc-root.js';
 import { commentText, jsString } from './literals.js';
 import { TS_IDENTIFIERS } from './names.js';
-import { dlcPackageJson } from './package-json.js';
+import { dataPackages, dlcPackageJson } from './package-json.js';
 import { buildProjectView } from './project-view.js';
 import { collectRuntimeFiles, importsOf, packageName, type RuntimeClosure } from './runtime-files.js';
 
@@ -63,7 +63,8 @@ export function renderTfjsNodeTs(ir: IR, origin: SpecOrigin): Map<string, string
   const draft = renderTemplates(dir, buildProjectView(ir, origin, { files: new Map(), packages: new Set() }));
   const imports = templateImports(draft);
   const lib = collectRuntimeFiles(imports.entries, undefined, known);
-  const closure: RuntimeClosure = { files: lib.files, packages: new Set([...lib.packages, ...imports.packages]) };
+  // Data files read from an npm package (`vega-datasets/data/cars.json`) need that package in the project too.
+  const closure: RuntimeClosure = { files: lib.files, packages: new Set([...lib.packages, ...imports.packages, ...dataPackages(ir.spec.data, known)]) };
   const files = renderTemplates(dir, buildProjectView(ir, origin, closure));
   for (const [rel, source] of [...closure.files].sort(([a], [b]) => a.localeCompare(b))) {
     files.set(`${LIB_DIR}/${rel}`, libHeader(origin.specFile, rel) + source);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataSpec } from '../../compiler/spec.js';
 import { dlcRoot } from '../dlc-root.js';
 
 interface PackageJson {
@@ -53,4 +54,22 @@ export function projectDependencies(packages: Iterable<string>, pkg: PackageJson
     if (typesVersion) dev[types] = typesVersion;
   }
   return { dependencies: sorted(deps), optionalDependencies: sorted(optional), devDependencies: sorted(dev) };
+}
+
+/**
+ * The packages a spec's data files live in: a relative, non-dotted path such
+ * as `vega-datasets/data/cars.json` names a file inside the package
+ * `vega-datasets` (compiler/shared/data-path.ts resolves it that way), so the
+ * emitted project needs that package installed. Only `known` packages (dlc's
+ * own dependencies) count: any other first segment is an ordinary folder.
+ */
+export function dataPackages(data: DataSpec, known: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of [data.path, data.test_split?.path]) {
+    if (p === undefined || p.startsWith('.') || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) continue;
+    const parts = p.split(/[\\/]/);
+    const name = parts.slice(0, parts[0]!.startsWith('@') ? 2 : 1).join('/');
+    if (parts.length > name.split('/').length && known.includes(name)) out.add(name);
+  }
+  return [...out].sort();
 }
