@@ -63,6 +63,7 @@ export const CODES = {
   DLC125: { severity: 'error', title: 'groups does not divide the channels' },
   DLC130: { severity: 'error', title: 'data column not in the file' },
   DLC131: { severity: 'error', title: 'data file cannot be read as a table' },
+  DLC132: { severity: 'error', title: 'embedding input_dim smaller than the text vocabulary' },
   DLC140: { severity: 'error', title: 'softmax output for real or multi-label targets' },
   DLC141: { severity: 'error', title: 'classification loss on real targets' },
   DLC142: { severity: 'warning', title: 'regression loss on class targets' },
