@@ -30,6 +30,9 @@ interface Zoo {
 const ZOO: readonly Zoo[] = [
   { name: 'resnet18', size: 64 },
   { name: 'mobilenet_v2', size: 64 },
+  { name: 'densenet121', size: 64 },
+  { name: 'mobilenet_v3_small', size: 64 },
+  { name: 'efficientnet_b0', size: 64 },
 ];
 const BATCH = 2;
 const TOLERANCE = 1e-4;

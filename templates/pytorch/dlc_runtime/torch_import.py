@@ -90,6 +90,9 @@ def torch_to_dlc_weights(module, layers, flattened=None):
                               + _first_difference(mods, layers))
     pairs = []
     for (path, mod, role), (name, kind) in zip(mods, layers):
+        if role == 'conv' and kind == 'dense' and tuple(mod.kernel_size) == (1, 1):
+            # a 1x1 conv on a 1x1 map (squeeze-excitation's fc1/fc2) is a dense layer on the pooled vector
+            mod, role = _as_linear(mod), 'dense'
         if kind not in _KINDS[role]:
             raise ConversionError(f"torch module '{path}' ({type(mod).__name__}) pairs with dlc layer '{name}' of kind {kind}"
                                   + _first_difference(mods, layers))
@@ -108,10 +111,18 @@ def torch_to_dlc_weights(module, layers, flattened=None):
     return arrays
 
 
+def _as_linear(conv):
+    lin = nn.Linear(conv.in_channels, conv.out_channels, bias=conv.bias is not None)
+    lin.weight.data = conv.weight.data[:, :, 0, 0].clone()
+    if conv.bias is not None:
+        lin.bias.data = conv.bias.data.clone()
+    return lin
+
+
 def _first_difference(mods, layers):
     """Where the two lists stop agreeing in kind (to say which side has the extra layer)."""
     for i, ((path, mod, role), (name, kind)) in enumerate(zip(mods, layers)):
-        if kind not in _KINDS[role]:
+        if kind not in _KINDS[role] and not (role == 'conv' and kind == 'dense'):
             return f"; first mismatch at weighted layer {i + 1}: torch '{path}' ({type(mod).__name__}) vs dlc '{name}' ({kind})"
     n = min(len(mods), len(layers))
     if len(mods) > n:
