@@ -122,11 +122,25 @@ function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** [steps, channels] of a sequence input, or UnsupportedLayer. */
+function needSeq(layer: string, x: Value): [number, number] {
+  if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`${layer} on a [${x.shape.join(', ')}] input`);
+  return [x.shape[0], x.shape[1]];
+}
+
+/** The recurrent options dlc's recipes use; anything else (another activation, dropout, …) is refused, not printed wrongly. */
+function rnnChecks(layer: string, a: Readonly<Record<string, unknown>>): void {
+  if (a.recurrentActivation !== 'sigmoid') throw new UnsupportedLayer(`${layer} with recurrent activation ${JSON.stringify(a.recurrentActivation)} (the printed cells use the logistic sigmoid)`);
+  for (const k of ['activation', 'dropout', 'recurrentDropout', 'goBackwards', 'useBias', 'unitForgetBias', 'returnState', 'stateful']) {
+    if (a[k] !== undefined) throw new UnsupportedLayer(`${layer} with ${k} ${JSON.stringify(a[k])}`);
+  }
+}
+
 /** The model view of `ir`; `specFile` names the spec in comments. */
 export function buildModelView(ir: IR, specFile: string): ModelView {
   const attrs = new ScopeOf(PY_IDENTIFIERS, ['layers']);
   const vars = new ScopeOf(PY_IDENTIFIERS, ['x']);
-  const valueOf = new Map<string, { v: string; layout: Layout; shape: readonly number[] }>();
+  const valueOf = new Map<string, Value>();
   const views: NodeView[] = [];
   let total = 0;
   for (const node of ir.nodes) {
@@ -153,8 +167,14 @@ export function buildModelView(ir: IR, specFile: string): ModelView {
       const last = k === calls.length - 1;
       const target = last ? out : vars.take(`v_${node.id}_${c.part}`);
       const res = emitCall(c, k === 0 ? ins : [cur], node, last, attrs, modules);
+      // tfjs masking (embedding mask_zero): the mask is computed from the call's input, before its output.
+      let mask: string | undefined;
+      if (res.maskExpr !== undefined) {
+        mask = vars.take(`mask_${node.id}`);
+        code.push(`${mask} = ${res.maskExpr}`);
+      } else if (res.keepsMask ?? MASK_KEEPERS.has(c.layer)) mask = ins.length === 1 || k > 0 ? (k === 0 ? ins[0] : cur).mask : undefined;
       code.push(`${target} = ${res.expr}`);
-      cur = { v: target, layout: res.layout, shape: res.shape };
+      cur = { v: target, layout: res.layout, shape: res.shape, mask };
     });
     valueOf.set(node.id, cur);
     views.push({ commentText: comment, modules, forwardCode: code });
@@ -187,6 +207,7 @@ function seedOf(init: unknown, what: string): number {
 
 /** A seeds entry: the seed (glorot uniform), or `(seed, limit)` for uniform(±limit) (dlc_runtime/init.py). */
 function initCode(init: unknown, what: string): string {
+  if (typeof init === 'object' && init !== null && 'orthogonal' in init) return `("orthogonal", ${pyInteger((init as { orthogonal: number }).orthogonal)})`;
   const seed = pyInteger(seedOf(init, what));
   const limit = (init as { limit?: unknown }).limit;
   if (limit === undefined) return seed;
@@ -194,13 +215,53 @@ function initCode(init: unknown, what: string): string {
   return `(${seed}, ${pyNumber(limit)})`;
 }
 
+interface Value {
+  readonly v: string;
+  readonly layout: Layout;
+  readonly shape: readonly number[];
+  /** The python variable of the tfjs mask that comes with this value (embedding mask_zero), if any. */
+  readonly mask?: string;
+}
+
 interface Emitted {
   readonly expr: string;
   readonly layout: Layout;
   readonly shape: readonly number[];
+  /** A new mask computed from the input (embedding with mask_zero). */
+  readonly maskExpr?: string;
+  /** Whether the input's mask passes on (default: MASK_KEEPERS has the layer). */
+  readonly keepsMask?: boolean;
 }
 
-function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: readonly number[] }[], node: IRNode, last: boolean, attrs: ScopeOf, modules: ModuleLine[]): Emitted {
+/**
+ * tfjs layers that carry their input's mask on (supportsMasking, mask unchanged); other layers end
+ * it (tfjs refuses a mask into a layer without masking support, so a mask never meets one there).
+ */
+const MASK_KEEPERS: ReadonlySet<string> = new Set(['dense', 'dropout', 'activation', 'batchNormalization', 'torchBatchNormalization', 'layerNormalization', 'leakyReLU', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder']);
+
+/** `("orthogonal", seed)` for an orthogonal initializer recipe, else initCode's. */
+function seedEntry(init: unknown, what: string): unknown {
+  return typeof init === 'object' && init !== null && (init as { init?: unknown }).init === 'orthogonal' ? { orthogonal: seedOf(init, what) } : init;
+}
+
+/**
+ * multiply (ops/multiply.ts): NumPy broadcasting over dlc's per-sample shapes. Every input is
+ * brought to the output's rank by leading 1s (tfjs inserts them after the batch axis too); an
+ * image output is NCHW, so a [C] or [1, 1, C] gate becomes [N, C, 1, 1].
+ */
+function multiplyCall(ins: readonly Value[], shape: readonly number[]): Emitted {
+  const rank = shape.length;
+  const image = rank === 3;
+  const terms = ins.map((i) => {
+    if (i.layout === 'nchw') return image ? i.v : `${i.v}.permute(0, 2, 3, 1)`;
+    const r = i.shape.length;
+    const full = r < rank ? `${i.v}.reshape(-1, ${[...Array(rank - r).fill(1), ...i.shape].map(pyInteger).join(', ')})` : i.v;
+    return image ? `${full}.permute(0, 3, 1, 2)` : full;
+  });
+  return { expr: `(${terms.join(' * ')})`, layout: image ? 'nchw' : 'flat', shape };
+}
+
+function emitCall(c: Call, ins: readonly Value[], node: IRNode, last: boolean, attrs: ScopeOf, modules: ModuleLine[]): Emitted {
   const a = c.args;
   const x = ins[0];
   const name = typeof a.name === 'string' ? a.name : node.id;
@@ -225,6 +286,7 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       return { expr: `F.pad(${x.v}, ${pyIntTuple([l, r, t, b])})`, layout: 'nchw', shape: outShape([h + t + b, w + l + r, ch]) };
     }
     case 'conv2d':
+    case 'dlcGroupedConv2d':
     case 'depthwiseConv2d':
     case 'separableConv2d': {
       const [h, w, cin] = needImage();
@@ -242,8 +304,10 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       } else if (a.padding !== undefined && a.padding !== 'valid') throw new UnsupportedLayer(`padding ${JSON.stringify(a.padding)}`);
       const common = `${pyIntTuple(k)}, stride=${pyIntTuple(s)}, padding=${pyIntTuple(inner)}, dilation=${pyIntTuple(d)}`;
       let expr: string;
-      if (c.layer === 'conv2d') {
-        expr = `${mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${common}, bias=${pyBool(bias)})`, 'conv', '', { kernel: a.kernelInitializer })}(${input})`;
+      if (c.layer === 'conv2d' || c.layer === 'dlcGroupedConv2d') {
+        // Grouped (conv2d groups: G): nn.Conv2d(groups=G); its weight [filters, cin/G, kh, kw] is dlc's [kh, kw, cin/G, filters] transposed like any conv kernel.
+        const groups = c.layer === 'dlcGroupedConv2d' ? `, groups=${pyInteger(nums(a.groups, 'groups')[0])}` : '';
+        expr = `${mod(`nn.Conv2d(${pyInteger(cin)}, ${pyInteger(nums(a.filters, 'filters')[0])}, ${common}${groups}, bias=${pyBool(bias)})`, 'conv', '', { kernel: a.kernelInitializer })}(${input})`;
       } else {
         const mult = a.depthMultiplier === undefined ? 1 : nums(a.depthMultiplier, 'depthMultiplier')[0];
         const dwBias = c.layer === 'depthwiseConv2d' ? bias : false;
@@ -334,6 +398,30 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       const fn = c.layer === 'maxPooling2d' ? 'F.max_pool2d' : 'F.avg_pool2d';
       return { expr: `${fn}(${x.v}, ${pyIntTuple(k)}, ${pyIntTuple(st)})`, layout: 'nchw', shape: outShape(node.shape) };
     }
+    case 'dlcTorchPool': {
+      // PyTorch's own pooling (explicit padding, ceil_mode, count_include_pad): dlc computes exactly it (runtime/model/torch-pool.ts).
+      const k = nums(a.poolSize, 'poolSize');
+      const s = nums(a.strides, 'strides');
+      const p = nums(a.padding, 'padding');
+      if (a.mode !== 'max' && a.mode !== 'avg') throw new UnsupportedLayer(`pool mode ${JSON.stringify(a.mode)}`);
+      const max = a.mode === 'max';
+      const opts = `ceil_mode=${pyBool(a.ceilMode === true)}${max ? '' : `, count_include_pad=${pyBool(a.countIncludePad !== false)}`}`;
+      if (k.length === 1) {
+        if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`${c.layer} on a [${x.shape.join(', ')}] input`);
+        const m = mod(`nn.${max ? 'MaxPool1d' : 'AvgPool1d'}(${pyInteger(k[0])}, stride=${pyInteger(s[0])}, padding=${pyInteger(p[0])}, ${opts})`, 'pool');
+        // Steps-major as dlc keeps sequences; the pool wants [N, channels, steps].
+        return { expr: `${m}(${x.v}.permute(0, 2, 1)).permute(0, 2, 1)`, layout: 'flat', shape: outShape(node.shape) };
+      }
+      needImage();
+      const m = mod(`nn.${max ? 'MaxPool2d' : 'AvgPool2d'}(${pyIntTuple(k)}, stride=${pyIntTuple(s)}, padding=${pyIntTuple(p)}, ${opts})`, 'pool');
+      return { expr: `${m}(${x.v})`, layout: 'nchw', shape: outShape(node.shape) };
+    }
+    case 'dlcAdaptivePool2d': {
+      needImage();
+      if (a.mode !== 'max' && a.mode !== 'avg') throw new UnsupportedLayer(`adaptive pool mode ${JSON.stringify(a.mode)}`);
+      const m = mod(`nn.${a.mode === 'max' ? 'AdaptiveMaxPool2d' : 'AdaptiveAvgPool2d'}(${pyIntTuple(pair(a.outputSize, 'outputSize'))})`, 'pool');
+      return { expr: `${m}(${x.v})`, layout: 'nchw', shape: outShape(node.shape) };
+    }
     case 'globalAveragePooling2d':
       needImage();
       return { expr: `${x.v}.mean(dim=(2, 3))`, layout: 'flat', shape: outShape(node.shape) };
@@ -385,6 +473,10 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       return keep(`F.leaky_relu(${x.v}, ${pyNumber(a.alpha === undefined ? 0.3 : nums(a.alpha, 'alpha')[0])})`);
     case 'add':
       return { expr: ins.map((i) => i.v).join(' + '), layout: x.layout, shape: outShape(x.shape) };
+    case 'multiply':
+      return multiplyCall(ins, outShape(node.shape));
+    case 'dlcHardSwish':
+      return keep(`F.hardswish(${x.v})`);
     case 'concatenate': {
       const axis = a.axis === undefined ? -1 : nums(a.axis, 'axis')[0];
       const rank = x.shape.length;
@@ -393,6 +485,67 @@ function emitCall(c: Call, ins: readonly { v: string; layout: Layout; shape: rea
       const dim = x.layout === 'nchw' ? [2, 3, 1][p] : p + 1;
       if (dim === undefined) throw new UnsupportedLayer(`concatenate axis ${axis}`);
       return { expr: `torch.cat([${ins.map((i) => i.v).join(', ')}], dim=${pyInteger(dim)})`, layout: x.layout, shape: outShape(node.shape) };
+    }
+    case 'embedding': {
+      const inDim = nums(a.inputDim, 'inputDim')[0];
+      const outDim = nums(a.outputDim, 'outputDim')[0];
+      const maskZero = a.maskZero === true;
+      const m = mod(`layers.TfjsEmbedding(${pyInteger(inDim)}, ${pyInteger(outDim)}, mask_zero=${pyBool(maskZero)})`, 'native', '', { embeddings: a.embeddingsInitializer });
+      return { expr: `${m}(${x.v})`, layout: 'flat', shape: outShape(node.shape), maskExpr: maskZero ? `${m}.mask(${x.v})` : undefined };
+    }
+    case 'lstm':
+    case 'gru': {
+      const [, cin] = needSeq(c.layer, x);
+      const units = nums(a.units, 'units')[0];
+      const seq = a.returnSequences === true;
+      rnnChecks(c.layer, a);
+      const cls = c.layer === 'lstm' ? 'KerasLSTM' : 'KerasGRU';
+      const m = mod(`layers.${cls}(${pyInteger(cin)}, ${pyInteger(units)}, return_sequences=${pyBool(seq)})`, 'native', '', { kernel: a.kernelInitializer, recurrent_kernel: seedEntry(a.recurrentInitializer, 'recurrent') });
+      return { expr: `${m}(${x.v}${x.mask ? `, ${x.mask}` : ''})`, layout: 'flat', shape: outShape(node.shape), keepsMask: seq };
+    }
+    case 'bidirectional': {
+      const [, cin] = needSeq(c.layer, x);
+      const inner = a.layer as { layer?: unknown; args?: Record<string, unknown> } | undefined;
+      const cell = inner?.layer;
+      const ia = inner?.args;
+      if ((cell !== 'lstm' && cell !== 'gru') || !ia) throw new UnsupportedLayer(`bidirectional around ${JSON.stringify(cell)}`);
+      rnnChecks(cell, ia);
+      const innerName = typeof ia.name === 'string' ? ia.name : `${name}_${cell}`;
+      const units = nums(ia.units, 'units')[0];
+      const seq = ia.returnSequences === true;
+      const merge = a.mergeMode === undefined ? 'concat' : a.mergeMode;
+      if (typeof merge !== 'string' || !['concat', 'sum', 'mul', 'ave'].includes(merge)) throw new UnsupportedLayer(`bidirectional merge mode ${JSON.stringify(merge)}`);
+      // tfjs builds the backward layer from the forward one's config, seeds included: both start equal.
+      const seeds: Record<string, unknown> = {};
+      for (const d of ['forward', 'backward']) {
+        seeds[`${d}_${innerName}/kernel`] = ia.kernelInitializer;
+        seeds[`${d}_${innerName}/recurrent_kernel`] = seedEntry(ia.recurrentInitializer, 'recurrent');
+      }
+      const m = mod(`layers.KerasBidirectional(${pyString(cell)}, ${pyInteger(cin)}, ${pyInteger(units)}, ${pyString(innerName)}, return_sequences=${pyBool(seq)}, merge_mode=${pyString(merge)})`, 'native', '', seeds);
+      return { expr: `${m}(${x.v}${x.mask ? `, ${x.mask}` : ''})`, layout: 'flat', shape: outShape(node.shape), keepsMask: seq };
+    }
+    case 'dlcPositionalEmbedding': {
+      const [steps, width] = needSeq(c.layer, x);
+      const m = mod(`layers.DlcPositionalEmbedding(${pyInteger(steps)}, ${pyInteger(width)})`, 'native', '', { embeddings: a.seed });
+      return keep(`${m}(${x.v})`);
+    }
+    case 'dlcMultiHeadAttention':
+    case 'dlcTransformerEncoder': {
+      const [, width] = needSeq(c.layer, x);
+      const heads = nums(a.numHeads, 'numHeads')[0];
+      const keyDim = nums(a.keyDim ?? 0, 'keyDim')[0] || width / heads;
+      if (!Number.isInteger(keyDim)) throw new UnsupportedLayer(`${c.layer}: width ${width} is not divisible by ${heads} heads`);
+      const s = Array.isArray(a.seeds) ? a.seeds : [];
+      const roles = ['query_kernel', 'key_kernel', 'value_kernel', 'output_kernel'];
+      if (c.layer === 'dlcMultiHeadAttention') {
+        const m = mod(`layers.DlcMultiHeadAttention(${pyInteger(width)}, ${pyInteger(heads)}, ${pyInteger(keyDim)})`, 'native', '', Object.fromEntries(roles.map((r, i) => [r, s[i]])));
+        return keep(`${m}(${x.v})`);
+      }
+      const ff = nums(a.ffDim, 'ffDim')[0];
+      const eps = nums(a.epsilon ?? 1e-5, 'epsilon')[0];
+      const seeds = Object.fromEntries([...roles.map((r, i) => [`attention_${r}`, s[i]]), ['ff1_kernel', s[4]], ['ff2_kernel', s[5]]]);
+      const m = mod(`layers.DlcTransformerEncoder(${pyInteger(width)}, ${pyInteger(heads)}, ${pyInteger(keyDim)}, ${pyInteger(ff)}, ${pyNumber(eps)})`, 'native', '', seeds);
+      return keep(`${m}(${x.v})`);
     }
     default:
       throw new UnsupportedLayer(`tfjs layer ${JSON.stringify(c.layer)} (op ${node.op}) is not supported by the pytorch target yet`);

@@ -41,15 +41,39 @@ const CLASS_NAMES: Readonly<Record<string, string>> = {
   embedding: 'Embedding',
   lstm: 'LSTM',
   gru: 'GRU',
+  bidirectional: 'Bidirectional',
+  // dlc's own sequence layers (src/runtime/model/custom-layers.ts, registered with tf.serialization).
+  dlcPositionalEmbedding: 'DlcPositionalEmbedding',
+  dlcMultiHeadAttention: 'DlcMultiHeadAttention',
+  dlcTransformerEncoder: 'DlcTransformerEncoder',
+  // dlc's own layers (src/runtime/model/torch-pool.ts, registered with tf.serialization under these names).
+  dlcTorchPool: 'DlcTorchPool',
+  dlcAdaptivePool2d: 'DlcAdaptivePool2d',
+  multiply: 'Multiply',
+  // dlc's own layers (src/runtime/model/custom-layers.ts): hard swish, grouped conv2d.
+  dlcHardSwish: 'DlcHardSwish',
+  dlcGroupedConv2d: 'DlcGroupedConv2d',
 };
 
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A recipe argument as config data: seeds become their numbers (in lists too), a wrapped layer {class_name, config}. */
+function value(v: RecipeArg): unknown {
+  if (Array.isArray(v)) return v.map((x: RecipeArg) => value(x));
+  if (isSeedRecipe(v)) return v.seed;
+  if (typeof v === 'object' && v !== null && 'layer' in v && 'args' in v) {
+    const cls = CLASS_NAMES[v.layer];
+    if (!cls) throw new Error(`codegen: no tfjs class name for layer ${JSON.stringify(v.layer)}`);
+    return { class_name: cls, config: config({ layer: v.layer, part: 'main', args: v.args }) };
+  }
+  return v;
+}
 
 function config(c: LayerCall): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c.args)) {
     if (k.endsWith('Initializer')) continue;
-    out[snake(k)] = isSeedRecipe(v as RecipeArg) ? (v as { seed: number }).seed : v;
+    out[snake(k)] = value(v);
   }
   return { ...out, trainable: true };
 }

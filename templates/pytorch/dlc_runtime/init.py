@@ -82,6 +82,50 @@ def uniform(shape, seed, limit):
     return np.array([lo + rng * r() for _ in range(n)], dtype=np.float32).reshape(shape)
 
 
+def random_normal(shape, seed):
+    """tf.randomNormal(shape, 0, 1, 'float32', seed): tfjs's MPRandGauss (Marsaglia polar method on
+    seedrandom's alea), the same draws in the same order, as float32."""
+    r = Alea(_js_seed_string(seed))
+    n = int(np.prod(shape))
+    out = []
+    while len(out) < n:
+        while True:
+            v1 = 2 * r() - 1
+            v2 = 2 * r() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        m = math.sqrt(-2.0 * math.log(s) / s)
+        out.append(v1 * m)
+        out.append(v2 * m)
+    return np.array(out[:n], dtype=np.float32).reshape([int(d) for d in shape])
+
+
+def orthogonal(shape, seed):
+    """tf.initializers.orthogonal({seed}).apply(shape) (gain 1): the QR decomposition of the seeded
+    normal matrix [max(rows, cols), min(rows, cols)] with Q's columns signed by R's diagonal,
+    transposed when rows < cols. The normal draws are tfjs's exactly; tfjs factorises them in float32
+    (Householder on its backend), this in float64, so values agree to float32 rounding (~1e-6), not bit
+    for bit: `dlc run --backend torch` and the tests start from dlc's exported weights when that matters."""
+    shape = [int(d) for d in shape]
+    rows, cols = int(np.prod(shape[:-1])), shape[-1]
+    a = random_normal([max(rows, cols), min(rows, cols)], seed).astype(np.float64)
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return q.reshape(shape).astype(np.float32)
+
+
+def _draw(shape, seed):
+    """A TFJS_NAMES seeds entry: seed → glorot uniform; (seed, limit) → uniform(±limit); ('orthogonal', seed)."""
+    if isinstance(seed, tuple) and seed[0] == 'orthogonal':
+        return orthogonal(shape, seed[1])
+    if isinstance(seed, tuple):
+        return uniform(shape, seed[0], seed[1])
+    return glorot_uniform(shape, seed)
+
+
 def _tfjs_kernel_shape(role, mod):
     w = mod.weight
     if role == 'dense':
@@ -103,7 +147,15 @@ def init_like_dlc(model):
             role = entry[1]
             seeds = entry[2] if len(entry) > 2 else {}
             mod = getattr(model, attr)
-            if role in ('conv', 'conv1d', 'depthwise', 'pointwise', 'dense'):
+            if role == 'native':
+                # Sequence kinds (layers.py) hold tfjs layouts: seeds are keyed by the tfjs weight name.
+                for path, weight, default in mod.tfjs_weights():
+                    p = mod.get_parameter(path)
+                    if weight in seeds:
+                        p.copy_(torch.from_numpy(_draw(list(p.shape), seeds[weight])))
+                    else:
+                        p.fill_(1 if default == 'ones' else 0)
+            elif role in ('conv', 'conv1d', 'depthwise', 'pointwise', 'dense'):
                 # A seed: glorot uniform (Keras); (seed, limit): uniform(±limit) (conventions: pytorch).
                 for weight, seed in seeds.items():
                     if weight == 'bias':

@@ -1,4 +1,6 @@
 """Layers with dlc's (TensorFlow.js / Keras) semantics that PyTorch lacks as such."""
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -98,3 +100,262 @@ def upsample_bilinear_tf(x, sh, sw):
     top = x[:, :, y0][:, :, :, x0] + (x[:, :, y0][:, :, :, x1] - x[:, :, y0][:, :, :, x0]) * dx
     bot = x[:, :, y1][:, :, :, x0] + (x[:, :, y1][:, :, :, x1] - x[:, :, y1][:, :, :, x0]) * dx
     return top + (bot - top) * dy.view(-1, 1)
+
+
+# --- sequence kinds -------------------------------------------------------------------------------
+# These modules keep their weights as tfjs keeps them (kernels [in, out], x·W + b; one bias per
+# recurrent cell), so dlc's weights load unchanged and the parameter count is tfjs's (`dlc inspect`'s).
+# `tfjs_weights()` lists (parameter path, tfjs weight name under the layer, initial value when no seed
+# draws it: 'zeros' or 'ones'), in the order tfjs adds them; dlc_runtime.weights and dlc_runtime.init
+# read it (role 'native': no layout change).
+
+
+class TfjsEmbedding(nn.Module):
+    """tfjs Embedding: a row of `embeddings` [input_dim, output_dim] per token id. With mask_zero, id 0
+    also yields a mask (False at padding) that recurrent layers read (tfjs masking)."""
+
+    def __init__(self, input_dim, output_dim, mask_zero=False):
+        super().__init__()
+        self.embeddings = nn.Parameter(torch.zeros(input_dim, output_dim))
+        self.mask_zero = mask_zero
+
+    def tfjs_weights(self):
+        return [('embeddings', 'embeddings', 'zeros')]
+
+    def forward(self, ids):
+        ids = ids.long()
+        return F.embedding(ids, self.embeddings)
+
+    def mask(self, ids):
+        return ids != 0
+
+
+def _masked(new, old, m):
+    """tfjs rnn(): new·m + old·(1 − m) (a masked step keeps the previous output and states)."""
+    return new * m + old * (1 - m)
+
+
+class KerasLSTM(nn.Module):
+    """tfjs/Keras LSTM: z = x·kernel + h·recurrent_kernel + bias, gates (i, f, c, o) with the logistic
+    sigmoid, c = f·c + i·tanh(z_c), h = o·tanh(c); ONE bias vector (PyTorch's nn.LSTM has two).
+    Without a mask it runs PyTorch's fused LSTM (same gate order i, f, g, o) with the transposed
+    kernels, this bias as b_ih and zeros as b_hh; with a mask, a Python loop over the steps."""
+
+    gates = 4
+
+    def __init__(self, input_size, units, return_sequences=False, go_backwards=False):
+        super().__init__()
+        g = self.gates * units
+        self.units = units
+        self.return_sequences = return_sequences
+        self.go_backwards = go_backwards
+        self.kernel = nn.Parameter(torch.zeros(input_size, g))
+        self.recurrent_kernel = nn.Parameter(torch.zeros(units, g))
+        self.bias = nn.Parameter(torch.zeros(g))
+
+    def tfjs_weights(self):
+        return [('kernel', 'kernel', 'zeros'), ('recurrent_kernel', 'recurrent_kernel', 'zeros'), ('bias', 'bias', 'zeros')]
+
+    def _fused(self, x):
+        n = x.shape[0]
+        h0 = x.new_zeros(1, n, self.units)
+        weights = [self.kernel.t(), self.recurrent_kernel.t(), self.bias, torch.zeros_like(self.bias)]
+        # (input, (h0, c0), weights, has_biases, num_layers, dropout, train, bidirectional, batch_first) → (out, h, c)
+        return torch._VF.lstm(x, (h0, h0), weights, True, 1, 0.0, self.training, False, True)[0]
+
+    def _step(self, xw, h, c):
+        z = xw + h @ self.recurrent_kernel
+        i, f, g, o = z.chunk(4, dim=-1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        return torch.sigmoid(o) * torch.tanh(c), c
+
+    def forward(self, x, mask=None):
+        if self.go_backwards:
+            x = x.flip(1)
+            mask = None if mask is None else mask.flip(1)
+        if mask is None:
+            out = self._fused(x)
+            return out if self.return_sequences else out[:, -1]
+        xw = x @ self.kernel + self.bias
+        h = x.new_zeros(x.shape[0], self.units)
+        c = h
+        m = mask.to(x.dtype).unsqueeze(-1)
+        outs = []
+        for t in range(x.shape[1]):
+            hn, cn = self._step(xw[:, t], h, c)
+            h, c = _masked(hn, h, m[:, t]), _masked(cn, c, m[:, t])
+            outs.append(h)
+        return torch.stack(outs, 1) if self.return_sequences else h
+
+
+class KerasGRU(nn.Module):
+    """tfjs's GRU (Keras reset_after=False — the only form tfjs has; PyTorch's nn.GRU is reset-after):
+    x·kernel + bias split (z, r, h); z = σ(x_z + h·U_z), r = σ(x_r + h·U_r),
+    ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ; one bias of 3·units. A Python loop over steps."""
+
+    gates = 3
+
+    def __init__(self, input_size, units, return_sequences=False, go_backwards=False):
+        super().__init__()
+        g = self.gates * units
+        self.units = units
+        self.return_sequences = return_sequences
+        self.go_backwards = go_backwards
+        self.kernel = nn.Parameter(torch.zeros(input_size, g))
+        self.recurrent_kernel = nn.Parameter(torch.zeros(units, g))
+        self.bias = nn.Parameter(torch.zeros(g))
+
+    def tfjs_weights(self):
+        return [('kernel', 'kernel', 'zeros'), ('recurrent_kernel', 'recurrent_kernel', 'zeros'), ('bias', 'bias', 'zeros')]
+
+    def forward(self, x, mask=None):
+        if self.go_backwards:
+            x = x.flip(1)
+            mask = None if mask is None else mask.flip(1)
+        u = self.units
+        xw = x @ self.kernel + self.bias
+        rk1, rk2 = self.recurrent_kernel[:, :2 * u], self.recurrent_kernel[:, 2 * u:]
+        h = x.new_zeros(x.shape[0], u)
+        m = None if mask is None else mask.to(x.dtype).unsqueeze(-1)
+        outs = []
+        for t in range(x.shape[1]):
+            xz, xr, xh = xw[:, t].split(u, dim=-1)
+            rz, rr = (h @ rk1).split(u, dim=-1)
+            z = torch.sigmoid(xz + rz)
+            r = torch.sigmoid(xr + rr)
+            hh = torch.tanh(xh + (r * h) @ rk2)
+            hn = z * h + (1 - z) * hh
+            h = hn if m is None else _masked(hn, h, m[:, t])
+            outs.append(h)
+        return torch.stack(outs, 1) if self.return_sequences else h
+
+
+class KerasBidirectional(nn.Module):
+    """tfjs Bidirectional: a forward layer and a go_backwards copy (weights `forward_<name>/…`,
+    `backward_<name>/…`); with return_sequences the backward outputs are reversed back to step
+    order; merged by concat (forward first), sum, mul or ave."""
+
+    def __init__(self, cell, input_size, units, inner_name, return_sequences=False, merge_mode='concat'):
+        super().__init__()
+        cls = {'lstm': KerasLSTM, 'gru': KerasGRU}[cell]
+        self.forward_layer = cls(input_size, units, return_sequences)
+        self.backward_layer = cls(input_size, units, return_sequences, go_backwards=True)
+        self.inner_name = inner_name
+        self.return_sequences = return_sequences
+        self.merge_mode = merge_mode
+
+    def tfjs_weights(self):
+        return [(f'{d}_layer.{p}', f'{d}_{self.inner_name}/{w}', init)
+                for d in ('forward', 'backward') for p, w, init in getattr(self, f'{d}_layer').tfjs_weights()]
+
+    def forward(self, x, mask=None):
+        y = self.forward_layer(x, mask)
+        y_rev = self.backward_layer(x, mask)
+        if self.return_sequences:
+            y_rev = y_rev.flip(1)
+        if self.merge_mode == 'concat':
+            return torch.cat([y, y_rev], dim=-1)
+        if self.merge_mode == 'sum':
+            return y + y_rev
+        if self.merge_mode == 'ave':
+            return 0.5 * (y + y_rev)
+        if self.merge_mode == 'mul':
+            return y * y_rev
+        raise ValueError(f'merge mode {self.merge_mode!r}')
+
+
+class DlcPositionalEmbedding(nn.Module):
+    """dlc's positional_embedding (runtime/model/custom-layers.ts): x + embeddings [steps, width]."""
+
+    def __init__(self, steps, width):
+        super().__init__()
+        self.embeddings = nn.Parameter(torch.zeros(steps, width))
+
+    def tfjs_weights(self):
+        return [('embeddings', 'embeddings', 'zeros')]
+
+    def forward(self, x):
+        return x + self.embeddings
+
+
+def _tf_layer_norm(x, gamma, beta, eps):
+    """tf.moments over the last axis (biased variance): (x − mean) / √(var + ε) · γ + β."""
+    mean = x.mean(-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(-1, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps) * gamma + beta
+
+
+class _Attention(nn.Module):
+    """Self-attention weights as dlc's custom layers keep them: query/key/value kernels [width, heads·key_dim],
+    output kernel [heads·key_dim, width], each with a bias."""
+
+    def __init__(self, width, heads, key_dim):
+        super().__init__()
+        hk = heads * key_dim
+        self.heads, self.key_dim = heads, key_dim
+        for w, shape in (('query', (width, hk)), ('key', (width, hk)), ('value', (width, hk)), ('output', (hk, width))):
+            setattr(self, f'{w}_kernel', nn.Parameter(torch.zeros(*shape)))
+            setattr(self, f'{w}_bias', nn.Parameter(torch.zeros(shape[1])))
+
+    def names(self, prefix=''):
+        return [(f'{prefix}{w}_{p}', f'{w}_{p}', 'zeros') for w in ('query', 'key', 'value', 'output') for p in ('kernel', 'bias')]
+
+    def forward(self, x):
+        n, t, _ = x.shape
+        h, k = self.heads, self.key_dim
+
+        def split(y):
+            return y.reshape(n, t, h, k).permute(0, 2, 1, 3)
+
+        q = split(x @ self.query_kernel + self.query_bias)
+        kk = split(x @ self.key_kernel + self.key_bias)
+        v = split(x @ self.value_kernel + self.value_bias)
+        scores = (q @ kk.transpose(-1, -2)) * (1 / math.sqrt(k))
+        context = torch.softmax(scores, -1) @ v
+        merged = context.permute(0, 2, 1, 3).reshape(n, t, h * k)
+        return merged @ self.output_kernel + self.output_bias
+
+
+class DlcMultiHeadAttention(nn.Module):
+    """dlc's multi_head_attention (custom-layers.ts DlcMultiHeadAttention): scaled dot-product self-attention."""
+
+    def __init__(self, width, heads, key_dim):
+        super().__init__()
+        self.attention = _Attention(width, heads, key_dim)
+
+    def tfjs_weights(self):
+        return [(f'attention.{p}', w, init) for p, w, init in self.attention.names()]
+
+    def forward(self, x):
+        return self.attention(x)
+
+
+class DlcTransformerEncoder(nn.Module):
+    """dlc's transformer_encoder (custom-layers.ts DlcTransformerEncoder), post-norm, no dropout:
+    y = LN₁(x + MHA(x)); out = LN₂(y + relu(y·W₁ + b₁)·W₂ + b₂)."""
+
+    def __init__(self, width, heads, key_dim, ff_dim, epsilon):
+        super().__init__()
+        self.attention = _Attention(width, heads, key_dim)
+        self.epsilon = epsilon
+        self.norm1_gamma = nn.Parameter(torch.ones(width))
+        self.norm1_beta = nn.Parameter(torch.zeros(width))
+        self.norm2_gamma = nn.Parameter(torch.ones(width))
+        self.norm2_beta = nn.Parameter(torch.zeros(width))
+        self.ff1_kernel = nn.Parameter(torch.zeros(width, ff_dim))
+        self.ff1_bias = nn.Parameter(torch.zeros(ff_dim))
+        self.ff2_kernel = nn.Parameter(torch.zeros(ff_dim, width))
+        self.ff2_bias = nn.Parameter(torch.zeros(width))
+
+    def tfjs_weights(self):
+        # The order tfjs adds them (build()): attention, norms, feed-forward.
+        att = [(f'attention.{p}', f'attention_{w}', init) for p, w, init in self.attention.names()]
+        rest = [('norm1_gamma', 'norm1_gamma', 'ones'), ('norm1_beta', 'norm1_beta', 'zeros'), ('norm2_gamma', 'norm2_gamma', 'ones'),
+                ('norm2_beta', 'norm2_beta', 'zeros'), ('ff1_kernel', 'ff1_kernel', 'zeros'), ('ff1_bias', 'ff1_bias', 'zeros'),
+                ('ff2_kernel', 'ff2_kernel', 'zeros'), ('ff2_bias', 'ff2_bias', 'zeros')]
+        return att + rest
+
+    def forward(self, x):
+        y = _tf_layer_norm(x + self.attention(x), self.norm1_gamma, self.norm1_beta, self.epsilon)
+        h = torch.relu(y @ self.ff1_kernel + self.ff1_bias) @ self.ff2_kernel + self.ff2_bias
+        return _tf_layer_norm(y + h, self.norm2_gamma, self.norm2_beta, self.epsilon)

@@ -3,13 +3,18 @@
 Weights are named "<tfjs layer name>/<weight>" (kernel, bias, depthwise_kernel,
 pointwise_kernel, gamma, beta, moving_mean, moving_variance), laid out as tfjs keeps them
 (conv kernels [kh, kw, in, out], depthwise [kh, kw, in, multiplier], dense [in, out]).
-model.py's TFJS_NAMES maps each module attribute to (tfjs layer name, role)."""
+model.py's TFJS_NAMES maps each module attribute to (tfjs layer name, role). Role 'native' (the
+sequence kinds: embedding, lstm, gru, bidirectional, positional embedding, attention, transformer
+encoder) keeps tfjs's names and layouts in the module itself: its tfjs_weights() lists them
+(bidirectional's as "<layer>/forward_<inner>/kernel", …), nothing is transposed."""
 import numpy as np
 import torch
 
 
 def _to_torch(role, weight, a):
     a = torch.as_tensor(np.asarray(a, dtype=np.float32))
+    if role == 'native':  # sequence kinds keep tfjs's layouts (layers.py)
+        return a
     if weight == 'kernel' and a.dim() == 3:  # conv1d [k, in, out] → [out, in, k]
         return a.permute(2, 1, 0)
     if weight in ('kernel', 'pointwise_kernel') and a.dim() == 4:
@@ -38,6 +43,9 @@ def tfjs_weight_names(model):
     out = []
     for attr, entry in model.TFJS_NAMES.items():
         layer, role = entry[0], entry[1]
+        if role == 'native':
+            out.extend((f'{attr}.{path}', f'{layer}/{w}', role) for path, w, _ in getattr(model, attr).tfjs_weights())
+            continue
         names = _PARAM_NAMES.get(role)
         if not names:
             continue
@@ -72,7 +80,9 @@ def export_tfjs_weights(model):
     for key, tf_name, role in tfjs_weight_names(model):
         t = state[key].detach().cpu()
         w = tf_name.rsplit('/', 1)[1]
-        if w == 'kernel' and t.dim() == 3:
+        if role == 'native':
+            pass
+        elif w == 'kernel' and t.dim() == 3:
             t = t.permute(2, 1, 0)
         elif w in ('kernel', 'pointwise_kernel') and t.dim() == 4:
             t = t.permute(2, 3, 1, 0)

@@ -6,10 +6,11 @@
  * and build_model() starts from exactly dlc's initial weights (seeded glorot kernels); and the
  * project's tfjs_topology.json rebuilds a tfjs model giving the same outputs (torch checkpoints
  * carry it, so tfjs opens them).
- * The cases mirror the op conformance table (test/compiler/ops/conformance.test.ts); kinds
- * the target cannot print yet (embedding, lstm, gru, bidirectional, positional_embedding,
- * multi_head_attention, transformer_encoder) must say so (UnsupportedLayer), not print
- * something else.
+ * The cases mirror the op conformance table (test/compiler/ops/conformance.test.ts); a kind
+ * the target cannot print would be listed in NOT_YET and must say so (UnsupportedLayer), not
+ * print something else (none is, today). The printed model's parameter count (moving
+ * statistics included) equals dlc's (`dlc inspect`'s). Chains check what one op cannot show:
+ * embedding's mask_zero reaching lstm/gru/bidirectional (masked steps keep the state).
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +38,8 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ filters: 5, kernel_size: [3, 1], strides: 2, padding: 1, activation: 'leaky_relu', use_bias: false }, [9, 7, 2]],
     [{ filters: 3, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'relu' }, X],
     [{ filters: 3, kernel_size: 4, strides: 2, padding: 'same' }, [9, 8, 2]],
+    [{ filters: 6, kernel_size: 3, groups: 2, padding: 1, activation: 'hard_swish' }, [6, 5, 4]],
+    [{ filters: 6, kernel_size: [3, 2], strides: 2, groups: 3, padding: 'same', use_bias: false, activation: 'relu6' }, [7, 6, 3]],
   ],
   depthwise_conv2d: [
     [{ kernel_size: 3, depth_multiplier: 2, padding: 'same' }, X],
@@ -68,11 +71,13 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   max_pool1d: [
     [2, [9, 4]],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [9, 4]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true }, [8, 3]],
   ],
   avg_pool1d: [
     [{ pool_size: 2 }, [8, 3]],
     [{ pool_size: 3, strides: 1, padding: 'same' }, [5, 2]],
     [{ pool_size: 2, strides: 2, padding: 'same' }, [5, 2]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true, count_include_pad: false }, [7, 3]],
   ],
   global_avg_pool1d: [[{}, [7, 5]]],
   global_max_pool1d: [[{}, [7, 5]]],
@@ -80,11 +85,27 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ pool_size: 2 }, X],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [9, 9, 2]],
     [{ pool_size: 2, strides: 2, padding: 'same' }, [5, 5, 2]],
+    // PyTorch's own pooling (dlcTorchPool → nn.MaxPool2d / nn.AvgPool2d): explicit padding, ceil_mode, count_include_pad.
+    [{ pool_size: 3, strides: 2, padding: 1 }, [9, 8, 2]],
+    [{ pool_size: 3, strides: 2, ceil_mode: true }, [8, 7, 2]],
+    [{ pool_size: [3, 2], strides: [2, 1], padding: [1, 0], ceil_mode: true }, [6, 5, 2]],
   ],
   avg_pool2d: [
     [{ pool_size: [2, 1] }, X],
     [{ pool_size: 3, strides: 1, padding: 'same' }, [5, 5, 2]],
     [{ pool_size: 2, strides: 2, padding: 'same' }, [5, 5, 2]],
+    [{ pool_size: 3, strides: 1, padding: 1, count_include_pad: false }, [5, 5, 2]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true }, [6, 7, 2]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true, count_include_pad: false }, [7, 6, 2]],
+  ],
+  adaptive_avg_pool2d: [
+    [7, [14, 14, 3]],
+    [{ output_size: [3, 2] }, [7, 5, 2]],
+    [1, [5, 4, 3]],
+  ],
+  adaptive_max_pool2d: [
+    [[2, 3], [5, 7, 2]],
+    [[4, 3], [9, 11, 1]],
   ],
   global_avg_pool2d: [[{}, [5, 4, 3]]],
   global_max_pool2d: [[{}, [5, 4, 3]]],
@@ -118,6 +139,7 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
   swish: [[{}, [6]]],
   mish: [[{}, X]],
   hard_sigmoid: [[{}, X]],
+  hard_swish: [[{}, X]],
   sigmoid: [[{}, X]],
   tanh: [[{}, X]],
   softmax: [[{}, [6]], [{}, [3, 3, 4]]],
@@ -127,32 +149,68 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ axis: 0 }, [2, 3], 2],
     [{ axis: 1 }, [3, 2, 2], 2],
   ],
+  multiply: [[{}, [4, 4, 3], 2], [{}, [5], 3]],
+  embedding: [
+    [{ input_dim: 50, output_dim: 8 }, [7]],
+    [{ input_dim: 20, output_dim: 3, mask_zero: true }, [5]],
+  ],
+  lstm: [
+    [{ units: 6 }, [5, 3]],
+    [{ units: 4, return_sequences: true }, [7, 2]],
+  ],
+  gru: [
+    [{ units: 6 }, [5, 3]],
+    [{ units: 4, return_sequences: true }, [7, 2]],
+  ],
+  bidirectional: [
+    [{ layer: 'lstm', units: 5 }, [6, 3]],
+    [{ layer: 'gru', units: 4, return_sequences: true, merge_mode: 'sum' }, [7, 2]],
+    [{ layer: 'lstm', units: 3, merge_mode: 'ave' }, [4, 2]],
+    [{ layer: 'gru', units: 2, return_sequences: true, merge_mode: 'mul' }, [5, 3]],
+  ],
+  positional_embedding: [[{}, [6, 4]]],
+  multi_head_attention: [
+    [{ num_heads: 2 }, [5, 8]],
+    [{ num_heads: 3, key_dim: 4 }, [4, 6]],
+  ],
+  transformer_encoder: [
+    [{ num_heads: 2, ff_dim: 16 }, [5, 8]],
+    [{ num_heads: 1, key_dim: 3, ff_dim: 5, epsilon: 1e-3 }, [4, 6]],
+  ],
 };
-/** Kinds the target does not print yet (the test checks it refuses them). */
-const NOT_YET: readonly string[] = ['embedding', 'lstm', 'gru', 'bidirectional', 'positional_embedding', 'multi_head_attention', 'transformer_encoder'];
-const UNSUPPORTED_CASES: Record<string, Case> = {
-  embedding: [{ input_dim: 50, output_dim: 8 }, [7]],
-  lstm: [{ units: 6 }, [5, 3]],
-  gru: [{ units: 6 }, [5, 3]],
-  bidirectional: [{ layer: 'lstm', units: 4 }, [5, 3]],
-  positional_embedding: [{}, [5, 3]],
-  multi_head_attention: [{ num_heads: 2 }, [5, 4]],
-  transformer_encoder: [{ num_heads: 2, ff_dim: 8 }, [5, 4]],
+/** Several layers in a row, on token ids: embedding's mask (mask_zero) into the recurrent kinds. */
+const CHAINS: Record<string, readonly (readonly [OpKind, unknown])[]> = {
+  'masked lstm → gru': [['embedding', { input_dim: 9, output_dim: 4, mask_zero: true }], ['lstm', { units: 3, return_sequences: true }], ['gru', { units: 2 }]],
+  'masked bidirectional lstm': [['embedding', { input_dim: 9, output_dim: 3, mask_zero: true }], ['bidirectional', { layer: 'lstm', units: 3, return_sequences: true }], ['gru', { units: 2 }]],
+  'masked bidirectional gru, ave': [['embedding', { input_dim: 9, output_dim: 3, mask_zero: true }], ['bidirectional', { layer: 'gru', units: 2, merge_mode: 'ave' }]],
+  'text classifier': [['embedding', { input_dim: 9, output_dim: 4 }], ['positional_embedding', {}], ['transformer_encoder', { num_heads: 2, ff_dim: 6 }], ['global_avg_pool1d', {}], ['dense', { units: 2 }]],
 };
+/** Kinds the target does not print yet, with the reason (the test checks it refuses them): none today. */
+const NOT_YET: Readonly<Record<string, string>> = {};
+const UNSUPPORTED_CASES: Record<string, Case> = {};
+/** Vocabulary of the token-id inputs (kinds reading ids). */
+const ID_KINDS: ReadonlySet<string> = new Set(['embedding']);
 const SEED = 11;
 const BATCH = 3;
 
-function oneOpIR(kind: OpKind, attrs: Record<string, unknown>, input: Shape, count: number): IR {
-  const shape = OPS[kind].infer(attrs as never, Array.from({ length: count }, () => input)).shape;
+/** An IR of `ops` in a row after the input (the first reads it `count` times), parameters as dlc counts them. */
+function chainIR(ops: readonly (readonly [OpKind, Record<string, unknown>])[], input: Shape, count = 1): IR {
   const source = { file: 'ops.yaml', path: '/model/layers/0', line: 1, col: 1 };
-  const base = { params: { trainable: 0, nonTrainable: 0 }, macs: 0, named: true, source };
-  const bare: Omit<IRNode, 'layers'>[] = [
-    { ...base, id: 'input', op: 'input', attrs: { shape: input }, inputs: [], shape: input },
-    { ...base, id: `the.${kind}`, op: kind, attrs, inputs: Array.from({ length: count }, () => 'input'), shape },
-  ];
+  const base = { macs: 0, named: true, source };
+  const bare: Omit<IRNode, 'layers'>[] = [{ ...base, params: { trainable: 0, nonTrainable: 0 }, id: 'input', op: 'input', attrs: { shape: input }, inputs: [], shape: input }];
+  ops.forEach(([kind, attrs], i) => {
+    const prev = bare[bare.length - 1];
+    const n = i === 0 ? count : 1;
+    const f = OPS[kind].infer(attrs as never, Array.from({ length: n }, () => prev.shape));
+    bare.push({ ...base, params: f.params, id: `the.${kind}${i === 0 ? '' : `_${i}`}`, op: kind, attrs, inputs: Array.from({ length: n }, () => prev.id), shape: f.shape });
+  });
   const recipes = nodeRecipes(bare, SEED);
   const nodes = bare.map((n, i) => ({ ...n, layers: recipes[i] }));
-  return { file: 'ops.yaml', spec: { ...tinySpec(), seed: SEED }, nodes, outputId: nodes[1].id, inputShape: input as [number, number, number], numClasses: 2 } as IR;
+  return { file: 'ops.yaml', spec: { ...tinySpec(), seed: SEED }, nodes, outputId: nodes[nodes.length - 1].id, inputShape: input as [number, number, number], numClasses: 2 } as IR;
+}
+
+function oneOpIR(kind: OpKind, attrs: Record<string, unknown>, input: Shape, count: number): IR {
+  return chainIR([[kind, attrs]], input, count);
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-ops-'));
@@ -163,8 +221,8 @@ beforeAll(async () => {
 
 describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', () => {
   it('covers every registered op (printed, or refused as not yet supported)', () => {
-    expect([...Object.keys(ROWS), ...NOT_YET].sort()).toEqual([...OP_KINDS].sort());
-    for (const kind of NOT_YET) {
+    expect([...Object.keys(ROWS), ...Object.keys(NOT_YET)].sort()).toEqual([...OP_KINDS].sort());
+    for (const kind of Object.keys(NOT_YET)) {
       const [raw, input] = UNSUPPORTED_CASES[kind];
       const ir = oneOpIR(kind as OpKind, lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0')), input, 1);
       expect(() => renderPytorch(ir, { specFile: 'ops.yaml' })).toThrow(UnsupportedLayer);
@@ -175,41 +233,55 @@ describe.skipIf(!PYTHON)('pytorch model.py per op = the tfjs model dlc builds', 
     const topoModels: { name: string; topo: object; snapshot: Map<string, tf.Tensor[]>; x: tf.Tensor; infer: number[] }[] = [];
     let rs = 5;
     const rnd = () => (rs = (rs * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const cases = (Object.entries(ROWS) as [OpKind, readonly Case[]][]).flatMap(([kind, rows]) =>
-      rows.map(([raw, input, count = 1], i) => {
-        const attrs = lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
-        const ir = oneOpIR(kind, attrs, input, count);
-        const dir = join(tmp, `${kind}_${i}`);
+    const all: { name: string; ir: IR; input: Shape; count: number; ids?: number }[] = [
+      ...(Object.entries(ROWS) as [OpKind, readonly Case[]][]).flatMap(([kind, rows]) =>
+        rows.map(([raw, input, count = 1], i) => {
+          const attrs = lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
+          const ids = ID_KINDS.has(kind) ? (attrs as { input_dim: number }).input_dim : undefined;
+          return { name: `${kind} #${i + 1}`, ir: oneOpIR(kind, attrs, input, count), input, count, ids };
+        }),
+      ),
+      ...Object.entries(CHAINS).map(([name, ops]) => {
+        const ir = chainIR(ops.map(([kind, raw]) => [kind, lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'))] as const), [6]);
+        return { name, ir, input: [6] as Shape, count: 1, ids: (ops[0][1] as { input_dim: number }).input_dim };
+      }),
+    ];
+    const cases = all.map(({ name, ir, input, count, ids }, i) => {
+      {
+        const dir = join(tmp, `case_${i}`);
         const files = renderPytorch(ir, { specFile: 'ops.yaml' });
         writeFiles(dir, files);
         const inp = tf.input({ shape: [...input] });
-        const y = applyNode(ir.nodes[1], Array.from({ length: count }, () => inp), (s) => s.seed);
+        let y = applyNode(ir.nodes[1], Array.from({ length: count }, () => inp), (s) => s.seed);
+        for (const node of ir.nodes.slice(2)) y = applyNode(node, [y], (s) => s.seed);
         const model = tf.model({ inputs: inp, outputs: y });
         // dlc's initial weights, then random ones (variances positive), so nothing is an identity by accident.
         const initial: Record<string, number[]> = {};
-        for (const layer of model.layers) layer.weights.forEach((w) => (initial[`${layer.name}/${w.originalName.split('/').pop()}`] = Array.from(w.read().dataSync())));
+        for (const layer of model.layers) layer.weights.forEach((w) => (initial[w.originalName] = Array.from(w.read().dataSync())));
         const weights: Record<string, { shape: number[]; values: number[] }> = {};
         for (const layer of model.layers) {
           const ws = layer.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => (w.shape.length === 1 ? 0.5 + rnd() : rnd() * 2 - 1)), w.shape));
           if (ws.length) layer.setWeights(ws);
-          layer.weights.forEach((w, k) => (weights[`${layer.name}/${w.originalName.split('/').pop()}`] = { shape: ws[k].shape, values: Array.from(ws[k].dataSync()) }));
+          layer.weights.forEach((w, k) => (weights[w.originalName] = { shape: ws[k].shape, values: Array.from(ws[k].dataSync()) }));
           tf.dispose(ws);
         }
-        const xs = Array.from({ length: BATCH * input.reduce((a, b) => a * b, 1) }, () => rnd() * 4 - 2);
+        // Token ids (zeros included: mask_zero's padding), or values in [−2, 2).
+        const xs = Array.from({ length: BATCH * input.reduce((a, b) => a * b, 1) }, () => (ids === undefined ? rnd() * 4 - 2 : Math.floor(rnd() * Math.min(ids, 5))));
+        const params = ir.nodes.reduce((t, n) => t + n.params.trainable + n.params.nonTrainable, 0);
         const x = tf.tensor(xs, [BATCH, ...input]);
         const infer = Array.from((model.apply(x, { training: false }) as tf.Tensor).dataSync());
         // The project's tfjs_topology.json (what torch checkpoints carry) rebuilds the same tfjs model.
         const topo = JSON.parse(files.get('tfjs_topology.json')!) as object;
         // Weights as they were for `infer` (a training-mode call below moves batch norm's moving statistics).
         const snapshot = new Map(model.layers.map((l) => [l.name, l.getWeights().map((w) => w.clone())]));
-        topoModels.push({ name: `${kind} #${i + 1}`, topo, snapshot, x, infer });
-        const training = kind === 'dropout' ? null : Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync());
+        topoModels.push({ name, topo, snapshot, x, infer });
+        const training = name.startsWith('dropout') ? null : Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync());
         const outShape = (model.outputs[0].shape as number[]).slice(1);
         model.dispose();
-        return { name: `${kind} #${i + 1}`, dir, initial, weights, x: xs, input, infer, training, outShape };
-      }),
-    );
-    const got = runPython<{ initial: Record<string, number[]>; infer: number[]; training: number[] | null; shape: number[] }[]>(
+        return { name, dir, initial, weights, x: xs, input, infer, training, outShape, params };
+      }
+    });
+    const got = runPython<{ initial: Record<string, number[]>; infer: number[]; training: number[] | null; shape: number[]; params: number }[]>(
       `import importlib, sys, numpy as np, torch
 out = []
 for c in INPUT:
@@ -217,6 +289,7 @@ for c in INPUT:
     for m in [k for k in sys.modules if k == 'model' or k.startswith('dlc_runtime')]:
         del sys.modules[m]
     model = importlib.import_module('model').build_model()
+    params = sum(p.numel() for p in model.parameters()) + sum(b.numel() for k, b in model.named_buffers() if k.endswith(('running_mean', 'running_var')))
     from dlc_runtime.weights import export_tfjs_weights, load_tfjs_weights
     initial = {k: v.reshape(-1).tolist() for k, v in export_tfjs_weights(model).items()}
     load_tfjs_weights(model, {k: np.array(v['values'], dtype=np.float32).reshape(v['shape']) for k, v in c['weights'].items()})
@@ -227,14 +300,20 @@ for c in INPUT:
         y = model(x)
         model.train()
         t = model(x).reshape(-1).tolist() if c['training'] is not None else None
-    out.append({'initial': initial, 'infer': y.reshape(-1).tolist(), 'training': t, 'shape': list(y.shape[1:])})
+    out.append({'initial': initial, 'infer': y.reshape(-1).tolist(), 'training': t, 'shape': list(y.shape[1:]), 'params': params})
 print(json.dumps(out))`,
       cases.map(({ dir, weights, x, input, training }) => ({ dir, weights, x, input, training: training ? true : null })),
     );
     const worst: string[] = [];
     cases.forEach((c, i) => {
-      // build_model() starts from exactly dlc's initial weights (seeded glorot kernels, zero biases, BN/LN defaults).
-      expect(got[i].initial, `${c.name} initial weights`).toEqual(c.initial);
+      // build_model() starts from exactly dlc's initial weights (seeded glorot kernels, zero biases, BN/LN defaults);
+      // recurrent kernels (tfjs's orthogonal: its normal draws exactly, QR in float64 here, float32 in tfjs) to float32 rounding.
+      expect(got[i].params, `${c.name} parameter count`).toBe(c.params);
+      expect(Object.keys(got[i].initial).sort(), `${c.name} weight names`).toEqual(Object.keys(c.initial).sort());
+      for (const [k, want] of Object.entries(c.initial)) {
+        if (!k.endsWith('/recurrent_kernel')) expect(got[i].initial[k], `${c.name} initial ${k}`).toEqual(want);
+        else expect(Math.max(...want.map((v, j) => Math.abs(v - got[i].initial[k][j]))), `${c.name} initial ${k}`).toBeLessThan(2e-6);
+      }
       expect(got[i].shape, c.name).toEqual(c.outShape);
       for (const [mode, want, have] of [['inference', c.infer, got[i].infer], ['training', c.training, got[i].training]] as const) {
         if (!want) continue;
