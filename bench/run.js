@@ -7,14 +7,15 @@
  *  2. `dlc check` time of every shipped spec, in-process (./lib/check-time.js);
  *  3. time to load MNIST's 60,000 training images (./lib/mnist-load.js);
  *  4. peak RSS of an MNIST epoch, in a child process (./lib/mnist-epoch.js);
- *  5. `dlc run --backend torch` vs a hand-written PyTorch loop, interleaved (./lib/torch-run.js).
+ *  5. peak RSS of a CIFAR-size epoch on 1 and on 2 replicas (./lib/replica-epoch.js);
+ *  6. `dlc run --backend torch` vs a hand-written PyTorch loop, interleaved (./lib/torch-run.js).
  *
  * Prints a table and writes bench/results/<ISO date>-<host>.json. See
  * bench/README.md for what each figure means.
  *
  *   node bench/run.js [--quick] [--only cifar-convnet,…] [--reps N] [--seconds S]
  *                     [--backends wasm,tensorflow] [--no-torch] [--no-torch-1-thread]
- *                     [--sections throughput,check,load,rss,torch] [--rss-full] [--out DIR]
+ *                     [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,8 +30,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 
 const THROUGHPUT_SPECS = ['mnist-convnet', 'cifar-convnet', 'resnet20-cifar'];
-const SECTIONS = ['throughput', 'check', 'load', 'rss', 'torch'];
-const TARGETS = { overhead: 0.05, torchCifar: 4, checkMs: 50, torchRun: 0.95 };
+const SECTIONS = ['throughput', 'check', 'load', 'rss', 'replica-rss', 'torch'];
+// Issue 15's targets: dlc time per sample ≤ these multiples of PyTorch's; overhead ≤ 5%; 2-replica RSS ≤ 1.5× one.
+const TARGETS = { overhead: 0.05, xTorch: { 'mnist-convnet': 1.0, 'cifar-convnet': 1.3, 'resnet20-cifar': 3 }, checkMs: 50, torchRun: 0.95, replicaRss: 1.5 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,7 +52,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
-      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss,torch] [--rss-full] [--out DIR]\n',
+      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -132,12 +134,17 @@ async function throughputSection() {
         });
         results.throughput.push(r);
         const m = r.median;
-        const torchTarget = spec === 'cifar-convnet' ? TARGETS.torchCifar : undefined;
+        const torchTarget = TARGETS.xTorch[spec];
+        const verdict = (x) => (x === null ? '–' : `${fmt(x, 2)}×${torchTarget ? (x <= torchTarget ? ' ok' : ' MISS') : ''}`);
+        const load = r.loadavg_1m;
         rows.push([
           r.spec, r.backend, String(r.batch_size), `${r.steps_per_rep}×${r.reps}`,
           String(r.replicas), fmt(m.dlc, 1), fmt(m.dlc_1_replica, 1), fmt(m.handwritten, 1), `${m.dlc_overhead >= 0 ? '+' : ''}${fmt(m.dlc_overhead * 100, 1)}% ${m.dlc_overhead <= TARGETS.overhead ? 'ok' : 'MISS'}`,
           m.torch === null ? 'skipped' : fmt(m.torch, 1),
-          m.x_torch_time_per_sample === null ? '–' : `${fmt(m.x_torch_time_per_sample, 2)}×${torchTarget ? (m.x_torch_time_per_sample <= torchTarget ? ' ok' : ' MISS') : ''}`,
+          verdict(m.x_torch_time_per_sample),
+          m.torch_alone === null ? '–' : fmt(m.torch_alone, 1),
+          verdict(m.x_torch_alone_time_per_sample),
+          `${fmt(load.start, 2)}/${load.torch_alone === null ? '–' : fmt(load.torch_alone, 2)}/${fmt(load.end, 2)}`,
           ...(torch?.oneThread ? [m.torch_1_thread === null ? '–' : fmt(m.torch_1_thread, 1), m.x_torch_1_thread_time_per_sample === null ? '–' : `${fmt(m.x_torch_1_thread_time_per_sample, 2)}×`] : []),
         ]);
       }
@@ -146,13 +153,15 @@ async function throughputSection() {
     rmSync(tmpDir, { recursive: true, force: true });
   }
   print(`Training throughput, samples/s (median of ${cfg.reps} interleaved repetitions after a warm-up epoch; steady state, training batches only)`);
-  print(table(['spec', 'backend', 'batch', 'steps×reps', 'replicas', 'dlc', 'dlc 1 replica', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), `× PyTorch time/sample (cifar ≤${TARGETS.torchCifar}×)`, ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
+  print(table(['spec', 'backend', 'batch', 'steps×reps', 'replicas', 'dlc', 'dlc 1 replica', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), '× PyTorch time/sample', 'PyTorch alone', '× PyTorch alone', 'load 1m start/alone/end', ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
   print('  dlc: train() on random uint8 images of the spec\'s input shape — input pipeline with the spec\'s train transforms, step, optimizer, schedule —');
   print('       with its default data-parallel replicas (one per core on wasm; 1 for models with batch norm); dlc 1 replica: the same with --replicas 1.');
   print('       spec as written except: no validation split, no early stopping, SGD momentum 0.9 without weight decay (the update both baselines do).');
   print('  hand-written tfjs: buildModel(ir), one random batch made once, tf.variableGrads, plain SGD-momentum, same backend and batch size.');
   print('  tfjs wasm runs with one XNNPACK thread throughout (replicas are the parallelism; measured no slower than 2 threads for one process on 2 idle cores).');
   print(`  PyTorch: the same model from the IR (bench/torch/ir_model.py), SGD momentum, random data, torch.set_num_threads(${cores})${torch?.oneThread ? ', and with 1 thread (steady on a busy machine, where the multi-thread figure collapses)' : ''}.`);
+  print(`  PyTorch alone: the same PyTorch worker, ${cfg.reps} repetitions after dlc's run ended (nothing else of the bench running); × PyTorch alone = dlc median time/sample ÷ PyTorch alone's.`);
+  print(`  Targets (issue 15): × PyTorch ≤ ${Object.entries(TARGETS.xTorch).map(([k, v]) => `${v}× ${k}`).join(', ')}; judge them on an idle machine (the load column: 1-minute load average at the spec's start, before PyTorch alone, at its end).`);
   print('  Ratios are medians of per-repetition ratios: overhead = dlc 1 replica time per sample / hand-written − 1; × PyTorch = dlc time per sample / PyTorch\'s.');
   if (torchSkipReason) print(`  ${torchSkipReason}`);
   print();
@@ -191,6 +200,26 @@ async function rssSection() {
   print();
 }
 
+async function replicaRssSection() {
+  const spec = 'cifar-convnet';
+  const samples = quick ? 3000 : 50000;
+  const backend = results.backends?.[0] ?? 'wasm';
+  const rows = [];
+  results.replica_rss = [];
+  for (const replicas of [1, 2]) {
+    log(`peak RSS of a ${spec} epoch on ${replicas} replica(s), ${samples} synthetic samples`);
+    const stdout = execFileSync(process.execPath, [path.join('bench', 'lib', 'replica-epoch.js'), path.join('specs', `${spec}.yaml`), String(replicas), String(samples), backend], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const r = JSON.parse(stdout.trim().split('\n').pop());
+    results.replica_rss.push(r);
+    rows.push([r.spec, String(r.replicas), fmt(r.train_samples), fmt(r.max_rss_mb, 0), fmt(r.epoch_seconds, 1), fmt(r.samples_per_s, 0), r.loadavg.join(' ')]);
+  }
+  const ratio = results.replica_rss[1].max_rss_mb / results.replica_rss[0].max_rss_mb;
+  print(`Peak RSS of one ${spec} epoch, 1 vs 2 replicas (child process each: train() on ${fmt(samples)} seeded synthetic 32×32×3 images — CIFAR-10's size per image —, no validation, test pass on 200)`);
+  print(table(['spec', 'replicas', 'train samples', 'peak RSS MB', 'epoch s', 'samples/s', 'load average at end'], rows));
+  print(`  2 replicas / 1: ${fmt(ratio, 2)}× (target ≤ ${TARGETS.replicaRss}×: ${ratio <= TARGETS.replicaRss ? 'ok' : 'MISS'})`);
+  print();
+}
+
 async function torchRunSection() {
   const { probeTorch } = await import('./lib/torch.js');
   const { measureTorchRun } = await import('./lib/torch-run.js');
@@ -221,7 +250,7 @@ async function torchRunSection() {
 }
 
 const started = performance.now();
-const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection, torch: torchRunSection };
+const steps = { throughput: throughputSection, check: checkSection, load: loadSection, rss: rssSection, 'replica-rss': replicaRssSection, torch: torchRunSection };
 for (const s of SECTIONS) {
   if (!cfg.sections.includes(s)) continue;
   try {

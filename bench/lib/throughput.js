@@ -122,6 +122,9 @@ export async function measureThroughput(specPath, backend, opts) {
   const handRuns = [];
   const torchRuns = [];
   const torch1Runs = [];
+  const torchAloneRuns = [];
+  let loadBeforeAlone = null;
+  const loadAtStart = os.loadavg()[0];
   const dataset = randomDataset(ir.inputShape, ir.numClasses, steps * batch, batch);
   const runOptions = { backend, dataset, runsDir, epochs: 1 + reps, stdout: sink, stderr: sink, progress: 'none' };
   // With replicas, dlc on one replica runs too, epoch by epoch between the others: the overhead is measured on it.
@@ -146,6 +149,13 @@ export async function measureThroughput(specPath, backend, opts) {
       },
     });
     await single?.finish();
+    // PyTorch alone: the same worker, now that dlc and the hand-written loop are idle. The
+    // interleaved figure can be lower than this (PyTorch's threads wake up after dlc's epoch).
+    if (torch) {
+      loadBeforeAlone = os.loadavg()[0];
+      for (let i = 0; i < reps; i++) torchAloneRuns.push((await torch.run(steps)).samples_per_s);
+      log(`    PyTorch alone: ${torchAloneRuns.map((x) => x.toFixed(1)).join(', ')} samples/s (load ${loadBeforeAlone.toFixed(2)})`);
+    }
   } finally {
     await single?.abandon();
     hand.dispose();
@@ -157,6 +167,7 @@ export async function measureThroughput(specPath, backend, opts) {
   const overheads = dlc1Runs.map((d, i) => handRuns[i] / d - 1);
   const torchRatios = torch ? dlcRuns.map((d, i) => torchRuns[i] / d) : [];
   const torch1Ratios = torch1 ? dlcRuns.map((d, i) => torch1Runs[i] / d) : [];
+  const loadAtEnd = os.loadavg()[0];
   return {
     spec: ir.spec.name,
     backend: info.name,
@@ -173,6 +184,9 @@ export async function measureThroughput(specPath, backend, opts) {
     torch_threads: torch ? torch.info.threads : null,
     torch_1_thread_samples_per_s: torch1 ? torch1Runs : null,
     torch_note: torchNote ?? null,
+    torch_alone_samples_per_s: torch ? torchAloneRuns : null,
+    // 1-minute load averages: at the spec's start, before PyTorch alone, at its end.
+    loadavg_1m: { start: +loadAtStart.toFixed(2), torch_alone: loadBeforeAlone === null ? null : +loadBeforeAlone.toFixed(2), end: +loadAtEnd.toFixed(2) },
     median: {
       dlc: median(dlcRuns),
       dlc_1_replica: median(dlc1Runs),
@@ -182,6 +196,9 @@ export async function measureThroughput(specPath, backend, opts) {
       x_torch_time_per_sample: torch ? median(torchRatios) : null,
       torch_1_thread: torch1 ? median(torch1Runs) : null,
       x_torch_1_thread_time_per_sample: torch1 ? median(torch1Ratios) : null,
+      torch_alone: torch ? median(torchAloneRuns) : null,
+      // dlc's median time per sample over PyTorch alone's median (not paired: they ran at different times).
+      x_torch_alone_time_per_sample: torch ? median(torchAloneRuns) / median(dlcRuns) : null,
     },
   };
 }
