@@ -57,10 +57,10 @@ export interface ModelView {
 }
 
 /** Names the model.ts template uses itself. */
-const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder'];
+const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
 
 /** dlc's layers for the kinds tfjs lacks (src/runtime/model/custom-layers.ts: attention, positions). */
-const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder'];
+const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
 
 /** Recipe layers that are dlc's own (src/runtime/model/), not tf.layers factories; model.ts imports them. */
 const CUSTOM_FACTORIES = new Set(['torchBatchNormalization', ...DLC_LAYERS]);

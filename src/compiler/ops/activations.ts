@@ -8,11 +8,11 @@ import type { LayerCall } from '../ir.js';
 import { enumOf, type Schema } from '../front/schema/helpers.js';
 import { call } from './op-def.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'silu', 'swish', 'mish', 'hard_sigmoid'] as const;
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'silu', 'swish', 'mish', 'hard_sigmoid', 'hard_swish'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** The activation functions that are also layer kinds of their own (`- relu`). */
-export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu' | 'hard_sigmoid'>;
+export type ActivationLayerName = Exclude<ActivationName, 'linear' | 'leaky_relu' | 'hard_sigmoid' | 'hard_swish'>;
 
 /**
  * The tfjs activation a name is computed by, where the names differ: PyTorch's
@@ -43,8 +43,14 @@ export function hardSigmoidCalls(name: string, ownLayer: boolean): LayerCall[] {
   return [call('rescaling', { name: `${name}_scale`, scale: 5 / 6, offset: 0 }, ownLayer ? 'pad' : 'act'), call('activation', { name, activation: 'hardSigmoid' }, ownLayer ? 'main' : 'act')];
 }
 
+/** PyTorch's hard swish x·relu6(x + 3)/6: dlc's own layer (runtime/model/custom-layers.ts), tfjs has no such activation. */
+export function hardSwishCall(name: string, part: LayerCall['part'] = 'main'): LayerCall {
+  return call('dlcHardSwish', { name }, part);
+}
+
 /** The main call's `activation` arg (none for linear) and the calls after it. */
 export function withActivation(activation: ActivationName, name: string): { args: Record<string, string>; after: LayerCall[] } {
+  if (activation === 'hard_swish') return { args: {}, after: [hardSwishCall(`${name}_act`, 'act')] };
   if (activation === 'hard_sigmoid') return { args: {}, after: hardSigmoidCalls(`${name}_act`, false) };
   if (activation === 'leaky_relu') return { args: {}, after: [leakyReluCall(`${name}_act`, LEAKY_RELU_ACTIVATION_ALPHA, 'act')] };
   return { args: activation === 'linear' ? {} : { activation: tfjsActivation(activation) }, after: [] };

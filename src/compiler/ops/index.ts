@@ -13,6 +13,7 @@ import { add } from './add.js';
 import { avg_pool2d } from './avg-pool2d.js';
 import { batch_norm } from './batch-norm.js';
 import { concat } from './concat.js';
+import { multiply } from './multiply.js';
 import { conv2d } from './conv2d.js';
 import { conv2d_transpose } from './conv2d-transpose.js';
 import { dense } from './dense.js';
@@ -26,8 +27,11 @@ import { silu } from './silu.js';
 import { swish } from './swish.js';
 import { mish } from './mish.js';
 import { hard_sigmoid } from './hard-sigmoid.js';
+import { hard_swish } from './hard-swish.js';
 import { global_avg_pool2d } from './global-avg-pool2d.js';
 import { global_max_pool2d } from './global-max-pool2d.js';
+import { adaptive_avg_pool2d } from './adaptive-avg-pool2d.js';
+import { adaptive_max_pool2d } from './adaptive-max-pool2d.js';
 import { layer_norm } from './layer-norm.js';
 import { leaky_relu } from './leaky-relu.js';
 import { max_pool2d } from './max-pool2d.js';
@@ -62,6 +66,8 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   avg_pool2d,
   global_avg_pool2d,
   global_max_pool2d,
+  adaptive_avg_pool2d,
+  adaptive_max_pool2d,
   zero_padding2d,
   upsampling2d,
   embedding,
@@ -91,11 +97,13 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   swish,
   mish,
   hard_sigmoid,
+  hard_swish,
   sigmoid,
   tanh,
   softmax,
   add,
   concat,
+  multiply,
 };
 
 /** The definition of `kind`, or undefined for a name that is not a layer kind. */

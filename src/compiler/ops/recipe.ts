@@ -73,6 +73,9 @@ function torchFanIn(c: LayerCall, inShape: readonly number[]): number | undefine
     case 'conv2d':
     case 'conv1d':
       return prod(sizes(c.args.kernelSize)) * cin;
+    case 'dlcGroupedConv2d':
+      // PyTorch's grouped weight is [filters, cin/groups, kh, kw]: fan-in k·cin/groups.
+      return (prod(sizes(c.args.kernelSize)) * cin) / Number(c.args.groups);
     case 'depthwiseConv2d':
       return prod(sizes(c.args.kernelSize));
     case 'conv2dTranspose':

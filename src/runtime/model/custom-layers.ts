@@ -1,6 +1,7 @@
 /**
- * dlc's own tfjs layers, for kinds tfjs-layers lacks (it has no attention):
- * positional_embedding, multi_head_attention and transformer_encoder. Recipes
+ * dlc's own tfjs layers, for kinds tfjs-layers lacks (it has no attention,
+ * hard swish or grouped convolution): positional_embedding,
+ * multi_head_attention, transformer_encoder, hard_swish and conv2d with `groups`. Recipes
  * name them by factory (`dlcPositionalEmbedding`, …); the runtime's
  * interpreter (layers.ts) builds them from here, and an emitted project's
  * model.ts imports this file (copied verbatim) for the same classes.
@@ -201,11 +202,120 @@ export class DlcTransformerEncoder extends tf.layers.Layer {
   }
 }
 
+/**
+ * Hard swish as PyTorch's `nn.Hardswish`: x·relu6(x + 3)/6 (tfjs has no such
+ * activation). No weights; the `hard_swish` layer and `activation: hard_swish`.
+ */
+export class DlcHardSwish extends tf.layers.Layer {
+  static className = 'DlcHardSwish';
+
+  constructor(args: LayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return lastShape(inputShape);
+  }
+}
+
+type Conv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
+/** tfjs's Conv2D class (tf.layers exports only its factory). */
+const Conv2D = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as new (args: Conv2DArgs) => tf.layers.Layer;
+
+/** The fields of tfjs's Conv2D this layer reads and sets (its own build and call use them). */
+interface ConvInternals {
+  readonly filters: number;
+  readonly kernelSize: number[];
+  readonly strides: number[];
+  readonly padding: 'valid' | 'same';
+  readonly dilationRate: number[];
+  readonly useBias: boolean;
+  readonly kernelInitializer: Init;
+  readonly biasInitializer: Init;
+  readonly activation: { apply(x: tf.Tensor): tf.Tensor };
+  kernel: tf.LayerVariable | null;
+  bias: tf.LayerVariable | null;
+  inputSpec: { ndim: number; axes: Record<number, number> }[];
+}
+
+/**
+ * Grouped 2-D convolution (PyTorch `nn.Conv2d(groups=G)`; tfjs has none):
+ * input channels and filters are cut into G groups, group g's filters see
+ * only group g's input channels. tfjs's Conv2D with a [kh, kw, in/G, filters]
+ * kernel (PyTorch's weight [filters, in/G, kh, kw] transposed like any conv
+ * kernel) and the same config plus `groups`; its call is split → conv2d per
+ * group → concat (a depthwise convolution when each group is one input
+ * channel), then bias and activation as Conv2D. Trains on every backend
+ * (SplitV/Concat/Conv2D and their gradients are registered on wasm).
+ */
+export class DlcGroupedConv2d extends Conv2D {
+  static className = 'DlcGroupedConv2d';
+  readonly groups: number;
+
+  constructor(args: Conv2DArgs & { groups: number }) {
+    super(args);
+    this.groups = args.groups;
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`DlcGroupedConv2d: groups must be a positive integer, got ${String(args.groups)}`);
+    if ((this as unknown as ConvInternals).filters % this.groups !== 0) throw new Error(`DlcGroupedConv2d: filters ${(this as unknown as ConvInternals).filters} are not divisible by groups ${this.groups}`);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const self = this as unknown as ConvInternals;
+    const cin = lastShape(inputShape)[3];
+    if (typeof cin !== 'number' || cin % this.groups !== 0) throw new Error(`DlcGroupedConv2d: ${String(cin)} input channels are not divisible by groups ${this.groups}`);
+    self.kernel = this.addWeight('kernel', [...self.kernelSize, cin / this.groups, self.filters], 'float32', self.kernelInitializer);
+    if (self.useBias) self.bias = this.addWeight('bias', [self.filters], 'float32', self.biasInitializer);
+    self.inputSpec = [{ ndim: 4, axes: { [-1]: cin } }];
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const self = this as unknown as ConvInternals;
+      const x = single(inputs) as tf.Tensor4D;
+      const kernel = (self.kernel as tf.LayerVariable).read() as tf.Tensor4D;
+      const [kh, kw, per, filters] = kernel.shape;
+      const strides = self.strides as [number, number];
+      const dilations = self.dilationRate as [number, number];
+      let y: tf.Tensor4D;
+      if (per === 1) {
+        // One input channel per group: a depthwise convolution with filters/G outputs per channel, in PyTorch's order.
+        y = tf.depthwiseConv2d(x, tf.reshape(kernel, [kh, kw, this.groups, filters / this.groups]) as tf.Tensor4D, strides, self.padding, 'NHWC', dilations) as tf.Tensor4D;
+      } else {
+        const xs = tf.split(x, this.groups, 3) as tf.Tensor4D[];
+        const ks = tf.split(kernel, this.groups, 3) as tf.Tensor4D[];
+        y = tf.concat(xs.map((xi, g) => tf.conv2d(xi, ks[g], strides, self.padding, 'NHWC', dilations)), 3);
+      }
+      const biased = self.bias ? tf.add(y, self.bias.read()) : y;
+      return self.activation.apply(biased);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), groups: this.groups };
+  }
+}
+
 tf.serialization.registerClass(DlcPositionalEmbedding);
 tf.serialization.registerClass(DlcMultiHeadAttention);
 tf.serialization.registerClass(DlcTransformerEncoder);
+tf.serialization.registerClass(DlcHardSwish);
+tf.serialization.registerClass(DlcGroupedConv2d as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
 
 /** The factories recipes name (`tf.layers`-style: config in, layer out). */
 export const dlcPositionalEmbedding = (args: Kwargs): tf.layers.Layer => new DlcPositionalEmbedding(args as never);
 export const dlcMultiHeadAttention = (args: Kwargs): tf.layers.Layer => new DlcMultiHeadAttention(args as never);
 export const dlcTransformerEncoder = (args: Kwargs): tf.layers.Layer => new DlcTransformerEncoder(args as never);
+export const dlcHardSwish = (args: Kwargs): tf.layers.Layer => new DlcHardSwish(args as never);
+export const dlcGroupedConv2d = (args: Kwargs): tf.layers.Layer => new DlcGroupedConv2d(args as never);
+
+// PyTorch's pooling (explicit padding, ceil_mode, count_include_pad, adaptive): its own module, re-exported for model.ts.
+export { dlcAdaptivePool2d, dlcTorchPool } from './torch-pool.js';

@@ -31,6 +31,9 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ filters: 4, kernel_size: 3 }, [X]],
     [{ filters: 5, kernel_size: [3, 1], strides: 2, padding: 1, activation: 'leaky_relu', use_bias: false }, [[9, 7, 2]]],
     [{ filters: 3, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'relu' }, [X]],
+    // grouped (dlcGroupedConv2d): split → conv → concat, and one channel per group (a depthwise convolution)
+    [{ filters: 6, kernel_size: 3, groups: 2, padding: 1, activation: 'hard_swish' }, [[6, 5, 4]]],
+    [{ filters: 6, kernel_size: [3, 2], strides: 2, groups: 3, padding: 'same', use_bias: false, activation: 'relu6' }, [[7, 6, 3]]],
   ],
   depthwise_conv2d: [
     [{ kernel_size: 3, depth_multiplier: 2, padding: 'same' }, [X]],
@@ -48,11 +51,22 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   max_pool2d: [
     [{ pool_size: 2 }, [X]],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [[9, 9, 2]]],
+    [{ pool_size: 3, strides: 2, padding: 1 }, [[9, 8, 2]]],
+    [{ pool_size: 3, strides: 2, ceil_mode: true }, [[8, 7, 2]]],
+    [{ pool_size: [3, 2], strides: [2, 1], padding: [1, 0], ceil_mode: true }, [[6, 5, 2]]],
   ],
   avg_pool2d: [
     [{ pool_size: [2, 1] }, [X]],
     [{ pool_size: 3, strides: 1, padding: 'same' }, [[5, 5, 2]]],
+    [{ pool_size: 3, strides: 1, padding: 1, count_include_pad: false }, [[5, 5, 2]]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true }, [[6, 7, 2]]],
   ],
+  adaptive_avg_pool2d: [
+    [7, [[14, 14, 3]]],
+    [{ output_size: [3, 2] }, [[7, 5, 2]]],
+    [1, [[5, 4, 3]]],
+  ],
+  adaptive_max_pool2d: [[[2, 3], [[5, 7, 2]]]],
   global_avg_pool2d: [[{}, [[5, 4, 3]]]],
   global_max_pool2d: [[{}, [[5, 4, 3]]]],
   zero_padding2d: [
@@ -78,10 +92,12 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   max_pool1d: [
     [2, [[9, 4]]],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [[9, 4]]],
+    [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true }, [[8, 3]]],
   ],
   avg_pool1d: [
     [{ pool_size: 2 }, [[8, 3]]],
     [{ pool_size: 3, strides: 1, padding: 'same' }, [[5, 2]]],
+    [{ pool_size: 3, strides: 2, padding: 1, count_include_pad: false }, [[7, 3]]],
   ],
   global_avg_pool1d: [[{}, [[7, 5]]]],
   global_max_pool1d: [[{}, [[7, 5]]]],
@@ -132,6 +148,7 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   swish: [[{}, [[6]]]],
   mish: [[{}, [X]]],
   hard_sigmoid: [[{}, [X]]],
+  hard_swish: [[{}, [X]]],
   sigmoid: [[{}, [X]]],
   tanh: [[{}, [X]]],
   softmax: [[{}, [[6]]]],
@@ -139,6 +156,12 @@ const ROWS: Record<OpKind, readonly Case[]> = {
   concat: [
     [{}, [[4, 4, 2], [4, 4, 3]]],
     [{ axis: 0 }, [[2, 3], [4, 3]]],
+  ],
+  multiply: [
+    [{}, [[4, 4, 3], [4, 4, 3]]],
+    // squeeze-excitation: features × a [C] gate, or × a [1, 1, C] one
+    [{}, [[4, 5, 3], [3]]],
+    [{}, [[4, 5, 3], [1, 1, 3], [4, 5, 1]]],
   ],
 };
 
@@ -238,5 +261,16 @@ describe('op conformance', () => {
     expect(failure('lstm', { units: 2 }, [[8]])).toEqual({ code: 'DLC113', key: undefined });
     expect(failure('global_avg_pool1d', {}, [[4, 4, 3]])).toEqual({ code: 'DLC113', key: undefined });
     expect(failure('upsampling2d', {}, [[4, 3]])).toEqual({ code: 'DLC113', key: undefined });
+    expect(failure('multiply', {}, [[4, 4, 3], [4]])).toEqual({ code: 'DLC124', key: 'inputs' });
+    expect(failure('multiply', {}, [[4, 4, 3], [2, 1, 3]])).toEqual({ code: 'DLC124', key: 'inputs' });
+    expect(failure('conv2d', { filters: 6, kernel_size: 1, groups: 4 }, [[4, 4, 8]])).toEqual({ code: 'DLC125', key: 'groups' });
+    expect(failure('conv2d', { filters: 6, kernel_size: 1, groups: 4 }, [[4, 4, 6]])).toEqual({ code: 'DLC125', key: 'groups' });
+    // PyTorch's pooling rules: padding at most half the window; ceil_mode / count_include_pad: true not with `same`.
+    expect(failure('max_pool2d', { pool_size: 3, padding: 2 }, [[8, 8, 1]])).toEqual({ code: 'DLC012', key: 'padding' });
+    expect(failure('avg_pool1d', { pool_size: 2, padding: 2 }, [[8, 1]])).toEqual({ code: 'DLC012', key: 'padding' });
+    expect(failure('max_pool2d', { pool_size: 2, padding: 'same', ceil_mode: true }, [[8, 8, 1]])).toEqual({ code: 'DLC013', key: 'ceil_mode' });
+    expect(failure('avg_pool2d', { pool_size: 2, padding: 'same', count_include_pad: true }, [[8, 8, 1]])).toEqual({ code: 'DLC013', key: 'count_include_pad' });
+    expect(failure('max_pool2d', { pool_size: 5, padding: 1 }, [[2, 2, 1]])).toEqual({ code: 'DLC106', key: undefined });
+    expect(failure('adaptive_avg_pool2d', 2, [[8]])).toEqual({ code: 'DLC113', key: undefined });
   });
 });
