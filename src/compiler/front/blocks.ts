@@ -65,6 +65,9 @@ function substitute(value: unknown, rel: string, params: Obj, sources: Map<strin
   return value;
 }
 
+/** What one block use found: expanded layers are pushed to `out`; false when it could not be expanded (a diagnostic says why). */
+type Expanded = boolean;
+
 /** Expands blocks and normalises every layer of `model`. */
 export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conventions = DEFAULT_CONVENTIONS): { layers: LayerSpec[]; diagnostics: Diagnostic[] } {
   const blocks = (model.blocks ?? {}) as Record<string, BlockDef>;
@@ -76,40 +79,47 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
     const k = `${d.code}|${d.path}|${d.message}`;
     if (!reported.has(k)) diagnostics.push(d), reported.add(k);
   };
-  const uses = new Map<string, number>();
   const used = new Set<string>();
+  const cyclic = reportBlockCycles(blocks, sourceMap, report);
 
-  items.forEach((item, index) => {
-    const itemPath = `/model/layers/${index}`;
-    const { kind, value } = itemKind(item);
-    if (kind !== 'block') {
-      out.push(normalizeLayer(item, itemPath, conventions));
-      return;
-    }
-    const b = value as Obj;
+  /**
+   * Expands one use of a block (`b`, the item's value with any enclosing
+   * block's parameters already substituted) found at `itemPath`, its copies
+   * named in `scope`. `stack`: the blocks being expanded around it (cycles
+   * through `$param` block names). `useSources`: where the item's `with`
+   * values came from when an enclosing block substituted them.
+   */
+  const expandUse = (b: Obj, itemPath: string, scope: string, stack: readonly string[], useSources: ReadonlyMap<string, string>): Expanded => {
     const use = b.use as string;
     used.add(use);
+    const usePath = useSources.get('/block/use') ?? `${itemPath}/block/use`;
     const def = has(blocks, use) ? blocks[use] : undefined;
     if (!def) {
-      const p = `${itemPath}/block/use`;
       const sugg = suggestion(use, Object.keys(blocks));
       report(
-        diag('DLC020', `unknown block '${use}'${sugg}`, sourceMap.locate(p), p, {
+        diag('DLC020', `unknown block '${use}'${sugg}`, sourceMap.locate(usePath), usePath, {
           hint: Object.keys(blocks).length ? (sugg ? undefined : `blocks defined: ${Object.keys(blocks).join(', ')}`) : 'define it under model.blocks',
           fix: didYouMeanFix(use, Object.keys(blocks)),
         }),
       );
-      return;
+      return false;
+    }
+    if (cyclic.has(use)) return false; // reported once, at the definitions (DLC023)
+    if (stack.includes(use)) {
+      const ring = [...stack.slice(stack.indexOf(use)), use];
+      report(diag('DLC023', `block '${use}' uses itself: ${ring.join(' → ')}`, sourceMap.locate(usePath), usePath, 'a block may use other blocks, but not itself, directly or through others'));
+      return false;
     }
     // Parameter values: `with` over the block's defaults.
     const params: Obj = { ...(def.params ?? {}) };
     const sources = new Map<string, string>(Object.keys(params).map((k) => [k, `/model/blocks/${use}/params/${k}`]));
     for (const [k, v] of Object.entries((b.with ?? {}) as Obj)) {
-      const p = `${itemPath}/block/with/${k}`;
+      const p = useSources.get(`/block/with/${k}`) ?? `${itemPath}/block/with/${k}`;
       if (!has(params, k)) {
         const sugg = suggestion(k, Object.keys(params));
+        const kp = `${itemPath}/block/with/${k}`;
         report(
-          diag('DLC021', `block '${use}' has no parameter '${k}'${sugg}`, sourceMap.locate(p, 'key'), p, {
+          diag('DLC021', `block '${use}' has no parameter '${k}'${sugg}`, sourceMap.locate(kp, 'key'), kp, {
             hint: sugg ? undefined : `its parameters: ${Object.keys(params).join(', ') || 'none'}`,
             fix: didYouMeanFix(k, Object.keys(params)),
           }),
@@ -120,20 +130,21 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
       sources.set(k, p);
     }
 
-    // Unnamed uses are numbered per block: res_1, res_2, …
-    let scope = b.name as string | undefined;
-    if (scope === undefined) {
-      const n = (uses.get(use) ?? 0) + 1;
-      uses.set(use, n);
-      scope = `${use}_${n}`;
-    }
-    // Local names of the block's layers, and which layers reference the block input.
+    // Local names of the block's layers: own name, `<kind>_<n>`; a nested block use: its name or `<use>_<k>`.
     const perKind = new Map<string, number>();
+    const perUse = new Map<string, number>();
     const locals = def.layers.map((l) => {
       const { kind: k, value: v } = itemKind(l);
+      const own = v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj).name : undefined;
+      if (k === 'block') {
+        const u = String((v as Obj | null)?.use ?? 'block');
+        if (typeof own === 'string') return own;
+        const c = (perUse.get(u) ?? 0) + 1;
+        perUse.set(u, c);
+        return `${u}_${c}`;
+      }
       const c = (perKind.get(k) ?? 0) + 1;
       perKind.set(k, c);
-      const own = v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj).name : undefined;
       return typeof own === 'string' ? own : `${k}_${c}`;
     });
     const localSet = new Set(locals);
@@ -159,33 +170,84 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
           report({ ...d, ...loc, path: p, message: from ? `${d.message} (block parameter '${p.slice(p.lastIndexOf('/') + 1)}')` : d.message });
         }
       }
-      return { item: v, defPath };
+      return { item: v, defPath, subs, isBlock: itemKind(v).kind === 'block' };
     });
-    if (!ok) return;
+    if (!ok) return false;
 
     const repeat = (b.repeat as number | undefined) ?? 1;
-    if (out.length + repeat * expanded.length > MAX_EXPANDED_LAYERS) {
-      const p = b.repeat === undefined ? `${itemPath}/block` : `${itemPath}/block/repeat`;
+    const repeatPath = b.repeat === undefined ? `${itemPath}/block` : (useSources.get('/block/repeat') ?? `${itemPath}/block/repeat`);
+    const tooMany = (perCopy: number): Expanded => {
       report(
-        diag('DLC022', `repeat ${repeat} of block '${use}' (${expanded.length} layer${expanded.length === 1 ? '' : 's'} each) makes the model more than ${MAX_EXPANDED_LAYERS} layers`, sourceMap.locate(p), p, {
+        diag('DLC022', `repeat ${repeat} of block '${use}' (${perCopy} layer${perCopy === 1 ? '' : 's'} each) makes the model more than ${MAX_EXPANDED_LAYERS} layers`, sourceMap.locate(repeatPath), repeatPath, {
           hint: `a model may have at most ${MAX_EXPANDED_LAYERS} layers after block expansion`,
         }),
       );
-      return;
-    }
-    let prev: string | undefined;
+      return false;
+    };
+    // Without nested blocks the size is known before any copy is made; with them, after the first copy.
+    const flat = expanded.every((e) => !e.isBlock);
+    if (flat && out.length + repeat * expanded.length > MAX_EXPANDED_LAYERS) return tooMany(expanded.length);
     const before = out.length;
+    let prev: string | undefined;
     for (let i = 0; i < repeat; i++) {
       const copyInput = prev;
+      const copyStart = out.length;
       const blockInput = () => copyInput ?? blockInputName(out, before, scope);
-      expanded.forEach(({ item, defPath }, j) => {
+      // A nested block's local name stands for its last layer.
+      const lastOf = new Map<string, string>();
+      const pending: { at: number; refs: readonly string[] }[] = [];
+      for (let j = 0; j < expanded.length; j++) {
+        const { item, defPath, subs } = expanded[j];
+        const inner = `${scope}.${i}.${locals[j]}`;
+        if (expanded[j].isBlock) {
+          // The nested use's first layer reads the previous layer (or the copy input: name it so `input` can refer to it).
+          if (out.length === copyStart && copyInput === undefined) blockInput();
+          if (!expandUse(itemKind(item).value as Obj, defPath, inner, [...stack, use], subs)) return false;
+          lastOf.set(locals[j], out[out.length - 1].name!);
+          continue;
+        }
         const layer = normalizeLayer(item, defPath, conventions) as LayerSpec & { name?: string; inputs?: string[] };
-        const name = `${scope}.${i}.${locals[j]}`;
-        const inputs = layer.inputs?.map((r) => (r === 'input' ? blockInput() : localSet.has(r) ? `${scope}.${i}.${r}` : r));
         // Without `inputs` a layer reads the previous one: for the first, the copy input.
-        out.push({ ...layer, name, ...(inputs ? { inputs } : {}) } as LayerSpec);
-      });
-      prev = `${scope}.${i}.${locals[locals.length - 1]}`;
+        out.push({ ...layer, name: inner } as LayerSpec);
+        if (layer.inputs) pending.push({ at: out.length - 1, refs: layer.inputs });
+      }
+      for (const { at, refs } of pending) {
+        const inputs = refs.map((r) => (r === 'input' ? blockInput() : lastOf.has(r) ? lastOf.get(r)! : localSet.has(r) ? `${scope}.${i}.${r}` : r));
+        out[at] = { ...out[at], inputs } as LayerSpec;
+      }
+      prev = out[out.length - 1].name;
+      if (i === 0 && !flat && before + repeat * (out.length - before) > MAX_EXPANDED_LAYERS) {
+        const perCopy = out.length - before;
+        out.length = before;
+        return tooMany(perCopy);
+      }
+    }
+    return true;
+  };
+
+  // Unnamed uses are numbered per block: res_1, res_2, …
+  const uses = new Map<string, number>();
+  let failed = false;
+  items.forEach((item, index) => {
+    const itemPath = `/model/layers/${index}`;
+    const { kind, value } = itemKind(item);
+    if (kind !== 'block') {
+      out.push(normalizeLayer(item, itemPath, conventions));
+      return;
+    }
+    const b = value as Obj;
+    let scope = b.name as string | undefined;
+    if (scope === undefined) {
+      const n = (uses.get(b.use as string) ?? 0) + 1;
+      uses.set(b.use as string, n);
+      scope = `${b.use as string}_${n}`;
+    }
+    if (failed) return;
+    const start = out.length;
+    if (!expandUse(b, itemPath, scope, [], new Map())) {
+      out.length = start;
+      // Past the layer cap nothing more is expanded; other mistakes are still reported.
+      if (diagnostics.some((d) => d.code === 'DLC022')) failed = true;
     }
   });
   if (out.length > MAX_EXPANDED_LAYERS && !diagnostics.some((d) => d.code === 'DLC022')) {
@@ -206,6 +268,44 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
     });
   }
   return { layers: out, diagnostics };
+}
+
+/**
+ * Blocks that use themselves, directly or through others (by literal `use`
+ * names): DLC023 once per cycle, at the `use` that closes it (the last
+ * block of the cycle in definition order naming the first). Returns every
+ * block on a cycle.
+ */
+function reportBlockCycles(blocks: Record<string, BlockDef>, sourceMap: SourceMap, report: (d: Diagnostic) => void): Set<string> {
+  const edges = new Map<string, { to: string; path: string }[]>();
+  for (const [name, def] of Object.entries(blocks)) {
+    const list: { to: string; path: string }[] = [];
+    (Array.isArray(def?.layers) ? def.layers : []).forEach((l, j) => {
+      const { kind, value } = l && (typeof l === 'object' || typeof l === 'string') ? itemKind(l) : { kind: '', value: undefined };
+      const to = kind === 'block' && value && typeof value === 'object' ? (value as Obj).use : undefined;
+      if (typeof to === 'string' && has(blocks, to)) list.push({ to, path: `/model/blocks/${name}/layers/${j}/block/use` });
+    });
+    edges.set(name, list);
+  }
+  const cyclic = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'open');
+    stack.push(name);
+    for (const e of edges.get(name) ?? []) {
+      if (state.get(e.to) === 'open') {
+        const ring = [...stack.slice(stack.indexOf(e.to)), e.to];
+        for (const r of ring) cyclic.add(r);
+        const what = ring.length === 2 ? `block '${name}' uses itself` : `blocks use each other in a cycle: ${ring.join(' → ')}`;
+        report(diag('DLC023', what, sourceMap.locate(e.path), e.path, 'a block may use other blocks, but not itself, directly or through others'));
+      } else if (!state.has(e.to)) visit(e.to);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of Object.keys(blocks)) if (!state.has(name)) visit(name);
+  return cyclic;
 }
 
 /** The name the block copy reads as `input`: the previous layer's (naming it if needed) or the model input. */

@@ -36,6 +36,7 @@ export function specToDocument(spec: Spec): Obj {
   data.transforms = { train: d.transforms.train.map(transform), eval: d.transforms.eval.map(transform) };
   const model: Obj = {};
   if (spec.model.output !== undefined) model.output = spec.model.output;
+  if (spec.model.outputs !== undefined) model.outputs = spec.model.outputs.map((o) => ({ layer: o.layer, loss_weight: o.loss_weight }));
   model.layers = spec.model.layers.map((l: LayerSpec) => kindItem(l as unknown as { kind: string } & Obj, LAYER_KINDS, COMMON));
   const doc: Obj = { name: spec.name };
   if (spec.description !== undefined) doc.description = spec.description;

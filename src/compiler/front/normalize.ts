@@ -15,7 +15,7 @@ import { datasetDef, datasetOwnKeys, keysOfOneDataset } from '../datasets/index.
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import { DEFAULT_CONVENTIONS, optimizerDefaultsFor } from './conventions.js';
-import type { Conventions, DataSpec, LossSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
+import type { Conventions, DataSpec, LossSpec, ModelOutputSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
 
@@ -92,6 +92,12 @@ function metrics(v: unknown): MetricSpec[] {
   });
 }
 
+/** `model.outputs` with every loss weight filled in (default 1); absent when not given. */
+function outputs(v: unknown): { outputs?: ModelOutputSpec[] } {
+  if (!Array.isArray(v)) return {};
+  return { outputs: v.map((o) => ({ layer: String(obj(o).layer), loss_weight: (obj(o).loss_weight as number | undefined) ?? 1 })) };
+}
+
 /** Normalises a schema-valid document. `spec` is absent when a block could not be expanded. */
 export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec; diagnostics: Diagnostic[] } {
   const d = obj(doc);
@@ -106,7 +112,7 @@ export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec
     seed: (d.seed as number | undefined) ?? DEFAULTS.seed,
     conventions,
     data: data(obj(d.data), sourceMap, diagnostics),
-    model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}) },
+    model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}), ...outputs(model.outputs) },
     loss: section(LOSSES, d.loss, DEFAULT_LOSS) as unknown as LossSpec,
     optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER, (k) => optimizerDefaultsFor(conventions, k)) as unknown as OptimizerSpec,
     schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE) as unknown as ScheduleSpec,

@@ -17,6 +17,7 @@ import { diag, type Locator } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { layerKeyPath } from './layer-path.js';
 import type { LayerSpec, ModelSpec } from '../spec.js';
+import type { IROutput } from '../ir.js';
 import { didYouMean, renameFix } from '../diagnostics/did-you-mean.js';
 
 /** The id of the model's input node; reserved, users reference it as `input`. */
@@ -36,6 +37,8 @@ export interface ResolvedGraph {
   /** Topologically ordered layers (the input node is not included). */
   readonly order: readonly GraphLayer[];
   readonly outputId: string;
+  /** Every output with its loss weight, main first: present when the spec lists `model.outputs`. */
+  readonly outputs?: readonly IROutput[];
   /** Ids of layers with an unresolved input or on a cycle. */
   readonly broken: ReadonlySet<string>;
   readonly diagnostics: Diagnostic[];
@@ -127,6 +130,10 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
   const order = topoSort(nodes, ctx, diags, broken);
 
   let outputId = ids.length > 0 ? ids[ids.length - 1] : INPUT_ID;
+  if (model.outputs !== undefined) {
+    const outputs = resolveOutputs(model, known, ctx, diags);
+    return { order, outputId: outputs[0]?.id ?? outputId, outputs, broken, diagnostics: diags };
+  }
   if (model.output !== undefined) {
     if (known.has(model.output)) outputId = model.output;
     else {
@@ -140,6 +147,37 @@ export function resolveGraph(model: ModelSpec, ctx: Locator): ResolvedGraph {
     }
   }
   return { order, outputId, broken, diagnostics: diags };
+}
+
+/**
+ * `model.outputs` → ids and weights (main first). An unknown layer is DLC100
+ * at its `layer` value and left out; a layer listed twice, or `output` given
+ * as well, is DLC024.
+ */
+function resolveOutputs(model: ModelSpec, known: ReadonlySet<string>, ctx: Locator, diags: Diagnostic[]): IROutput[] {
+  if (model.output !== undefined) {
+    diags.push(diag('DLC024', `the model names its output twice: 'output' and 'outputs'`, ctx, '/model/output', { hint: `list every output under 'outputs' (the first is the main one) and remove 'output'` }));
+  }
+  const out: IROutput[] = [];
+  (model.outputs ?? []).forEach((o, k) => {
+    const at = `/model/outputs/${k}/layer`;
+    if (!known.has(o.layer) || o.layer === INPUT_ID) {
+      const near = didYouMean(o.layer, [...known].filter((x) => x !== INPUT_ID));
+      diags.push(
+        diag('DLC100', `no layer is named '${o.layer}'${near ? ` — did you mean '${near}'?` : ''}`, ctx, at, {
+          hint: 'each output names a layer of the model',
+          ...(near ? { fix: renameFix(o.layer, near) } : {}),
+        }),
+      );
+      return;
+    }
+    if (out.some((x) => x.id === o.layer)) {
+      diags.push(diag('DLC024', `output '${o.layer}' is listed twice`, ctx, at, { hint: 'each output layer is listed once; its loss_weight says how much it counts' }));
+      return;
+    }
+    out.push({ id: o.layer, lossWeight: o.loss_weight });
+  });
+  return out;
 }
 
 /**

@@ -101,6 +101,7 @@ export function inferGraph(spec: Spec, ctx: LowerContext): InferredGraph {
     spec,
     nodes,
     outputId: graph.outputId,
+    ...(graph.outputs && graph.outputs.length > 0 ? { outputs: graph.outputs } : {}),
     inputShape: facts.inputShape,
     numClasses: facts.numClasses,
     ...(facts.classNames ? { classNames: facts.classNames } : {}),

@@ -27,6 +27,8 @@ export interface ModelSummary {
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   readonly output: string;
+  /** Every output with its loss weight, main first, when the spec lists `model.outputs`. */
+  readonly outputs?: readonly { readonly id: string; readonly lossWeight: number }[];
   readonly rows: readonly SummaryRow[];
   readonly totals: {
     readonly params: number;
@@ -63,6 +65,7 @@ export function summarize(ir: IR): ModelSummary {
     inputShape: ir.inputShape,
     numClasses: ir.numClasses,
     output: ir.outputId,
+    ...(ir.outputs ? { outputs: ir.outputs.map((o) => ({ id: o.id, lossWeight: o.lossWeight })) } : {}),
     rows,
     totals: { params, trainable: sum((r) => r.trainable), nonTrainable: sum((r) => r.nonTrainable), macs: sum((r) => r.macs), sizeMB: (params * 4) / 1024 ** 2 },
     memory: trainingMemory(ir),
@@ -98,6 +101,12 @@ function isChain(s: ModelSummary): boolean {
   return s.rows.every((r, i) => (i === 0 ? r.inputs.length === 0 : r.inputs.length === 1 && r.inputs[0] === s.rows[i - 1].id));
 }
 
+/** "output 'logits'", or "outputs 'logits' (loss weight 1, main), 'aux1' (loss weight 0.3)". */
+function outputText(s: ModelSummary): string {
+  if (!s.outputs) return `output '${s.output}'`;
+  return `outputs ${s.outputs.map((o, i) => `'${o.id}' (loss weight ${o.lossWeight}${i === 0 ? ', main' : ''})`).join(', ')}`;
+}
+
 /** The summary as a fixed-width table. */
 export function formatSummary(s: ModelSummary): string {
   const chain = isChain(s);
@@ -122,7 +131,7 @@ export function formatSummary(s: ModelSummary): string {
   const nums = [thousands(t.params), thousands(t.trainable), thousands(t.nonTrainable), thousands(t.macs)];
   const numW = Math.max(...nums.map((n) => n.length));
   return [
-    `Model: ${s.name} (${s.dataset}: ${shapeText(s.inputShape)} input, ${s.numClasses} classes; output '${s.output}')`,
+    `Model: ${s.name} (${s.dataset}: ${shapeText(s.inputShape)} input, ${s.numClasses} classes; ${outputText(s)})`,
     rule,
     line(header),
     rule,

@@ -4,7 +4,7 @@
  * `DLC_UPDATE_SCHEMA=1 npx vitest run test/compiler/schema.test.ts` rewrites it).
  */
 import { DEFAULTS } from './defaults.js';
-import { anyOf, array, object, string, integer, describe, enumOf, type Schema } from './helpers.js';
+import { anyOf, array, object, string, integer, number, describe, enumOf, type Schema } from './helpers.js';
 import { CONVENTIONS, DEFAULT_CONVENTIONS } from '../conventions.js';
 import { commonLayerDefinitions, layerItemSchema, LAYER_NAME_PATTERN } from './layers.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, kindUnion, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, TRANSFORMS } from '../../kinds/index.js';
@@ -34,6 +34,18 @@ function modelSchema(): Schema {
   return object(
     {
       output: string('Name of the output node. Default: the last layer.', { pattern: LAYER_NAME_PATTERN, examples: ['logits'] }),
+      outputs: array(
+        object(
+          {
+            layer: string('Name of an output layer.', { pattern: LAYER_NAME_PATTERN, examples: ['logits', 'aux1'] }),
+            loss_weight: number('Weight of this output\'s loss in the training loss (the sum over outputs of weight × loss).', { minimum: 0, default: 1, examples: [0.3] }),
+          },
+          'One output of the model and the weight of its loss.',
+          { required: ['layer'] },
+        ),
+        'Several outputs (auxiliary heads), instead of `output`: the first is the main output (metrics, evaluation, prediction); every output is trained against the data set\'s target and the training loss is the sum of weight × loss.',
+        { minItems: 1, examples: [[{ layer: 'logits' }, { layer: 'aux1', loss_weight: 0.3 }, { layer: 'aux2', loss_weight: 0.3 }]] },
+      ),
       blocks: describe({ type: 'object', propertyNames: { pattern: BLOCK_NAME_PATTERN }, additionalProperties: block }, 'Reusable blocks, used by `- block: {use: name, repeat: n, with: {…}}`.', {
         examples: [{ basic: { params: { filters: 16 }, layers: [{ conv2d: { filters: '$filters', kernel_size: 3, padding: 'same' } }, 'relu'] } }],
       }),

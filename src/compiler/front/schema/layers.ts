@@ -71,7 +71,7 @@ interface KindDef {
   readonly shorthand?: Schema;
 }
 
-/** Every layer kind except `block` (blocks may not nest), from the op registry. */
+/** Every layer kind except `block` (added by `layerItemSchema`), from the op registry. */
 export const LAYER_KINDS: Record<string, KindDef> = Object.fromEntries(
   Object.values(OPS).map((def) => [
     def.kind,
@@ -109,7 +109,8 @@ function kindBranch(name: string, def: KindDef, inBlock: boolean): Schema {
 
 /** The list-item schema of `model.layers` (inBlock false) or of a block's `layers` (true: `$param` allowed). */
 export function layerItemSchema(inBlock: boolean): Schema {
-  const kinds: Record<string, KindDef> = inBlock ? LAYER_KINDS : { ...LAYER_KINDS, block: BLOCK_KIND };
+  // Blocks nest: a block's layers may use another block (front/blocks.ts reports cycles, DLC023).
+  const kinds: Record<string, KindDef> = { ...LAYER_KINDS, block: BLOCK_KIND };
   const branches: Schema[] = [
     enumOf(bareKinds(kinds), 'A layer kind without attributes, e.g. `- flatten` or `- relu`.'),
     ...Object.entries(kinds).map(([name, def]) => kindBranch(name, def, inBlock)),
