@@ -8,6 +8,7 @@ import { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './classification
 import { huber, meanAbsoluteError, meanSquaredError } from './regression.js';
 
 export { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './classification.js';
+export { ClassWeightError, resolveClassWeights } from './class-weights.js';
 export { huber, meanAbsoluteError, meanSquaredError } from './regression.js';
 
 /** A kind of loss → how it is built from its spec (the member of LossSpec with that kind). */
@@ -21,7 +22,8 @@ export type LossImpls = { readonly [K in LossSpec['kind']]: (spec: Extract<LossS
 export const LOSS_IMPLS: LossImpls = {
   cross_entropy: (spec) => {
     checkSmoothing(spec.label_smoothing);
-    return softmaxCrossEntropy(spec.label_smoothing);
+    // Only the resolved form (one weight per class) weighs here; `balanced` and names need the data (setup.ts resolves them).
+    return softmaxCrossEntropy(spec.label_smoothing, Array.isArray(spec.class_weight) ? (spec.class_weight as readonly number[]) : undefined);
   },
   binary_cross_entropy: (spec) => {
     checkSmoothing(spec.label_smoothing);
@@ -32,7 +34,23 @@ export const LOSS_IMPLS: LossImpls = {
   huber: (spec) => huber(spec.delta),
 };
 
-/** Builds the loss function a spec asks for. Every returned function is tidy: it leaves only the scalar it returns. */
+/**
+ * The spec's loss with its class weights resolved to one per class (`weights`),
+ * as the training steps use it (and data-parallel replicas receive it in their IR).
+ */
+export function withClassWeights(spec: LossSpec, weights: readonly number[] | undefined): LossSpec {
+  return spec.kind === 'cross_entropy' && weights ? { ...spec, class_weight: [...weights] } : spec;
+}
+
+/** The loss validation and test report: class weights weigh only the training loss (Keras's `class_weight`). */
+export function evaluationLoss(spec: LossSpec): LossFn {
+  return makeLoss(spec.kind === 'cross_entropy' && spec.class_weight !== undefined ? { kind: spec.kind, label_smoothing: spec.label_smoothing } : spec);
+}
+
+/**
+ * Builds the loss function a spec asks for. Every returned function is tidy: it leaves only the scalar it returns.
+ * A cross_entropy class_weight weighs only in its resolved form (a list); see withClassWeights.
+ */
 export function makeLoss(spec: LossSpec): LossFn {
   const impl = LOSS_IMPLS[spec.kind] as ((s: LossSpec) => LossFn) | undefined;
   if (!impl) throw new Error(`unknown loss: ${JSON.stringify(spec)}`);

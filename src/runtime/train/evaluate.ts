@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../data/download.js';
 import { loadDataset } from '../data/load.js';
 import { splitValidation } from '../data/split.js';
 import type { LoadedDataset } from '../contracts.js';
-import { makeLoss } from '../losses/index.js';
+import { evaluationLoss } from '../losses/index.js';
 import { writeReport } from '../run-dir/run-dir.js';
 import { evalOptions, evaluateSet } from './evaluate-set.js';
 import { reportJson } from './report.js';
@@ -49,7 +49,7 @@ export async function evaluate(runDir: string, options: EvaluateOptions = {}): P
     // The same seeded split as training, so 'val' is exactly the validation set the run saw.
     const set = split === 'test' ? ds.test : splitValidation(ds.train, spec.data.validation_split, spec.seed).val;
     if (set.count === 0) throw new RunError(`the ${split} split of ${runDir} is empty${split === 'val' && !(spec.data.validation_split > 0) ? ' (the run has no validation split: data.validation_split is 0)' : ''}`);
-    const lossFn = makeLoss(spec.loss);
+    const lossFn = evaluationLoss(spec.loss);
     const res = await evaluateSet(run.model, set, evalOptions(run.ir, lossFn));
     const classNames = run.info.classNames.length ? run.info.classNames : ds.classNames;
     const prefix = `eval_${run.checkpoint}_${split}_`;

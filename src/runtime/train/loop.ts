@@ -125,7 +125,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
       return { stopReason: 'non_finite_loss', message };
     }
     const seconds = (performance.now() - t0) / 1000;
-    const valEval = s.val.count > 0 ? await evaluateSet(s.model, s.val, evalOptions(ir, s.lossFn)) : undefined;
+    const valEval = s.val.count > 0 ? await evaluateSet(s.model, s.val, evalOptions(ir, s.evalLossFn)) : undefined;
     const record: EpochRecord = {
       epoch: epoch + 1, step: s.globalStep, lr, loss: lossSum / seen, accuracy: correct / seen,
       ...(valEval ? { val_loss: valEval.loss, val_accuracy: valEval.report.accuracy, val_f1: valEval.report.macro.f1 } : {}),

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { IR } from '../../compiler/ir.js';
 import { initBackend, type BackendInfo } from '../backend/select.js';
 import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { withClassWeights } from '../losses/index.js';
 import { dropoutLayers } from '../model/dropout.js';
 import { createProgress } from '../progress/progress.js';
 import { FILES, writeEpochRecords, writeReport } from '../run-dir/run-dir.js';
@@ -71,13 +72,15 @@ export async function runTraining(ir: IR, parts: TrainingParts, options: TrainOp
   log(`run directory: ${s.runDir}`);
   let replicas: ReplicaGroup | undefined;
   try {
-    if (plan.count > 1) replicas = await ReplicaGroup.start(ir, plan.count, backend.name as 'wasm' | 'cpu', script!);
+    // Replicas build their loss from the IR they get: give them the class weights resolved from the data.
+    const replicaIr: IR = s.classWeights ? { ...ir, spec: { ...ir.spec, loss: withClassWeights(ir.spec.loss, s.classWeights) } } : ir;
+    if (plan.count > 1) replicas = await ReplicaGroup.start(replicaIr, plan.count, backend.name as 'wasm' | 'cpu', script!);
     const { stopReason, message } = await runEpochs(ir, s, epochHooks(ir, s, options, progress, replicas));
     if (message) log(message);
     let test: TestEvaluation | undefined;
     if (stopReason !== 'non_finite_loss') {
       log(`evaluating the final model on the test split (${s.dataset.test.count} samples)`);
-      test = await evaluateSet(s.model, s.dataset.test, evalOptions(ir, s.lossFn));
+      test = await evaluateSet(s.model, s.dataset.test, evalOptions(ir, s.evalLossFn));
       const classNames = s.dataset.classNames;
       await writeReport(
         s.runDir,

@@ -10,7 +10,7 @@ import { loadCheckpoint, type MonitorState, type TrainState } from '../checkpoin
 import { restoreWeights } from '../checkpoint/model-files.js';
 import type { ImageSet, LoadedDataset, LossFn, LrSchedule, TrainableOptimizer } from '../contracts.js';
 import { splitValidation } from '../data/split.js';
-import { makeLoss } from '../losses/index.js';
+import { ClassWeightError, evaluationLoss, makeLoss, resolveClassWeights, withClassWeights } from '../losses/index.js';
 import { makeOptimizer } from '../optimizers/index.js';
 import { claimRunDir, createRunDir, readEpochRecords, readRun, writeEpochRecords, writeRunStart, type EpochRecord } from '../run-dir/run-dir.js';
 import { makeSchedule } from '../schedules/index.js';
@@ -38,7 +38,12 @@ export interface Session {
   readonly model: tf.LayersModel;
   readonly optimizer: TrainableOptimizer;
   readonly schedule: LrSchedule;
+  /** The training loss (class weights applied when the spec has them). */
   readonly lossFn: LossFn;
+  /** The loss validation and test report (never class-weighted). */
+  readonly evalLossFn: LossFn;
+  /** loss.cross_entropy.class_weight resolved to one weight per class (undefined: none). */
+  readonly classWeights?: readonly number[];
   readonly seed: number;
   /** Epoch of the newest `checkpoints/last` (undefined: none yet). */
   lastCheckpointEpoch?: number;
@@ -120,12 +125,14 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
       // csv data: the fitted preprocessing (train-split means/stds, categories, classes) travels with the run.
       if (dataset.preprocessing) await writeFile(path.join(runDir, 'preprocessing.json'), `${JSON.stringify(dataset.preprocessing, null, 2)}\n`);
     }
+    const classWeights = spec.loss.kind === 'cross_entropy' && spec.loss.class_weight !== undefined ? classWeightsOf(spec.loss.class_weight, dataset.classNames, train.labels, ir.numClasses) : undefined;
+    if (classWeights) log(`class weights: ${classWeights.map((w, i) => `${dataset.classNames[i] ?? i} ${w.toPrecision(3)}`).join(', ')}`);
     const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
     const model = parts.buildModel(ir);
     const optimizer = makeOptimizer(spec.optimizer);
     const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
     const session: Session = {
-      runDir, unlock, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(spec.loss), seed: spec.seed,
+      runDir, unlock, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(withClassWeights(spec.loss, classWeights)), evalLossFn: evaluationLoss(spec.loss), classWeights, seed: spec.seed,
       startEpoch: 0, globalStep: 0, history,
       earlyStopping: spec.train.early_stopping ? initialMonitor(spec.train.early_stopping.monitor) : undefined,
       bestCheckpoint: spec.train.checkpoint.keep_best ? initialMonitor(spec.train.checkpoint.monitor) : undefined,
@@ -133,6 +140,15 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     if (resumed) restore(session, resumed.state, resumed.optimizerState);
     if (resumed) await restoreWeights(model, resumed.dir);
     return session;
+  }
+}
+
+function classWeightsOf(...args: Parameters<typeof resolveClassWeights>): number[] {
+  try {
+    return resolveClassWeights(...args);
+  } catch (e) {
+    if (e instanceof ClassWeightError) throw new RunError(e.message);
+    throw e;
   }
 }
 
