@@ -26,10 +26,10 @@ import numpy as np
 import torch
 
 from .data import batch_count, epoch_batches, load_dataset, split_validation
-from .losses import make_loss
+from .losses import evaluation_loss, make_loss, resolve_class_weights
 from .metrics import MetricsAccumulator, report_from_confusion
 from .optim import clip_gradients, make_optimizer, set_lr
-from .rundir import (FILES, create_run_dir, initial_monitor, js_number, observe_monitor, read_epoch_records, report_json, summary_line,
+from .rundir import (FILES, append_steps, create_run_dir, initial_monitor, js_number, observe_monitor, read_epoch_records, report_json, summary_line,
                      to_precision, write_atomic, write_epoch_records, write_report)
 from .schedules import make_schedule
 
@@ -320,7 +320,11 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = make_optimizer(spec['optimizer'], params)
     schedule = make_schedule(spec['schedule'], spec['optimizer']['learning_rate'], steps_per_epoch, epochs)
-    loss_fn = make_loss(spec['loss'])
+    class_weights = resolve_class_weights(spec['loss'].get('class_weight'), ds.class_names, train_set.labels.tolist(), num_classes) if spec['loss']['kind'] == 'cross_entropy' else None
+    if class_weights is not None:
+        say('class weights: ' + ', '.join(f'{ds.class_names[i] if i < len(ds.class_names) else i} {to_precision(w, 3)}' for i, w in enumerate(class_weights)))
+    loss_fn = make_loss(spec['loss'], class_weights)
+    eval_loss_fn = evaluation_loss(spec['loss'])
     es_spec = spec['train'].get('early_stopping')
     ckpt = spec['train']['checkpoint']
     early = initial_monitor(es_spec['monitor']) if es_spec else None
@@ -353,6 +357,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     for epoch in range(start_epoch, epochs):
         t0 = time.perf_counter()
         loss_sum, correct, seen = 0.0, 0, 0
+        steps = []  # this epoch's {step, loss, lr} for steps.jsonl
         lr = schedule.lr_at(global_step)
         bad = None
         batches = epoch_batches(train_set, data['batch_size'], True, seed, epoch, data['transforms']['train'], rank=dist.rank, world=dist.world)
@@ -382,6 +387,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             clip_gradients(params, spec['optimizer'])
             optimizer.step()
             global_step += 1
+            steps.append({'step': global_step, 'loss': step_loss, 'lr': lr})
             loss_sum += step_loss_sum
             correct += int(step_correct)
             seen += size
@@ -398,7 +404,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         seconds = time.perf_counter() - t0
         record = {'epoch': epoch + 1, 'step': global_step, 'lr': lr, 'loss': loss_sum / seen, 'accuracy': correct / seen}
         if val_set.count > 0:
-            vl, vr = evaluate_set(model, val_set, spec, loss_fn, num_classes, dev, dist)
+            vl, vr = evaluate_set(model, val_set, spec, eval_loss_fn, num_classes, dev, dist)
             record.update({'val_loss': vl, 'val_accuracy': vr['accuracy'], 'val_f1': vr['macro']['f1']})
         record.update({'seconds': seconds, 'samples_per_second': seen / max(seconds, 1e-9)})
         schedule.end_epoch(epoch, record)
@@ -421,6 +427,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         history.append(record)
         if dist.main:
             write_epoch_records(run_dir, history)
+            append_steps(run_dir, epoch + 1, steps)
         say(summary_line(record, epochs, improved))
         emit({'event': 'epoch', 'record': record, 'best': improved})
         if on_epoch:
@@ -435,7 +442,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     train_seconds = sum(r['seconds'] for r in history)
     if stop_reason != 'non_finite_loss':
         say(f'evaluating the final model on the test split ({ds.test.count} samples)')
-        tl, tr = evaluate_set(model, ds.test, spec, loss_fn, num_classes, dev, dist)
+        tl, tr = evaluate_set(model, ds.test, spec, eval_loss_fn, num_classes, dev, dist)
         test = {'loss': tl, 'report': tr}
         if dist.main:
             write_report(run_dir, {'name': spec['name'], 'split': 'test', 'checkpoint': 'final', 'backend': 'torch', 'device': str(dev),

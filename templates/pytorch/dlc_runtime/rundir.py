@@ -15,6 +15,7 @@ from .schedules import monitor_mode
 FILES = {
     'spec': 'spec.yaml', 'ir': 'ir.json', 'run': 'run.json', 'metrics_jsonl': 'metrics.jsonl',
     'metrics_csv': 'metrics.csv', 'report': 'report.json', 'confusion': 'confusion_matrix.csv', 'checkpoints': 'checkpoints',
+    'steps': 'steps.jsonl',
 }
 CSV_COLUMNS = ['epoch', 'step', 'lr', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'seconds', 'samples_per_second']
 
@@ -156,3 +157,22 @@ def observe_monitor(state, epoch, metrics, min_delta=0):
     if better:
         return {**state, 'best': v, 'bestEpoch': epoch, 'wait': 0}, True
     return {**state, 'wait': state['wait'] + 1}, False
+
+
+def append_steps(run_dir, epoch, steps):
+    """Adds an epoch's steps ({step, loss, lr} each; step counts from 1 over the run) to steps.jsonl as
+    {"step", "loss", "lr", "epoch"} lines, first dropping lines of this epoch or later (a resumed run
+    redoes the epoch a kill interrupted) — src/report/run-hook.ts appendSteps; report.html's per-step chart."""
+    path = os.path.join(run_dir, FILES['steps'])
+    kept = []
+    try:
+        with open(path, encoding='utf8') as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    if row.get('epoch', 0) < epoch:
+                        kept.append(row)
+    except OSError:
+        pass
+    rows = kept + [{'step': s['step'], 'loss': s['loss'], 'lr': s['lr'], 'epoch': epoch} for s in steps]
+    write_atomic(path, ''.join(json.dumps(r, separators=(',', ':')) + '\n' for r in rows))

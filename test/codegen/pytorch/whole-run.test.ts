@@ -3,7 +3,7 @@
  * PyTorch project's train.py, on a tiny synthetic spec with augmentation, batch norm and
  * 20 optimizer steps (4 epochs × 5 batches), for SGD with momentum and for Adam. Both start
  * from dlc's initial weights and see the same batches, so every epoch's loss agrees within
- * 1e-4 relative and so do the final weights (the torch checkpoint's tfjs-format weights, read
+ * 1e-4 relative, so does every step's loss in steps.jsonl (same learning rates), and so do the final weights (the torch checkpoint's tfjs-format weights, read
  * with dlc's own checkpoint reader, vs dlc's checkpoint); `dlc eval` (evaluate) opens the torch
  * run and measures the test loss and accuracy the Python run reported.
  */
@@ -82,7 +82,8 @@ describe.skipIf(!PYTHON)('dlc run and the emitted PyTorch project train the same
     expect(ir, 'spec compiles').toBeDefined();
     const base = join(tmp, label.replace(/\W+/g, '_'));
     const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
-    await train(ir as IR, { backend: null, runsDir: join(base, 'dlc'), replicas: 1, progress: 'none', stdout: sink, stderr: sink });
+    const dlcSteps: { step: number; loss: number; lr: number }[] = [];
+    await train(ir as IR, { backend: null, runsDir: join(base, 'dlc'), replicas: 1, progress: 'none', stdout: sink, stderr: sink, onStep: (st) => dlcSteps.push({ ...st }) });
     const dlcRun = only(join(base, 'dlc', 'twin'));
 
     const project = join(base, 'project');
@@ -109,6 +110,10 @@ describe.skipIf(!PYTHON)('dlc run and the emitted PyTorch project train the same
       expect(Math.abs(b[i].loss - x.loss) / x.loss, `epoch ${x.epoch} loss ${b[i].loss} vs ${x.loss}`).toBeLessThan(1e-4);
       expect(Math.abs(b[i].val_loss - x.val_loss) / x.val_loss, `epoch ${x.epoch} val_loss`).toBeLessThan(1e-4);
     });
+    // steps.jsonl (report.html's per-step chart): the steps dlc's onStep reports, with their epoch; the same learning rates.
+    const steps = readFileSync(join(torchRun, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number; epoch: number });
+    expect(steps.map((st) => [st.step, st.epoch, st.lr])).toEqual(dlcSteps.map((st, i) => [st.step, Math.floor(i / 5) + 1, st.lr]));
+    steps.forEach((st, i) => expect(Math.abs(st.loss - dlcSteps[i].loss) / dlcSteps[i].loss, `step ${st.step} loss`).toBeLessThan(1e-4));
     const want = await dlcWeights(join(dlcRun, 'checkpoints', 'last'));
     // The torch checkpoint carries dlc's (tfjs) weight names and layouts next to model.pt.
     const got = await dlcWeights(join(torchRun, 'checkpoints', 'last'));
