@@ -1,12 +1,14 @@
 /**
- * IR → a functional tfjs-layers model whose output is the logits, by
+ * IR → a functional tfjs-layers model whose output is the logits (one per
+ * head, main first, for a model with several outputs: ./outputs.ts), by
  * interpreting each node's recipe (layers.ts). Layer names come from the
  * recipes (the IR ids, sanitised), so weights in a checkpoint read as
  * "<node id>/kernel".
  */
 import * as tf from '@tensorflow/tfjs';
 import type { IR, SeedRecipe } from '../../compiler/ir.js';
-import { deriveSeed } from '../../compiler/ir-attrs.js';
+import { deriveSeed, modelOutputs } from '../../compiler/ir-attrs.js';
+import { withLossWeights } from './outputs.js';
 import { applyNode, layerConfig, type SeedOf } from './layers.js';
 
 export interface BuildOptions {
@@ -43,7 +45,13 @@ export function buildModel(ir: IR, options: BuildOptions = {}): tf.LayersModel {
     });
     outputs.set(node.id, applyNode(node, ins, seedOf));
   }
-  const out = outputs.get(ir.outputId);
-  if (!out) throw new Error(`model builder: output node '${ir.outputId}' not found`);
-  return tf.model({ inputs: input, outputs: out, name: ir.spec.name.replace(/[^A-Za-z0-9_]/g, '_') });
+  // One output per head, main first (IR `outputs`); a one-output model keeps a single output tensor.
+  const heads = modelOutputs(ir).map((o) => {
+    const t = outputs.get(o.id);
+    if (!t) throw new Error(`model builder: output node '${o.id}' not found`);
+    return t;
+  });
+  const name = ir.spec.name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (heads.length === 1) return tf.model({ inputs: input, outputs: heads[0]!, name });
+  return withLossWeights(tf.model({ inputs: input, outputs: heads, name }), modelOutputs(ir).map((o) => o.lossWeight));
 }

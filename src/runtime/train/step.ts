@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, LossFn, TrainableOptimizer } from '../contracts.js';
+import { lossWeightsOf, weightedLoss } from '../model/outputs.js';
 
 export interface StepResult {
   /** Batch-mean loss. */
@@ -36,11 +37,12 @@ export interface Gradients {
  */
 export function computeGradients(model: tf.LayersModel, vars: readonly tf.Variable[], lossFn: LossFn, xs: tf.Tensor, ys: tf.Tensor2D, labels: ArrayLike<number>, scale = 1): Gradients {
   let predicted: tf.Tensor | undefined;
+  const weights = lossWeightsOf(model);
   const { value, grads } = tf.variableGrads(() => {
-    const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
+    // Several outputs (auxiliary heads): Σ weight × loss(head); accuracy from the main one.
+    const { main: logits, loss } = weightedLoss(model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[], weights, (l) => lossFn(l, ys));
     // Kept past variableGrads' tidy so the running accuracy needs no second forward pass.
     predicted = tf.keep(tf.argMax(logits, -1));
-    const loss = lossFn(logits, ys);
     return scale === 1 ? loss : tf.mul(loss, scale);
   }, [...vars]);
   try {
