@@ -105,7 +105,20 @@ export function allOpsSpec(): Spec {
     { kind: 'zero_padding2d', name: 'zp', inputs: ['pool'], padding: [[1, 0], [0, 1]] },
     { kind: 'conv2d_transpose', name: 'up', filters: 2, kernel_size: [2, 2], strides: [2, 2], padding: 'same', activation: 'leaky_relu', use_bias: true },
     { kind: 'global_avg_pool2d', name: 'up_gap' },
-    { kind: 'concat', name: 'features', inputs: ['drop', 'sig', 'up_gap'], axis: -1 },
+    // PyTorch-style pooling (dlc's own layers): explicit padding, ceil_mode, count_include_pad, adaptive.
+    { kind: 'max_pool2d', name: 'tpool', inputs: ['cat'], pool_size: [3, 3], strides: [2, 2], padding: [1, 1], ceil_mode: true },
+    { kind: 'avg_pool2d', name: 'tavg', pool_size: [2, 2], strides: [1, 1], padding: [1, 1], count_include_pad: false },
+    { kind: 'adaptive_avg_pool2d', name: 'adapt', output_size: [3, 2] },
+    { kind: 'adaptive_max_pool2d', name: 'amax', output_size: [1, 1] },
+    { kind: 'global_avg_pool2d', name: 'tgap' },
+    // Grouped conv2d, hard swish and a squeeze-excitation gate (multiply broadcasting [C] over [H, W, C]): dlc's own layers.
+    { kind: 'conv2d', name: 'gconv', inputs: ['stem'], filters: 6, kernel_size: [3, 3], padding: 1, groups: 2, activation: 'hard_swish', ...c },
+    { kind: 'global_avg_pool2d', name: 'se_pool' },
+    { kind: 'dense', name: 'se_gate', units: 6, activation: 'hard_sigmoid', use_bias: true },
+    { kind: 'multiply', name: 'se', inputs: ['gconv', 'se_gate'] },
+    { kind: 'hard_swish', name: 'hswish' },
+    { kind: 'global_avg_pool2d', name: 'se_gap' },
+    { kind: 'concat', name: 'features', inputs: ['drop', 'sig', 'up_gap', 'tgap', 'se_gap'], axis: -1 },
     { kind: 'dense', name: 'logits', units: 4, activation: 'linear', use_bias: true },
   ].map((l, i) => L(i, l));
   return tinySpec({
@@ -125,11 +138,24 @@ export function paritySpec(): Spec {
   return tinySpec({ name: 'tiny"; process.exit(4); "', description: HOSTILE_TEXT, model: { layers } });
 }
 
-/** Compiles every .ts under dir/src to dir/dist with ts.transpileModule (no type-check; see golden.test.ts for that). */
-export function transpileProject(dir: string): void {
+/**
+ * Compiles every .ts under dir/src to dir/dist with ts.transpileModule (no type-check; see golden.test.ts for that);
+ * with `entry` (e.g. 'src/model.ts'), only that file and the project files it imports, transitively.
+ */
+export function transpileProject(dir: string, entry?: string): void {
   const walk = (sub: string): string[] =>
     readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(sub, e.name)) : e.name.endsWith('.ts') ? [join(sub, e.name)] : []));
-  for (const rel of walk('src')) {
+  const closure = (start: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (rel: string): void => {
+      if (seen.has(rel)) return;
+      seen.add(rel);
+      for (const m of readFileSync(join(dir, rel), 'utf8').matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) visit(join(dirname(rel), `${m[1]}.ts`));
+    };
+    visit(start);
+    return [...seen];
+  };
+  for (const rel of entry ? closure(entry) : walk('src')) {
     const out = join(dir, 'dist', rel.slice('src/'.length).replace(/\.ts$/, '.js'));
     const js = ts.transpileModule(readFileSync(join(dir, rel), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: rel }).outputText;
     mkdirSync(dirname(out), { recursive: true });

@@ -1,41 +1,39 @@
 /**
- * Every op: the emitted src/model.ts (transpiled, not type-checked — the
- * golden test type-checks it) builds the same model as the runtime builder:
+ * Every op: the emitted project's src/model.ts (transpiled with the runtime
+ * files it carries, not type-checked — the golden test type-checks it) builds the same model as the runtime builder:
  * same layer names and classes, same initial weights, same output on the same
  * input. Cheap enough to cover every op in one DAG.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../../src/codegen/index.js';
 import { initBackend } from '../../src/runtime/backend/select.js';
 import { buildModel } from '../../src/runtime/model/build-model.js';
-import { allOpsSpec, DLC_ROOT, lowerSpec } from './helpers.js';
+import { allOpsSpec, lowerSpec, materialise, transpileProject } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlc-model-ops-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(dirname(d), { recursive: true, force: true })));
 
 describe('emitted model.ts for every op', () => {
   const ir = lowerSpec(allOpsSpec());
 
   it('covers every op of the IR', () => {
     const ops = new Set(ir.nodes.map((n) => n.op));
-    for (const op of ['input', 'conv2d', 'depthwise_conv2d', 'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'global_avg_pool2d', 'global_max_pool2d', 'dense', 'flatten', 'reshape', 'dropout', 'batch_norm', 'layer_norm', 'relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'leaky_relu', 'add', 'concat', 'zero_padding2d', 'conv2d_transpose']) {
+    for (const op of ['input', 'conv2d', 'depthwise_conv2d', 'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'global_avg_pool2d', 'global_max_pool2d', 'dense', 'flatten', 'reshape', 'dropout', 'batch_norm', 'layer_norm', 'relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'leaky_relu', 'add', 'concat', 'zero_padding2d', 'conv2d_transpose', 'adaptive_avg_pool2d', 'adaptive_max_pool2d', 'multiply', 'hard_swish']) {
       expect(ops.has(op as never), op).toBe(true);
     }
   });
 
   it('matches the runtime builder: layers, initial weights and outputs', async () => {
     await initBackend('cpu');
-    const source = renderProject(ir, 'tfjs-node-ts', { specFile: 'all-ops.yaml' }).get('src/model.ts')!;
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-    symlinkSync(join(DLC_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'model.mjs'), js);
-    const emitted = (await import(pathToFileURL(join(dir, 'model.mjs')).href)) as { buildModel(): tf.LayersModel; INPUT_SHAPE: number[]; NUM_CLASSES: number };
+    // The whole project (model.ts imports dlc's own layers from the runtime files it carries), transpiled.
+    const project = materialise(renderProject(ir, 'tfjs-node-ts', { specFile: 'all-ops.yaml' }), 'dlc-model-ops-');
+    made.push(project);
+    transpileProject(project, 'src/model.ts');
+    const emitted = (await import(pathToFileURL(join(project, 'dist', 'model.js')).href)) as { buildModel(): tf.LayersModel; INPUT_SHAPE: number[]; NUM_CLASSES: number };
     expect(emitted.INPUT_SHAPE).toEqual([8, 8, 3]);
     expect(emitted.NUM_CLASSES).toBe(4);
     const ours = emitted.buildModel();
