@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { MultiLabelReport, RegressionReport } from './metrics/target-metrics.js';
 import type { TablePreprocessing } from '../compiler/shared/tabular.js';
+import type { TextPreprocessing } from '../compiler/shared/text.js';
 
 /**
  * How a set stores its inputs and how they reach the model. Image loaders
@@ -54,9 +55,10 @@ export interface LoadedDataset {
    * csv: the preprocessing fitted on the training rows (means, stds,
    * categories, classes, window statistics); a run saves it as
    * preprocessing.json so eval, predict and emitted projects encode rows the
-   * same way.
+   * same way. text: the tokenising options and the vocabulary fitted on the
+   * training split.
    */
-  readonly preprocessing?: TablePreprocessing;
+  readonly preprocessing?: TablePreprocessing | TextPreprocessing;
 }
 
 export interface LoadOptions {

@@ -15,7 +15,7 @@ import { join, posix } from 'node:path';
 import { dlcRoot } from '../dlc-root.js';
 
 /** Compiler files that are pure type declarations the runtime may import. */
-const ALLOWED_COMPILER_FILES = new Set(['compiler/spec.ts', 'compiler/ir.ts', 'compiler/ir-attrs.ts', 'compiler/shared/transform-shape.ts', 'compiler/shared/class-names.ts', 'compiler/shared/bounded-read.ts', 'compiler/shared/tabular.ts', 'compiler/shared/data-path.ts', 'compiler/shared/mulberry32.ts', 'compiler/shared/torch-pool.ts']);
+const ALLOWED_COMPILER_FILES = new Set(['compiler/spec.ts', 'compiler/ir.ts', 'compiler/ir-attrs.ts', 'compiler/shared/transform-shape.ts', 'compiler/shared/class-names.ts', 'compiler/shared/bounded-read.ts', 'compiler/shared/tabular.ts', 'compiler/shared/data-path.ts', 'compiler/shared/mulberry32.ts', 'compiler/shared/torch-pool.ts', 'compiler/shared/text.ts']);
 
 export interface RuntimeClosure {
   /** Path relative to dlc's src/ (e.g. "runtime/losses/index.ts") → file content. */

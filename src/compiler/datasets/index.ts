@@ -16,10 +16,11 @@ import { fashion_mnist } from './fashion-mnist.js';
 import { image_folder } from './image-folder.js';
 import { mnist } from './mnist.js';
 import { synthetic } from './synthetic.js';
+import { text } from './text.js';
 
 export type { CommonDataKey, DatasetContext, DatasetDef, DatasetOwnKey, InputKind, SetFacts, TargetKind } from './dataset-def.js';
 
-export const DATASETS: { readonly [N in DatasetName]: DatasetDef<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv };
+export const DATASETS: { readonly [N in DatasetName]: DatasetDef<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv, text };
 
 /** Every data-set name, in registry order. */
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];

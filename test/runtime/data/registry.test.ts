@@ -55,6 +55,10 @@ const INSTANCES: { readonly [N in DatasetName]: (dir: string) => DataSpec } = {
     write(join(dir, 't.csv'), Buffer.from(['kind,size,label', ...rows].join('\n')));
     return spec({ dataset: 'csv', path: join(dir, 't.csv'), features: ['kind', 'size'], target: 'label' });
   },
+  text: (dir) => {
+    for (const [cls, words] of [['ham', 'meeting notes attached'], ['spam', 'win money now']]) for (let i = 0; i < 5; i++) write(join(dir, cls, `${i}.txt`), Buffer.from(`${words} ${i}`));
+    return spec({ dataset: 'text', path: dir, max_length: 6, vocab_size: 8 });
+  },
 };
 
 describe('the data-set registries', () => {

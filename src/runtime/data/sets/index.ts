@@ -12,7 +12,8 @@ import { loader as image_folder } from './image-folder.js';
 import { loader as mnist } from './mnist.js';
 import type { DataSetLoader } from './set-loader.js';
 import { loader as synthetic } from './synthetic.js';
+import { loader as text } from './text.js';
 
 export type { DataLoadOptions, DataSetLoader } from './set-loader.js';
 
-export const LOADERS: { readonly [N in DatasetName]: DataSetLoader<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv };
+export const LOADERS: { readonly [N in DatasetName]: DataSetLoader<N> } = { mnist, fashion_mnist, cifar10, image_folder, synthetic, csv, text };
