@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { IR } from '../../ir.js';
 import { modelOutputs } from '../../ir-attrs.js';
 import { checkClassCount } from './class-count.js';
+import { checkEmbeddingVocab } from './embedding-vocab.js';
 import type { Pass, PassContext } from './context.js';
 import { checkExpectations } from './expectations.js';
 import { checkLogitsActivation } from './logits-activation.js';
@@ -31,7 +32,7 @@ function perOutput(pass: Pass): Pass {
 }
 
 /** Every pass, in the order they run. */
-export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkTargetFit, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
+export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkTargetFit, checkEmbeddingVocab, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
 
 /** The passes that check the model output: run once per output (`perOutput`). */
 const PER_OUTPUT: ReadonlySet<Pass> = new Set([checkClassCount, checkTargetFit, checkLogitsActivation]);
