@@ -19,7 +19,7 @@ import { compileFile } from '../../src/compiler/compile.js';
 import type { IR } from '../../src/compiler/ir.js';
 import { summarize } from '../../src/compiler/lower/summary.js';
 import { buildModel, layerNames } from '../../src/runtime/model/build-model.js';
-import { DLC_ROOT, PYTHON, RUNTIME_DIR } from '../codegen/pytorch/python.js';
+import { DLC_ROOT, PYTHON, RUNTIME_DIR, runPython } from '../codegen/pytorch/python.js';
 
 interface Zoo {
   /** torchvision constructor and specs/zoo/<name>.yaml */
@@ -33,6 +33,8 @@ const ZOO: readonly Zoo[] = [
   { name: 'densenet121', size: 64 },
   { name: 'mobilenet_v3_small', size: 64 },
   { name: 'efficientnet_b0', size: 64 },
+  // 96: the auxiliary heads' 4x4 adaptive pool then reads a 6x6 map (overlapping bins, as at 224's 14x14)
+  { name: 'googlenet', size: 96 },
 ];
 const BATCH = 2;
 const TOLERANCE = 1e-4;
@@ -155,4 +157,46 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
       model.dispose();
     }
   }, 120_000);
+});
+
+describe.skipIf(!PYTHON)('torch_import refuses a module and a layer list that do not pair', () => {
+  const CASES: [string, string][][] = [
+    [['c', 'conv2d'], ['bn', 'batch_norm'], ['dw', 'depthwise_conv2d'], ['fc', 'dense']],
+    [['c', 'conv2d'], ['dw', 'depthwise_conv2d'], ['fc', 'dense']],
+    [['c', 'conv2d'], ['bn', 'batch_norm'], ['dw', 'dense'], ['fc', 'dense']],
+    [['c', 'conv2d'], ['bn', 'batch_norm'], ['dw', 'depthwise_conv2d'], ['fc', 'dense'], ['extra', 'dense']],
+    // the same depthwise torch conv as dlc's grouped conv2d (groups: 4): kernel [kh, kw, in/G, out]
+    [['c', 'conv2d'], ['bn', 'batch_norm'], ['dw', 'conv2d'], ['fc', 'dense']],
+  ];
+  let results: { error?: string; keys?: Record<string, number[]> }[] = [];
+  // One Python process for every case (importing torch is the slow part).
+  beforeAll(() => {
+    results = runPython(
+      `
+from torch import nn
+from dlc_runtime.torch_import import torch_to_dlc_weights, ConversionError
+m = nn.Sequential(nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4), nn.Conv2d(4, 4, 3, groups=4), nn.Flatten(), nn.Linear(16, 2))
+out = []
+for layers in INPUT:
+    try:
+        out.append({'keys': {k: list(a.shape) for k, a in torch_to_dlc_weights(m, [tuple(l) for l in layers]).items()}})
+    except ConversionError as e:
+        out.append({'error': str(e)})
+print(json.dumps(out))
+`,
+      CASES,
+    );
+  }, 120_000);
+
+  it('pairs by order and kind, naming every tfjs weight', () => {
+    const common = { 'c/kernel': [3, 3, 3, 4], 'bn/gamma': [4], 'bn/beta': [4], 'bn/moving_mean': [4], 'bn/moving_variance': [4], 'dw/bias': [4], 'fc/kernel': [16, 2], 'fc/bias': [2] };
+    expect(results[0].keys).toEqual({ ...common, 'dw/depthwise_kernel': [3, 3, 4, 1] });
+    expect(results[4].keys).toEqual({ ...common, 'dw/kernel': [3, 3, 1, 4] });
+  });
+
+  it('names the first torch module and dlc layer that differ', () => {
+    expect(results[1].error).toMatch(/4 weighted layers, the dlc model 3; first mismatch at weighted layer 2: torch '1' \(BatchNorm2d\) vs dlc 'dw' \(depthwise_conv2d\)/);
+    expect(results[2].error).toMatch(/torch module '2' \(Conv2d\) pairs with dlc layer 'dw' of kind dense/);
+    expect(results[3].error).toMatch(/first unpaired dlc layer: 'extra' \(dense\)/);
+  });
 });

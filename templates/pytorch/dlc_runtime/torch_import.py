@@ -26,13 +26,11 @@ class ConversionError(ValueError):
 
 
 def _role(mod):
-    """The dlc_runtime.weights role of a weighted torch module, or None when it holds no weights dlc has."""
+    """The dlc_runtime.weights role of a weighted torch module, or None when it holds no weights dlc has.
+    Every Conv2d is 'conv' here (grouped ones too: dlc's grouped conv2d keeps a [kh, kw, in/G, out]
+    kernel, the plain transpose); pairing makes a depthwise one 'depthwise' when the dlc layer is."""
     if isinstance(mod, nn.Conv2d):
-        if mod.groups == 1:
-            return 'conv'
-        if mod.groups == mod.in_channels:
-            return 'depthwise'
-        raise ConversionError(f'{type(mod).__name__} with groups={mod.groups} (neither 1 nor in_channels): grouped convolutions do not convert yet')
+        return 'conv'
     if isinstance(mod, nn.Conv1d) and mod.groups == 1:
         return 'conv1d'
     if isinstance(mod, nn.Linear):
@@ -59,12 +57,22 @@ def weighted_modules(module):
 # Which dlc kinds a role may pair with (the kind of the dlc layer, as `dlc inspect` prints it).
 _KINDS = {
     'conv': {'conv2d'},
-    'depthwise': {'depthwise_conv2d'},
     'conv1d': {'conv1d'},
     'dense': {'dense'},
     'batch_norm': {'batch_norm'},
     'layer_norm': {'layer_norm'},
 }
+
+
+def _paired_role(mod, role, kind):
+    """The role under which `mod` converts for a dlc layer of `kind`, or None when they do not pair."""
+    if role == 'conv' and kind == 'depthwise_conv2d':
+        # nn.Conv2d(c, c·m, groups=c): tfjs's depthwise kernel [kh, kw, c, m]
+        return 'depthwise' if mod.groups == mod.in_channels and mod.groups > 1 else None
+    if role == 'conv' and kind == 'dense':
+        # a 1x1 conv on a 1x1 map (squeeze-excitation's fc1/fc2) is a dense layer on the pooled vector
+        return 'dense' if tuple(mod.kernel_size) == (1, 1) and mod.groups == 1 else None
+    return role if kind in _KINDS[role] else None
 
 
 class _Adapter(nn.Module):
@@ -90,13 +98,11 @@ def torch_to_dlc_weights(module, layers, flattened=None):
                               + _first_difference(mods, layers))
     pairs = []
     for (path, mod, role), (name, kind) in zip(mods, layers):
-        if role == 'conv' and kind == 'dense' and tuple(mod.kernel_size) == (1, 1):
-            # a 1x1 conv on a 1x1 map (squeeze-excitation's fc1/fc2) is a dense layer on the pooled vector
-            mod, role = _as_linear(mod), 'dense'
-        if kind not in _KINDS[role]:
+        paired = _paired_role(mod, role, kind)
+        if paired is None:
             raise ConversionError(f"torch module '{path}' ({type(mod).__name__}) pairs with dlc layer '{name}' of kind {kind}"
                                   + _first_difference(mods, layers))
-        pairs.append((mod, name, role))
+        pairs.append((_as_linear(mod) if paired == 'dense' and role == 'conv' else mod, name, paired))
     arrays = export_tfjs_weights(_Adapter(pairs))
     for name, hwc in (flattened or {}).items():
         key = f'{name}/kernel'
@@ -122,7 +128,7 @@ def _as_linear(conv):
 def _first_difference(mods, layers):
     """Where the two lists stop agreeing in kind (to say which side has the extra layer)."""
     for i, ((path, mod, role), (name, kind)) in enumerate(zip(mods, layers)):
-        if kind not in _KINDS[role] and not (role == 'conv' and kind == 'dense'):
+        if _paired_role(mod, role, kind) is None:
             return f"; first mismatch at weighted layer {i + 1}: torch '{path}' ({type(mod).__name__}) vs dlc '{name}' ({kind})"
     n = min(len(mods), len(layers))
     if len(mods) > n:
