@@ -69,6 +69,8 @@ export const FRAMEWORK_VOCABULARY: Readonly<Record<string, readonly string[]>> =
   averagepooling2d: ['avg_pool2d'],
   adaptiveavgpool2d: ['adaptive_avg_pool2d', 'global_avg_pool2d'],
   adaptive_avg_pool2d: ['adaptive_avg_pool2d', 'global_avg_pool2d'],
+  adaptivemaxpool2d: ['adaptive_max_pool2d', 'global_max_pool2d'],
+  avgpool1d: ['avg_pool1d'],
   globalaveragepooling2d: ['global_avg_pool2d'],
   batchnorm: ['batch_norm'],
   batchnorm1d: ['batch_norm'],
