@@ -5,6 +5,9 @@ import type { TableRow } from '../compiler/shared/tabular.js';
 import { readTable } from '../runtime/data/table-file.js';
 import { predict } from '../runtime/train/predict.js';
 import { predictRows } from '../runtime/train/predict-rows.js';
+import { predictTexts } from '../runtime/train/predict-text.js';
+import { decodeUtf8Lenient } from '../compiler/shared/text.js';
+import { readFileSync } from 'node:fs';
 import type { CliIO, Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
@@ -12,6 +15,7 @@ import { BACKEND_FLAG, CHECKPOINT_FLAG, flag, positiveInt } from './run-args.js'
 
 const HELP = `Usage: dlc predict RUN_DIR IMAGE... [options]
        dlc predict RUN_DIR --row COLUMN=VALUE... | --rows FILE   (runs of a csv table spec)
+       dlc predict RUN_DIR --text TEXT... | --text-file FILE...   (runs of a text spec)
 
 Classifies PNG or JPEG images with a run's checkpoint. Each image is resized
 to the model's input size, converted to its channel count and transformed as
@@ -24,10 +28,14 @@ Options:
   --json                   print the predictions as JSON
   --row COLUMN=VALUE       one cell of the row to predict (repeat for each feature column)
   --rows FILE              predict every row of a CSV/TSV/JSON table (extra columns are ignored)
+  --text TEXT              a text to classify (repeatable)
+  --text-file FILE         a file whose whole content is one text (repeatable; read as UTF-8,
+                           invalid bytes as U+FFFD)
 
 Rows are encoded with the run's preprocessing.json (the training rows' means,
 stds and categories); class runs print every class's probability, regression
-runs the predicted value.
+runs the predicted value. Texts are tokenised with the run's saved vocabulary
+(preprocessing.json of a text run); every class's probability is printed.
 
 Exit status: 0 done, 2 usage or I/O error (unreadable image, not a run directory).
 `;
@@ -40,7 +48,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let parsed: ParsedArgs;
   let topK: number | undefined;
   try {
-    parsed = parseArgs(args, [{ name: 'top-k', value: true }, CHECKPOINT_FLAG, BACKEND_FLAG, { name: 'json' }, { name: 'row', value: true, repeat: true }, { name: 'rows', value: true }]);
+    parsed = parseArgs(args, [{ name: 'top-k', value: true }, CHECKPOINT_FLAG, BACKEND_FLAG, { name: 'json' }, { name: 'row', value: true, repeat: true }, { name: 'rows', value: true }, { name: 'text', value: true, repeat: true }, { name: 'text-file', value: true, repeat: true }]);
     topK = positiveInt(parsed, 'top-k');
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
@@ -50,6 +58,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const [runArg, ...images] = parsed.positional;
   if (!runArg) return usage('missing RUN_DIR');
   if (parsed.flags['row'] !== undefined || parsed.flags['rows'] !== undefined) return predictTable(resolve(io.cwd, runArg), parsed, json, io);
+  if (parsed.flags['text'] !== undefined || parsed.flags['text-file'] !== undefined) return predictText(resolve(io.cwd, runArg), parsed, json, io);
   if (images.length === 0) return usage('missing IMAGE');
   try {
     const res = await predict(
@@ -113,6 +122,42 @@ async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, i
   }
 }
 
+/** `--text TEXT` and `--text-file FILE` (each repeatable) with a run of a text spec. */
+async function predictText(runDir: string, parsed: ParsedArgs, json: boolean, io: CliIO): Promise<number> {
+  try {
+    const items: { label: string; text: string }[] = ((parsed.flags['text'] as string[] | undefined) ?? []).map((t, i) => ({ label: `text ${i + 1}`, text: t }));
+    for (const f of (parsed.flags['text-file'] as string[] | undefined) ?? []) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(resolve(io.cwd, f));
+      } catch (e) {
+        io.stderr.write(`dlc predict: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+        return 2;
+      }
+      const { text, invalid } = decodeUtf8Lenient(bytes);
+      if (invalid) io.stderr.write(`${f}: bytes that are not UTF-8 were read as U+FFFD\n`);
+      items.push({ label: f, text });
+    }
+    const res = await predictTexts(runDir, items.map((t) => t.text), { checkpoint: flag(parsed, 'checkpoint') as 'best' | 'last' | undefined, backend: (flag(parsed, 'backend') ?? 'auto') as BackendChoice });
+    if (res.backend) io.stderr.write(`backend: ${res.backend.name} (${res.backend.reason}); checkpoint ${res.checkpoint}\n`);
+    if (json) {
+      io.stdout.write(JSON.stringify(res.predictions.map((p, i) => ({ input: items[i].label, ...p })), null, 2) + '\n');
+      return 0;
+    }
+    res.predictions.forEach((p, i) => {
+      const notes = [p.outOfVocabulary > 0 ? `${p.outOfVocabulary} token${p.outOfVocabulary === 1 ? '' : 's'} not in the vocabulary` : '', p.truncated ? 'truncated at max_length' : ''].filter(Boolean);
+      io.stdout.write(`${items[i].label}${notes.length ? ` (${notes.join('; ')})` : ''}\n`);
+      printClasses(io, p.classes);
+    });
+    return 0;
+  } catch (e) {
+    const msg = expectedFailure(e);
+    if (msg === undefined) throw e;
+    io.stderr.write(`dlc predict: ${msg}\n`);
+    return 2;
+  }
+}
+
 /** One line per class with its probability, names aligned (image and table predictions print alike). */
 function printClasses(io: CliIO, classes: readonly { className: string; probability: number }[]): void {
   const width = Math.max(0, ...classes.map((t) => t.className.length));
@@ -121,7 +166,7 @@ function printClasses(io: CliIO, classes: readonly { className: string; probabil
 
 export const command: Command = {
   name: 'predict',
-  summary: 'top-k classes for PNG/JPEG images with a trained run',
+  summary: 'classes for PNG/JPEG images, table rows or texts with a trained run',
   help: HELP,
   run,
 };
