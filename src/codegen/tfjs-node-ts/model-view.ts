@@ -50,6 +50,9 @@ export interface ModelView {
   /** The custom-layers.ts factories model.ts uses, for its import ('' when none). */
   readonly dlcLayerImportsCode: string;
   readonly outputVar: string;
+  /** Several outputs (IR `outputs`): `[main, aux1, …]` and their loss weights `[1, 0.3, …]`; '' for a one-output model. */
+  readonly outputsCode: string;
+  readonly lossWeightsCode: string;
   readonly numClassesCode: string;
   readonly trainableParamsText: string;
   readonly nonTrainableParamsText: string;
@@ -57,7 +60,7 @@ export interface ModelView {
 }
 
 /** Names the model.ts template uses itself. */
-const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
+const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'withLossWeights', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
 
 /** dlc's layers for the kinds tfjs lacks (src/runtime/model/custom-layers.ts: attention, positions). */
 const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
@@ -146,6 +149,13 @@ export function buildModelView(ir: IR): ModelView {
 
   const outputVar = varOf.get(ir.outputId);
   if (!outputVar) throw new Error('codegen: output node not found');
+  // One tfjs output per head, main first, as the runtime's model builder makes them.
+  const heads = ir.outputs && ir.outputs.length > 1 ? ir.outputs : undefined;
+  const headVars = (heads ?? []).map((o) => {
+    const v = varOf.get(o.id);
+    if (!v) throw new Error('codegen: output node not found');
+    return v;
+  });
   const trainable = ir.nodes.reduce((s, n) => s + n.params.trainable, 0);
   const nonTrainable = ir.nodes.reduce((s, n) => s + n.params.nonTrainable, 0);
   return {
@@ -161,6 +171,8 @@ export function buildModelView(ir: IR): ModelView {
     usesTorchBatchNorm: steps.some((s) => s.factory === 'torchBatchNormalization'),
     dlcLayerImportsCode: DLC_LAYERS.filter((f) => steps.some((s) => s.factory === f)).join(', '),
     outputVar,
+    outputsCode: heads ? `[${headVars.join(', ')}]` : '',
+    lossWeightsCode: heads ? `[${heads.map((o) => jsNumber(o.lossWeight)).join(', ')}]` : '',
     numClassesCode: jsInteger(ir.numClasses),
     trainableParamsText: countText(trainable),
     nonTrainableParamsText: countText(nonTrainable),
