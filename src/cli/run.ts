@@ -37,7 +37,7 @@ Options:
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
   --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
   --replicas N         (tfjs) split each batch over N data-parallel replicas (worker threads); default
-                       $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
+                       $DLC_REPLICAS, else one per core on wasm (batch norm is synchronised)
 
 With --backend torch:
   --python EXE         the Python with PyTorch (default $DLC_PYTHON, else python3)

@@ -164,10 +164,10 @@ describe('dlc run / eval / predict', () => {
     }
   });
 
-  it('names the batch norm that keeps a run on one replica, and a bad DLC_REPLICAS', async () => {
+  it('refuses replicas it cannot start (from the sources the worker is not built), and a bad DLC_REPLICAS', async () => {
     const io = fakeIO(dir);
     expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out', '--replicas', '2'], io)).toBe(2);
-    expect(io.err()).toMatch(/dlc run: cannot train on 2 replicas: the model has batch norm \('batch_norm_1'\)/);
+    expect(io.err()).toMatch(/dlc run: cannot train on 2 replicas: the replica worker is not built/);
     const captured = fakeIO(dir);
     const env = { ...captured, env: { ...captured.env, DLC_REPLICAS: '0' } };
     expect(await main(['run', 'tiny.yaml', '--backend', 'cpu', '--runs-dir', 'out'], env)).toBe(2);

@@ -36,7 +36,7 @@ Options:
   --out DIR          use DIR itself as the run directory (new or empty)
   --resume RUN_DIR   continue RUN_DIR from its last checkpoint
   --replicas N       split each batch over N data-parallel replicas (worker threads);
-                     default $DLC_REPLICAS, else one per core on wasm when the model has no batch norm
+                     default $DLC_REPLICAS, else one per core on wasm (batch norm is synchronised)
   --help             print this
 `;
 

@@ -8,12 +8,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { IR } from '../../compiler/ir.js';
 import type { RowWindow } from '../model/dropout.js';
+import type { ExchangeInit } from './replicas-sync.js';
 
 /** workerData of a replica. */
 export interface ReplicaInit {
   readonly ir: IR;
   /** 'wasm' (single-threaded: the replicas are the parallelism) or 'cpu'. */
   readonly backend: 'wasm' | 'cpu';
+  /** This replica's position (the main thread is 0). */
+  readonly index?: number;
+  /** The batch-norm statistics exchange (./replicas-sync.ts), when the model has batch norm. */
+  readonly sync?: ExchangeInit;
 }
 
 /** One step's work for a replica: its rows of the batch, and the weights if they changed since its last step. */

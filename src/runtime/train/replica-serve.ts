@@ -16,7 +16,9 @@ import type { IR } from '../../compiler/ir.js';
 import { initBackend } from '../backend/select.js';
 import { makeLoss } from '../losses/index.js';
 import { dropoutLayers, setDropoutRows, setDropoutStep } from '../model/dropout.js';
+import { attachBatchNormSync } from '../model/sync-batch-norm.js';
 import { flattenTensors, type ReplicaInit, type ReplicaReply, type ReplicaRequest, type StepRequest } from './replica-protocol.js';
+import { SharedExchange } from './replicas-sync.js';
 import { computeGradients, trainableVariables } from './step.js';
 
 /** Runs this worker thread as a replica whose model `build` makes (with the seeded initial weights). */
@@ -34,6 +36,9 @@ export function serveReplica(build: (ir: IR) => tf.LayersModel): void {
     const weights = model.weights;
     const lossFn = makeLoss(ir.spec.loss);
     const drops = dropoutLayers(model);
+    // Batch norm normalises with the whole batch's statistics, gathered from every replica mid-step.
+    const exchange = init.sync ? new SharedExchange(init.sync, init.index ?? 0) : undefined;
+    if (exchange) attachBatchNormSync(model, exchange);
 
     const step = (req: StepRequest): void => {
       if (req.weights) {
@@ -70,6 +75,8 @@ export function serveReplica(build: (ir: IR) => tf.LayersModel): void {
       try {
         step(req);
       } catch (e) {
+        // The other replicas may be waiting for this one's statistics: let them stop too.
+        exchange?.abort();
         reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       }
     });

@@ -16,8 +16,9 @@
  * tests), and the same replica count always gives the same bits. Dropout
  * draws the whole batch's mask in every replica and keeps its rows
  * (model/dropout.ts), so masks are the single-process ones. Batch norm
- * would normalise each slice with its own statistics, so models with batch
- * norm train on one replica.
+ * normalises with the whole batch's statistics: the replicas exchange
+ * per-channel sums through shared memory in the middle of the forward and
+ * backward passes (model/sync-batch-norm.ts, ./replicas-sync.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
@@ -27,8 +28,10 @@ import { Worker } from 'node:worker_threads';
 import type { IR } from '../../compiler/ir.js';
 import type { Batch, LossFn, TrainableOptimizer } from '../contracts.js';
 import { setDropoutRows } from '../model/dropout.js';
+import { attachBatchNormSync, type BatchNormExchange } from '../model/sync-batch-norm.js';
 import { flattenTensors, type ReplicaInit, type ReplicaReply, type StepRequest } from './replica-protocol.js';
 import { RunError } from './errors.js';
+import { createExchange, SharedExchange } from './replicas-sync.js';
 import { computeGradients, type StepResult } from './step.js';
 
 /** Most replicas an automatic plan uses (each holds a model and a wasm heap). */
@@ -54,8 +57,6 @@ export function replicaWorkerScript(): URL | undefined {
 
 /** Why the model cannot be split across replicas exactly, or undefined. */
 export function whyNotParallel(ir: IR): string | undefined {
-  const bn = ir.nodes.find((n) => n.op === 'batch_norm');
-  if (bn) return `the model has batch norm ('${bn.id}'), whose batch statistics would be each replica's own`;
   if (ir.spec.data.batch_size < 2) return 'batch_size is 1';
   return undefined;
 }
@@ -162,22 +163,37 @@ export class ReplicaGroup {
   /** Bumped whenever the main thread's weights change. */
   private version = 0;
 
+  /** True while step() computes: main's batch norm may exchange only then. */
+  private stepping = false;
+  /** Main's side of the batch-norm exchange, as its layers see it (throws outside a step). */
+  private readonly bnExchange: BatchNormExchange | undefined;
+
   private constructor(
     private readonly workers: ReplicaWorker[],
     readonly count: number,
-  ) {}
+    private readonly exchange: SharedExchange | undefined,
+  ) {
+    this.bnExchange = exchange && {
+      gather: (local) => {
+        if (!this.stepping) throw new Error('batch norm in training mode outside a data-parallel step: its statistics would wait for the other replicas');
+        return exchange.gather(local);
+      },
+    };
+  }
 
   /** Starts `count - 1` workers with the model of `ir` and waits until each is ready. */
   static async start(ir: IR, count: number, backend: 'wasm' | 'cpu', script: URL): Promise<ReplicaGroup> {
-    const init: ReplicaInit = { ir, backend };
-    const workers = Array.from({ length: count - 1 }, (_, k) => new ReplicaWorker(script, init, k + 1));
+    // Batch norm: per-channel [n, mean, M2] forward and [Σg, Σg·x̂] backward, C channels on the last axis.
+    const bnChannels = ir.nodes.filter((n) => n.op === 'batch_norm').map((n) => n.shape[n.shape.length - 1] ?? 1);
+    const sync = bnChannels.length > 0 ? createExchange(count, 1 + 2 * Math.max(...bnChannels)) : undefined;
+    const workers = Array.from({ length: count - 1 }, (_, k) => new ReplicaWorker(script, { ir, backend, index: k + 1, sync }, k + 1));
     try {
       await Promise.all(workers.map((w) => w.next()));
     } catch (e) {
       await Promise.all(workers.map((w) => w.close()));
       throw e;
     }
-    return new ReplicaGroup(workers, count);
+    return new ReplicaGroup(workers, count, sync && new SharedExchange(sync, 0));
   }
 
   /** Marks the weights as changed outside of step() (e.g. restored from a checkpoint). */
@@ -193,6 +209,10 @@ export class ReplicaGroup {
     const rows = batch.size;
     const sizes = splitRows(rows, this.count);
     const busy = this.workers.filter((_, k) => sizes[k + 1]! > 0);
+    if (this.exchange) {
+      attachBatchNormSync(model, this.bnExchange!);
+      this.exchange.setParticipants(1 + busy.length);
+    }
     const weights = busy.some((w) => w.version !== this.version) ? flattenTensors(model.weights.map((w) => w.read())) : undefined;
     const xsAll = busy.length > 0 ? (batch.xs.dataSync() as Float32Array) : undefined;
     const ysAll = busy.length > 0 ? (batch.ys.dataSync() as Float32Array) : undefined;
@@ -228,9 +248,15 @@ export class ReplicaGroup {
     try {
       setDropoutRows(drops, { batch: rows, start: 0 });
       const [xs0, ys0] = n0 === rows ? [batch.xs, batch.ys] : [tf.slice(batch.xs, 0, n0), tf.slice(batch.ys, 0, n0)];
+      this.stepping = true;
       try {
         own = computeGradients(model, vars, lossFn, xs0, ys0, batch.labels.subarray(0, n0), n0 / rows);
+      } catch (e) {
+        // Workers waiting in a batch-norm exchange for this replica stop instead.
+        this.exchange?.abort();
+        throw e;
       } finally {
+        this.stepping = false;
         if (xs0 !== batch.xs) tf.dispose([xs0, ys0]);
       }
     } finally {
