@@ -2,7 +2,7 @@
  * A text spec end to end through the CLI on a folder this test writes: `dlc
  * run` trains (cpu) and saves the vocabulary (preprocessing.json), `dlc
  * predict RUN --text … --text-file …` prints each class with its probability
- * using that vocabulary, a table run refuses --text with the reason, and
+ * using that vocabulary, `dlc eval` re-encodes with it, a table run refuses --text with the reason, and
  * `dlc emit --target pytorch` refuses text data up front.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -59,6 +59,11 @@ describe('text specs through the CLI', () => {
     const t = fakeIO(dir);
     expect(await main(['predict', runDir, '--text', 'free prize, click now', '--backend', 'cpu'], t), t.err()).toBe(0);
     expect(t.out()).toMatch(/^text 1 \(1 token not in the vocabulary\)\n  spam\s+\d+\.\d\d%\n  ham\s+\d+\.\d\d%\n$/);
+
+    // dlc eval re-loads the texts and encodes them with the saved vocabulary.
+    const ev = fakeIO(dir);
+    expect(await main(['eval', runDir, '--backend', 'cpu'], ev), ev.err()).toBe(0);
+    expect(ev.err()).toContain("the run's saved vocabulary (10 tokens) is used");
 
     // pytorch cannot load text data: refused before anything is written.
     const e = fakeIO(dir);

@@ -1,5 +1,6 @@
 /** `evaluate(runDir, options)`: metrics of a saved run's checkpoint on its test or validation split (`dlc eval`). */
 import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { RunError } from './errors.js';
 import { initBackend, type BackendChoice, type BackendInfo } from '../backend/select.js';
 import { defaultCacheDir } from '../data/download.js';
@@ -45,7 +46,9 @@ export async function evaluate(runDir: string, options: EvaluateOptions = {}): P
   const run = await loadRunModel(located);
   try {
     const spec = run.ir.spec;
-    const ds = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log: options.log, seed: spec.seed }));
+    // A run's saved preprocessing (text: the vocabulary) encodes the data as training did.
+    const saved = await readFile(path.join(runDir, 'preprocessing.json'), 'utf8').then((t) => JSON.parse(t) as { kind: string }, () => undefined);
+    const ds = options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log: options.log, seed: spec.seed, saved }));
     // The same seeded split as training, so 'val' is exactly the validation set the run saw.
     const set = split === 'test' ? ds.test : splitValidation(ds.train, spec.data.validation_split, spec.seed).val;
     if (set.count === 0) throw new RunError(`the ${split} split of ${runDir} is empty${split === 'val' && !(spec.data.validation_split > 0) ? ' (the run has no validation split: data.validation_split is 0)' : ''}`);

@@ -183,5 +183,14 @@ describe('loadText', () => {
     const rowsOfAll = texts.map((_, i) => row(all, 4, i).join(','));
     for (const set of [ds.train, ds.test]) for (let i = 0; i < set.count; i++) expect(rowsOfAll).toContain(row(set.x.values, 4, i).join(','));
     expect(encodeTexts(saved, ['free money']).ids).toEqual(encodeTexts(ds.preprocessing, ['free money']).ids);
+    // Re-loading with the saved preprocessing (dlc eval) uses its vocabulary, even when the spec would fit another.
+    const { log, lines } = logged();
+    const tampered = { ...saved, vocab: ['lunch', ...saved.vocab.slice(1)] };
+    const again = loadText(spec({ path: file, text_column: 't', target: 'y', strip_html: true, vocab_size: 5, max_length: 4, test_split: { ratio: 0.34 } }), { seed: 9, saved: tampered, log });
+    expect(again.preprocessing.vocab).toEqual(tampered.vocab);
+    const tamperedRows = texts.map((_, i) => row(encodeTexts(tampered, texts).ids, 4, i).join(','));
+    expect(tamperedRows).not.toEqual(rowsOfAll);
+    for (const set of [again.train, again.test]) for (let i = 0; i < set.count; i++) expect(tamperedRows).toContain(row(set.x.values, 4, i).join(','));
+    expect(lines.join('\n')).toContain("the run's saved vocabulary (5 tokens) is used");
   });
 });

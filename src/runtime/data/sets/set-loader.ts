@@ -15,6 +15,12 @@ export interface DataLoadOptions extends LoadOptions {
   readonly fetch?: FetchLike;
   /** image_folder decoding threads (0 = this thread); default by size and cores. */
   readonly workers?: number;
+  /**
+   * A run's saved preprocessing (preprocessing.json), when re-loading the data
+   * of a trained run (`dlc eval`): text uses its vocabulary instead of
+   * fitting one again.
+   */
+  readonly saved?: { readonly kind: string };
 }
 
 /** Loads one data set in its real format; load-with.ts checks the result and applies the limits. */

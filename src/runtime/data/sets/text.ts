@@ -210,7 +210,7 @@ function encode(t: Texts, tokens: readonly string[][], ids: ReadonlyMap<string, 
 }
 
 /** Loads the texts, splits them, fits the vocabulary on the training split; `preprocessing` is what a run saves. */
-export function loadText(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log'> = {}): LoadedDataset & { preprocessing: TextPreprocessing } {
+export function loadText(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log' | 'saved'> = {}): LoadedDataset & { preprocessing: TextPreprocessing } {
   const o = textOptions(data);
   const src = source(data);
   let train = src.train;
@@ -226,7 +226,10 @@ export function loadText(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'l
   if (unknown !== undefined) throw new DataError(`the test texts have the class '${unknown}', which the training texts lack`, where);
   const trainTokens = train.texts.map((t) => tokenizeText(t, o));
   const testTokens = test.texts.map((t) => tokenizeText(t, o));
-  const vocab = fitVocabulary(trainTokens, o.vocab_size);
+  // A trained run's vocabulary (dlc eval) wins over a new fit, so the ids are the ones the model learnt.
+  const saved = opts.saved?.kind === 'text' ? (opts.saved as TextPreprocessing) : undefined;
+  const vocab = saved ? [...saved.vocab] : fitVocabulary(trainTokens, o.vocab_size);
+  if (saved) opts.log?.(`${data.source ?? data.path}: the run's saved vocabulary (${vocab.length} tokens) is used`);
   const ids = vocabularyIds(vocab);
   const distinct = new Set(trainTokens.flat()).size;
   const truncated = trainTokens.filter((t) => t.length > o.max_length).length;
