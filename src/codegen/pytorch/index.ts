@@ -15,6 +15,7 @@ import type { IR } from '../../compiler/ir.js';
 import { thousands } from '../../compiler/shared/format.js';
 import { buildReadmeView, generatedBySentence, type SpecOrigin } from '../common/origin.js';
 import { renderTemplates } from '../common/render.js';
+import { EmitError } from '../common/write-project.js';
 import type { TargetDef } from '../common/target.js';
 import { templatesDir } from '../dlc-root.js';
 import { pyCommentText, pyString } from './literals.js';
@@ -40,6 +41,8 @@ export function buildPytorchView(ir: IR, origin: SpecOrigin): object {
     inputShapeCode: model.inputShapeCode,
     numClassesCode: model.numClassesCode,
     outputCode: model.outputVar,
+    trainingOutputsCode: model.trainingOutputsCode,
+    lossWeightsCode: model.lossWeightsCode,
     modules: model.nodes.flatMap((n) => n.modules.map((m) => ({ attrLit: pyString(m.attr), tfjsNameLit: m.tfjsNameLit, roleLit: m.roleLit, seedsCode: m.seedsCode }))),
     nodes: model.nodes.map((n) => ({
       commentText: n.commentText,
@@ -58,8 +61,31 @@ export function runtimeFiles(): Map<string, string> {
   return out;
 }
 
-/** Renders the project: relative path → content. */
+/** The data sets dlc_runtime/data.py loads (load_dataset), all with class targets. */
+export const PYTORCH_DATASETS: readonly string[] = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic'];
+
+/**
+ * Why this target cannot train `ir` (undefined: it can). Its Python runtime
+ * loads only the image data sets and class targets: a csv or text spec, or
+ * real / multi-label targets, would emit a project that fails at its first
+ * line of data, so the target refuses them up front.
+ */
+export function pytorchRefusal(ir: IR, specFile: string): string | undefined {
+  const dataset = ir.spec.data.dataset;
+  if (!PYTORCH_DATASETS.includes(dataset)) {
+    return `${specFile}: data.dataset ${JSON.stringify(dataset)} cannot be emitted with --target pytorch: its dlc_runtime loads ${PYTORCH_DATASETS.join(', ')} only; emit it with --target tfjs-node-ts or train it with dlc run`;
+  }
+  const kind = ir.target?.kind ?? 'class';
+  if (kind !== 'class') {
+    return `${specFile}: ${kind === 'real' ? 'real-valued' : 'multi-label'} targets cannot be emitted with --target pytorch: its dlc_runtime trains class targets only; emit it with --target tfjs-node-ts or train it with dlc run`;
+  }
+  return undefined;
+}
+
+/** Renders the project: relative path → content. Throws EmitError for a spec the target cannot train (pytorchRefusal). */
 export function renderPytorch(ir: IR, origin: SpecOrigin): Map<string, string> {
+  const refusal = pytorchRefusal(ir, origin.specFile);
+  if (refusal) throw new EmitError(refusal);
   const files = renderTemplates(templatesDir(TARGET), buildPytorchView(ir, origin));
   for (const [rel, text] of runtimeFiles()) files.set(rel, text);
   files.set('ir.json', JSON.stringify(ir, null, 1) + '\n');
