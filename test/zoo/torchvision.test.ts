@@ -1,11 +1,13 @@
 /**
  * The model zoo (specs/zoo/, docs/zoo.md) against torchvision: per model, torchvision builds the
- * randomly initialised network (fixed seed, batch norm statistics randomised), runs a random batch
- * in eval mode and its weights convert (templates/pytorch/dlc_runtime/torch_import.py) into the
- * tfjs weights of the dlc model built from specs/zoo/<name>.yaml; dlc's logits (tfjs cpu, inference)
- * equal torchvision's within 1e-4 relative (max |dlc − torch| / max |torch|), every output head
- * included, and `dlc inspect`'s trainable count is torchvision's parameter count (batch-norm
- * statistics are dlc's non-trainable count). Inputs are smaller than ImageNet's 224 (--set
+ * randomly initialised network (fixed seed, batch norm statistics randomised) and runs a random
+ * batch in eval mode; its weights convert (templates/pytorch/dlc_runtime/torch_import.py, run on
+ * the spec's emitted PyTorch project) into a tfjs layers-format model.json + weights.bin. The dlc
+ * model built from specs/zoo/<name>.yaml (tfjs cpu, inference) with those weights gives
+ * torchvision's logits within 1e-4 relative (max |dlc − torch| / max |torch|), every output head
+ * included; so does the emitted PyTorch model with them; `dlc inspect`'s trainable count is
+ * torchvision's parameter count (batch-norm statistics are dlc's non-trainable count); and dlc's
+ * checkpoint loader opens one converted model.json. Inputs are smaller than ImageNet's 224 (--set
  * data.synthetic.shape) to stay fast; the architecture does not depend on it.
  * Skips, saying why, without a Python that imports torch and torchvision.
  */
@@ -18,8 +20,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFile } from '../../src/compiler/compile.js';
 import type { IR } from '../../src/compiler/ir.js';
 import { summarize } from '../../src/compiler/lower/summary.js';
-import { buildModel, layerNames } from '../../src/runtime/model/build-model.js';
-import { DLC_ROOT, PYTHON, RUNTIME_DIR, runPython } from '../codegen/pytorch/python.js';
+import { buildModel } from '../../src/runtime/model/build-model.js';
+import { loadModelFiles, restoreWeights } from '../../src/runtime/checkpoint/model-files.js';
+import { renderPytorch } from '../../src/codegen/pytorch/index.js';
+import { DLC_ROOT, PYTHON, RUNTIME_DIR, runPython, writeFiles } from '../codegen/pytorch/python.js';
 
 interface Zoo {
   /** torchvision constructor and specs/zoo/<name>.yaml */
@@ -46,23 +50,6 @@ function probeTorchvision(): string | undefined {
 }
 const skip = probeTorchvision();
 if (skip) console.warn(`[zoo tests skipped] ${skip}`);
-
-/** The dlc model's weighted layers in order ([tfjs layer name, kind]) and the dense layers reading a flattened [h, w, c] map. */
-function weightedLayers(ir: IR): { layers: [string, string][]; flattened: Record<string, number[]> } {
-  const names = layerNames(ir);
-  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
-  const layers: [string, string][] = [];
-  const flattened: Record<string, number[]> = {};
-  for (const n of ir.nodes) {
-    if (n.params.trainable + n.params.nonTrainable === 0) continue;
-    const name = names.get(n.id)!;
-    layers.push([name, n.op]);
-    const src = byId.get(n.inputs[0]);
-    const pre = src && byId.get(src.inputs[0]);
-    if (n.op === 'dense' && src?.op === 'flatten' && pre && pre.shape.length === 3 && pre.shape[0] * pre.shape[1] > 1) flattened[name] = [...pre.shape];
-  }
-  return { layers, flattened };
-}
 
 function f32(file: string): Float32Array {
   const b = readFileSync(file);
@@ -95,7 +82,9 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       if (!r.ir || errors.length) throw new Error(`${rel}: ${errors.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('; ')}`);
       irs.set(name, r.ir);
-      return { name, size: [size, size], batch: BATCH, ...weightedLayers(r.ir) };
+      const project = join(tmp, `${name}-project`);
+      writeFiles(project, renderPytorch(r.ir, { specFile: rel }));
+      return { name, size: [size, size], batch: BATCH, project };
     });
     const py = spawnSync(PYTHON!, [join(DLC_ROOT, 'test/zoo/torchvision_ref.py')], {
       input: JSON.stringify({ out: tmp, models }),
@@ -114,31 +103,15 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
     expect(totals.nonTrainable).toBe(ref[name].buffers);
   });
 
-  it.each(ZOO.map((z) => z.name))('%s: logits within 1e-4 of torchvision’s (eval mode)', (name) => {
+  it.each(ZOO.map((z) => z.name))('%s: logits within 1e-4 of torchvision’s (eval mode)', async (name) => {
     const ir = irs.get(name)!;
     const size = ZOO.find((z) => z.name === name)!.size;
-    const index = JSON.parse(readFileSync(join(tmp, `${name}.weights.json`), 'utf8')) as { name: string; shape: number[]; offset: number }[];
-    const data = f32(join(tmp, `${name}.weights.bin`));
-    const converted = new Map(index.map((e) => [e.name, e]));
+    const manifest = JSON.parse(readFileSync(join(tmp, name, 'model.json'), 'utf8')).weightsManifest[0].weights as { name: string }[];
     const model = buildModel(ir);
     try {
-      const wanted: string[] = [];
-      for (const layer of model.layers) {
-        const ws = layer.weights;
-        if (!ws.length) continue;
-        const values = ws.map((w) => {
-          const key = `${layer.name}/${w.originalName.split('/').pop()}`;
-          wanted.push(key);
-          const e = converted.get(key);
-          if (!e) throw new Error(`${name}: no converted weight for ${key}`);
-          expect(e.shape, key).toEqual(w.shape);
-          const n = e.shape.reduce((a, b) => a * b, 1);
-          return tf.tensor(data.subarray(e.offset, e.offset + n), e.shape);
-        });
-        layer.setWeights(values);
-        tf.dispose(values);
-      }
-      expect(wanted.sort()).toEqual([...converted.keys()].sort());
+      // Every weight of the dlc model is converted, and nothing else; restoreWeights (what a resume uses) matches them by name and shape.
+      expect(model.weights.map((w) => w.originalName).sort()).toEqual(manifest.map((e) => e.name).sort());
+      await restoreWeights(model, join(tmp, name));
       const x = tf.tidy(() => tf.tensor(f32(join(tmp, `${name}.x.bin`)), [BATCH, 3, size, size]).transpose([0, 2, 3, 1]));
       const out = model.predict(x) as tf.Tensor | tf.Tensor[];
       const outs = Array.isArray(out) ? out : [out];
@@ -152,7 +125,24 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
         console.log(`${name} ${head}: max relative error ${err.toExponential(2)}`);
         expect(err, head).toBeLessThan(TOLERANCE);
       });
+      const emitted = relError(f32(join(tmp, `${name}.emitted.bin`)), f32(join(tmp, `${name}.logits.bin`)));
+      console.log(`${name} emitted PyTorch model: max relative error ${emitted.toExponential(2)}`);
+      expect(emitted, 'emitted PyTorch model').toBeLessThan(TOLERANCE);
       tf.dispose([x, ...outs]);
+    } finally {
+      model.dispose();
+    }
+  }, 120_000);
+
+  it('dlc’s checkpoint loader opens a converted model.json (mobilenet_v3_small) and gives torchvision’s logits', async () => {
+    const name = 'mobilenet_v3_small';
+    const size = ZOO.find((z) => z.name === name)!.size;
+    const model = await loadModelFiles(join(tmp, name));
+    try {
+      const x = tf.tidy(() => tf.tensor(f32(join(tmp, `${name}.x.bin`)), [BATCH, 3, size, size]).transpose([0, 2, 3, 1]));
+      const y = model.predict(x) as tf.Tensor;
+      expect(relError(y.dataSync() as Float32Array, f32(join(tmp, `${name}.logits.bin`)))).toBeLessThan(TOLERANCE);
+      tf.dispose([x, y]);
     } finally {
       model.dispose();
     }

@@ -1,14 +1,15 @@
 """The PyTorch side of test/zoo/torchvision.test.ts (run with dlc_runtime on PYTHONPATH).
 
 INPUT (JSON): {"out": dir, "models": [{"name": torchvision constructor, "size": [h, w], "batch": n,
-"layers": [[tfjs layer name, dlc kind], …] (the dlc model's weighted layers in order),
-"flattened": {dense layer name: [h, w, c]}}]}.
+"project": the spec's emitted PyTorch project (dlc emit --target pytorch)}]}.
 Per model: builds the randomly initialised torchvision model with a fixed seed, gives every batch
 norm random statistics and affine weights (torchvision starts them at 0/1/1/0, which would hide a
 wrong mean/variance/gamma/beta pairing), runs a seeded random NCHW batch in eval mode, converts the
-weights with dlc_runtime.torch_import, and writes <out>/<name>.{weights.bin,weights.json,x.bin,
-logits.bin} (float32 little endian; GoogLeNet also its two auxiliary heads' logits on the same batch,
-which torchvision computes in training mode only: here through hooks, in eval mode).
+weights with dlc_runtime.torch_import.convert_into_project (→ <out>/<name>/model.json + weights.bin,
+tfjs layers format, and the project's Model with them loaded), runs that Model on the same batch
+(NHWC), and writes <out>/<name>.{x,logits,emitted}.bin (float32 little endian; GoogLeNet also its
+two auxiliary heads' logits, which torchvision computes in training mode only: here through hooks,
+in eval mode).
 Prints {name: {"params": trainable parameter count, "buffers": BN statistics count, "outputs": [names]}}.
 """
 import json
@@ -20,7 +21,7 @@ import torch
 import torchvision
 from torch import nn
 
-from dlc_runtime.torch_import import torch_to_dlc_weights
+from dlc_runtime.torch_import import convert_into_project
 
 torch.set_num_threads(1)
 INPUT = json.loads(sys.stdin.read())
@@ -66,22 +67,16 @@ for spec in INPUT['models']:
             outputs['aux2'] = model.aux2(feats['4d'])
     for hk in hooks:
         hk.remove()
-    arrays = torch_to_dlc_weights(model, [tuple(l) for l in spec['layers']], spec.get('flattened'))
-    index, offset = [], 0
-    with open(os.path.join(out_dir, f'{name}.weights.bin'), 'wb') as f:
-        for k, a in arrays.items():
-            a = np.ascontiguousarray(a, dtype='<f4')
-            f.write(a.tobytes())
-            index.append({'name': k, 'shape': list(a.shape), 'offset': offset})
-            offset += a.size
-    with open(os.path.join(out_dir, f'{name}.weights.json'), 'w') as f:
-        json.dump(index, f)
+    _, emitted = convert_into_project(model, spec['project'], os.path.join(out_dir, name))
+    with torch.no_grad():
+        y = emitted.eval()(x.permute(0, 2, 3, 1))
+        outputs['emitted'] = y[0] if isinstance(y, (tuple, list)) else y
     save(os.path.join(out_dir, f'{name}.x.bin'), x.numpy())
     for k, v in outputs.items():
         save(os.path.join(out_dir, f'{name}.{k}.bin'), v.numpy())
     summary[name] = {
         'params': sum(p.numel() for p in model.parameters()),
         'buffers': sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked')),
-        'outputs': list(outputs),
+        'outputs': [k for k in outputs if k != 'emitted'],
     }
 print(json.dumps(summary))

@@ -14,8 +14,24 @@ adapter module, so the emitted PyTorch project and this converter cannot disagre
 One thing the emitted project never needs: a dense layer after `flatten` of an [h, w, c] map reads
 dlc's (NHWC) feature order where PyTorch's flatten gives (c, h, w); pass `flattened={layer name:
 (h, w, c)}` and its kernel rows are permuted.
+
+In a project printed by `dlc emit --target pytorch`, the layer list and `flattened` come from its
+ir.json (project_layers), and
+
+    python -m dlc_runtime.torch_import torchvision.models.resnet18 OUT_DIR [--kwargs '{"weights": "DEFAULT"}']
+
+writes OUT_DIR/model.json + weights.bin (tfjs's layers format with the project's tfjs_topology.json:
+tf.loadLayersModel opens it) and OUT_DIR/model.pt (this project's Model's state_dict).
 """
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import sys
+
 import numpy as np
+import torch
 from torch import nn
 
 from .weights import export_tfjs_weights
@@ -136,3 +152,81 @@ def _first_difference(mods, layers):
     if len(layers) > n:
         return f"; first unpaired dlc layer: '{layers[n][0]}' ({layers[n][1]})"
     return ''
+
+
+def project_layers(ir):
+    """([(tfjs layer name, kind)] of the weighted layers in order, {dense layer name: (h, w, c)} of the
+    dense layers reading a flatten of an [h, w, c] map) from an emitted project's ir.json (a dict)."""
+    nodes = ir['nodes']
+    by_id = {n['id']: n for n in nodes}
+    layers, flattened = [], {}
+    for n in nodes:
+        if n['params']['trainable'] + n['params']['nonTrainable'] == 0:
+            continue
+        name = next(c['args']['name'] for c in n['layers'] if c['part'] == 'main')
+        layers.append((name, n['op']))
+        src = by_id.get(n['inputs'][0]) if n['inputs'] else None
+        pre = by_id.get(src['inputs'][0]) if src and src['inputs'] else None
+        if n['op'] == 'dense' and src['op'] == 'flatten' and pre and len(pre['shape']) == 3 and pre['shape'][0] * pre['shape'][1] > 1:
+            flattened[name] = tuple(pre['shape'])
+    return layers, flattened
+
+
+def write_tfjs_model(arrays, topology, out_dir):
+    """out_dir/model.json + weights.bin in tfjs's layers format (weights in `arrays` order)."""
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
+        for a in arrays.values():
+            f.write(np.ascontiguousarray(a, dtype='<f4').tobytes())
+    manifest = [{'paths': ['./weights.bin'], 'weights': [{'name': k, 'shape': list(a.shape), 'dtype': 'float32'} for k, a in arrays.items()]}]
+    with open(os.path.join(out_dir, 'model.json'), 'w', encoding='utf8') as f:
+        json.dump({'format': 'layers-model', 'generatedBy': f'dlc_runtime.torch_import (torch {torch.__version__})', 'convertedBy': None,
+                   'modelTopology': topology, 'weightsManifest': manifest}, f)
+
+
+def convert_into_project(module, project_dir, out_dir=None):
+    """Converts `module`'s weights for the emitted project in `project_dir`; returns (arrays, the
+    project's Model with them loaded). With out_dir, also writes model.json + weights.bin + model.pt."""
+    with open(os.path.join(project_dir, 'ir.json'), encoding='utf8') as f:
+        layers, flattened = project_layers(json.load(f))
+    arrays = torch_to_dlc_weights(module, layers, flattened)
+    spec = importlib.util.spec_from_file_location(f'dlc_project_model_{abs(hash(project_dir))}', os.path.join(project_dir, 'model.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    model = mod.Model()
+    from .weights import load_tfjs_weights
+    load_tfjs_weights(model, arrays)
+    if out_dir:
+        with open(os.path.join(project_dir, 'tfjs_topology.json'), encoding='utf8') as f:
+            topology = json.load(f)
+        write_tfjs_model(arrays, topology, out_dir)
+        torch.save(model.state_dict(), os.path.join(out_dir, 'model.pt'))
+    return arrays, model
+
+
+def _factory(dotted):
+    mod_name, _, attr = dotted.rpartition('.')
+    if not mod_name:
+        raise SystemExit(f'{dotted}: give a module path and a callable, e.g. torchvision.models.resnet18')
+    return getattr(importlib.import_module(mod_name), attr)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description='Converts a PyTorch model\'s weights for this dlc-emitted project (run in its directory).')
+    ap.add_argument('factory', help='module.callable building the source model, e.g. torchvision.models.resnet18')
+    ap.add_argument('out_dir', help='where model.json, weights.bin and model.pt go')
+    ap.add_argument('--kwargs', default='{}', help='JSON keyword arguments of the callable, e.g. {"weights": "DEFAULT"}')
+    ap.add_argument('--project', default='.', help='the emitted project (default: the current directory)')
+    args = ap.parse_args(argv)
+    source = _factory(args.factory)(**json.loads(args.kwargs)).eval()
+    try:
+        arrays, _ = convert_into_project(source, args.project, args.out_dir)
+    except ConversionError as e:
+        print(f'dlc_runtime.torch_import: {e}', file=sys.stderr)
+        return 2
+    print(f'{len(arrays)} weights of {args.factory} written to {args.out_dir} (model.json, weights.bin, model.pt)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
