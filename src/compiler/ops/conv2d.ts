@@ -37,7 +37,9 @@ export const conv2d: OpDef<'conv2d'> = {
     const g = a.groups ?? 1;
     if (x[2] % g !== 0 || a.filters % g !== 0) {
       const what = x[2] % g !== 0 ? `the ${x[2]} input channels` : `the ${a.filters} filters`;
-      fail('DLC125', `groups ${g} does not divide ${what}: input channels and filters must both be divisible by groups`, `groups must divide both ${x[2]} and ${a.filters} (e.g. ${commonDivisors(x[2], a.filters).slice(-3).join(', ')})`, 'groups');
+      const fits = commonDivisors(x[2], a.filters).filter((d) => d > 1);
+      const hint = fits.length ? `groups must divide both ${x[2]} and ${a.filters}: ${fits.slice(-4).join(', ')} would` : `no groups > 1 divides both ${x[2]} input channels and ${a.filters} filters`;
+      fail('DLC125', `groups ${g} does not divide ${what}: input channels and filters must both be divisible by groups`, hint, 'groups');
     }
     const cin = x[2] / g;
     const k = a.kernel_size[0] * a.kernel_size[1];

@@ -12,7 +12,7 @@ ${layers}
 ${extra}`;
 
 /** Words whose dlc op is still to come (issue 14 item 1): listed so that they light up when it lands. */
-const PLANNED: string[] = ['groups', 'hardswish', 'hardsigmoid'];
+const PLANNED: string[] = [];
 
 /** [what was typed, the spec, the diagnostic code, the renamed word, the suggested dlc name] */
 const CASES: ReadonlyArray<readonly [string, string, string, string, string]> = [
@@ -31,6 +31,8 @@ const CASES: ReadonlyArray<readonly [string, string, string, string, string]> = 
   ['BatchNorm2d', spec('    - BatchNorm2d: {}'), 'DLC015', 'BatchNorm2d', 'batch_norm'],
   ['ReLU6', spec('    - ReLU6'), 'DLC015', 'ReLU6', 'relu6'],
   ['SiLU', spec('    - SiLU'), 'DLC015', 'SiLU', 'silu'],
+  ['Hardswish', spec('    - nn.Hardswish'), 'DLC015', 'nn.Hardswish', 'hard_swish'],
+  ['Hardsigmoid', spec('    - Hardsigmoid'), 'DLC015', 'Hardsigmoid', 'hard_sigmoid'],
   ['lr', spec('', 'optimizer: {sgd: {lr: 0.1}}'), 'DLC010', 'lr', 'learning_rate'],
   ['CrossEntropyLoss', spec('', 'loss: CrossEntropyLoss'), 'DLC013', 'CrossEntropyLoss', 'cross_entropy'],
 ];
@@ -47,6 +49,17 @@ describe('framework vocabulary: PyTorch and Keras words get the dlc name as a fi
 
   it('groups is not suggested as depth_multiplier (different meaning)', () => {
     expect(frameworkName('groups', ['depth_multiplier', 'filters'])).toBeUndefined();
+  });
+
+  it("groups is conv2d's own key: no unknown-key error, DLC125 at it when it does not divide the channels", () => {
+    const ok = compile(spec('    - conv2d: {filters: 8, kernel_size: 3}\n    - conv2d: {filters: 8, kernel_size: 3, groups: 4}'), { file: 'v.yaml' });
+    expect(ok.diagnostics.filter((d) => d.path?.includes('groups'))).toEqual([]);
+    const bad = compile(spec('    - conv2d: {filters: 8, kernel_size: 3}\n    - conv2d: {filters: 6, kernel_size: 3, groups: 4}'), { file: 'v.yaml' });
+    const d = bad.diagnostics.find((x) => x.code === 'DLC125');
+    expect(d?.path).toBe('/model/layers/1/conv2d/groups');
+    expect([d?.line, d?.col]).toEqual([6, 52]);
+    expect(d?.message).toContain('groups 4 does not divide the 6 filters');
+    expect(d?.hint).toContain('2 would');
   });
 
   it('weight_decay typed on a layer or in train says where it belongs', () => {
