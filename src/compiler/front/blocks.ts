@@ -81,6 +81,14 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
   };
   const used = new Set<string>();
   const cyclic = reportBlockCycles(blocks, sourceMap, report);
+  /** A block item's `inputs`: what its first copy reads (one layer); false (reported) when it lists several. */
+  const nestedInputs = (b: Obj, at: string): string | undefined | false => {
+    const refs = b.inputs as string[] | undefined;
+    if (refs === undefined) return undefined;
+    if (refs.length === 1) return refs[0];
+    report(diag('DLC117', `a block reads exactly one input, but 'inputs' lists ${refs.length}`, sourceMap.locate(at), at, "name the one layer the block's first copy reads (inside the block it is `input`)"));
+    return false;
+  };
 
   /**
    * Expands one use of a block (`b`, the item's value with any enclosing
@@ -89,7 +97,7 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
    * through `$param` block names). `useSources`: where the item's `with`
    * values came from when an enclosing block substituted them.
    */
-  const expandUse = (b: Obj, itemPath: string, scope: string, stack: readonly string[], useSources: ReadonlyMap<string, string>): Expanded => {
+  const expandUse = (b: Obj, itemPath: string, scope: string, stack: readonly string[], useSources: ReadonlyMap<string, string>, inputRef?: string): Expanded => {
     const use = b.use as string;
     used.add(use);
     const usePath = useSources.get('/block/use') ?? `${itemPath}/block/use`;
@@ -190,7 +198,8 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
     const before = out.length;
     let prev: string | undefined;
     for (let i = 0; i < repeat; i++) {
-      const copyInput = prev;
+      // The first copy reads the item's `inputs` when it names one, else the layer before it.
+      const copyInput = i === 0 ? inputRef : prev;
       const copyStart = out.length;
       const blockInput = () => copyInput ?? blockInputName(out, before, scope);
       // A nested block's local name stands for its last layer.
@@ -200,15 +209,19 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
         const { item, defPath, subs } = expanded[j];
         const inner = `${scope}.${i}.${locals[j]}`;
         if (expanded[j].isBlock) {
-          // The nested use's first layer reads the previous layer (or the copy input: name it so `input` can refer to it).
-          if (out.length === copyStart && copyInput === undefined) blockInput();
-          if (!expandUse(itemKind(item).value as Obj, defPath, inner, [...stack, use], subs)) return false;
+          const nb = itemKind(item).value as Obj;
+          const refs = nestedInputs(nb, `${defPath}/block/inputs`);
+          if (refs === false) return false;
+          // The nested use reads its `inputs`, else the previous layer (for the first, the copy input: named so `input` can refer to it).
+          const resolve = (r: string) => (r === 'input' ? blockInput() : lastOf.has(r) ? lastOf.get(r)! : localSet.has(r) ? `${scope}.${i}.${r}` : r);
+          const from = refs !== undefined ? resolve(refs) : out.length === copyStart ? (copyInput ?? (blockInput(), undefined)) : undefined;
+          if (!expandUse(nb, defPath, inner, [...stack, use], subs, from)) return false;
           lastOf.set(locals[j], out[out.length - 1].name!);
           continue;
         }
         const layer = normalizeLayer(item, defPath, conventions) as LayerSpec & { name?: string; inputs?: string[] };
         // Without `inputs` a layer reads the previous one: for the first, the copy input.
-        out.push({ ...layer, name: inner } as LayerSpec);
+        out.push({ ...layer, name: inner, ...(!layer.inputs && out.length === copyStart && i === 0 && inputRef !== undefined ? { inputs: [inputRef] } : {}) } as LayerSpec);
         if (layer.inputs) pending.push({ at: out.length - 1, refs: layer.inputs });
       }
       for (const { at, refs } of pending) {
@@ -244,7 +257,9 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
     }
     if (failed) return;
     const start = out.length;
-    if (!expandUse(b, itemPath, scope, [], new Map())) {
+    const refs = nestedInputs(b, `${itemPath}/block/inputs`);
+    if (refs === false) return;
+    if (!expandUse(b, itemPath, scope, [], new Map(), refs)) {
       out.length = start;
       // Past the layer cap nothing more is expanded; other mistakes are still reported.
       if (diagnostics.some((d) => d.code === 'DLC022')) failed = true;

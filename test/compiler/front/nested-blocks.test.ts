@@ -114,6 +114,40 @@ describe('nested blocks', () => {
     for (let i = 1; i < dense4.length; i++) expect(dense4[i].inputs).toEqual([dense4[i - 1].id]);
   });
 
+  it('a block item with `inputs` reads that layer (inception-style branches), nested and at the top level', () => {
+    const yaml = `${HEAD}model:
+  blocks:
+    bc:
+      params: {filters: 8}
+      layers:
+        - conv2d: {name: conv, filters: $filters, kernel_size: 1, use_bias: false}
+        - batch_norm: {name: bn}
+        - relu
+    inc:
+      layers:
+        - block: {name: branch1, use: bc, with: {filters: 4}}
+        - block: {name: branch2, use: bc, inputs: [input], with: {filters: 6}}
+        - concat: [branch1, branch2]
+  layers:
+    - conv2d: {name: stem, filters: 8, kernel_size: 3}
+    - block: {name: i1, use: inc}
+    - block: {name: i2, use: bc, inputs: [stem]}
+    - concat: [i2.0.relu_1, i1.0.concat_1]
+    - global_avg_pool2d
+    - dense: {units: 3}
+`;
+    const ir = lowered(yaml);
+    const node = (id: string) => ir.nodes.find((n) => n.id === id)!;
+    expect(node('i1.0.branch1.0.conv').inputs).toEqual(['stem']);
+    expect(node('i1.0.branch2.0.conv').inputs).toEqual(['stem']);
+    expect(node('i1.0.concat_1').inputs).toEqual(['i1.0.branch1.0.relu_1', 'i1.0.branch2.0.relu_1']);
+    expect(node('i1.0.concat_1').shape).toEqual([6, 6, 10]);
+    expect(node('i2.0.conv').inputs).toEqual(['stem']);
+    // Several inputs for a block: DLC117 at the list.
+    const d = codes(yaml.replace('inputs: [stem]}', 'inputs: [stem, i1.0.concat_1]}'));
+    expect(d.map((x) => [x.code, x.line])).toEqual([['DLC117', 21]]);
+  });
+
   it('a block using itself is DLC023 at its use, and a cycle through two blocks names both', () => {
     const self = `${HEAD}model:
   blocks:
