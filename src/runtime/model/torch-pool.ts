@@ -4,14 +4,16 @@
  * (`dlcTorchPool`, 1-D and 2-D: max_pool*d / avg_pool*d with an integer
  * padding or ceil_mode) and adaptive pooling (`dlcAdaptivePool2d`).
  * Built from tfjs ops that have gradients on every backend dlc trains on
- * (cpu, wasm): pad, then a 'valid' pool, then — for averages — a constant
- * per-window factor turning tfjs's k·k divisor into PyTorch's; adaptive
+ * (cpu, wasm): max pooling is tfjs's with explicit padding (never picked, as
+ * −∞); average pooling pads zeros, pools 'valid', then multiplies by a
+ * constant per-window factor turning tfjs's k·k divisor into PyTorch's (tfjs's
+ * own padded average has a gradient that disagrees with its forward); adaptive
  * pooling is a plain pool when the sizes divide, else slices reduced row
  * bins first, then column bins (a bin is a rectangle, so mean of means and
  * max of maxima are exact). The arithmetic is compiler/shared/torch-pool.ts,
  * the one the compiler infers shapes with.
  *
- * Max pooling pads with −∞, so padding never wins (PyTorch's rule that a
+ * Padding never wins a max (PyTorch's rule that a
  * window starts inside the input or the left padding, and padding ≤ half the
  * window, keeps a real value in every window). Both classes are registered
  * with tf.serialization (model.json saved by dlc loads where this module is
@@ -96,9 +98,16 @@ export class DlcTorchPool extends tf.layers.Layer {
       const out = size.map((n, i) => torchPoolLength(n, k[i], s[i], p[i], c.ceilMode));
       const extra = size.map((n, i) => torchPoolExtra(n, k[i], s[i], p[i], out[i]));
       const pads: [number, number][] = [[0, 0], [p[0], p[0] + extra[0]], [p[1], p[1] + extra[1]], [0, 0]];
-      const padded = pads.some(([a, b]) => a + b > 0) ? tf.pad(x4, pads, c.mode === 'max' ? -Infinity : 0) : x4;
-      let y = pool(padded, c.mode, k, s);
-      if (c.mode === 'avg') {
+      const padded = pads.some(([a, b]) => a + b > 0);
+      let y: tf.Tensor4D;
+      if (c.mode === 'max') {
+        // tfjs's max pool takes explicit padding and never picks it (as −∞; its gradient goes to the arg-max):
+        // no pad op, which is slow on wasm.
+        y = padded ? tf.maxPool(x4, k, s, pads as tf.backend_util.ExplicitPadding) : pool(x4, 'max', k, s);
+      } else {
+        // Zeros, then a 'valid' average: tfjs's padded average divides by the real pixels forward but its
+        // gradient by kh·kw (AvgPoolGrad), so the padding is made explicit here.
+        y = pool(padded ? tf.pad(x4, pads, 0) : x4, 'avg', k, s);
         // tfjs divides by kh·kw; PyTorch by the window clipped to the padded input (or its real part).
         const include = c.countIncludePad !== false;
         const dh = torchPoolDivisors(size[0], k[0], s[0], p[0], out[0], include);
