@@ -49,6 +49,9 @@ export interface NodeView {
 export interface ModelView {
   readonly nodes: readonly NodeView[];
   readonly outputVar: string;
+  /** Several outputs (IR `outputs`): the training-mode return `(main, aux1, …)` and the loss weights `(1, 0.3, …)`; '' for one output. */
+  readonly trainingOutputsCode: string;
+  readonly lossWeightsCode: string;
   readonly inputShapeCode: string;
   readonly numClassesCode: string;
   readonly totalParams: number;
@@ -181,9 +184,19 @@ export function buildModelView(ir: IR, specFile: string): ModelView {
   }
   const output = valueOf.get(ir.outputId);
   if (!output) throw new Error(`codegen: output ${JSON.stringify(ir.outputId)} is not computed`);
+  const nhwc = (o: Value): string => (o.layout === 'nchw' ? `${o.v}.permute(0, 2, 3, 1)` : o.v);
+  // Auxiliary heads: returned (after the main output) in training mode only, as torchvision's GoogLeNet does.
+  const heads = ir.outputs && ir.outputs.length > 1 ? ir.outputs : undefined;
+  const headValues = (heads ?? []).map((o) => {
+    const v = valueOf.get(o.id);
+    if (!v) throw new Error(`codegen: output ${JSON.stringify(o.id)} is not computed`);
+    return nhwc(v);
+  });
   return {
     nodes: views,
-    outputVar: output.layout === 'nchw' ? `${output.v}.permute(0, 2, 3, 1)` : output.v,
+    outputVar: nhwc(output),
+    trainingOutputsCode: heads ? `(${headValues.join(', ')})` : '',
+    lossWeightsCode: heads ? `(${heads.map((o) => pyNumber(o.lossWeight)).join(', ')})` : '',
     inputShapeCode: pyIntTuple(ir.inputShape as number[]),
     numClassesCode: pyInteger(ir.numClasses),
     totalParams: total,
@@ -464,6 +477,14 @@ function emitCall(c: Call, ins: readonly Value[], node: IRNode, last: boolean, a
       const eps = a.epsilon === undefined ? 0.001 : nums(a.epsilon, 'epsilon')[0];
       const m = mod(`nn.LayerNorm(${pyInteger(ch)}, eps=${pyNumber(eps)})`, 'layer_norm');
       return keep(x.layout === 'nchw' ? `${m}(${x.v}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${m}(${x.v})`);
+    }
+    case 'dlcGroupNorm': {
+      // nn.GroupNorm wants channels at dim 1: NCHW images are; [n, C] is; a [n, steps, C] sequence is transposed there and back.
+      const ch = x.shape[x.shape.length - 1];
+      const m = mod(`nn.GroupNorm(${pyInteger(nums(a.groups, 'groups')[0])}, ${pyInteger(ch)}, eps=${pyNumber(a.epsilon === undefined ? 1e-5 : nums(a.epsilon, 'epsilon')[0])})`, 'layer_norm');
+      if (x.layout === 'nchw' || x.shape.length === 1) return keep(`${m}(${x.v})`);
+      if (x.shape.length === 2) return keep(`${m}(${x.v}.transpose(1, 2)).transpose(1, 2)`);
+      throw new UnsupportedLayer(`group_norm on a [${x.shape.join(', ')}] input`);
     }
     case 'activation':
       return keep(activation(a.activation, x.v, x.layout));

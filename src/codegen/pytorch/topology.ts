@@ -7,7 +7,7 @@
  * do not matter once the weights are loaded.
  */
 import type { IR, LayerCall, RecipeArg } from '../../compiler/ir.js';
-import { isSeedRecipe } from '../../compiler/ir-attrs.js';
+import { isSeedRecipe, modelOutputs } from '../../compiler/ir-attrs.js';
 
 const CLASS_NAMES: Readonly<Record<string, string>> = {
   conv2d: 'Conv2D',
@@ -103,11 +103,15 @@ export function tfjsTopology(ir: IR): object {
     }
     outputOf.set(node.id, inbound[0]);
   }
-  const out = outputOf.get(ir.outputId);
-  if (!out) throw new Error(`codegen: output ${JSON.stringify(ir.outputId)} is not computed`);
+  // Every head, main first (IR `outputs`), as the runtime's model builder makes the tfjs model.
+  const outs = modelOutputs(ir).map((o) => {
+    const out = outputOf.get(o.id);
+    if (!out) throw new Error(`codegen: output ${JSON.stringify(o.id)} is not computed`);
+    return [out, 0, 0];
+  });
   return {
     class_name: 'Model',
-    config: { name: 'model', layers, input_layers: [[inputName, 0, 0]], output_layers: [[out, 0, 0]] },
+    config: { name: 'model', layers, input_layers: [[inputName, 0, 0]], output_layers: outs },
     keras_version: 'tfjs-layers (written by dlc pytorch target)',
     backend: 'tensor_flow.js',
   };

@@ -198,6 +198,18 @@ def load_checkpoint(d, map_location):
             torch.load(os.path.join(d, 'optimizer.pt'), map_location=map_location), state)
 
 
+def weighted_loss(loss_fn, heads, target, weights):
+    """Σ weight × loss(head, target) over a model's outputs, main first (one output: its loss)."""
+    if len(heads) != len(weights):
+        raise ValueError(f'the model returned {len(heads)} outputs for {len(weights)} loss weights (Model.LOSS_WEIGHTS)')
+    loss = loss_fn(heads[0], target)
+    if weights[0] != 1:
+        loss = loss * weights[0]
+    for head, w in zip(heads[1:], weights[1:]):
+        loss = loss + loss_fn(head, target) * w
+    return loss
+
+
 # --- evaluation ------------------------------------------------------------------------------------
 
 def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
@@ -324,6 +336,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     if class_weights is not None:
         say('class weights: ' + ', '.join(f'{ds.class_names[i] if i < len(ds.class_names) else i} {to_precision(w, 3)}' for i, w in enumerate(class_weights)))
     loss_fn = make_loss(spec['loss'], class_weights)
+    loss_weights = tuple(getattr(model, 'LOSS_WEIGHTS', (1.0,)))
     eval_loss_fn = evaluation_loss(spec['loss'])
     es_spec = spec['train'].get('early_stopping')
     ckpt = spec['train']['checkpoint']
@@ -366,15 +379,19 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             set_lr(optimizer, lr)
             xs = torch.from_numpy(x).to(dev, non_blocking=True)
             ys = torch.from_numpy(y).to(dev, non_blocking=True)
-            logits = net(xs)
+            # A model with several outputs returns every head in training mode (main first): the loss is
+            # the sum of each head's loss times its weight (Model.LOSS_WEIGHTS), the accuracy the main head's.
+            out = net(xs)
+            heads = out if isinstance(out, tuple) else (out,)
+            logits = heads[0]
             target = torch.nn.functional.one_hot(ys, num_classes).to(logits.dtype)
             rows = xs.shape[0]
             if rows > 0:
-                local = loss_fn(logits, target)
+                local = weighted_loss(loss_fn, heads, target, loss_weights)
                 # Scaled by this rank's share, so DDP's gradient average is the global batch's mean.
                 loss = local * (rows * dist.world / size) if dist.enabled else local
             else:
-                local = logits.sum() * 0
+                local = sum(h.sum() for h in heads) * 0
                 loss = local
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
