@@ -64,8 +64,11 @@ export function layerAt(parsed: ParsedYaml, offset: number, ir: IR, docIsSource:
     if (nodes) return { pointer, nodes };
     // A block use lowers to the nodes of its copies, named in its scope.
     if (len >= 3 && segments[len - 2] === 'layers' && /^\d+$/.test(segments[len - 1]!)) {
-      const block = blockScope(parsed, joinPointer(segments.slice(0, len - 1)), Number(segments[len - 1]));
-      const inScope = block ? ir.nodes.filter((n) => n.id.startsWith(`${block.scope}.`)) : [];
+      const layersPointer = joinPointer(segments.slice(0, len - 1));
+      const block = blockScope(parsed, layersPointer, Number(segments[len - 1]));
+      // A use inside a block definition (nested blocks) names its copies `<outer scope>.<copy>.<scope>.…`, in every copy of the outer block.
+      const nested = layersPointer !== '/model/layers';
+      const inScope = block ? ir.nodes.filter((n) => (nested ? n.id.includes(`.${block.scope}.`) && /\.\d+$/.test(n.id.slice(0, n.id.indexOf(`.${block.scope}.`))) : n.id.startsWith(`${block.scope}.`))) : [];
       if (block && inScope.length > 0) return { pointer, nodes: inScope, block };
     }
   }

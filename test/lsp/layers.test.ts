@@ -89,3 +89,46 @@ describe('analyze: hovers while the model has errors', () => {
     expect(layerSymbols(a.parsed, a.ir, () => true).map((s) => s.detail)).toEqual(['conv2d → [26, 26, 4]', 'max_pool2d → ?', 'flatten → ?', 'dense → ?']);
   });
 });
+
+describe('hovers on nested blocks', () => {
+  const SPEC = `name: n
+data:
+  dataset: synthetic
+  synthetic: {train_samples: 8, test_samples: 4, shape: [8, 8, 3], classes: 3}
+model:
+  blocks:
+    bc:
+      params: {filters: 8}
+      layers:
+        - conv2d: {name: conv, filters: $filters, kernel_size: 1}
+        - relu
+    inc:
+      layers:
+        - block: {name: branch1, use: bc, with: {filters: 4}}
+        - block: {name: branch2, use: bc, inputs: [input], with: {filters: 6}}
+        - concat: [branch1, branch2]
+  layers:
+    - conv2d: {name: stem, filters: 8, kernel_size: 3, padding: same}
+    - block: {name: i1, use: inc, repeat: 2}
+    - global_avg_pool2d
+    - dense: {units: 3}
+`;
+  const hover = (needle: string) => {
+    const r = compile(SPEC, { file: 'n.yaml' });
+    const parsed = parseYaml(SPEC);
+    const hit = layerAt(parsed, SPEC.indexOf(needle), r.ir!, (f) => f === 'n.yaml');
+    return hit && hoverMarkdown(r.ir!, hit);
+  };
+
+  it('a use inside a block definition sums its copies in every copy of the outer block', () => {
+    const got = hover('block: {name: branch2')!;
+    // 2 outer copies × (conv + relu); conv 1·1·c·6 + 6 (c = 8 in the first copy, 10 in the second).
+    expect(got).toContain('**branch2** · block `bc` (4 layers)');
+    expect(got).toContain(`params: ${8 * 6 + 6 + 10 * 6 + 6}`);
+  });
+
+  it("a layer of a nested block's definition lists every copy", () => {
+    const got = hover('conv2d: {name: conv')!;
+    for (const id of ['i1.0.branch1.0.conv', 'i1.0.branch2.0.conv', 'i1.1.branch1.0.conv', 'i1.1.branch2.0.conv']) expect(got).toContain(`**${id}**`);
+  });
+});
