@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerAvgPoolGradFix } from './avg-pool-grad.js';
 import { registerCpuKernelFixes } from './cpu-kernels.js';
 import { registerWasmTrainingKernels } from './wasm-training/kernels/register.js';
 import { defaultWasmThreads, prepareWasmThreads, settleWasmThreads } from './wasm-training/threads.js';
@@ -121,6 +122,8 @@ async function useWasm(opts: InitBackendOptions): Promise<BackendInfo> {
   if (wasmThreads === undefined) wasmThreads = await createWasmBackend(wasm, Math.max(1, Math.floor(opts.threads ?? envThreads() ?? defaultWasmThreads())));
   else if (!(await tf.setBackend('wasm'))) throw wasmFailed();
   registerWasmTrainingKernels();
+  // tfjs's padded average pooling gradient divides by kh·kw, its forward by the real pixels (avg-pool-grad.ts).
+  registerAvgPoolGradFix('wasm');
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = wasmThreads > 1 ? `, ${wasmThreads} threads` : wasmThreadsNote || ', 1 thread';
   return { name: 'wasm', reason: `using wasm (XNNPACK${simd ? ', SIMD' : ', no SIMD'}${threads})`, threads: wasmThreads };
@@ -161,6 +164,7 @@ async function createWasmBackend(wasm: typeof import('@tensorflow/tfjs-backend-w
 async function useCpu(): Promise<BackendInfo> {
   if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', "backend 'cpu' failed to initialise");
   registerCpuKernelFixes();
+  registerAvgPoolGradFix('cpu');
   return { name: 'cpu', reason: 'using cpu (pure JavaScript; slow for convolutions)', threads: 1 };
 }
 
