@@ -25,6 +25,7 @@ import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
 import { OPS, OP_KINDS, type OpKind } from '../../../src/compiler/ops/index.js';
 import type { Shape } from '../../../src/compiler/ops/op-def.js';
 import { nodeRecipes } from '../../../src/compiler/ops/recipe.js';
+import { dropoutLayers, setDropoutStep } from '../../../src/runtime/model/dropout.js';
 import { applyNode } from '../../../src/runtime/model/layers.js';
 import { tinySpec } from '../../runtime/model/ir-fixtures.js';
 import { PYTHON, runPython, writeFiles } from './python.js';
@@ -130,6 +131,7 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ momentum: 0.9, epsilon: 1e-5 }, [6]],
   ],
   layer_norm: [[{ epsilon: 1e-5 }, [4, 4, 3]]],
+  group_norm: [[{ groups: 2 }, [4, 4, 6]], [{ groups: 3, epsilon: 1e-3 }, [5, 6]], [4, [8]]],
   relu: [[{}, X]],
   leaky_relu: [[{ alpha: 0.2 }, [6]]],
   elu: [[{}, X]],
@@ -332,5 +334,54 @@ print(json.dumps(out))`,
       tf.dispose([...t.snapshot.values()].flat());
       t.x.dispose();
     }
+  });
+
+  it('dropout: masks differ from dlc (PyTorch draws them), the statistics agree', () => {
+    // 20 steps of rate 0.3 on 1,000 ones: the dropped fraction is 0.3 ± 4σ on both, kept values are 1 / 0.7 on both,
+    // and the masks are not dlc's (documented: runs with dropout agree in distribution, not step for step).
+    const rate = 0.3;
+    const n = 1000;
+    const draws = 20;
+    const ir = oneOpIR('dropout', lowerAttrs(normalizeLayer({ dropout: { rate } }, '/model/layers/0')), [n], 1);
+    const dir = join(tmp, 'dropout_stats');
+    writeFiles(dir, renderPytorch(ir, { specFile: 'ops.yaml' }));
+    const inp = tf.input({ shape: [n] });
+    const model = tf.model({ inputs: inp, outputs: applyNode(ir.nodes[1], [inp], (r) => r.seed) });
+    const ones = tf.ones([1, n]);
+    const layers = dropoutLayers(model);
+    const dlcMasks = Array.from({ length: draws }, (_, step) => {
+      setDropoutStep(layers, SEED, step);
+      const y = model.apply(ones, { training: true }) as tf.Tensor;
+      const v = Array.from(y.dataSync());
+      y.dispose();
+      return v;
+    });
+    tf.dispose(ones);
+    model.dispose();
+    const py = runPython<{ masks: number[][]; infer: number[] }>(
+      `import torch
+sys.path.insert(0, INPUT['dir'])
+from model import build_model
+torch.manual_seed(1)
+m = build_model()
+m.train()
+x = torch.ones(1, INPUT['n'])
+masks = [m(x).reshape(-1).tolist() for _ in range(INPUT['draws'])]
+m.eval()
+print(json.dumps({'masks': masks, 'infer': m(x).reshape(-1).tolist()}))`,
+      { dir, n, draws },
+    );
+    const sigma = Math.sqrt((rate * (1 - rate)) / (n * draws));
+    for (const [who, masks] of [['dlc', dlcMasks], ['torch', py.masks]] as const) {
+      const flat = masks.flat();
+      const dropped = flat.filter((v) => v === 0).length / flat.length;
+      expect(Math.abs(dropped - rate), `${who} dropped fraction ${dropped}`).toBeLessThan(4 * sigma);
+      expect(Math.max(...flat.filter((v) => v !== 0).map((v) => Math.abs(v - 1 / (1 - rate)))), `${who} kept values`).toBeLessThan(1e-6);
+    }
+    // Not the same masks: a large share of positions disagree (independent masks: 2·0.3·0.7 = 42%).
+    const torchFlat = py.masks.flat();
+    const differ = dlcMasks.flat().filter((v, i) => (v === 0) !== (torchFlat[i] === 0)).length / (n * draws);
+    expect(differ).toBeGreaterThan(0.3);
+    expect(py.infer).toEqual(Array.from({ length: n }, () => 1));
   });
 });
