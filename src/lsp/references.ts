@@ -17,6 +17,8 @@ const isIndex = (s: string | undefined): boolean => s !== undefined && /^\d+$/.t
 /** The kind of reference the value at `segs` is, if any. */
 function placeOf(parsed: ParsedYaml, segs: readonly string[]): Place | undefined {
   if (segs.length === 2 && segs[0] === 'model' && segs[1] === 'output') return { type: 'layer', layersPointer: '/model/layers' };
+  // model.outputs: [{layer: …}] (several outputs).
+  if (segs.length === 4 && segs[0] === 'model' && segs[1] === 'outputs' && isIndex(segs[2]) && segs[3] === 'layer') return { type: 'layer', layersPointer: '/model/layers' };
   // Which layer list the place belongs to: the model's or a block's.
   const listEnd = segs.lastIndexOf('layers');
   if (listEnd < 0 || !isIndex(segs[listEnd + 1])) return undefined;
@@ -59,7 +61,7 @@ export function referencesAt(parsed: ParsedYaml, segs: readonly string[]): Sugge
   if (place.type === 'block') return value(blockNames(parsed), 'a block defined under model.blocks');
   const names = [...layerNameNodes(parsed, place.layersPointer).keys()].filter((n) => n !== place.self);
   // `model.output` names a layer; inside lists, `input` is the model (or block) input too.
-  return segs[1] === 'output' && segs.length === 2 ? value(names, 'a named layer of model.layers') : value([...names, 'input'], 'a layer of this list (`input`: the model or block input)');
+  return (segs[1] === 'output' && segs.length === 2) || segs[1] === 'outputs' ? value(names, 'a named layer of model.layers') : value([...names, 'input'], 'a layer of this list (`input`: the model or block input)');
 }
 
 /** The node a reference at `offset` names (a layer's `name` value or a block's key), if any. */

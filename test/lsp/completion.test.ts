@@ -41,6 +41,7 @@ describe('completeAt (schema-driven completion)', () => {
     ['inside a block: that block\'s names', { given: DAG, want: ['a', 'input'] }],
     ['block use: the blocks', { given: DAG.replace('|', '') + '    - block: {use: |}\n', want: ['res', 'plain'] }],
     ['model.output: the named layers', { given: DAG.replace('|', '').replace('model:\n', 'model:\n  output: |\n'), want: ['stem', 'c1', 'c2'] }],
+    ['model.outputs[].layer: the named layers', { given: DAG.replace('|', '').replace('model:\n', 'model:\n  outputs:\n    - {layer: stem}\n    - {layer: |}\n'), want: ['stem', 'c1', 'c2'] }],
   ];
   it.each(refCases)('references: %s', (_n, { given, want }) => {
     expect(complete(given).labels).toEqual(want);
