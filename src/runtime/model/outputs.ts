@@ -28,6 +28,23 @@ export function lossWeightsOf(model: tf.LayersModel): readonly number[] {
   throw new Error(`model '${model.name}' has ${model.outputs.length} outputs but no loss weights (build it with withLossWeights)`);
 }
 
+const MAIN = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+/**
+ * The model that computes only the main output (the model itself when it has
+ * one): evaluation and prediction skip the auxiliary heads. It shares the
+ * model's layers and weights; never dispose it (dispose the model).
+ */
+export function mainModel(model: tf.LayersModel): tf.LayersModel {
+  if (model.outputs.length === 1) return model;
+  let m = MAIN.get(model);
+  if (!m) {
+    m = tf.model({ inputs: model.inputs, outputs: model.outputs[0]!, name: `${model.name}_main` });
+    MAIN.set(model, m);
+  }
+  return m;
+}
+
 /**
  * The main output of what a model returned (a tensor, or one per output),
  * disposing the auxiliary heads' tensors; inside a tidy they would go anyway.

@@ -4,7 +4,7 @@
  * classification metrics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mainOutput } from '../model/outputs.js';
+import { mainModel } from '../model/outputs.js';
 import type { IR } from '../../compiler/ir.js';
 import type { MetricSpec, TransformSpec } from '../../compiler/spec.js';
 import type { ImageSet, LossFn, MetricsReport } from '../contracts.js';
@@ -46,7 +46,7 @@ export async function evaluateSet(model: tf.LayersModel, set: ImageSet, opts: Ev
   for await (const batch of feed(set, { batchSize: opts.batchSize, shuffle: false, seed: opts.seed, epoch: 0, transforms: opts.transforms, numClasses: opts.numClasses })) {
     try {
       const { logits, loss } = tf.tidy(() => {
-        const l = mainOutput(model.apply(batch.xs, { training: false }) as tf.Tensor2D | tf.Tensor2D[]);
+        const l = mainModel(model).apply(batch.xs, { training: false }) as tf.Tensor2D;
         return { logits: l, loss: opts.lossFn(l, batch.ys) };
       });
       const scores = logits.dataSync() as Float32Array;

@@ -6,7 +6,7 @@
  * probabilities (class targets) or the regressed value (real targets).
  */
 import * as tf from '@tensorflow/tfjs';
-import { mainOutput } from '../model/outputs.js';
+import { mainModel } from '../model/outputs.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeRow, type TablePreprocessing, type TableRow } from '../../compiler/shared/tabular.js';
@@ -50,7 +50,7 @@ export async function predictRows(runDir: string, rows: readonly TableRow[], opt
   const run = await loadRunModel(located);
   try {
     const out = tf.tidy(() => {
-      const y = mainOutput(run.model.predict(tf.tensor2d(x, [rows.length, pre.width])) as tf.Tensor2D | tf.Tensor2D[]);
+      const y = mainModel(run.model).predict(tf.tensor2d(x, [rows.length, pre.width])) as tf.Tensor2D;
       const out = run.ir.nodes.find((n) => n.id === run.ir.outputId);
       const softmaxed = out?.op === 'softmax' || out?.attrs['activation'] === 'softmax';
       return pre.targetType === 'class' && !softmaxed ? tf.softmax(y) : y;

@@ -1,6 +1,6 @@
 /** `predict(runDir, files, options)`: top-k classes for PNG/JPEG files from a saved run (`dlc predict`). */
 import * as tf from '@tensorflow/tfjs';
-import { mainOutput } from '../model/outputs.js';
+import { mainModel } from '../model/outputs.js';
 import { initBackend, type BackendChoice, type BackendInfo } from '../backend/select.js';
 import type { IR } from '../../compiler/ir.js';
 import type { ExampleSet } from '../contracts.js';
@@ -70,7 +70,7 @@ export async function predict(runDir: string, files: readonly string[], options:
     for await (const batch of feed(set, { batchSize: spec.data.batch_size, shuffle: false, seed: spec.seed, epoch: 0, transforms: spec.data.transforms.eval, numClasses: run.ir.numClasses })) {
       try {
         const probs = tf.tidy(() => {
-          const out = mainOutput(run.model.predict(batch.xs) as tf.Tensor2D | tf.Tensor2D[]);
+          const out = mainModel(run.model).predict(batch.xs) as tf.Tensor2D;
           return endsInSoftmax(run.ir) ? out : tf.softmax(out);
         });
         const p = probs.dataSync();

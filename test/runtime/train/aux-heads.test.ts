@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/runtime/model/build-model.js';
-import { lossWeightsOf, mainOutput } from '../../../src/runtime/model/outputs.js';
+import { lossWeightsOf, mainModel, mainOutput } from '../../../src/runtime/model/outputs.js';
 import { makeLoss } from '../../../src/runtime/losses/index.js';
 import { computeGradients, trainableVariables } from '../../../src/runtime/train/step.js';
 import { train } from '../../../src/runtime/train/train.js';
@@ -116,7 +116,13 @@ describe('several outputs on the tfjs runtime', () => {
     expect(y.shape).toEqual([3, 3]);
     const heads = run.model.predict(x) as tf.Tensor2D[];
     expect(Array.from(y.dataSync())).toEqual(Array.from(heads[0]!.dataSync()));
-    tf.dispose([x, y, ...heads]);
+    // The main-only model (what evaluation and prediction run: no auxiliary head) shares the trained weights.
+    const main = mainModel(run.model);
+    expect(main.outputs).toHaveLength(1);
+    const z = main.predict(x) as tf.Tensor2D;
+    expect(Array.from(z.dataSync())).toEqual(Array.from(heads[0]!.dataSync()));
+    expect(main.layers.map((l) => l.name)).not.toContain('aux');
+    tf.dispose([x, y, z, ...heads]);
     run.model.dispose();
   });
 });
