@@ -216,6 +216,13 @@ export function expandLayers(model: Obj, sourceMap: SourceMap, conventions: Conv
           const resolve = (r: string) => (r === 'input' ? blockInput() : lastOf.has(r) ? lastOf.get(r)! : localSet.has(r) ? `${scope}.${i}.${r}` : r);
           const from = refs !== undefined ? resolve(refs) : out.length === copyStart ? (copyInput ?? (blockInput(), undefined)) : undefined;
           if (!expandUse(nb, defPath, inner, [...stack, use], subs, from)) return false;
+          // Wide nesting (many uses of large blocks in one copy) is capped as it grows, not after the copy.
+          if (out.length > MAX_EXPANDED_LAYERS) {
+            const p = `${defPath}/block`;
+            report(diag('DLC022', `block '${use}' makes the model more than ${MAX_EXPANDED_LAYERS} layers (the blocks it uses are too large)`, sourceMap.locate(p), p, `a model may have at most ${MAX_EXPANDED_LAYERS} layers after block expansion`));
+            out.length = before;
+            return false;
+          }
           lastOf.set(locals[j], out[out.length - 1].name!);
           continue;
         }

@@ -215,6 +215,29 @@ describe('nested blocks', () => {
     expect(d[0].message).toContain('200 layers each');
   });
 
+  it('wide nesting (a million layers in one copy) stops at the cap quickly, with one DLC022', () => {
+    const uses = (b: string) => Array.from({ length: 100 }, () => `        - block: {use: ${b}}`).join('\n');
+    const yaml = `${HEAD}model:
+  blocks:
+    c:
+      layers: [${Array.from({ length: 100 }, () => 'relu').join(', ')}]
+    b:
+      layers:
+${uses('c')}
+    a:
+      layers:
+${uses('b')}
+  layers:
+    - flatten
+    - block: {use: a}
+    - dense: {units: 3}
+`;
+    const t0 = performance.now();
+    const d = codes(yaml);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(d.map((x) => x.code)).toEqual(['DLC022']);
+  });
+
   it('a bad value passed down through two levels is reported at the outermost `with`', () => {
     const yaml = NESTED.replace('with: {filters: 6}', 'with: {filters: -6}');
     const d = codes(yaml);
