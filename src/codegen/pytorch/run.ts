@@ -40,6 +40,12 @@ export interface TorchRunOptions {
   readonly runsDir?: string;
   readonly resume?: string;
   readonly epochs?: number;
+  /**
+   * A tfjs model directory (model.json + weights.bin) to start from instead of the project's own
+   * init: dlc's initial weights, exact where the Python port is not bit-exact (the recurrent
+   * kernels' orthogonal init agrees to float32 rounding). Ignored with `resume`.
+   */
+  readonly initialWeights?: string;
   /** Data-set cache handed to the project ($DLC_CACHE otherwise). */
   readonly dataCacheDir?: string;
   readonly onEvent?: (e: TorchEvent) => void;
@@ -96,6 +102,7 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
   const args = ['train.py', '--progress', 'json', '--device', opts.device ?? 'auto', '--runs-dir', resolve(opts.runsDir ?? 'runs')];
   if (opts.resume) args.push('--resume', resolve(opts.resume));
   if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
+  if (opts.initialWeights && !opts.resume) args.push('--initial-weights', resolve(opts.initialWeights));
   if (opts.dataCacheDir) args.push('--cache-dir', resolve(opts.dataCacheDir));
   const nproc = opts.nproc ?? 1;
   const argv = nproc > 1 ? ['-m', 'dlc_runtime.launch', '--nproc', String(nproc), ...args] : args;

@@ -7,6 +7,9 @@ model.py's TFJS_NAMES maps each module attribute to (tfjs layer name, role). Rol
 sequence kinds: embedding, lstm, gru, bidirectional, positional embedding, attention, transformer
 encoder) keeps tfjs's names and layouts in the module itself: its tfjs_weights() lists them
 (bidirectional's as "<layer>/forward_<inner>/kernel", …), nothing is transposed."""
+import json
+import os
+
 import numpy as np
 import torch
 
@@ -94,4 +97,34 @@ def export_tfjs_weights(model):
         elif w == 'kernel' and t.dim() == 2:
             t = t.t()
         out[tf_name] = t.contiguous().numpy().astype(np.float32)
+    return out
+
+
+def read_tfjs_weights(model_dir):
+    """{tfjs weight name: float32 array} from a tfjs layers model directory (model.json + its weight
+    files, as dlc's checkpoints and `model.save` write them). Paths must stay inside the directory and
+    the files must hold exactly the bytes the manifest needs."""
+    with open(os.path.join(model_dir, 'model.json'), encoding='utf8') as f:
+        manifest = json.load(f).get('weightsManifest') or []
+    root = os.path.realpath(model_dir)
+    out = {}
+    for group in manifest:
+        data = b''
+        for rel in group.get('paths', []):
+            path = os.path.realpath(os.path.join(root, rel))
+            if not path.startswith(root + os.sep):
+                raise ValueError(f'{model_dir}/model.json: weight file {rel!r} is outside the directory')
+            with open(path, 'rb') as f:
+                data += f.read()
+        offset = 0
+        for spec in group.get('weights', []):
+            if spec.get('dtype', 'float32') != 'float32':
+                raise ValueError(f"{model_dir}/model.json: weight {spec['name']} is {spec.get('dtype')}, not float32")
+            n = int(np.prod(spec['shape'])) if spec['shape'] else 1
+            if offset + 4 * n > len(data):
+                raise ValueError(f"{model_dir}: the weight files end before weight {spec['name']}")
+            out[spec['name']] = np.frombuffer(data, dtype='<f4', count=n, offset=offset).reshape(spec['shape']).astype(np.float32)
+            offset += 4 * n
+        if offset != len(data):
+            raise ValueError(f'{model_dir}: the weight files hold {len(data)} bytes, the manifest {offset}')
     return out
