@@ -52,6 +52,7 @@ const CLASS_NAMES: Readonly<Record<string, string>> = {
   multiply: 'Multiply',
   // dlc's own layers (src/runtime/model/custom-layers.ts): hard swish, grouped conv2d.
   dlcHardSwish: 'DlcHardSwish',
+  dlcGroupNorm: 'DlcGroupNorm',
   dlcGroupedConv2d: 'DlcGroupedConv2d',
 };
 

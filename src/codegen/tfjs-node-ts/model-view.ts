@@ -60,10 +60,10 @@ export interface ModelView {
 }
 
 /** Names the model.ts template uses itself. */
-const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'withLossWeights', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
+const TEMPLATE_NAMES = ['buildModel', 'INPUT_SHAPE', 'NUM_CLASSES', 'model', 'withLossWeights', 'torchBatchNormalization', 'dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d', 'dlcGroupNorm'];
 
 /** dlc's layers for the kinds tfjs lacks (src/runtime/model/custom-layers.ts: attention, positions). */
-const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d'];
+const DLC_LAYERS = ['dlcPositionalEmbedding', 'dlcMultiHeadAttention', 'dlcTransformerEncoder', 'dlcTorchPool', 'dlcAdaptivePool2d', 'dlcHardSwish', 'dlcGroupedConv2d', 'dlcGroupNorm'];
 
 /** Recipe layers that are dlc's own (src/runtime/model/), not tf.layers factories; model.ts imports them. */
 const CUSTOM_FACTORIES = new Set(['torchBatchNormalization', ...DLC_LAYERS]);

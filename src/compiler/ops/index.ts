@@ -32,6 +32,7 @@ import { global_avg_pool2d } from './global-avg-pool2d.js';
 import { global_max_pool2d } from './global-max-pool2d.js';
 import { adaptive_avg_pool2d } from './adaptive-avg-pool2d.js';
 import { adaptive_max_pool2d } from './adaptive-max-pool2d.js';
+import { group_norm } from './group-norm.js';
 import { layer_norm } from './layer-norm.js';
 import { leaky_relu } from './leaky-relu.js';
 import { max_pool2d } from './max-pool2d.js';
@@ -88,6 +89,7 @@ export const OPS: { readonly [K in OpKind]: OpDef<K> } = {
   dropout,
   batch_norm,
   layer_norm,
+  group_norm,
   relu,
   leaky_relu,
   elu,

@@ -315,6 +315,7 @@ export const dlcPositionalEmbedding = (args: Kwargs): tf.layers.Layer => new Dlc
 export const dlcMultiHeadAttention = (args: Kwargs): tf.layers.Layer => new DlcMultiHeadAttention(args as never);
 export const dlcTransformerEncoder = (args: Kwargs): tf.layers.Layer => new DlcTransformerEncoder(args as never);
 export const dlcHardSwish = (args: Kwargs): tf.layers.Layer => new DlcHardSwish(args as never);
+export { DlcGroupNorm, dlcGroupNorm } from './group-norm.js';
 export const dlcGroupedConv2d = (args: Kwargs): tf.layers.Layer => new DlcGroupedConv2d(args as never);
 
 // PyTorch's pooling (explicit padding, ceil_mode, count_include_pad, adaptive): its own module, re-exported for model.ts.

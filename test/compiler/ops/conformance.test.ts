@@ -139,6 +139,7 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ momentum: 0.9, epsilon: 1e-5 }, [[6]]],
   ],
   layer_norm: [[{ epsilon: 1e-5 }, [[4, 4, 3]]]],
+  group_norm: [[{ groups: 2 }, [[4, 4, 6]]], [{ groups: 3, epsilon: 1e-3 }, [[5, 6]]], [4, [[8]]]],
   relu: [[{}, [X]]],
   leaky_relu: [[{ alpha: 0.2 }, [[6]]]],
   elu: [[{}, [X]]],
