@@ -61,6 +61,14 @@ describe('model.outputs', () => {
     ]);
   });
 
+  it("the training-memory estimate counts the auxiliary head's weights and activations", () => {
+    const withAux = summarize(run(AUX_SPEC).ir!).memory;
+    // The same model without the aux head (gap_aux → aux): 2 nodes fewer, 4·3 + 3 parameters fewer.
+    const without = summarize(run(AUX_SPEC.replace(/ {2}outputs:\n.*\n.*\n/, '').replace('    - global_avg_pool2d: {name: gap_aux}\n    - dense: {name: aux, units: 3}\n', '')).ir!).memory;
+    expect(withAux.parameters - without.parameters).toBe((4 * 3 + 3) * 4);
+    expect(withAux.activations).toBeGreaterThan(without.activations);
+  });
+
   it('checks every head against the target: class count (DLC108) and activation on logits (DLC109) at the aux head', () => {
     expect(at(AUX_SPEC.replace('{name: aux, units: 3}', '{name: aux, units: 4}'))).toEqual([['DLC108', 12, 33]]);
     expect(at(AUX_SPEC.replace('{name: aux, units: 3}', '{name: aux, units: 3, activation: relu}'))).toEqual([['DLC109', 12, 48]]);
