@@ -198,7 +198,21 @@ export type ScheduleSpec =
   | { readonly kind: 'multi_step'; readonly milestones: readonly number[]; readonly gamma: number; readonly warmup_epochs: number }
   | { readonly kind: 'exponential'; readonly gamma: number; readonly warmup_epochs: number }
   | { readonly kind: 'cosine'; readonly min_lr: number; readonly warmup_epochs: number }
-  | { readonly kind: 'one_cycle'; readonly max_lr: number; readonly pct_start: number; readonly div_factor: number; readonly final_div_factor: number }
+  | {
+      readonly kind: 'one_cycle';
+      readonly max_lr: number;
+      readonly pct_start: number;
+      readonly div_factor: number;
+      readonly final_div_factor: number;
+      /**
+       * PyTorch OneCycleLR's cycle_momentum: momentum (SGD, RMSprop) or Adam's beta1 moves inversely
+       * to the rate, max → base → max. Normalised specs have all three; absent (an ir.json from an
+       * older dlc) means no cycling.
+       */
+      readonly cycle_momentum?: boolean;
+      readonly base_momentum?: number;
+      readonly max_momentum?: number;
+    }
   | { readonly kind: 'reduce_on_plateau'; readonly monitor: MonitorName; readonly factor: number; readonly patience: number; readonly min_lr: number; readonly warmup_epochs: number };
 
 export type MonitorName = 'val_loss' | 'val_accuracy' | 'val_f1' | 'loss' | 'accuracy';

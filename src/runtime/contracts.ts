@@ -94,6 +94,11 @@ export interface TrainableOptimizer {
   learningRate: number;
   /** One update of vars by grads (same order). Applies weight decay and clipping as the spec says. */
   applyGradients(vars: readonly tf.Variable[], grads: readonly tf.Tensor[]): void;
+  /**
+   * Sets the momentum of the next steps (SGD/RMSprop momentum, Adam's beta1), as a schedule with
+   * momentum cycling (one_cycle) asks; absent on optimizers without one (adagrad).
+   */
+  setMomentum?(momentum: number): void;
   /** Slot variables (moments, accumulators) and step counter, for checkpoints. */
   getState(): NamedArray[];
   setState(state: readonly NamedArray[]): void;
@@ -103,6 +108,8 @@ export interface TrainableOptimizer {
 /** Learning rate as a function of the global step (schedules are per step). */
 export interface LrSchedule {
   lrAt(step: number): number;
+  /** The optimizer momentum for the step (one_cycle with cycle_momentum); absent when the schedule leaves momentum alone. */
+  momentumAt?(step: number): number;
   /** Called after each epoch's validation (reduce_on_plateau listens; others ignore it). */
   endEpoch(epoch: number, metrics: Readonly<Record<string, number>>): void;
   getState(): unknown;

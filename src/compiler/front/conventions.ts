@@ -16,6 +16,7 @@
  * - adam / adamw: epsilon 1e-8 → 1e-7;
  * - rmsprop: learning_rate 0.01 → 0.001, rho 0.99 → 0.9, epsilon 1e-8 → 1e-7;
  * - adagrad: initial_accumulator_value 0 → 0.1, epsilon 1e-10 → 1e-7;
+ * - one_cycle schedule: cycle_momentum true (PyTorch OneCycleLR) → false;
  * - initial weights of conv/dense kernels and biases: PyTorch's
  *   kaiming-uniform(a=√5) kernels and uniform(±1/√fan_in) biases → Glorot
  *   uniform kernels and zero biases (ops/recipe.ts reads `conventions`).
@@ -43,6 +44,11 @@ const KERAS_OPTIMIZERS: Overrides = {
   adagrad: { initial_accumulator_value: 0.1, epsilon: 1e-7 },
 };
 
+/** The same for schedules, by kind (Keras has no one-cycle schedule; dlc's used to leave momentum alone). */
+const KERAS_SCHEDULES: Overrides = {
+  one_cycle: { cycle_momentum: false },
+};
+
 const NONE: Readonly<Record<string, unknown>> = {};
 
 /** The defaults `conventions` puts over a layer kind's declared ones (empty when none differ). */
@@ -55,5 +61,10 @@ export function optimizerDefaultsFor(conventions: Conventions, kind: string): Re
   return conventions === 'keras' && Object.hasOwn(KERAS_OPTIMIZERS, kind) ? KERAS_OPTIMIZERS[kind] : NONE;
 }
 
+/** The defaults `conventions` puts over a schedule kind's declared ones. */
+export function scheduleDefaultsFor(conventions: Conventions, kind: string): Readonly<Record<string, unknown>> {
+  return conventions === 'keras' && Object.hasOwn(KERAS_SCHEDULES, kind) ? KERAS_SCHEDULES[kind] : NONE;
+}
+
 /** Every (section, kind, key) whose default depends on the conventions, with both values' sources: for docs and tests. */
-export const KERAS_OVERRIDES = { layers: KERAS_LAYERS, optimizers: KERAS_OPTIMIZERS } as const;
+export const KERAS_OVERRIDES = { layers: KERAS_LAYERS, optimizers: KERAS_OPTIMIZERS, schedules: KERAS_SCHEDULES } as const;

@@ -14,7 +14,7 @@ import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SC
 import { datasetDef, datasetOwnKeys, keysOfOneDataset } from '../datasets/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
-import { DEFAULT_CONVENTIONS, optimizerDefaultsFor } from './conventions.js';
+import { DEFAULT_CONVENTIONS, optimizerDefaultsFor, scheduleDefaultsFor } from './conventions.js';
 import type { Conventions, DataSpec, LossSpec, ModelOutputSpec, MetricSpec, OptimizerSpec, ScheduleSpec, Spec, TrainSpec, TransformSpec } from '../spec.js';
 
 type Obj = Record<string, unknown>;
@@ -115,7 +115,7 @@ export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec
     model: { layers, ...(model.output !== undefined ? { output: model.output as string } : {}), ...outputs(model.outputs) },
     loss: section(LOSSES, d.loss, DEFAULT_LOSS) as unknown as LossSpec,
     optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER, (k) => optimizerDefaultsFor(conventions, k)) as unknown as OptimizerSpec,
-    schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE) as unknown as ScheduleSpec,
+    schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE, (k) => scheduleDefaultsFor(conventions, k)) as unknown as ScheduleSpec,
     train: train(d.train),
     metrics: metrics(d.metrics),
   };

@@ -28,14 +28,22 @@ export interface AdamOptions extends OptimizerCommon {
 
 export class AdamOptimizer extends SlotOptimizer {
   readonly kind: 'adam' | 'adamw';
+  /** β1 of the next steps: the spec's, or what a momentum-cycling schedule set (one_cycle cycles beta1, as PyTorch). */
+  private beta1: number;
 
   constructor(private readonly opts: AdamOptions) {
     super(opts);
+    this.beta1 = opts.beta1;
     this.kind = opts.decoupled ? 'adamw' : 'adam';
     for (const [k, b] of [['beta1', opts.beta1], ['beta2', opts.beta2]] as const) {
       if (!(b >= 0 && b < 1)) throw new RangeError(`${this.kind}: ${k} must be in [0, 1), got ${b}`);
     }
     if (!(opts.epsilon >= 0)) throw new RangeError(`${this.kind}: epsilon must be >= 0, got ${opts.epsilon}`);
+  }
+
+  /** PyTorch's bias correction then uses the current β1: 1 − β1^t. */
+  setMomentum(beta1: number): void {
+    this.beta1 = beta1;
   }
 
   protected slotSpecs(): Readonly<Record<string, number>> {
@@ -47,7 +55,8 @@ export class AdamOptimizer extends SlotOptimizer {
   }
 
   protected updateVariable(p: tf.Variable, g: tf.Tensor, slots: Slots, lr: number, step: number): void {
-    const { beta1, beta2, epsilon, decoupled } = this.opts;
+    const { beta2, epsilon, decoupled } = this.opts;
+    const beta1 = this.beta1;
     const wd = this.common.weight_decay;
     let param: tf.Tensor = p;
     if (decoupled && wd > 0) param = tf.mul(p, 1 - lr * wd);

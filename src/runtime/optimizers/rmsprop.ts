@@ -19,19 +19,29 @@ export interface RmspropOptions extends OptimizerCommon {
 
 export class RmspropOptimizer extends SlotOptimizer {
   readonly kind = 'rmsprop';
+  /** μ of the next steps: the spec's, or what a momentum-cycling schedule set (setMomentum). */
+  private mu: number;
+  private cycled = false;
 
   constructor(private readonly opts: RmspropOptions) {
     super(opts);
+    this.mu = opts.momentum;
     if (!(opts.rho >= 0 && opts.rho < 1)) throw new RangeError(`rmsprop: rho must be in [0, 1), got ${opts.rho}`);
     if (!(opts.momentum >= 0)) throw new RangeError(`rmsprop: momentum must be >= 0, got ${opts.momentum}`);
   }
 
+  setMomentum(momentum: number): void {
+    this.mu = momentum;
+    this.cycled = true;
+  }
+
   protected slotSpecs(): Readonly<Record<string, number>> {
-    return this.opts.momentum > 0 ? { square_avg: 0, momentum: 0 } : { square_avg: 0 };
+    return this.opts.momentum > 0 || this.cycled ? { square_avg: 0, momentum: 0 } : { square_avg: 0 };
   }
 
   protected updateVariable(p: tf.Variable, g: tf.Tensor, slots: Slots, lr: number): void {
-    const { rho, momentum, epsilon } = this.opts;
+    const { rho, epsilon } = this.opts;
+    const momentum = this.mu;
     const s = tf.add(tf.mul(slots.square_avg, rho), tf.mul(tf.square(g), 1 - rho));
     slots.square_avg.assign(s);
     let direction = tf.div(g, tf.add(tf.sqrt(s), epsilon));

@@ -21,21 +21,31 @@ export interface SgdOptions extends OptimizerCommon {
 
 export class SgdOptimizer extends SlotOptimizer {
   readonly kind = 'sgd';
+  /** μ of the next steps: the spec's, or what a momentum-cycling schedule set (setMomentum). */
+  private mu: number;
+  /** A schedule sets μ (one_cycle): the buffer exists even when the spec's momentum is 0, as in PyTorch. */
+  private cycled = false;
 
   constructor(private readonly opts: SgdOptions) {
     super(opts);
+    this.mu = opts.momentum;
     if (!(opts.momentum >= 0)) throw new RangeError(`sgd: momentum must be >= 0, got ${opts.momentum}`);
     if (opts.nesterov && opts.momentum <= 0) throw new RangeError('sgd: nesterov needs momentum > 0');
   }
 
+  setMomentum(momentum: number): void {
+    this.mu = momentum;
+    this.cycled = true;
+  }
+
   protected slotSpecs(): Readonly<Record<string, number>> {
-    return this.opts.momentum > 0 ? { momentum: 0 } : {};
+    return this.opts.momentum > 0 || this.cycled ? { momentum: 0 } : {};
   }
 
   protected updateVariable(p: tf.Variable, g: tf.Tensor, slots: Slots, lr: number): void {
-    const mu = this.opts.momentum;
+    const mu = this.mu;
     let direction = g;
-    if (mu > 0) {
+    if (mu > 0 || this.cycled) {
       const buf = slots.momentum;
       const v = tf.add(tf.mul(buf, mu), g);
       buf.assign(v);

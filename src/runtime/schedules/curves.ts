@@ -87,14 +87,27 @@ export interface OneCycleParams {
  * the peak; the optimizer's learning_rate is not used by this schedule.
  */
 export function oneCycleCurve(totalSteps: number, p: OneCycleParams): Curve {
-  if (!(p.pctStart > 0 && p.pctStart < 1)) throw new RangeError(`one_cycle: pct_start must be in (0, 1), got ${p.pctStart}`);
   const initial = p.maxLr / p.divFactor;
-  const min = initial / p.finalDivFactor;
-  const end1 = p.pctStart * totalSteps - 1;
+  return twoPhaseCos(totalSteps, p.pctStart, initial, p.maxLr, initial / p.finalDivFactor);
+}
+
+/**
+ * OneCycleLR's momentum with cycle_momentum (PyTorch's default): the same two
+ * cosine phases the other way, max → base at step pct_start·T − 1, base → max
+ * at step T − 1 (step 0, PyTorch's first step, has max).
+ */
+export function oneCycleMomentum(totalSteps: number, pctStart: number, base: number, max: number): Curve {
+  return twoPhaseCos(totalSteps, pctStart, max, base, max);
+}
+
+/** OneCycleLR's two cosine phases over T steps: a → b until step pct·T − 1, b → c until step T − 1 (then c). */
+function twoPhaseCos(totalSteps: number, pctStart: number, a: number, b: number, c: number): Curve {
+  if (!(pctStart > 0 && pctStart < 1)) throw new RangeError(`one_cycle: pct_start must be in (0, 1), got ${pctStart}`);
+  const end1 = pctStart * totalSteps - 1;
   const end2 = totalSteps - 1;
   return (step) => {
     const s = Math.min(step, end2);
-    if (s <= end1) return annealCos(initial, p.maxLr, end1 > 0 ? s / end1 : 1);
-    return annealCos(p.maxLr, min, end2 > end1 ? (s - end1) / (end2 - end1) : 1);
+    if (s <= end1) return annealCos(a, b, end1 > 0 ? s / end1 : 1);
+    return annealCos(b, c, end2 > end1 ? (s - end1) / (end2 - end1) : 1);
   };
 }

@@ -12,7 +12,9 @@
  * - exponential changes at epoch boundaries (PyTorch's ExponentialLR).
  * - cosine anneals from the end of warmup to min_lr at the run's last step.
  * - one_cycle follows OneCycleLR (cosine, two phases) and peaks at max_lr;
- *   it has its own ramp, so no warmup.
+ *   it has its own ramp, so no warmup. With cycle_momentum it also has
+ *   `momentumAt(step)`, which the loop hands to `optimizer.setMomentum`
+ *   (SGD/RMSprop momentum, Adam's beta1) before each step, as OneCycleLR does.
  * - reduce_on_plateau: see plateau.ts.
  */
 import type { ScheduleSpec } from '../../compiler/spec.js';
@@ -22,6 +24,7 @@ import {
   exponentialCurve,
   multiStepCurve,
   oneCycleCurve,
+  oneCycleMomentum,
   stepCurve,
   withWarmup,
   type Curve,
@@ -73,7 +76,11 @@ export const SCHEDULE_IMPLS: ScheduleImpls = {
   multi_step: (spec, ctx) => warmed(spec.kind, multiStepCurve(ctx, spec.milestones, spec.gamma), ctx),
   exponential: (spec, ctx) => warmed(spec.kind, exponentialCurve(ctx, spec.gamma), ctx),
   cosine: (spec, ctx) => warmed(spec.kind, cosineCurve(ctx, spec.min_lr), ctx),
-  one_cycle: (spec, ctx) => stateless(spec.kind, oneCycleCurve(ctx.totalSteps, { maxLr: spec.max_lr, pctStart: spec.pct_start, divFactor: spec.div_factor, finalDivFactor: spec.final_div_factor })),
+  one_cycle: (spec, ctx) => {
+    const lr = stateless(spec.kind, oneCycleCurve(ctx.totalSteps, { maxLr: spec.max_lr, pctStart: spec.pct_start, divFactor: spec.div_factor, finalDivFactor: spec.final_div_factor }));
+    if (!spec.cycle_momentum) return lr;
+    return { ...lr, momentumAt: oneCycleMomentum(ctx.totalSteps, spec.pct_start, spec.base_momentum ?? 0.85, spec.max_momentum ?? 0.95) };
+  },
   reduce_on_plateau: (spec, ctx) =>
     new PlateauSchedule(new PlateauTracker(ctx.baseLr, { monitor: spec.monitor, factor: spec.factor, patience: spec.patience, minLr: spec.min_lr }), ctx.warmupSteps),
 };

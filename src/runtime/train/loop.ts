@@ -103,6 +103,7 @@ export async function runEpochs(ir: IR, s: Session, hooks: EpochLoopHooks): Prom
       try {
         lr = s.schedule.lrAt(s.globalStep);
         s.optimizer.learningRate = lr;
+        if (s.schedule.momentumAt) s.optimizer.setMomentum?.(s.schedule.momentumAt(s.globalStep));
         setDropoutStep(drops, seed, s.globalStep);
         const r = await hooks.step(batch, s.globalStep);
         if (!Number.isFinite(r.loss)) {

@@ -131,6 +131,8 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     const model = parts.buildModel(ir);
     const optimizer = makeOptimizer(spec.optimizer);
     const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
+    // A momentum-cycling schedule (one_cycle) owns the optimizer's momentum from the first step (its slots too).
+    if (schedule.momentumAt) optimizer.setMomentum?.(schedule.momentumAt(0));
     const session: Session = {
       runDir, unlock, epochs, dataset, train, val, stepsPerEpoch, model, optimizer, schedule, lossFn: makeLoss(withClassWeights(spec.loss, classWeights)), evalLossFn: evaluationLoss(spec.loss), classWeights, seed: spec.seed,
       startEpoch: 0, globalStep: 0, history,

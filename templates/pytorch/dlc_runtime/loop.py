@@ -28,7 +28,7 @@ import torch
 from .data import batch_count, epoch_batches, load_dataset, split_validation
 from .losses import evaluation_loss, make_loss, resolve_class_weights
 from .metrics import MetricsAccumulator, report_from_confusion
-from .optim import clip_gradients, make_optimizer, set_lr
+from .optim import clip_gradients, make_optimizer, set_lr, set_momentum
 from .rundir import (FILES, append_steps, create_run_dir, initial_monitor, js_number, observe_monitor, read_epoch_records, report_json, summary_line,
                      to_precision, write_atomic, write_epoch_records, write_report)
 from .schedules import make_schedule
@@ -332,6 +332,9 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = make_optimizer(spec['optimizer'], params)
     schedule = make_schedule(spec['schedule'], spec['optimizer']['learning_rate'], steps_per_epoch, epochs)
+    if getattr(schedule, 'momentum_at', None):
+        # A momentum-cycling schedule (one_cycle) owns the momentum from the first step, as dlc's loop.
+        set_momentum(optimizer, schedule.momentum_at(0))
     class_weights = resolve_class_weights(spec['loss'].get('class_weight'), ds.class_names, train_set.labels.tolist(), num_classes) if spec['loss']['kind'] == 'cross_entropy' else None
     if class_weights is not None:
         say('class weights: ' + ', '.join(f'{ds.class_names[i] if i < len(ds.class_names) else i} {to_precision(w, 3)}' for i, w in enumerate(class_weights)))
@@ -377,6 +380,8 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         for b, x, y, size, _ in prefetch(batches, 2):
             lr = schedule.lr_at(global_step)
             set_lr(optimizer, lr)
+            if getattr(schedule, 'momentum_at', None):
+                set_momentum(optimizer, schedule.momentum_at(global_step))
             xs = torch.from_numpy(x).to(dev, non_blocking=True)
             ys = torch.from_numpy(y).to(dev, non_blocking=True)
             # A model with several outputs returns every head in training mode (main first): the loss is

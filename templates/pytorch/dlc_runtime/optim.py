@@ -5,7 +5,7 @@ torch.optim with the spec's hyper-parameters (one parameter group; weight decay 
 trainable tensor, biases and norm scales included; AdamW's decoupled decay; Adam's ε
 added to the bias-corrected sqrt(v̂); RMSprop's ε outside the root; SGD's lr multiplying
 the whole momentum buffer). What torch.optim does not do is here: the per-step learning
-rate (`set_lr`) and gradient clipping in dlc's order (value, then global norm). (The optimizer
+rate (`set_lr`), the momentum of a cycling schedule (`set_momentum`) and gradient clipping in dlc's order (value, then global norm). (The optimizer
 state is saved as torch's state_dict; dlc's named-array form is not written yet.)
 """
 import torch
@@ -34,6 +34,16 @@ def make_optimizer(spec, params):
 def set_lr(optimizer, lr):
     for g in optimizer.param_groups:
         g['lr'] = lr
+
+
+def set_momentum(optimizer, momentum):
+    """A momentum-cycling schedule's value (one_cycle), as torch's OneCycleLR sets it: Adam's beta1,
+    else the group's momentum (SGD, RMSprop); optimizers with neither (Adagrad) are left alone."""
+    for g in optimizer.param_groups:
+        if 'betas' in g:
+            g['betas'] = (momentum, *g['betas'][1:])
+        elif 'momentum' in g:
+            g['momentum'] = momentum
 
 
 def clip_gradients(params, spec):

@@ -1,7 +1,8 @@
 """Learning-rate schedules, per optimizer step: a port of dlc's src/runtime/schedules/.
 
 `make_schedule(spec, base_lr, steps_per_epoch, epochs)` returns an object with
-`lr_at(step)` (step 0-based: the step about to be taken), `end_epoch(epoch, metrics)`,
+`lr_at(step)` (step 0-based: the step about to be taken), `momentum_at(step)` for one_cycle
+with cycle_momentum (else None), `end_epoch(epoch, metrics)`,
 `get_state()` and `set_state(state)` — the same numbers and the same checkpoint state
 as dlc's LrSchedule.
 """
@@ -37,6 +38,8 @@ def _js_round(x):
 
 
 class _Stateless:
+    momentum_at = None
+
     def __init__(self, kind, curve):
         self.kind, self.lr_at = kind, curve
 
@@ -168,13 +171,21 @@ def make_schedule(spec, base_lr, steps_per_epoch, epochs):
         end1 = pct * total - 1
         end2 = total - 1
 
-        def one_cycle(step):
-            s = min(step, end2)
-            if s <= end1:
-                return _anneal_cos(initial, max_lr, s / end1 if end1 > 0 else 1)
-            return _anneal_cos(max_lr, low, (s - end1) / (end2 - end1) if end2 > end1 else 1)
+        def two_phase(a, b, c):
+            def curve(step):
+                s = min(step, end2)
+                if s <= end1:
+                    return _anneal_cos(a, b, s / end1 if end1 > 0 else 1)
+                return _anneal_cos(b, c, (s - end1) / (end2 - end1) if end2 > end1 else 1)
 
-        return _Stateless(kind, one_cycle)
+            return curve
+
+        sched = _Stateless(kind, two_phase(initial, max_lr, low))
+        if spec.get('cycle_momentum'):
+            # OneCycleLR's cycle_momentum: max_momentum -> base_momentum -> max_momentum, against the rate.
+            lo, hi = spec.get('base_momentum', 0.85), spec.get('max_momentum', 0.95)
+            sched.momentum_at = two_phase(hi, lo, hi)
+        return sched
     if kind == 'reduce_on_plateau':
         tr = PlateauTracker(base_lr, spec['monitor'], spec['factor'], spec['patience'], spec['min_lr'])
         return _Plateau(tr, warmup)
