@@ -12,7 +12,7 @@ import { compileFile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { command as emitCommand } from '../../../src/cli/emit.js';
 import type { CliIO } from '../../../src/cli/io.js';
-import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
+import { pytorchRefusal, renderPytorch } from '../../../src/codegen/pytorch/index.js';
 import { DLC_ROOT, PYTHON, runPython, writeFiles } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-emit-'));
@@ -24,7 +24,8 @@ function compiled(file: string): IR {
   return r.ir;
 }
 
-const SPECS = readdirSync(join(DLC_ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).sort();
+// The shipped specs this target trains (csv and text specs are refused up front: emit-every-spec.test.ts checks that).
+const SPECS = readdirSync(join(DLC_ROOT, 'specs')).filter((f) => f.endsWith('.yaml') && pytorchRefusal(compiled(join(DLC_ROOT, 'specs', f)), f) === undefined).sort();
 
 describe.skipIf(!PYTHON)('pytorch target: emitted projects', () => {
   it('compile, build and count dlc\'s parameters for every shipped spec', () => {
