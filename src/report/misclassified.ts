@@ -15,6 +15,7 @@ import { loadDataset } from '../runtime/data/load.js';
 import type { ImageSet, LoadedDataset } from '../runtime/contracts.js';
 import { feed } from '../runtime/train/feed.js';
 import { openRun } from '../runtime/train/run-model.js';
+import { mainModel } from '../runtime/model/outputs.js';
 import { REPORT_FILES, type Mistake } from './run-data.js';
 import { writeAtomic } from './run-report.js';
 
@@ -66,7 +67,7 @@ export async function recordMistakes(runDir: string, opts: MistakeOptions = {}):
     for await (const batch of batches) {
       try {
         if (items.length >= limit) continue; // drain the iterator so its prefetch finishes cleanly
-        const probs = tf.tidy(() => tf.softmax(run.model.apply(batch.xs, { training: false }) as tf.Tensor2D)).dataSync() as Float32Array;
+        const probs = tf.tidy(() => tf.softmax(mainModel(run.model).apply(batch.xs, { training: false }) as tf.Tensor2D)).dataSync() as Float32Array;
         const k = run.ir.numClasses;
         for (let i = 0; i < batch.size && items.length < limit; i++) {
           const row = probs.subarray(i * k, (i + 1) * k);

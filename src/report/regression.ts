@@ -14,6 +14,7 @@ import { initBackend, type BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { loadDataset } from '../runtime/data/load.js';
 import type { LoadedDataset } from '../runtime/contracts.js';
+import { mainModel } from '../runtime/model/outputs.js';
 import { RegressionAccumulator } from '../runtime/metrics/target-metrics.js';
 import { feed } from '../runtime/train/feed.js';
 import { loadRunModel, locateRun } from '../runtime/train/run-model.js';
@@ -63,7 +64,7 @@ export async function recordPredictions(runDir: string, opts: PredictionOptions 
     const batches = feed(ds.test, { batchSize: spec.data.batch_size, shuffle: false, seed: spec.seed, epoch: 0, transforms: spec.data.transforms.eval, numClasses: width });
     for await (const batch of batches) {
       try {
-        const out = tf.tidy(() => run.model.apply(batch.xs, { training: false }) as tf.Tensor2D);
+        const out = tf.tidy(() => mainModel(run.model).apply(batch.xs, { training: false }) as tf.Tensor2D);
         const predicted = out.dataSync() as Float32Array;
         out.dispose();
         const actual = batch.ys.dataSync() as Float32Array;

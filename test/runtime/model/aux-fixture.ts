@@ -8,12 +8,12 @@ import { compile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 
 /** The spec; `auxWeight` is the auxiliary head's loss weight. */
-export function auxSpec(auxWeight = 0.3, epochs = 3): string {
+export function auxSpec(auxWeight = 0.3, epochs = 3, channels = 2): string {
   return `name: aux-heads
 seed: 11
 data:
   dataset: synthetic
-  synthetic: {train_samples: 96, test_samples: 24, shape: [6, 6, 2], classes: 3}
+  synthetic: {train_samples: 96, test_samples: 24, shape: [6, 6, ${channels}], classes: 3}
   batch_size: 16
   validation_split: 0.25
 model:
@@ -33,8 +33,8 @@ train: {epochs: ${epochs}}
 }
 
 /** The lowered IR of `auxSpec`. */
-export function auxIR(auxWeight = 0.3, epochs = 3): IR {
-  const r = compile(auxSpec(auxWeight, epochs), { file: 'aux-heads.yaml' });
+export function auxIR(auxWeight = 0.3, epochs = 3, channels = 2): IR {
+  const r = compile(auxSpec(auxWeight, epochs, channels), { file: 'aux-heads.yaml' });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r.ir!;
 }

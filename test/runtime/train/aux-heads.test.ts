@@ -17,6 +17,7 @@ import { computeGradients, trainableVariables } from '../../../src/runtime/train
 import { train } from '../../../src/runtime/train/train.js';
 import { evaluate } from '../../../src/runtime/train/evaluate.js';
 import { openRun } from '../../../src/runtime/train/run-model.js';
+import { recordMistakes } from '../../../src/report/misclassified.js';
 import { auxIR } from '../model/aux-fixture.js';
 
 let root: string;
@@ -98,7 +99,8 @@ describe('several outputs on the tfjs runtime', () => {
   });
 
   it('dlc run trains it (the loss falls), and eval / predict read the main output of the checkpoint', async () => {
-    const ir = auxIR(0.3, 4);
+    // One channel: an image set, so the report's misclassified-image grid runs too.
+    const ir = auxIR(0.3, 4, 1);
     const res = await train(ir, { backend: 'cpu', runsDir: root, stdout: quiet, stderr: quiet, cacheDir: path.join(root, 'cache') });
     expect(res.stopReason).toBe('completed');
     const losses = res.history.map((r) => r.loss);
@@ -111,7 +113,7 @@ describe('several outputs on the tfjs runtime', () => {
     // The checkpoint holds both heads; its main output equals the built model's main output with the same weights.
     const run = await openRun(res.runDir, 'last');
     expect(run.model.outputs).toHaveLength(2);
-    const x = tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 5);
+    const x = tf.randomNormal([3, 6, 6, 1], 0, 1, 'float32', 5);
     const y = mainOutput(run.model.predict(x) as tf.Tensor2D[]);
     expect(y.shape).toEqual([3, 3]);
     const heads = run.model.predict(x) as tf.Tensor2D[];
@@ -124,5 +126,8 @@ describe('several outputs on the tfjs runtime', () => {
     expect(main.layers.map((l) => l.name)).not.toContain('aux');
     tf.dispose([x, y, z, ...heads]);
     run.model.dispose();
+    // The report's misclassified grid reads the main output: as many mistakes as the test evaluation counted.
+    const wrong = Math.round(24 * (1 - res.test!.report.accuracy));
+    expect(await recordMistakes(res.runDir, { backend: null, cacheDir: path.join(root, 'cache') })).toBe(wrong);
   });
 });
