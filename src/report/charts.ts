@@ -64,7 +64,7 @@ export function confusionChart(matrix: readonly (readonly number[])[], className
   matrix.forEach((r, t) => r.forEach((count, p) => rows.push({ true: label(t), predicted: label(p), count })));
   const order = matrix.map((_, i) => label(i));
   const cell = Math.max(14, Math.min(44, Math.floor(400 / Math.max(1, matrix.length))));
-  const max = Math.max(1, ...rows.map((r) => r.count as number));
+  const max = rows.reduce((m, r) => Math.max(m, r.count as number), 1); // not Math.max(...rows): 1,000 classes are 10⁶ arguments (stack overflow)
   return {
     width: cell * matrix.length,
     height: cell * matrix.length,
