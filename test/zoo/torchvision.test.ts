@@ -73,6 +73,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give torchvision logits', () => {
   const irs = new Map<string, IR>();
   let ref: Record<string, { params: number; buffers: number; outputs: string[] }> = {};
+  let cli: { status: number; same_bytes: boolean; bad_status: number; bad_message: string } | undefined;
 
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -94,7 +95,7 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
       timeout: 240_000,
     });
     if (py.status !== 0) throw new Error(`torchvision_ref.py failed (${py.status}): ${py.stderr}`);
-    ref = JSON.parse(py.stdout.trim().split('\n').pop()!);
+    ({ _cli: cli, ...ref } = JSON.parse(py.stdout.trim().split('\n').pop()!));
   }, 300_000);
 
   it.each(ZOO.map((z) => z.name))('%s: parameter counts are torchvision’s', (name) => {
@@ -134,10 +135,15 @@ describe.skipIf(!!skip)('torchvision models as dlc specs: converted weights give
     }
   }, 120_000);
 
-  it('dlc’s checkpoint loader opens a converted model.json (mobilenet_v3_small) and gives torchvision’s logits', async () => {
+  it('python -m dlc_runtime.torch_import writes the same weights; dlc’s checkpoint loader opens its model.json (mobilenet_v3_small) and gives torchvision’s logits', async () => {
+    expect(cli?.status).toBe(0);
+    expect(cli?.same_bytes).toBe(true);
+    // ResNet-18's weights for the MobileNetV3 project: exit status 2 and the first pair that differs.
+    expect(cli?.bad_status).toBe(2);
+    expect(cli?.bad_message).toMatch(/^dlc_runtime\.torch_import: the module has 41 weighted layers, the dlc model \d+; first mismatch at weighted layer \d+: torch '\S+' \(\w+\) vs dlc '\S+' \(\w+\)/);
     const name = 'mobilenet_v3_small';
     const size = ZOO.find((z) => z.name === name)!.size;
-    const model = await loadModelFiles(join(tmp, name));
+    const model = await loadModelFiles(join(tmp, 'cli'));
     try {
       const x = tf.tidy(() => tf.tensor(f32(join(tmp, `${name}.x.bin`)), [BATCH, 3, size, size]).transpose([0, 2, 3, 1]));
       const y = model.predict(x) as tf.Tensor;

@@ -10,8 +10,13 @@ tfjs layers format, and the project's Model with them loaded), runs that Model o
 (NHWC), and writes <out>/<name>.{x,logits,emitted}.bin (float32 little endian; GoogLeNet also its
 two auxiliary heads' logits, which torchvision computes in training mode only: here through hooks,
 in eval mode).
-Prints {name: {"params": trainable parameter count, "buffers": BN statistics count, "outputs": [names]}}.
+The command line (python -m dlc_runtime.torch_import) converts MobileNetV3-Small once more into
+<out>/cli, and torchvision's ResNet-18 into the MobileNetV3 project (a mismatch: exit status 2).
+Prints {name: {"params": trainable parameter count, "buffers": BN statistics count, "outputs": [names]},
+"_cli": {"status", "same_bytes", "bad_status", "bad_message"}}.
 """
+import contextlib
+import io
 import json
 import os
 import sys
@@ -21,7 +26,7 @@ import torch
 import torchvision
 from torch import nn
 
-from dlc_runtime.torch_import import convert_into_project
+from dlc_runtime.torch_import import convert_into_project, main as torch_import_main
 
 torch.set_num_threads(1)
 INPUT = json.loads(sys.stdin.read())
@@ -79,4 +84,21 @@ for spec in INPUT['models']:
         'buffers': sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked')),
         'outputs': [k for k in outputs if k != 'emitted'],
     }
+
+
+def build_mobilenet_v3_small():
+    return build('mobilenet_v3_small')
+
+
+projects = {spec['name']: spec['project'] for spec in INPUT['models']}
+if 'mobilenet_v3_small' in projects:
+    project = projects['mobilenet_v3_small']
+    cli_out = os.path.join(out_dir, 'cli')
+    status = torch_import_main(['__main__.build_mobilenet_v3_small', cli_out, '--project', project])
+    with open(os.path.join(cli_out, 'weights.bin'), 'rb') as a, open(os.path.join(out_dir, 'mobilenet_v3_small', 'weights.bin'), 'rb') as b:
+        same = a.read() == b.read()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        bad = torch_import_main(['torchvision.models.resnet18', os.path.join(out_dir, 'cli-bad'), '--project', project])
+    summary['_cli'] = {'status': status, 'same_bytes': same, 'bad_status': bad, 'bad_message': err.getvalue()}
 print(json.dumps(summary))

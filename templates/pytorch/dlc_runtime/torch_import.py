@@ -221,7 +221,7 @@ def main(argv=None):
     source = _factory(args.factory)(**json.loads(args.kwargs)).eval()
     try:
         arrays, _ = convert_into_project(source, args.project, args.out_dir)
-    except ConversionError as e:
+    except ValueError as e:  # ConversionError, or a shape that does not fit (dlc_runtime.weights.load_tfjs_weights)
         print(f'dlc_runtime.torch_import: {e}', file=sys.stderr)
         return 2
     print(f'{len(arrays)} weights of {args.factory} written to {args.out_dir} (model.json, weights.bin, model.pt)')
