@@ -26,6 +26,8 @@ export interface ModelSummary {
   readonly dataset: string;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
+  /** What a sample's target is (IR.target); absent: a class index over numClasses. */
+  readonly target?: { readonly kind: 'class' | 'multi_label' | 'real'; readonly width: number };
   readonly output: string;
   /** Every output with its loss weight, main first, when the spec lists `model.outputs`. */
   readonly outputs?: readonly { readonly id: string; readonly lossWeight: number }[];
@@ -64,6 +66,7 @@ export function summarize(ir: IR): ModelSummary {
     dataset: ir.spec.data.dataset,
     inputShape: ir.inputShape,
     numClasses: ir.numClasses,
+    ...(ir.target ? { target: { kind: ir.target.kind, width: ir.target.width } } : {}),
     output: ir.outputId,
     ...(ir.outputs ? { outputs: ir.outputs.map((o) => ({ id: o.id, lossWeight: o.lossWeight })) } : {}),
     rows,
@@ -94,6 +97,19 @@ export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
   return String(n);
+}
+
+/** What the model predicts, for the header: "10 classes", "1 real target (regression)", "6 labels (multi-label)". */
+function targetText(s: ModelSummary): string {
+  const n = s.target?.width ?? s.numClasses;
+  switch (s.target?.kind) {
+    case 'real':
+      return `${n} real target${n === 1 ? '' : 's'} (regression)`;
+    case 'multi_label':
+      return `${n} label${n === 1 ? '' : 's'} (multi-label)`;
+    default:
+      return `${s.numClasses} class${s.numClasses === 1 ? '' : 'es'}`;
+  }
 }
 
 /** True when every node reads just the node listed before it. */
@@ -131,7 +147,7 @@ export function formatSummary(s: ModelSummary): string {
   const nums = [thousands(t.params), thousands(t.trainable), thousands(t.nonTrainable), thousands(t.macs)];
   const numW = Math.max(...nums.map((n) => n.length));
   return [
-    `Model: ${s.name} (${s.dataset}: ${shapeText(s.inputShape)} input, ${s.numClasses} classes; ${outputText(s)})`,
+    `Model: ${s.name} (${s.dataset}: ${shapeText(s.inputShape)} input, ${targetText(s)}; ${outputText(s)})`,
     rule,
     line(header),
     rule,
