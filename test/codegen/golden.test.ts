@@ -25,6 +25,7 @@ import { writeProject } from '../../src/codegen/common/write-project.js';
 import { compile, compileFile } from '../../src/compiler/compile.js';
 import type { IR } from '../../src/compiler/ir.js';
 import { allOpsSpec, DLC_ROOT, lowerSpec, PARITY_SPEC_FILE, paritySpec } from './helpers.js';
+import { auxIR } from '../runtime/model/aux-fixture.js';
 
 const GOLDEN = join(DLC_ROOT, 'test/codegen/golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -93,10 +94,12 @@ describe('emitted project of every shipped spec', () => {
     writeProject(join(root, name), files);
   });
 
-  it('(plus a project using every op and the parity project, for the type-check)', () => {
+  it('(plus a project using every op, the parity project and an auxiliary-head model, for the type-check)', () => {
     writeProject(join(root, 'all-ops'), renderProject(lowerSpec(allOpsSpec()), 'tfjs-node-ts', { specFile: 'all-ops.yaml' }));
     // The parity test's project, hostile strings and all (that test compiles it without type-checking).
     writeProject(join(root, 'hostile-parity'), renderProject(lowerSpec(paritySpec(), PARITY_SPEC_FILE), 'tfjs-node-ts', { specFile: PARITY_SPEC_FILE }));
+    // A model with an auxiliary head (model.ts's several-outputs branch: withLossWeights).
+    writeProject(join(root, 'aux-heads'), renderProject(auxIR(), 'tfjs-node-ts', { specFile: 'aux-heads.yaml' }));
   });
 
   it('type-check with tsc --strict --noEmit', () => {
