@@ -1,7 +1,7 @@
 /** `dlc compare RUN… [-o FILE]`: final metrics and differing spec keys of runs side by side; -o writes an HTML page with the curves overlaid. */
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc compare RUN_DIR RUN_DIR… [-o FILE]
@@ -44,11 +44,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ReportError) {
-      io.stderr.write(`dlc compare: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return failExpected('compare', e, io, [ReportError]);
   }
 }
 

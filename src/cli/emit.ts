@@ -12,7 +12,7 @@ import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { DEFAULT_TARGET, emit, EmitError, targetDef, TARGETS, type Target } from '../codegen/index.js';
 import { TARGET_DEFS } from '../codegen/targets.js';
 import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 
 const targetLines = TARGET_DEFS.map((t) => `  ${t.name.padEnd(17)}${t.description}`).join('\n');
 
@@ -94,11 +94,7 @@ export const command: Command = {
       io.stdout.write(`wrote ${files.length} files to ${shown}\n\nnext:\n${next}`);
       return 0;
     } catch (err) {
-      if (err instanceof EmitError) {
-        io.stderr.write(`dlc emit: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
+      return failExpected('emit', err, io, [EmitError]);
     }
   },
 };

@@ -7,7 +7,7 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { evaluate } from '../runtime/train/evaluate.js';
 import { formatReport } from '../runtime/train/report.js';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { BACKEND_FLAG, CHECKPOINT_FLAG, flag } from './run-args.js';
@@ -53,10 +53,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     io.stderr.write(`saved ${res.reportFile}\n`);
     return 0;
   } catch (e) {
-    const msg = expectedFailure(e);
-    if (msg === undefined) throw e;
-    io.stderr.write(`dlc eval: ${msg}\n`);
-    return 2;
+    return failExpected('eval', e, io, expectedFailure);
   }
 }
 

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { describeIoError } from '../compiler/shared/bounded-read.js';
 
 /** What a command may touch: its streams and working directory (tests pass fakes). */
 export interface CliIO {
@@ -44,39 +44,35 @@ export function safeText(s: string, max = 400): string {
   return clipped.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** Words for the errno codes of ordinary file-system faults. */
-const ERRNO_WORDS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ELOOP: 'too many levels of symbolic links (a symlink loop?)',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  ENAMETOOLONG: 'the path is too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-  EEXIST: 'it already exists',
-  ENOTEMPTY: 'the directory is not empty',
-  EXDEV: 'cannot move across file systems',
-  EBUSY: 'the file is busy',
-  ETXTBSY: 'the file is busy',
-};
-
-/** One line for a file-system error: "<path>: <cause>", telling a dangling symlink from a missing file. */
+/**
+ * One line for a file-system error: "<path>: <cause>", telling a dangling
+ * symlink from a missing file (the words: describeIoError, compiler/shared/bounded-read.ts).
+ */
 export function describeErrno(err: NodeJS.ErrnoException): string {
   const file = err.path ?? (err as { dest?: string }).dest;
-  let why = ERRNO_WORDS[err.code ?? ''] ?? err.message.split('\n')[0]!;
-  if (err.code === 'ENOENT' && file) {
-    try {
-      if (lstatSync(file).isSymbolicLink()) why = 'a symbolic link to something that does not exist';
-    } catch {
-      // really missing
-    }
-  }
+  const why = describeIoError(err, file);
   return file ? `${file}: ${why}` : why;
+}
+
+/** An error class a command expects (its message is complete, one line). */
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * The failures a command expects: the error classes whose message is printed
+ * as is, or a function giving the message to print (undefined: not expected).
+ */
+export type ExpectedFailures = readonly ErrorClass[] | ((e: unknown) => string | undefined);
+
+/**
+ * The one tail of a command's `catch`: an expected failure is printed as
+ * `dlc <name>: <message>` and gives exit 2 (EXIT.usage); anything else is
+ * rethrown, for main's reportFailure to report as a bug.
+ */
+export function failExpected(name: string, e: unknown, io: CliIO, expected: ExpectedFailures): number {
+  const msg = typeof expected === 'function' ? expected(e) : expected.some((c) => e instanceof c) ? (e as Error).message : undefined;
+  if (msg === undefined) throw e;
+  io.stderr.write(`dlc ${name}: ${msg}\n`);
+  return EXIT.usage;
 }
 
 /**

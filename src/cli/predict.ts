@@ -8,7 +8,7 @@ import { predictRows } from '../runtime/train/predict-rows.js';
 import { predictTexts } from '../runtime/train/predict-text.js';
 import { decodeUtf8Lenient } from '../compiler/shared/text.js';
 import { readFileSync } from 'node:fs';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { BACKEND_FLAG, CHECKPOINT_FLAG, flag, positiveInt } from './run-args.js';
@@ -77,10 +77,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     });
     return 0;
   } catch (e) {
-    const msg = expectedFailure(e);
-    if (msg === undefined) throw e;
-    io.stderr.write(`dlc predict: ${msg}\n`);
-    return 2;
+    return failExpected('predict', e, io, expectedFailure);
   }
 }
 
@@ -115,10 +112,7 @@ async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, i
     });
     return 0;
   } catch (e) {
-    const msg = expectedFailure(e);
-    if (msg === undefined) throw e;
-    io.stderr.write(`dlc predict: ${msg}\n`);
-    return 2;
+    return failExpected('predict', e, io, expectedFailure);
   }
 }
 
@@ -151,10 +145,7 @@ async function predictText(runDir: string, parsed: ParsedArgs, json: boolean, io
     });
     return 0;
   } catch (e) {
-    const msg = expectedFailure(e);
-    if (msg === undefined) throw e;
-    io.stderr.write(`dlc predict: ${msg}\n`);
-    return 2;
+    return failExpected('predict', e, io, expectedFailure);
   }
 }
 

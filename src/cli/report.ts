@@ -1,6 +1,6 @@
 /** `dlc report RUN_DIR [-o FILE]`: writes a run's self-contained HTML report (default RUN_DIR/report.html). */
 import { resolve } from 'node:path';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc report RUN_DIR [-o FILE] [--images N] [--backend NAME]
@@ -66,11 +66,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout.write(`${file}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof ReportError) {
-      io.stderr.write(`dlc report: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return failExpected('report', e, io, [ReportError]);
   }
 }
 

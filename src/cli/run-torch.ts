@@ -16,7 +16,7 @@ import type { MetricsReport } from '../runtime/contracts.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { createProgress } from '../runtime/progress/progress.js';
 import { formatReport } from '../runtime/train/report.js';
-import type { CliIO } from './io.js';
+import { failExpected, type CliIO } from './io.js';
 
 export interface TorchCliOptions {
   readonly origin: SpecOrigin;
@@ -95,11 +95,7 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
     });
   } catch (e) {
     // EmitError: a layer the PyTorch target cannot print yet (UnsupportedLayer), or an unwritable cache.
-    if (e instanceof TorchUnavailable || e instanceof TorchRunFailed || e instanceof EmitError) {
-      io.stderr.write(`dlc run: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return failExpected('run', e, io, [TorchUnavailable, TorchRunFailed, EmitError]);
   }
   await epochEvents;
   if (done.stop_reason !== 'non_finite_loss') {

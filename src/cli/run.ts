@@ -14,7 +14,7 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { envReplicas } from '../runtime/train/replicas.js';
 import { train } from '../runtime/train/train.js';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
 import { flag, positiveInt, RUN_BACKEND_FLAG, RUN_BACKENDS, TORCH_FLAGS } from './run-args.js';
@@ -145,10 +145,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     if (result.stopReason === 'non_finite_loss') return 1;
     return 0;
   } catch (e) {
-    const msg = expectedFailure(e);
-    if (msg === undefined) throw e;
-    io.stderr.write(`dlc run: ${msg}\n`);
-    return 2;
+    return failExpected('run', e, io, expectedFailure);
   }
 }
 

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
-import type { CliIO, Command } from './io.js';
+import { failExpected, type CliIO, type Command } from './io.js';
 import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc sweep SPEC [--grid key=v1,v2]… [--random key=DIST --trials N] [options]
@@ -154,11 +154,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     return summary.rows.some((r) => r.status === 'failed') ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
-    if (e instanceof SweepError) {
-      io.stderr.write(`dlc sweep: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return failExpected('sweep', e, io, [SweepError]);
   }
 }
 

@@ -34,9 +34,13 @@ export class FileReadError extends Error {
   }
 }
 
-/** Human words for the errno codes ordinary file systems produce. */
+/**
+ * Human words for the errno codes ordinary file systems produce: the one
+ * table for every message dlc prints about a file-system fault (the bounded
+ * readers here and the CLI's describeErrno in src/cli/io.ts).
+ */
 const ERRNO_WORDS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
+  ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
@@ -50,6 +54,7 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
   ENFILE: 'too many open files in the system',
   EIO: 'input/output error',
   EBUSY: 'the file is busy',
+  ETXTBSY: 'the file is busy',
   EEXIST: 'it already exists',
   ENOTEMPTY: 'the directory is not empty',
   EXDEV: 'cannot move across file systems',
@@ -63,7 +68,7 @@ export function describeIoError(err: unknown, path?: string): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' && path !== undefined) {
     try {
-      if (lstatSync(path).isSymbolicLink()) return 'a symbolic link to a file that does not exist';
+      if (lstatSync(path).isSymbolicLink()) return 'a symbolic link to something that does not exist';
     } catch {
       // not there at all: plain ENOENT
     }
