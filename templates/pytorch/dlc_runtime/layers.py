@@ -139,7 +139,8 @@ class KerasLSTM(nn.Module):
     """tfjs/Keras LSTM: z = x·kernel + h·recurrent_kernel + bias, gates (i, f, c, o) with the logistic
     sigmoid, c = f·c + i·tanh(z_c), h = o·tanh(c); ONE bias vector (PyTorch's nn.LSTM has two).
     Without a mask it runs PyTorch's fused LSTM (same gate order i, f, g, o) with the transposed
-    kernels, this bias as b_ih and zeros as b_hh; with a mask, a Python loop over the steps."""
+    kernels, this bias as b_ih and zeros as b_hh; with a right-padding mask the fused LSTM on packed
+    rows; with any other mask (or going backwards with one), a Python loop over the steps."""
 
     gates = 4
 
@@ -169,7 +170,29 @@ class KerasLSTM(nn.Module):
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         return torch.sigmoid(o) * torch.tanh(c), c
 
+    def _packed(self, x, mask, lengths):
+        """The fused LSTM over each row's first `lengths` steps (a right-padded mask); what tfjs gives:
+        the last valid state, and for return_sequences that state carried over the padding."""
+        n, t = x.shape[0], x.shape[1]
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        h0 = x.new_zeros(1, n, self.units)
+        weights = [self.kernel.t(), self.recurrent_kernel.t(), self.bias, torch.zeros_like(self.bias)]
+        # (data, batch_sizes, (h0, c0), weights, has_biases, num_layers, dropout, train, bidirectional) → (out, h, c)
+        out, h, _ = torch._VF.lstm(packed.data, packed.batch_sizes, (h0, h0), weights, True, 1, 0.0, self.training, False)
+        last = h[0].index_select(0, packed.unsorted_indices)
+        if not self.return_sequences:
+            return last
+        seq, _ = nn.utils.rnn.pad_packed_sequence(nn.utils.rnn.PackedSequence(out, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices),
+                                                  batch_first=True, total_length=t)
+        return torch.where(mask.unsqueeze(-1), seq, last.unsqueeze(1))
+
     def forward(self, x, mask=None):
+        if mask is not None and not self.go_backwards:
+            # Right padding (every row valid then masked, at least one valid step): the fused LSTM on packed rows.
+            lengths = mask.sum(1)
+            steps = torch.arange(x.shape[1], device=mask.device)
+            if bool((lengths > 0).all()) and bool((mask == (steps.unsqueeze(0) < lengths.unsqueeze(1))).all()):
+                return self._packed(x, mask, lengths)
         if self.go_backwards:
             x = x.flip(1)
             mask = None if mask is None else mask.flip(1)

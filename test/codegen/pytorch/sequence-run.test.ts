@@ -6,8 +6,9 @@
  * dlc_runtime.weights — the path a torch run takes when it must start exactly where dlc
  * starts: the recurrent kernels' orthogonal init agrees only to float32 rounding) and the
  * same batches: every step's loss within 1e-4 relative, the final weights within 1e-4.
- * Sequences end in padding (id 0); the masked model runs the Python step loops (gru, lstm),
- * the unmasked lstm the fused torch LSTM.
+ * Sequences end in padding (id 0): the unmasked lstm runs torch's fused LSTM, the masked model's
+ * gru (both directions) a Python step loop and its lstm the fused LSTM on packed rows (right
+ * padding); the per-op chains (model-ops.test.ts) have zeros anywhere, so there the lstm loops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
