@@ -61,8 +61,11 @@ export interface SeedRecipe {
  * PyTorch's default conv/dense initialisation (ops/recipe.ts).
  */
 export interface InitializerRecipe extends SeedRecipe {
-  readonly init: 'glorotUniform' | 'orthogonal' | 'randomUniform';
+  readonly init: 'glorotUniform' | 'orthogonal' | 'randomUniform' | 'randomNormal';
+  /** randomUniform: uniform(±limit). */
   readonly limit?: number;
+  /** randomNormal: normal(0, stddev) (PyTorch's nn.Embedding: 1). */
+  readonly stddev?: number;
 }
 
 /** An argument value of a layer call: plain data, or a seed / seeded initializer. */

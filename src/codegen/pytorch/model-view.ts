@@ -218,10 +218,16 @@ function seedOf(init: unknown, what: string): number {
   return seed;
 }
 
-/** A seeds entry: the seed (glorot uniform), or `(seed, limit)` for uniform(±limit) (dlc_runtime/init.py). */
+/** A seeds entry: the seed (glorot uniform), `(seed, limit)` for uniform(±limit), `("normal", seed, stddev)` (dlc_runtime/init.py). */
 function initCode(init: unknown, what: string): string {
   if (typeof init === 'object' && init !== null && 'orthogonal' in init) return `("orthogonal", ${pyInteger((init as { orthogonal: number }).orthogonal)})`;
   const seed = pyInteger(seedOf(init, what));
+  // normal(0, stddev) (conventions: pytorch embeddings): tfjs's randomNormal draws (dlc_runtime/init.py random_normal).
+  const stddev = (init as { stddev?: unknown }).stddev;
+  if (stddev !== undefined) {
+    if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev <= 0) throw new Error(`codegen: the ${what} initializer has a bad stddev`);
+    return `("normal", ${seed}, ${pyNumber(stddev)})`;
+  }
   const limit = (init as { limit?: unknown }).limit;
   if (limit === undefined) return seed;
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) throw new Error(`codegen: the ${what} initializer has a bad limit`);
@@ -541,6 +547,8 @@ function emitCall(c: Call, ins: readonly Value[], node: IRNode, last: boolean, a
       for (const d of ['forward', 'backward']) {
         seeds[`${d}_${innerName}/kernel`] = ia.kernelInitializer;
         seeds[`${d}_${innerName}/recurrent_kernel`] = seedEntry(ia.recurrentInitializer, 'recurrent');
+        // conventions: pytorch draws the bias too (uniform ±1/√units), in both directions alike.
+        if (ia.biasInitializer !== undefined) seeds[`${d}_${innerName}/bias`] = ia.biasInitializer;
       }
       const m = mod(`layers.KerasBidirectional(${pyString(cell)}, ${pyInteger(cin)}, ${pyInteger(units)}, ${pyString(innerName)}, return_sequences=${pyBool(seq)}, merge_mode=${pyString(merge)})`, 'native', '', seeds);
       return { expr: `${m}(${x.v}${x.mask ? `, ${x.mask}` : ''})`, layout: 'flat', shape: outShape(node.shape), keepsMask: seq };

@@ -93,7 +93,8 @@ function argCode(v: RecipeArg): string {
   if (isSeedRecipe(v)) {
     if (!('init' in v)) return jsInteger(v.seed);
     const limit = (v as { limit?: unknown }).limit;
-    const range = typeof limit === 'number' ? `minval: ${jsNumber(-limit)}, maxval: ${jsNumber(limit)}, ` : '';
+    const stddev = (v as { stddev?: unknown }).stddev;
+    const range = typeof stddev === 'number' ? `mean: 0, stddev: ${jsNumber(stddev)}, ` : typeof limit === 'number' ? `minval: ${jsNumber(-limit)}, maxval: ${jsNumber(limit)}, ` : '';
     return `tf.initializers.${checkIdentifier(String(v.init))}({ ${range}seed: ${jsInteger(v.seed)} })`;
   }
   throw new Error('codegen: unexpected recipe argument');

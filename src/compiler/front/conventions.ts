@@ -19,7 +19,10 @@
  * - one_cycle schedule: cycle_momentum true (PyTorch OneCycleLR) → false;
  * - initial weights of conv/dense kernels and biases: PyTorch's
  *   kaiming-uniform(a=√5) kernels and uniform(±1/√fan_in) biases → Glorot
- *   uniform kernels and zero biases (ops/recipe.ts reads `conventions`).
+ *   uniform kernels and zero biases (ops/recipe.ts reads `conventions`);
+ * - initial weights of the sequence kinds: embedding normal(0, 1) (nn.Embedding)
+ *   → Glorot uniform; lstm / gru (bidirectional's too) kernel, recurrent kernel
+ *   and bias uniform(±1/√units) (nn.LSTM / nn.GRU) → Glorot, orthogonal, zero.
  */
 import type { Conventions } from '../spec.js';
 

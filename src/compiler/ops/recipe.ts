@@ -91,6 +91,8 @@ function torchFanIn(c: LayerCall, inShape: readonly number[]): number | undefine
  * bias (seeded by (node id, 'bias')). Batch norm starts as in both (γ 1, β 0).
  */
 export function pytorchInit(c: LayerCall, inShape: readonly number[], ctx: BuildContext): LayerCall {
+  const seq = pytorchSequenceInit(c, ctx);
+  if (seq) return seq;
   const fanIn = torchFanIn(c, inShape);
   const key = c.layer === 'depthwiseConv2d' ? 'depthwiseInitializer' : 'kernelInitializer';
   const kernel = c.args[key] as InitializerRecipe | undefined;
@@ -99,4 +101,32 @@ export function pytorchInit(c: LayerCall, inShape: readonly number[], ctx: Build
   const args: Record<string, RecipeArg> = { ...c.args, [key]: { ...kernel, init: 'randomUniform', limit } };
   if (c.args.useBias !== false) args.biasInitializer = { init: 'randomUniform', limit, ...ctx.seed(ctx.id, 'bias') };
   return { ...c, args };
+}
+
+const isInit = (v: RecipeArg | undefined): v is InitializerRecipe => typeof v === 'object' && v !== null && !Array.isArray(v) && 'init' in v;
+
+/**
+ * PyTorch's initial weights of the sequence kinds (issue 14): nn.Embedding's weight is
+ * normal(0, 1); nn.LSTM / nn.GRU / nn.RNN draw every weight and bias from uniform(±1/√hidden)
+ * (dlc's cells have tfjs's one bias per gate block: drawn the same way, seeded by (node id,
+ * 'bias')); bidirectional's wrapped cell likewise. Undefined for other calls.
+ */
+function pytorchSequenceInit(c: LayerCall, ctx: BuildContext): LayerCall | undefined {
+  if (c.layer === 'embedding' && isInit(c.args.embeddingsInitializer)) {
+    return { ...c, args: { ...c.args, embeddingsInitializer: { ...c.args.embeddingsInitializer, init: 'randomNormal', stddev: 1 } } };
+  }
+  const rnnArgs = (args: Readonly<Record<string, RecipeArg>>): Record<string, RecipeArg> => {
+    const limit = 1 / Math.sqrt(Number(args.units));
+    const out: Record<string, RecipeArg> = { ...args };
+    for (const key of ['kernelInitializer', 'recurrentInitializer']) {
+      const init = args[key];
+      if (isInit(init)) out[key] = { ...init, init: 'randomUniform', limit };
+    }
+    if (args.useBias !== false) out.biasInitializer = { init: 'randomUniform', limit, ...ctx.seed(ctx.id, 'bias') };
+    return out;
+  };
+  if (c.layer === 'lstm' || c.layer === 'gru' || c.layer === 'simpleRNN') return { ...c, args: rnnArgs(c.args) };
+  const inner = c.args.layer;
+  if (c.layer === 'bidirectional' && typeof inner === 'object' && inner !== null && 'layer' in inner) return { ...c, args: { ...c.args, layer: { ...inner, args: rnnArgs(inner.args) } } };
+  return undefined;
 }

@@ -45,6 +45,9 @@ function argValue(v: RecipeArg, seedOf: SeedOf): unknown {
     if (typeof make !== 'function') throw new Error(`model builder: tf.initializers has no '${String(v.init)}'`);
     // randomUniform: [−limit, limit] (PyTorch's default conv/dense initialisation, compiler/ops/recipe.ts).
     const limit = (v as { limit?: unknown }).limit;
+    // randomNormal: normal(0, stddev) (PyTorch's embedding initialisation).
+    const stddev = (v as { stddev?: unknown }).stddev;
+    if (typeof stddev === 'number') return make({ mean: 0, stddev, seed } as never);
     return typeof limit === 'number' ? make({ minval: -limit, maxval: limit, seed }) : make({ seed });
   }
   return v;

@@ -118,9 +118,12 @@ def orthogonal(shape, seed):
 
 
 def _draw(shape, seed):
-    """A TFJS_NAMES seeds entry: seed → glorot uniform; (seed, limit) → uniform(±limit); ('orthogonal', seed)."""
+    """A TFJS_NAMES seeds entry: seed → glorot uniform; (seed, limit) → uniform(±limit); ('orthogonal', seed);
+    ('normal', seed, stddev) → tfjs's randomNormal(0, stddev) (conventions: pytorch embeddings)."""
     if isinstance(seed, tuple) and seed[0] == 'orthogonal':
         return orthogonal(shape, seed[1])
+    if isinstance(seed, tuple) and seed[0] == 'normal':
+        return (random_normal(shape, seed[1]).astype(np.float64) * seed[2]).astype(np.float32)
     if isinstance(seed, tuple):
         return uniform(shape, seed[0], seed[1])
     return glorot_uniform(shape, seed)
