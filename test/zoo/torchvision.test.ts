@@ -39,6 +39,8 @@ const ZOO: readonly Zoo[] = [
   { name: 'efficientnet_b0', size: 64 },
   // 96: the auxiliary heads' 4x4 adaptive pool then reads a 6x6 map (overlapping bins, as at 224's 14x14)
   { name: 'googlenet', size: 96 },
+  // grouped convolutions (groups: 32); 32x32 keeps its 25 M-parameter forward cheap (1x1 after the last stage)
+  { name: 'resnext50_32x4d', size: 32 },
 ];
 const BATCH = 2;
 const TOLERANCE = 1e-4;
