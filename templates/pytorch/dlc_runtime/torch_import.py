@@ -1,13 +1,15 @@
 """Another PyTorch model's weights (torchvision's, a script's nn.Module) → dlc's tfjs layer weights.
 
-The dlc spec mirrors the module: its layers with weights (conv2d, depthwise_conv2d, dense,
-batch_norm, layer_norm, conv1d) come in the order the module registers its weighted submodules
+The dlc spec mirrors the module: its layers with weights (conv2d — grouped too —, depthwise_conv2d,
+dense, batch_norm, layer_norm, conv1d) come in the order the module registers its weighted submodules
 (`named_modules()`), which for torchvision's models is the order of the forward pass, auxiliary
 heads after the trunk (docs/zoo.md). Pairing is by that order, so the spec's layer names are free;
-every pair is checked (kind, and later, in tfjs, every shape).
+every pair's kinds are checked here, the shapes when the weights load (load_tfjs_weights in
+convert_into_project, restoreWeights in dlc).
 
 The layout crossing is dlc_runtime.weights' own (export_tfjs_weights: conv [out, in, kh, kw] →
-[kh, kw, in, out], depthwise [c·m, 1, kh, kw] → [kh, kw, c, m], dense [out, in] → [in, out],
+[kh, kw, in, out] (grouped: [out, in/G, kh, kw] → [kh, kw, in/G, out]), depthwise [c·m, 1, kh, kw]
+→ [kh, kw, c, m], dense [out, in] → [in, out],
 batch norm weight/bias/running stats → gamma/beta/moving_mean/moving_variance), run on an
 adapter module, so the emitted PyTorch project and this converter cannot disagree.
 
