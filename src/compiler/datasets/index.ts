@@ -46,6 +46,13 @@ export function keysOfOneDataset(): ReadonlyMap<DatasetOwnKey, DatasetName> {
   return new Map([...owners].filter(([, names]) => names.length === 1).map(([key, names]) => [key, names[0]]));
 }
 
+/** Keys that several (not all) data sets accept, with those sets: for "'target' applies to datasets csv, text only". */
+export function keysOfSomeDatasets(): ReadonlyMap<DatasetOwnKey, readonly DatasetName[]> {
+  const owners = new Map<DatasetOwnKey, DatasetName[]>();
+  for (const name of DATASET_NAMES) for (const key of DATASETS[name].keys) owners.set(key, [...(owners.get(key) ?? []), name]);
+  return new Map([...owners].filter(([, names]) => names.length > 1 && names.length < DATASET_NAMES.length));
+}
+
 /** The schema of every set-specific key the data sets define, in registry order (a key defined twice is an error). */
 export function datasetKeySchemas(): Record<string, Schema> {
   const out: Record<string, Schema> = {};

@@ -11,7 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { itemKind } from './normalize-layer.js';
 import { diag } from '../diagnostics/report.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, LOSSES, METRICS, normalizeKind, OPTIMIZERS, SCHEDULES, TRANSFORMS, type AnyFamily, type AnyKindDecl } from '../kinds/index.js';
-import { datasetDef, datasetOwnKeys, keysOfOneDataset } from '../datasets/index.js';
+import { datasetDef, datasetOwnKeys, keysOfOneDataset, keysOfSomeDatasets } from '../datasets/index.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import { DEFAULT_CONVENTIONS, optimizerDefaultsFor, scheduleDefaultsFor } from './conventions.js';
@@ -40,6 +40,13 @@ function data(d: Obj, sourceMap: SourceMap, diagnostics: Diagnostic[]): DataSpec
     if (d[key] !== undefined && dataset !== ds) {
       const p = `/data/${key}`;
       diagnostics.push(diag('DLC010', `'${key}' applies to dataset ${ds} only, not ${dataset}`, sourceMap.locate(p, 'key'), p, `remove it, or use dataset: ${ds}`));
+    }
+  }
+  // Keys of a few sets (csv and text: target, test_split); `path` is every file-backed set's and stays unchecked here.
+  for (const [key, sets] of keysOfSomeDatasets()) {
+    if (key !== 'path' && d[key] !== undefined && !sets.includes(dataset)) {
+      const p = `/data/${key}`;
+      diagnostics.push(diag('DLC010', `'${key}' applies to datasets ${sets.join(', ')} only, not ${dataset}`, sourceMap.locate(p, 'key'), p, `remove it, or use dataset: ${sets.join(' or ')}`));
     }
   }
   for (const need of datasetDef(dataset)?.requires ?? []) {

@@ -48,6 +48,16 @@ describe('text data in dlc check', () => {
     expect(compileFile(project('  source: spam-assassin', 10002)).diagnostics.map((x) => x.code)).not.toContain('DLC132');
   });
 
+  it('DLC010: a key of the csv and text sets on another set names both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlc-text-check-'));
+    writeFileSync(join(dir, 'spec.yaml'), 'name: t\ndata:\n  dataset: mnist\n  target: label\n  max_length: 5\nmodel:\n  layers:\n    - flatten\n    - dense: {units: 10}\nloss: cross_entropy\noptimizer: {adam: {learning_rate: 0.01}}\ntrain: {epochs: 1}\n');
+    const d = compileFile(join(dir, 'spec.yaml')).diagnostics.filter((x) => x.code === 'DLC010');
+    expect(d.map((x) => [x.message, x.line])).toEqual([
+      ["'target' applies to datasets csv, text only, not mnist", 4],
+      ["'max_length' applies to dataset text only, not mnist", 5],
+    ]);
+  });
+
   it('DLC130: a text or label column the table lacks, at its key, with did-you-mean', () => {
     const r = compileFile(project('  path: mail.csv\n  text_column: bodyy\n  target: Label', 10002));
     expect(r.diagnostics.filter((x) => x.code === 'DLC130').map((x) => [x.message, x.line, x.hint])).toEqual([
