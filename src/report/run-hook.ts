@@ -48,9 +48,12 @@ export interface RunReporter {
 
 /**
  * Adds an epoch's steps to steps.jsonl, first dropping lines of this epoch or
- * later (a resumed run redoes the epoch a kill interrupted).
+ * later (a resumed run redoes the epoch a kill interrupted). No steps (a
+ * `--backend torch` run: its train.py writes steps.jsonl itself, and dlc sees
+ * no onStep) leaves the file as it is.
  */
 export async function appendSteps(runDir: string, epoch: number, steps: readonly StepRow[]): Promise<void> {
+  if (steps.length === 0) return;
   const file = path.join(runDir, REPORT_FILES.steps);
   const kept = parseJsonl<StepRow>(await fs.readFile(file, 'utf8').catch(() => '')).filter((s) => s.epoch < epoch);
   await writeAtomic(file, [...kept, ...steps].map((s) => JSON.stringify(s) + '\n').join(''));
