@@ -102,6 +102,13 @@ const cases: Case[] = [
   ['DLC143 outputs against the number of real targets', { given: { layers: [L.gap(), L.dense(3)], over: { loss: { kind: 'huber', delta: 1 }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 1, target: 'real' } } } }, want: [['DLC143', '/model/layers/1/dense/units']] }],
   ['DLC144 cross_entropy on multi-label targets', { given: { layers: [L.gap(), L.dense(4)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [['DLC144', '/loss']] }],
   ['multi-label with binary_cross_entropy and 4 outputs is clean', { given: { layers: [L.gap(), L.dense(4)], over: { loss: { kind: 'binary_cross_entropy', label_smoothing: 0 }, data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 4, shape: [8, 8, 1], classes: 4, target: 'multi_label' } } } }, want: [] }],
+  // DLC124: multiply inputs that do not broadcast (a squeeze-excitation gate of the wrong width), at the multiply's inputs
+  [
+    'DLC124 multiply gate of the wrong width',
+    { given: { layers: [L.conv(16, 3, { name: 'feat' }), L.gap(), L.dense(8, { name: 'gate' }), { kind: 'multiply', inputs: ['feat', 'gate'] } as Draft, L.gap(), L.dense(10)] }, want: [['DLC124', '/model/layers/3/multiply/inputs']] },
+  ],
+  // DLC125: conv2d groups that do not divide the channels, at groups
+  ['DLC125 groups not dividing the filters', { given: { layers: [L.conv(16, 3), { ...L.conv(12, 3), groups: 8 } as Draft, L.gap(), L.dense(10)] }, want: [['DLC125', '/model/layers/1/conv2d/groups']] }],
   ['DLC123 a single class', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'image_folder', image_size: [32, 32], num_classes: 1 } } }, want: [['DLC123', '/data/path']] }],
   // DLC130, 131 (csv data, issue 11): a column the table's header lacks, at its spec position; a table that cannot be read, at data.path (test/compiler/datasets/csv.test.ts has the messages)
   ['DLC130 a misspelt column', { given: { layers: [L.dense(3)], over: { data: { dataset: 'csv', path: 'vega-datasets/data/penguins.json', features: ['Islnd'], target: 'Species' } } }, want: [['DLC130', '/data/features/0']] }],
