@@ -71,3 +71,13 @@ export function scheduleDefaultsFor(conventions: Conventions, kind: string): Rea
 
 /** Every (section, kind, key) whose default depends on the conventions, with both values' sources: for docs and tests. */
 export const KERAS_OVERRIDES = { layers: KERAS_LAYERS, optimizers: KERAS_OPTIMIZERS, schedules: KERAS_SCHEDULES } as const;
+
+/**
+ * The initial weights `conventions` gives (they are drawn in the IR's recipes, not spec keys):
+ * one line for `dlc config`'s header, so it shows every value a spec resolves to.
+ */
+export function initialWeightsText(conventions: Conventions): string {
+  return conventions === 'pytorch'
+    ? "initial weights (conventions: pytorch): conv/dense kernels kaiming_uniform(a=√5) = uniform(±1/√fan_in), biases uniform(±1/√fan_in); embedding normal(0, 1); lstm/gru kernels, recurrent kernels and biases uniform(±1/√units); a layer's `init: keras` overrides"
+    : "initial weights (conventions: keras): conv/dense kernels Glorot uniform, biases zero; embedding Glorot uniform; lstm/gru kernel Glorot uniform, recurrent kernel orthogonal, bias zero; a layer's `init: pytorch` overrides";
+}
