@@ -49,7 +49,7 @@ export interface NodeView {
 export interface ModelView {
   readonly nodes: readonly NodeView[];
   readonly outputVar: string;
-  /** Several outputs (IR `outputs`): the training-mode return `(main, aux1, …)` and the loss weights `(1, 0.3, …)`; '' for one output. */
+  /** IR `outputs`: the training-mode return `(main, aux1, …)` ('' for one output) and the loss weights `(1, 0.3, …)` ('' without `outputs`). */
   readonly trainingOutputsCode: string;
   readonly lossWeightsCode: string;
   readonly inputShapeCode: string;
@@ -186,7 +186,7 @@ export function buildModelView(ir: IR, specFile: string): ModelView {
   if (!output) throw new Error(`codegen: output ${JSON.stringify(ir.outputId)} is not computed`);
   const nhwc = (o: Value): string => (o.layout === 'nchw' ? `${o.v}.permute(0, 2, 3, 1)` : o.v);
   // Auxiliary heads: returned (after the main output) in training mode only, as torchvision's GoogLeNet does.
-  const heads = ir.outputs && ir.outputs.length > 1 ? ir.outputs : undefined;
+  const heads = ir.outputs && ir.outputs.length > 0 ? ir.outputs : undefined;
   const headValues = (heads ?? []).map((o) => {
     const v = valueOf.get(o.id);
     if (!v) throw new Error(`codegen: output ${JSON.stringify(o.id)} is not computed`);
@@ -195,8 +195,8 @@ export function buildModelView(ir: IR, specFile: string): ModelView {
   return {
     nodes: views,
     outputVar: nhwc(output),
-    trainingOutputsCode: heads ? `(${headValues.join(', ')})` : '',
-    lossWeightsCode: heads ? `(${heads.map((o) => pyNumber(o.lossWeight)).join(', ')})` : '',
+    trainingOutputsCode: heads && heads.length > 1 ? `(${headValues.join(', ')})` : '',
+    lossWeightsCode: heads ? `(${heads.map((o) => pyNumber(o.lossWeight)).join(', ')}${heads.length === 1 ? ',' : ''})` : '',
     inputShapeCode: pyIntTuple(ir.inputShape as number[]),
     numClassesCode: pyInteger(ir.numClasses),
     totalParams: total,

@@ -50,7 +50,7 @@ export interface ModelView {
   /** The custom-layers.ts factories model.ts uses, for its import ('' when none). */
   readonly dlcLayerImportsCode: string;
   readonly outputVar: string;
-  /** Several outputs (IR `outputs`): `[main, aux1, …]` and their loss weights `[1, 0.3, …]`; '' for a one-output model. */
+  /** IR `outputs` (several outputs; one entry may only weight the loss): `[main, aux1, …]` (or the one variable) and the loss weights `[1, 0.3, …]`; '' without `outputs`. */
   readonly outputsCode: string;
   readonly lossWeightsCode: string;
   readonly numClassesCode: string;
@@ -151,7 +151,7 @@ export function buildModelView(ir: IR): ModelView {
   const outputVar = varOf.get(ir.outputId);
   if (!outputVar) throw new Error('codegen: output node not found');
   // One tfjs output per head, main first, as the runtime's model builder makes them.
-  const heads = ir.outputs && ir.outputs.length > 1 ? ir.outputs : undefined;
+  const heads = ir.outputs && ir.outputs.length > 0 ? ir.outputs : undefined;
   const headVars = (heads ?? []).map((o) => {
     const v = varOf.get(o.id);
     if (!v) throw new Error('codegen: output node not found');
@@ -172,7 +172,7 @@ export function buildModelView(ir: IR): ModelView {
     usesTorchBatchNorm: steps.some((s) => s.factory === 'torchBatchNormalization'),
     dlcLayerImportsCode: DLC_LAYERS.filter((f) => steps.some((s) => s.factory === f)).join(', '),
     outputVar,
-    outputsCode: heads ? `[${headVars.join(', ')}]` : '',
+    outputsCode: heads ? (headVars.length === 1 ? headVars[0]! : `[${headVars.join(', ')}]`) : '',
     lossWeightsCode: heads ? `[${heads.map((o) => jsNumber(o.lossWeight)).join(', ')}]` : '',
     numClassesCode: jsInteger(ir.numClasses),
     trainableParamsText: countText(trainable),

@@ -52,6 +52,7 @@ export function buildModel(ir: IR, options: BuildOptions = {}): tf.LayersModel {
     return t;
   });
   const name = ir.spec.name.replace(/[^A-Za-z0-9_]/g, '_');
-  if (heads.length === 1) return tf.model({ inputs: input, outputs: heads[0]!, name });
-  return withLossWeights(tf.model({ inputs: input, outputs: heads, name }), modelOutputs(ir).map((o) => o.lossWeight));
+  const model = tf.model({ inputs: input, outputs: heads.length === 1 ? heads[0]! : heads, name });
+  // `model.outputs` (even a single entry, whose weight scales the loss) → the weights travel with the model.
+  return ir.outputs ? withLossWeights(model, modelOutputs(ir).map((o) => o.lossWeight)) : model;
 }

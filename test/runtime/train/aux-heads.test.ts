@@ -18,7 +18,8 @@ import { train } from '../../../src/runtime/train/train.js';
 import { evaluate } from '../../../src/runtime/train/evaluate.js';
 import { openRun } from '../../../src/runtime/train/run-model.js';
 import { recordMistakes } from '../../../src/report/misclassified.js';
-import { auxIR } from '../model/aux-fixture.js';
+import { auxIR, auxSpec } from '../model/aux-fixture.js';
+import { compile } from '../../../src/compiler/compile.js';
 
 let root: string;
 const quiet = { write: () => true, isTTY: false };
@@ -76,6 +77,22 @@ describe('several outputs on the tfjs runtime', () => {
     const predicted = m.map((r) => r.indexOf(Math.max(...r)));
     expect(g.correct).toBe(predicted.filter((p, i) => p === labels[i]).length);
     tf.dispose([...g.grads, xs, ys, main!, aux!]);
+    model.dispose();
+  });
+
+  it("one listed output's loss_weight scales its loss", () => {
+    const yaml = auxSpec().replace(/ {2}outputs:\n.*\n.*\n/, '  outputs: [{layer: logits, loss_weight: 2}]\n').replace('    - global_avg_pool2d: {name: gap_aux}\n    - dense: {name: aux, units: 3}\n', '');
+    const ir = compile(yaml, { file: 'one.yaml' }).ir!;
+    const model = buildModel(ir);
+    expect(model.outputs).toHaveLength(1);
+    expect(lossWeightsOf(model)).toEqual([2]);
+    const { xs, ys, labels } = batch(8, 3);
+    const main = model.apply(xs, { training: true }) as tf.Tensor2D;
+    const m = main.arraySync();
+    const byHand = labels.reduce((s, l, i) => s + (2 * ce(m[i]!, l)) / labels.length, 0);
+    const g = computeGradients(model, trainableVariables(model), makeLoss({ kind: 'cross_entropy', label_smoothing: 0 }), xs, ys, labels);
+    expect(Math.abs(g.loss - byHand) / byHand).toBeLessThan(1e-5);
+    tf.dispose([...g.grads, xs, ys, main]);
     model.dispose();
   });
 
