@@ -50,7 +50,7 @@ export function poolPaddingSchema(dims: 1 | 2): Schema {
 export function torchPoolAttrs(avg: boolean): Record<string, Schema> {
   return {
     ceil_mode: boolean('PyTorch ceil_mode: round the output size up (a last, partial window), as long as it starts inside the input or the left padding.', { default: false }),
-    ...(avg ? { count_include_pad: boolean('PyTorch count_include_pad: whether explicit padding counts in each window\'s divisor.', { default: true }) } : {}),
+    ...(avg ? { count_include_pad: boolean('PyTorch count_include_pad: whether explicit (integer) padding counts in each window\'s divisor; true when left out, as in PyTorch. Not for padding: same, which averages over the real pixels.', { examples: [false] }) } : {}),
   };
 }
 

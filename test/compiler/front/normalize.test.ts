@@ -79,7 +79,7 @@ metrics: [accuracy, {top_k_accuracy: 3}, top_k_accuracy]
 
 describe('schema defaults equal normalize defaults', () => {
   type KindTable = Record<string, { attrs: Record<string, Record<string, unknown>>; required?: readonly string[] }>;
-  const REQUIRED_VALUES: Record<string, unknown> = { filters: 4, kernel_size: 3, pool_size: 2, units: 3, target_shape: [4], rate: 0.5, mean: [0.5], std: [0.5], size: 8, degrees: 10, max_pixels: 2, step_size: 2, milestones: [2], gamma: 0.5, max_lr: 0.1, input_dim: 20, output_dim: 4, layer: 'lstm', num_heads: 2, ff_dim: 8 };
+  const REQUIRED_VALUES: Record<string, unknown> = { filters: 4, kernel_size: 3, pool_size: 2, units: 3, target_shape: [4], rate: 0.5, mean: [0.5], std: [0.5], size: 8, degrees: 10, max_pixels: 2, step_size: 2, milestones: [2], gamma: 0.5, max_lr: 0.1, input_dim: 20, output_dim: 4, layer: 'lstm', num_heads: 2, ff_dim: 8, output_size: 2, groups: 2 };
   const defaultOf = (s: Record<string, unknown>, root: Record<string, unknown>): unknown => {
     if (typeof s.$ref === 'string') return defaultOf((root.definitions as Record<string, Record<string, unknown>>)[s.$ref.split('/').pop()!], root);
     return s.default;
