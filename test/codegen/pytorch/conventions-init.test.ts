@@ -30,6 +30,8 @@ const CASES: readonly (readonly [OpKind, unknown, Shape])[] = [
   ['depthwise_conv2d', { kernel_size: 3, depth_multiplier: 2, padding: 'same' }, [6, 6, 3]],
   ['conv2d_transpose', { filters: 4, kernel_size: 3, strides: 2 }, [4, 4, 3]],
   ['dense', { units: 7 }, [12]],
+  // grouped (dlcGroupedConv2d): PyTorch's fan-in is k·k·Cin/G
+  ['conv2d', { filters: 6, kernel_size: 3, groups: 2 }, [6, 6, 4]],
 ];
 
 function oneOpIR(kind: OpKind, raw: unknown, input: Shape, conventions: Conventions): IR {
@@ -64,7 +66,7 @@ beforeAll(async () => {
 
 describe('conventions: pytorch initial weights (recipes)', () => {
   it('kernels and biases are uniform(±1/√fan_in) recipes with PyTorch fan-ins; keras keeps Glorot and no bias initializer', () => {
-    const fanIns = [3 * 3 * 4, 3 * 1 * 2, 3 * 3, 4 * 3 * 3, 12];
+    const fanIns = [3 * 3 * 4, 3 * 1 * 2, 3 * 3, 4 * 3 * 3, 12, (3 * 3 * 4) / 2];
     CASES.forEach(([kind, raw, input], i) => {
       const main = oneOpIR(kind, raw, input, 'pytorch').nodes[1].layers.find((c) => c.part === 'main')!;
       const key = kind === 'depthwise_conv2d' ? 'depthwiseInitializer' : 'kernelInitializer';
