@@ -1,6 +1,6 @@
 /**
- * `activation: relu6 | silu | swish | mish | hard_sigmoid` (issue 14): dlc's tfjs model
- * computes PyTorch's definitions (F.relu6, F.silu, F.mish) on a dense layer's
+ * `activation: relu6 | silu | swish | mish | hard_sigmoid | hard_swish` (issue 14): dlc's tfjs model
+ * computes PyTorch's definitions (F.relu6, F.silu, F.mish, F.hardsigmoid, F.hardswish) on a dense layer's
  * output, and the pytorch target prints a model giving the same outputs.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -27,6 +27,7 @@ const REF: Record<string, (x: number) => number> = {
   swish: (x) => x * sigmoid(x),
   mish: (x) => x * Math.tanh(softplus(x)),
   hard_sigmoid: (x) => Math.min(Math.max(x / 6 + 0.5, 0), 1),
+  hard_swish: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
 };
 const IN = 4;
 const UNITS = 9;
