@@ -8,7 +8,7 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { diagnosticsToJson, formatDiagnostics, summarize } from '../compiler/diagnostics/format.js';
 import { OVERRIDES_FILE } from '../compiler/front/overrides.js';
 import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
-import type { CliIO, Command } from './io.js';
+import { specUnreadable, type CliIO, type Command } from './io.js';
 
 const USAGE = 'Usage: dlc check SPEC... [--set path=value]... [--format text|json]';
 
@@ -27,11 +27,6 @@ Options:
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable file.
 `;
-
-/** True when the spec file itself could not be read (an I/O problem, not a spec problem). */
-function unreadable(diags: readonly Diagnostic[], file: string): boolean {
-  return diags.some((d) => d.code === 'DLC007' && d.file === file && d.path === '');
-}
 
 export const command: Command = {
   name: 'check',
@@ -66,7 +61,7 @@ export const command: Command = {
       const compiled = compileFile(spec, { cwd: io.cwd, overrides: parsed.sets });
       const result = { ...compiled, diagnostics: compiled.diagnostics.filter(firstTime) };
       all.push(...result.diagnostics);
-      if (unreadable(result.diagnostics, spec)) ioError = true;
+      if (specUnreadable(result.diagnostics, spec)) ioError = true;
       if (parsed.format === 'text' && result.diagnostics.length) {
         text += formatDiagnostics(result.diagnostics, { color: io.stdout.isTTY === true, sources: result.sources, cwd: io.cwd }) + '\n';
       }

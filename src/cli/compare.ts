@@ -1,7 +1,7 @@
 /** `dlc compare RUN… [-o FILE]`: final metrics and differing spec keys of runs side by side; -o writes an HTML page with the curves overlaid. */
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc compare RUN_DIR RUN_DIR… [-o FILE]
@@ -22,15 +22,11 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   try {
     parsed = parseArgs(args, [{ name: 'out', short: 'o', value: true }]);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`dlc compare: ${e.message}\n\n${HELP}`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usageFailure('compare', e.message, io, HELP);
     throw e;
   }
   if (parsed.positional.length < 1) {
-    io.stderr.write(`dlc compare: expected at least one RUN_DIR\n\n${HELP}`);
-    return 2;
+    return usageFailure('compare', 'expected at least one RUN_DIR', io, HELP);
   }
   const { compareRuns, compareHtml, formatComparison } = await import('../report/compare.js');
   const { ReportError } = await import('../report/run-data.js');

@@ -12,7 +12,7 @@ import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { DEFAULT_TARGET, emit, EmitError, targetDef, TARGETS, type Target } from '../codegen/index.js';
 import { TARGET_DEFS } from '../codegen/targets.js';
 import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 
 const targetLines = TARGET_DEFS.map((t) => `  ${t.name.padEnd(17)}${t.description}`).join('\n');
 
@@ -72,10 +72,7 @@ export const command: Command = {
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const parsed = parseEmitArgs(args);
-    if (typeof parsed === 'string') {
-      io.stderr.write(`dlc emit: ${parsed}\n\n${HELP}`);
-      return 2;
-    }
+    if (typeof parsed === 'string') return usageFailure('emit', parsed, io, HELP);
     const specPath = resolve(io.cwd, parsed.spec);
     const result = compileFile(specPath, { set: parsed.sets, displayPath: parsed.spec });
     if (result.diagnostics.length > 0) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true, sources: result.sources, cwd: io.cwd }));

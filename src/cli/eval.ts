@@ -7,7 +7,7 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { evaluate } from '../runtime/train/evaluate.js';
 import { formatReport } from '../runtime/train/report.js';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { BACKEND_FLAG, CHECKPOINT_FLAG, flag } from './run-args.js';
@@ -27,10 +27,7 @@ Exit status: 0 done, 2 usage or I/O error (not a run directory, no checkpoint, d
 `;
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const usage = (msg: string): number => {
-    io.stderr.write(`dlc eval: ${msg}\n\n${HELP}`);
-    return 2;
-  };
+  const usage = (msg: string): number => usageFailure('eval', msg, io, HELP);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args, [{ name: 'split', value: true, choices: ['test', 'val'] }, CHECKPOINT_FLAG, BACKEND_FLAG]);

@@ -9,7 +9,7 @@ import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { formatSummary, summarize } from '../compiler/lower/summary.js';
 import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
-import type { CliIO, Command } from './io.js';
+import { usageFailure, type CliIO, type Command } from './io.js';
 
 const HELP = `Usage: dlc inspect SPEC [--set key=value]… [--format text|json]
 
@@ -57,10 +57,7 @@ export const command: Command = {
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const parsed = parseInspectArgs(args);
-    if (typeof parsed === 'string') {
-      io.stderr.write(`dlc inspect: ${parsed}\n\n${HELP}`);
-      return 2;
-    }
+    if (typeof parsed === 'string') return usageFailure('inspect', parsed, io, HELP);
     const result = compileFile(parsed.spec, { overrides: parsed.sets, cwd: io.cwd });
     const failed = hasErrors(result.diagnostics) || !result.ir;
     const status = unreadable(result) ? 2 : failed ? 1 : 0;

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../compiler/diagnostics/diagnostics.js';
 import { describeIoError } from '../compiler/shared/bounded-read.js';
 
 /** What a command may touch: its streams and working directory (tests pass fakes). */
@@ -62,6 +63,17 @@ export type ErrorClass = abstract new (...args: any[]) => Error;
  * as is, or a function giving the message to print (undefined: not expected).
  */
 export type ExpectedFailures = readonly ErrorClass[] | ((e: unknown) => string | undefined);
+
+/** True when spec `file` itself could not be read (DLC007 at its root): an I/O problem (exit 2), not a spec problem (exit 1). */
+export function specUnreadable(diags: readonly Diagnostic[], file: string): boolean {
+  return diags.some((d) => d.code === 'DLC007' && d.file === file && d.path === '');
+}
+
+/** A usage error: `dlc <name>: <message>`, a blank line, the command's help; exit 2 (EXIT.usage). */
+export function usageFailure(name: string, message: string, io: CliIO, help: string): number {
+  io.stderr.write(`dlc ${name}: ${message}\n\n${help}`);
+  return EXIT.usage;
+}
 
 /**
  * The one tail of a command's `catch`: an expected failure is printed as

@@ -1,6 +1,6 @@
 /** `dlc report RUN_DIR [-o FILE]`: writes a run's self-contained HTML report (default RUN_DIR/report.html). */
 import { resolve } from 'node:path';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc report RUN_DIR [-o FILE] [--images N] [--backend NAME]
@@ -30,15 +30,11 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   try {
     parsed = parseArgs(args, [{ name: 'out', short: 'o', value: true }, { name: 'images', value: true }, { name: 'backend', value: true, choices: ['auto', 'tensorflow', 'wasm', 'cpu'] }]);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`dlc report: ${e.message}\n\n${HELP}`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usageFailure('report', e.message, io, HELP);
     throw e;
   }
   if (parsed.positional.length !== 1) {
-    io.stderr.write(`dlc report: expected one RUN_DIR\n\n${HELP}`);
-    return 2;
+    return usageFailure('report', 'expected one RUN_DIR', io, HELP);
   }
   const images = parsed.flags.images === undefined ? 32 : Number(parsed.flags.images);
   if (!Number.isInteger(images) || images < 0) {

@@ -14,7 +14,7 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { envReplicas } from '../runtime/train/replicas.js';
 import { train } from '../runtime/train/train.js';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 import { expectedFailure } from './run-errors.js';
 import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
 import { flag, positiveInt, RUN_BACKEND_FLAG, RUN_BACKENDS, TORCH_FLAGS } from './run-args.js';
@@ -61,10 +61,7 @@ function absoluteDataPath(ir: IR, specDir: string): IR {
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const usage = (msg: string): number => {
-    io.stderr.write(`dlc run: ${msg}\n\n${HELP}`);
-    return 2;
-  };
+  const usage = (msg: string): number => usageFailure('run', msg, io, HELP);
   let parsed: ParsedArgs;
   let epochs: number | undefined;
   let replicas: number | undefined;

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
-import { failExpected, type CliIO, type Command } from './io.js';
+import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 import { parseArgs, SET_FLAG, UsageError, type ParsedArgs } from './args.js';
 
 const HELP = `Usage: dlc sweep SPEC [--grid key=v1,v2]… [--random key=DIST --trials N] [options]
@@ -52,10 +52,7 @@ function list(v: string | string[] | true | undefined): string[] {
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const usage = (msg: string): number => {
-    io.stderr.write(`dlc sweep: ${msg}\n\n${HELP}`);
-    return 2;
-  };
+  const usage = (msg: string): number => usageFailure('sweep', msg, io, HELP);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args, [
@@ -131,7 +128,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     const { runSweep } = await import('../sweep/runner.js');
     const { formatSummary, summarize, writeSummary } = await import('../sweep/summary.js');
     const { buildSweepReport } = await import('../report/sweep-report.js');
-    const { writeAtomic } = await import('../report/run-report.js');
+    const { writeFileAtomic } = await import('../runtime/run-dir/write-atomic.js');
     io.stderr.write(`sweep: ${trials.length} trials, ${parallel} at a time, in ${sweepDir}\n`);
     const states = await runSweep({
       specPath,
@@ -148,7 +145,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     });
     const summary = await summarize(sweepDir, states, monitor, mode);
     await writeSummary(sweepDir, summary);
-    await writeAtomic(path.join(sweepDir, 'report.html'), await buildSweepReport(sweepDir, summary, spec.name));
+    await writeFileAtomic(path.join(sweepDir, 'report.html'), await buildSweepReport(sweepDir, summary, spec.name));
     io.stdout.write(formatSummary(summary));
     io.stdout.write(`\nsweep directory: ${sweepDir}\n${summary.best ? `best trial's spec: ${path.join(sweepDir, 'best.yaml')}\n` : ''}report: ${path.join(sweepDir, 'report.html')}\n`);
     return summary.rows.some((r) => r.status === 'failed') ? 1 : 0;

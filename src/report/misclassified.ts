@@ -17,7 +17,7 @@ import { feed } from '../runtime/train/feed.js';
 import { openRun } from '../runtime/train/run-model.js';
 import { mainModel } from '../runtime/model/outputs.js';
 import { REPORT_FILES, type Mistake } from './run-data.js';
-import { writeAtomic } from './run-report.js';
+import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 
 export interface MistakeOptions {
   /** At most this many images (default 32). */
@@ -82,7 +82,7 @@ export async function recordMistakes(runDir: string, opts: MistakeOptions = {}):
         tf.dispose([batch.xs, batch.ys]);
       }
     }
-    await writeAtomic(path.join(runDir, REPORT_FILES.mistakes), JSON.stringify({ limit, scanned, items }));
+    await writeFileAtomic(path.join(runDir, REPORT_FILES.mistakes), JSON.stringify({ limit, scanned, items }));
     return items.length;
   } finally {
     run.model.dispose();

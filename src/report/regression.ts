@@ -19,7 +19,7 @@ import { RegressionAccumulator } from '../runtime/metrics/target-metrics.js';
 import { feed } from '../runtime/train/feed.js';
 import { loadRunModel, locateRun } from '../runtime/train/run-model.js';
 import { REPORT_FILES, type Predictions } from './run-data.js';
-import { writeAtomic } from './run-report.js';
+import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 
 export interface PredictionOptions {
   /** At most this many (actual, predicted) pairs kept (default 2,000); the metrics use every test sample. */
@@ -76,7 +76,7 @@ export async function recordPredictions(runDir: string, opts: PredictionOptions 
     }
     const r = acc.report();
     const result: Predictions = { limit, samples: r.samples, width, metrics: { mae: r.mae, rmse: r.rmse, r2: r.r2, per_output: r.perOutput.map((o) => ({ ...o })) }, points };
-    await writeAtomic(path.join(runDir, REPORT_FILES.predictions), JSON.stringify(result));
+    await writeFileAtomic(path.join(runDir, REPORT_FILES.predictions), JSON.stringify(result));
     return points.length;
   } finally {
     run.model.dispose();

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promises as fs } from 'node:fs';
 import { parseJsonl, REPORT_FILES, type MachineInfo, type StepRow } from './run-data.js';
-import { writeAtomic, writeRunReport } from './run-report.js';
+import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
+import { writeRunReport } from './run-report.js';
 
 function packageVersion(pkgJson: string): string | undefined {
   try {
@@ -56,7 +57,7 @@ export async function appendSteps(runDir: string, epoch: number, steps: readonly
   if (steps.length === 0) return;
   const file = path.join(runDir, REPORT_FILES.steps);
   const kept = parseJsonl<StepRow>(await fs.readFile(file, 'utf8').catch(() => '')).filter((s) => s.epoch < epoch);
-  await writeAtomic(file, [...kept, ...steps].map((s) => JSON.stringify(s) + '\n').join(''));
+  await writeFileAtomic(file, [...kept, ...steps].map((s) => JSON.stringify(s) + '\n').join(''));
 }
 
 /** A reporter for one `dlc run`; `log` gets a line when the report cannot be written. */
@@ -82,7 +83,7 @@ export function runReporter(log: (line: string) => void, opts: { images?: number
       pending = [];
       await guard('write report.html', async () => {
         await appendSteps(runDir, epoch, steps);
-        if (!existsSync(path.join(runDir, REPORT_FILES.machine))) await writeAtomic(path.join(runDir, REPORT_FILES.machine), JSON.stringify(machineInfo(), null, 2));
+        if (!existsSync(path.join(runDir, REPORT_FILES.machine))) await writeFileAtomic(path.join(runDir, REPORT_FILES.machine), JSON.stringify(machineInfo(), null, 2));
         await writeRunReport(runDir);
       });
     },

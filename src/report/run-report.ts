@@ -4,11 +4,11 @@
  * misclassified test images, the layer graph and the run's details. Charts
  * are Vega-Lite rendered to inline SVG here, so the page has no script.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { confusionChart, histogramChart, lineChart, perClassChart, predictedVsActualChart, renderChart, type Row } from './charts.js';
 import { thousands } from '../compiler/shared/format.js';
 import { graphSvg } from './graph.js';
+import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 import { esc, figure, fmt, page, section, table } from './html.js';
 import { readRunData, REPORT_FILES, type EpochRow, type RunData } from './run-data.js';
 
@@ -216,16 +216,10 @@ export async function buildRunReport(dir: string): Promise<string> {
   return page(`dlc run: ${name}`, sub, nav, body.join('\n'));
 }
 
-/** Writes a file so a reader never sees half of it (a browser refreshing during a run). */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
-}
-
 /** Writes `<dir>/report.html` (or `out`) and returns its path. */
 export async function writeRunReport(dir: string, out?: string): Promise<string> {
   const file = out ?? path.join(dir, REPORT_FILES.html);
-  await writeAtomic(file, await buildRunReport(dir));
+  // A reader (a browser refreshing during a run) never sees half of the page.
+  await writeFileAtomic(file, await buildRunReport(dir));
   return file;
 }

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs, openSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 import { SweepError, setValue, type SweepConfig, type Trial } from './space.js';
 
 export type TrialStatus = 'running' | 'done' | 'failed' | 'pruned';
@@ -56,9 +57,7 @@ export interface SweepOptions {
 export const SWEEP_FILES = { sweep: 'sweep.json', trials: 'trials', trial: 'trial.json', log: 'log.txt', summary: 'summary.json', summaryCsv: 'summary.csv', best: 'best.yaml', report: 'report.html' } as const;
 
 async function writeJson(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await fs.rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {

@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { exists, fsyncPath, writeSynced } from '../run-dir/write-atomic.js';
 
 /** Test hooks: throwing from one simulates a crash at that point. */
 export interface AtomicWriteHooks {
@@ -14,34 +15,6 @@ export interface AtomicWriteHooks {
   afterFile?(name: string): void | Promise<void>;
   /** After the old directory was moved aside, before the new one is renamed into place. */
   beforeCommit?(): void | Promise<void>;
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const fh = await fs.open(p, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
-  const fh = await fs.open(file, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Replaces directory `dir` with exactly `files` (name → contents), atomically. */

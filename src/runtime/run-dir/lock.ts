@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { RunError } from '../train/errors.js';
+import { exists } from './write-atomic.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -62,15 +63,6 @@ export async function lockRunDir(dir: string): Promise<() => Promise<void>> {
     await fs.rm(file, { force: true });
   }
   throw new RunError(`cannot lock ${dir}: ${file} keeps reappearing`);
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
