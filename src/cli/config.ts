@@ -4,10 +4,11 @@
  * and blocks expanded — a spec that compiles to the same thing.
  */
 import { compileFile } from '../compiler/compile.js';
+import { initialWeightsText } from '../compiler/front/conventions.js';
 import { documentToYaml, specToDocument } from '../compiler/front/denormalize.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { parseArgs, SET_FLAG, UsageError } from './args.js';
-import type { CliIO, Command } from './io.js';
+import { specUnreadable, type CliIO, type Command } from './io.js';
 
 const USAGE = 'Usage: dlc config SPEC [--set path=value]...';
 
@@ -47,11 +48,15 @@ export const command: Command = {
     const file = parsed.positional[0];
     const result = compileFile(file, { cwd: io.cwd, overrides: parsed.sets, noLower: true });
     if (result.diagnostics.length) io.stderr.write(formatDiagnostics(result.diagnostics, { color: io.stderr.isTTY === true, sources: result.sources, cwd: io.cwd }));
-    if (result.diagnostics.some((d) => d.code === 'DLC007' && d.file === file && d.path === '')) return 2;
+    if (specUnreadable(result.diagnostics, file)) return 2;
     if (!result.spec || result.diagnostics.some((d) => d.severity === 'error')) return 1;
     const source = result.sources.get(file) ?? '';
     const modeline = source.split('\n').find((l) => l.startsWith('# yaml-language-server:')) ?? DEFAULT_MODELINE;
-    const header = [modeline, `# Resolved by 'dlc config' from ${file}${parsed.sets.length ? ` with --set ${parsed.sets.join(' --set ')}` : ''}: extends merged, defaults filled in, blocks expanded.`];
+    const header = [
+      modeline,
+      `# Resolved by 'dlc config' from ${file}${parsed.sets.length ? ` with --set ${parsed.sets.join(' --set ')}` : ''}: extends merged, defaults filled in, blocks expanded.`,
+      `# ${initialWeightsText(result.spec.conventions)}`,
+    ];
     io.stdout.write(documentToYaml(specToDocument(result.spec), header));
     return 0;
   },

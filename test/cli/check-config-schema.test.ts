@@ -123,6 +123,14 @@ describe('dlc config', () => {
     expect(r.out).not.toMatch(/^extends:/m);
   });
 
+  it("states the conventions' initial weights (not spec keys) in its header", async () => {
+    const keras = await run(['config', 'specs/cifar-convnet.yaml']);
+    expect(keras.out).toMatch(/^# initial weights \(conventions: keras\): conv\/dense kernels Glorot uniform.*lstm\/gru kernel Glorot uniform, recurrent kernel orthogonal/m);
+    const torch = await run(['config', 'specs/cifar-convnet.yaml', '--set', 'conventions=pytorch']);
+    expect(torch.code, torch.err).toBe(0);
+    expect(torch.out).toMatch(/^# initial weights \(conventions: pytorch\): .*embedding normal\(0, 1\); lstm\/gru .*uniform\(±1\/√units\)/m);
+  });
+
   it('exits 1 with diagnostics on stderr for a broken spec, 2 for usage errors', async () => {
     const r = await run(['config', FIX + 'broken.yaml']);
     expect(r.code).toBe(1);
