@@ -12,22 +12,16 @@ import { PNG } from 'pngjs';
 import { initBackend, type BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { loadDataset } from '../runtime/data/load.js';
-import type { ImageSet, LoadedDataset } from '../runtime/contracts.js';
+import type { ImageSet } from '../runtime/contracts.js';
 import { feed } from '../runtime/train/feed.js';
 import { openRun } from '../runtime/train/run-model.js';
 import { mainModel } from '../runtime/model/outputs.js';
-import { REPORT_FILES, type Mistake } from './run-data.js';
+import { REPORT_FILES, type Mistake, type TestSetOptions } from './run-data.js';
 import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 
-export interface MistakeOptions {
+export interface MistakeOptions extends TestSetOptions {
   /** At most this many images (default 32). */
   readonly limit?: number;
-  /** Backend to load ('cpu' by default); null keeps the current one (inside `dlc run`). */
-  readonly backend?: BackendChoice | string | null;
-  readonly cacheDir?: string;
-  /** The loaded data set, when the caller has it. */
-  readonly dataset?: LoadedDataset;
-  readonly log?: (line: string) => void;
 }
 
 /** Whether a set holds images (uint8 [h, w, c] with 1 or 3 channels) with class targets. */

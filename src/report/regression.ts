@@ -13,23 +13,16 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../runtime/backend/select.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { loadDataset } from '../runtime/data/load.js';
-import type { LoadedDataset } from '../runtime/contracts.js';
 import { mainModel } from '../runtime/model/outputs.js';
 import { RegressionAccumulator } from '../runtime/metrics/target-metrics.js';
 import { feed } from '../runtime/train/feed.js';
 import { loadRunModel, locateRun } from '../runtime/train/run-model.js';
-import { REPORT_FILES, type Predictions } from './run-data.js';
+import { REPORT_FILES, type Predictions, type TestSetOptions } from './run-data.js';
 import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
 
-export interface PredictionOptions {
+export interface PredictionOptions extends TestSetOptions {
   /** At most this many (actual, predicted) pairs kept (default 2,000); the metrics use every test sample. */
   readonly limit?: number;
-  /** Backend to load ('cpu' by default); null keeps the current one (inside `dlc run`). */
-  readonly backend?: BackendChoice | string | null;
-  readonly cacheDir?: string;
-  /** The loaded data set, when the caller has it. */
-  readonly dataset?: LoadedDataset;
-  readonly log?: (line: string) => void;
 }
 
 /** Whether the run's IR says its targets are real values (regression). */

@@ -5,6 +5,18 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { BackendChoice } from '../runtime/backend/select.js';
+import type { LoadedDataset } from '../runtime/contracts.js';
+
+/** How a report view runs a run's model over its test split (recordMistakes, recordPredictions). */
+export interface TestSetOptions {
+  /** Backend to load ('cpu' by default); null keeps the current one (inside `dlc run`). */
+  readonly backend?: BackendChoice | string | null;
+  readonly cacheDir?: string;
+  /** The loaded data set, when the caller has it. */
+  readonly dataset?: LoadedDataset;
+  readonly log?: (line: string) => void;
+}
 
 export type EpochRow = Readonly<Record<string, number>> & { readonly epoch: number };
 export interface StepRow {
