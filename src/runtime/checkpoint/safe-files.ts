@@ -5,15 +5,24 @@
  * exactly the size its index promises, and hold finite numbers. `state.json`
  * is checked field by field before a resumed run trusts it.
  *
- * Self-contained (node built-ins only): this file is copied into emitted
- * projects with the rest of the checkpoint code.
+ * Node built-ins and the shared errno words (compiler/shared/bounded-read.ts)
+ * only: this file is copied into emitted projects with the rest of the
+ * checkpoint code.
  */
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
+import { describeIoError } from '../../compiler/shared/bounded-read.js';
 
 /** Thrown for a checkpoint that is malformed or points outside itself; the message names the file. */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
+  constructor(
+    message: string,
+    /** The errno code when a file could not be opened (ENOENT, EACCES, …). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Largest JSON file of a checkpoint (model.json of a big model is a few MB). */
@@ -36,8 +45,7 @@ export async function insideDir(dir: string, rel: string): Promise<string> {
   try {
     [real, realRoot] = await Promise.all([fs.realpath(joined), fs.realpath(root)]);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(`${dir}: cannot read ${rel}: ${code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'symlink loop' : (err as Error).message}`);
+    throw new CheckpointError(`${dir}: cannot read ${rel}: ${describeIoError(err, joined)}`);
   }
   if (!real.startsWith(realRoot + path.sep)) throw new CheckpointError(`${dir}: ${rel} is a symbolic link out of the checkpoint folder`);
   return real;
@@ -53,8 +61,7 @@ export async function readRegular(file: string, shown: string, size: { exact: nu
   try {
     handle = await fs.open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    throw new CheckpointError(`cannot read ${shown}: ${describeIoError(err, file)}`, (err as NodeJS.ErrnoException).code);
   }
   try {
     const st = await handle.stat();

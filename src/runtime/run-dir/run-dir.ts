@@ -16,7 +16,7 @@ import type { IR } from '../../compiler/ir.js';
 import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
 import { RunError } from '../train/errors.js';
-import { MAX_CHECKPOINT_JSON_BYTES, readCheckpointJson, readRegular } from '../checkpoint/safe-files.js';
+import { CheckpointError, MAX_CHECKPOINT_JSON_BYTES, readCheckpointJson, readRegular } from '../checkpoint/safe-files.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** One epoch's line in metrics.jsonl. Keys besides `epoch`/`step` are metric values. */
@@ -123,7 +123,7 @@ export async function readEpochRecords(dir: string): Promise<EpochRecord[]> {
   try {
     text = (await readRegular(path.join(dir, FILES.metricsJsonl), FILES.metricsJsonl, { limit: MAX_CHECKPOINT_JSON_BYTES })).toString('utf8');
   } catch (e) {
-    if ((e as Error).message.includes('no such file')) return [];
+    if (e instanceof CheckpointError && e.code === 'ENOENT') return [];
     throw new RunError(`${dir}: cannot read ${FILES.metricsJsonl} (${(e as Error).message})`);
   }
   // A line cut short by a kill is dropped: it belongs to an epoch that is re-run.

@@ -39,13 +39,16 @@ export async function writeSynced(file: string, data: string | Uint8Array): Prom
   }
 }
 
+/** Numbers the temporaries of this process, so no two writes share one. */
+let writes = 0;
+
 /**
- * Writes `data` to `file` whole or not at all: into `<file>.<pid>.tmp`
- * (this process's own, so two writers of one file never share a temporary),
- * fsync, rename. On failure the temporary is removed.
+ * Writes `data` to `file` whole or not at all: into `<file>.<pid>.<n>.tmp`
+ * (this write's own, so two writers of one file, in one process or two,
+ * never share a temporary), fsync, rename. On failure the temporary is removed.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${++writes}.tmp`;
   try {
     await writeSynced(tmp, data);
     await fs.rename(tmp, file);
