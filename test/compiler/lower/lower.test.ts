@@ -113,6 +113,8 @@ const cases: Case[] = [
   // DLC130, 131 (csv data, issue 11): a column the table's header lacks, at its spec position; a table that cannot be read, at data.path (test/compiler/datasets/csv.test.ts has the messages)
   ['DLC130 a misspelt column', { given: { layers: [L.dense(3)], over: { data: { dataset: 'csv', path: 'vega-datasets/data/penguins.json', features: ['Islnd'], target: 'Species' } } }, want: [['DLC130', '/data/features/0']] }],
   ['DLC131 a table that is not there', { given: { layers: [L.dense(3)], over: { data: { dataset: 'csv', path: 'no-such-table.csv', features: ['a'], target: 'b' } } }, want: [['DLC131', '/data/path']] }],
+  // DLC132 (text data, issue 11): an embedding whose input_dim does not cover the text set's ids (vocab_size + 2 reserved), at its input_dim (test/compiler/datasets/text.test.ts has the message)
+  ['DLC132 an embedding smaller than the vocabulary', { given: { layers: [{ kind: 'embedding', input_dim: 20, output_dim: 4 } as Draft, { kind: 'global_avg_pool1d' } as Draft, L.dense(3)], over: { data: { dataset: 'text', path: 'vega-datasets/data/penguins.json', text_column: 'Island', target: 'Species', vocab_size: 50, max_length: 4 } } }, want: [['DLC132', '/model/layers/0/embedding/input_dim']] }],
 ];
 
 function specOf(given: Case[1]['given']): Spec {
