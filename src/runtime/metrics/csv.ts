@@ -3,7 +3,7 @@
  * quote or a line break), written atomically so a killed run never leaves a
  * half-written file.
  */
-import { promises as fs } from 'node:fs';
+import { writeFileAtomic } from '../run-dir/write-atomic.js';
 import type { MetricsReport } from '../contracts.js';
 
 /** One CSV field. */
@@ -30,12 +30,8 @@ export function perClassMetricsCsv(report: MetricsReport, classNames: readonly s
   return csvLines(rows);
 }
 
-/** Writes text to path via a temporary file and a rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await fs.writeFile(tmp, text, 'utf8');
-  await fs.rename(tmp, path);
-}
+/** Writes text to path whole or not at all (the one atomic write: run-dir/write-atomic.ts). */
+export { writeFileAtomic };
 
 /** Writes the confusion matrix CSV to path (atomically). */
 export async function writeConfusionMatrixCsv(path: string, report: MetricsReport, classNames: readonly string[]): Promise<void> {
