@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../runtime/backend/select.js';
 import type { LoadedDataset } from '../runtime/contracts.js';
+import { parseJsonl } from '../runtime/run-dir/jsonl.js';
 
 /** How a report view runs a run's model over its test split (recordMistakes, recordPredictions). */
 export interface TestSetOptions {
@@ -114,17 +115,8 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** Parses JSON lines, dropping a line cut short by a kill. */
-export function parseJsonl<T>(text: string | undefined): T[] {
-  if (!text) return [];
-  return text.split('\n').flatMap((l) => {
-    try {
-      return l.trim() ? [JSON.parse(l) as T] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+/** Parses JSON lines, dropping a line cut short by a kill (the run directory's own reader). */
+export { parseJsonl };
 
 /** Thrown when the directory is not a run directory. */
 export class ReportError extends Error {}

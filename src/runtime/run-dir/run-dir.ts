@@ -17,6 +17,7 @@ import type { MetricsReport } from '../contracts.js';
 import { confusionMatrixCsv } from '../metrics/index.js';
 import { RunError } from '../train/errors.js';
 import { CheckpointError, MAX_CHECKPOINT_JSON_BYTES, readCheckpointJson, readRegular } from '../checkpoint/safe-files.js';
+import { parseJsonl } from './jsonl.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** One epoch's line in metrics.jsonl. Keys besides `epoch`/`step` are metric values. */
@@ -127,13 +128,7 @@ export async function readEpochRecords(dir: string): Promise<EpochRecord[]> {
     throw new RunError(`${dir}: cannot read ${FILES.metricsJsonl} (${(e as Error).message})`);
   }
   // A line cut short by a kill is dropped: it belongs to an epoch that is re-run.
-  return text.split('\n').flatMap((l) => {
-    try {
-      return l.trim() ? [JSON.parse(l) as EpochRecord] : [];
-    } catch {
-      return [];
-    }
-  });
+  return parseJsonl<EpochRecord>(text);
 }
 
 const CSV_COLUMNS: readonly (keyof EpochRecord)[] = ['epoch', 'step', 'lr', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_f1', 'seconds', 'samples_per_second'];
