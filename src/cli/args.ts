@@ -73,3 +73,21 @@ export function parseArgs(args: readonly string[], flags: readonly FlagSpec[]): 
   const format = (out.format as 'text' | 'json' | undefined) ?? 'text';
   return { positional, flags: out, sets, format };
 }
+
+/**
+ * Parses the arguments of a command that takes exactly one SPEC (emit,
+ * inspect): the parsed flags and the spec, or the message of a usage error.
+ */
+export function parseOneSpec(args: readonly string[], flags: readonly FlagSpec[], command: string): { parsed: ParsedArgs; spec: string } | string {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(args, flags);
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+  const [spec, ...extra] = parsed.positional;
+  if (spec === undefined) return 'missing SPEC';
+  if (extra.length > 0) return `unexpected argument ${extra[0]} (${command} takes one SPEC)`;
+  return { parsed, spec };
+}

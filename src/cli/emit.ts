@@ -11,7 +11,7 @@ import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { DEFAULT_TARGET, emit, EmitError, targetDef, TARGETS, type Target } from '../codegen/index.js';
 import { TARGET_DEFS } from '../codegen/targets.js';
-import { parseArgs, SET_FLAG, UsageError, type FlagSpec } from './args.js';
+import { parseOneSpec, SET_FLAG, type FlagSpec } from './args.js';
 import { failExpected, usageFailure, type CliIO, type Command } from './io.js';
 
 const targetLines = TARGET_DEFS.map((t) => `  ${t.name.padEnd(17)}${t.description}`).join('\n');
@@ -51,16 +51,9 @@ const FLAGS: readonly FlagSpec[] = [
 
 /** Parses the arguments (with the shared parser); returns an error message on misuse. */
 export function parseEmitArgs(args: readonly string[]): EmitArgs | string {
-  let parsed;
-  try {
-    parsed = parseArgs(args, FLAGS);
-  } catch (err) {
-    if (err instanceof UsageError) return err.message;
-    throw err;
-  }
-  const [spec, ...extra] = parsed.positional;
-  if (spec === undefined) return 'missing SPEC';
-  if (extra.length > 0) return `unexpected argument ${extra[0]} (emit takes one SPEC)`;
+  const one = parseOneSpec(args, FLAGS, 'emit');
+  if (typeof one === 'string') return one;
+  const { parsed, spec } = one;
   const out = parsed.flags.out as string | undefined;
   if (out === undefined) return 'missing -o DIR';
   return { spec, out, sets: parsed.sets, force: parsed.flags.force === true, target: (parsed.flags.target as Target | undefined) ?? DEFAULT_TARGET };

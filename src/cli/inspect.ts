@@ -8,7 +8,7 @@ import { compileFile } from '../compiler/compile.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostics.js';
 import { formatDiagnostics } from '../compiler/diagnostics/format.js';
 import { formatSummary, summarize } from '../compiler/lower/summary.js';
-import { FORMAT_FLAG, parseArgs, SET_FLAG, UsageError } from './args.js';
+import { FORMAT_FLAG, parseOneSpec, SET_FLAG } from './args.js';
 import { usageFailure, type CliIO, type Command } from './io.js';
 
 const HELP = `Usage: dlc inspect SPEC [--set key=value]… [--format text|json]
@@ -33,17 +33,9 @@ interface InspectArgs {
 
 /** Parses the arguments (with the shared parser of args.ts); returns an error message on misuse. */
 export function parseInspectArgs(args: readonly string[]): InspectArgs | string {
-  let parsed;
-  try {
-    parsed = parseArgs(args, [SET_FLAG, FORMAT_FLAG]);
-  } catch (err) {
-    if (err instanceof UsageError) return err.message;
-    throw err;
-  }
-  const [spec, ...extra] = parsed.positional;
-  if (spec === undefined) return 'missing SPEC';
-  if (extra.length > 0) return `unexpected argument ${extra[0]} (inspect takes one SPEC)`;
-  return { spec, sets: parsed.sets, format: parsed.format };
+  const one = parseOneSpec(args, [SET_FLAG, FORMAT_FLAG], 'inspect');
+  if (typeof one === 'string') return one;
+  return { spec: one.spec, sets: one.parsed.sets, format: one.parsed.format };
 }
 
 /** True when the spec file itself could not be read (exit 2, as for a usage error). */
