@@ -70,7 +70,8 @@ const cases: Case[] = [
   ['DLC108 100 units on cifar10', { given: { layers: convnet({}, [L.flatten(), L.dense(100)]) }, want: [['DLC108', '/model/layers/11/dense/units']] }],
   ['DLC108 through a trailing dropout', { given: { layers: [L.gap(), L.dense(5), L.dropout(0.1)] }, want: [['DLC108', '/model/layers/1/dense/units']] }],
   ['DLC108 output is not a vector', { given: { layers: [L.conv(10, 3)] }, want: [['DLC108', '/model/layers/0']] }],
-  ['binary_cross_entropy with 1 unit on 2 classes', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 8, shape: [8, 8, 1], classes: 2 } }, loss: { kind: 'binary_cross_entropy', label_smoothing: 0 } } }, want: [] }],
+  // A single sigmoid unit on two classes: refused (class targets reach the loss one-hot; it trained on a wrong loss silently)
+  ['binary_cross_entropy with 1 unit on 2 classes', { given: { layers: [L.gap(), L.dense(1)], over: { data: { dataset: 'synthetic', synthetic: { train_samples: 8, test_samples: 8, shape: [8, 8, 1], classes: 2 } }, loss: { kind: 'binary_cross_entropy', label_smoothing: 0 } } }, want: [['DLC108', '/model/layers/1/dense/units']] }],
   // DLC109: activation on logits (warning)
   ['DLC109 relu on the logits', { given: { layers: convnet({}, [L.flatten(), L.dense(10, { activation: 'relu' })]) }, want: [['DLC109', '/model/layers/11/dense/activation']] }],
   ['DLC109 trailing softmax layer', { given: { layers: [L.gap(), L.dense(10), L.act('softmax')] }, want: [['DLC109', '/model/layers/2']] }],

@@ -1,7 +1,9 @@
 /**
  * Class count: the model's output must be one score per class of the data
- * set (DLC108). Binary cross-entropy on a two-class data set may also use
- * a single output unit. Reported at the `units` (or `filters`) of the layer
+ * set (DLC108). A single sigmoid unit for two classes (Keras's Dense(1) +
+ * binary_crossentropy) is refused too: class targets reach the loss one-hot,
+ * so one logit against two columns would train on a wrong loss without any
+ * error. Reported at the `units` (or `filters`) of the layer
  * that sets the output width, looking through trailing activation,
  * dropout and normalisation layers.
  */
@@ -36,7 +38,7 @@ export const checkClassCount: Pass = (ir, ctx) => {
   }
   const units = out.shape[0];
   if (units === classes) return [];
-  if (units === 1 && classes === 2 && ir.spec.loss.kind === 'binary_cross_entropy') return [];
+  const oneUnitBinary = units === 1 && classes === 2;
   const setter = widthSetter(ir, out);
   const setterLayer = ctx.layerOf(setter.id);
   const key = setter.op === 'dense' ? 'units' : 'filters' in setter.attrs ? 'filters' : undefined;
@@ -44,7 +46,9 @@ export const checkClassCount: Pass = (ir, ctx) => {
   const stated = key ? setter.attrs[key] : undefined;
   return [
     diag('DLC108', `the model outputs ${units} class scores, but the ${dataset} data set has ${classes} classes`, ctx, at, {
-      hint: key ? `use ${key}: ${classes}` : undefined,
+      hint: oneUnitBinary
+        ? `two classes take two output units here (dlc gives class targets to the loss one-hot): use ${key ?? 'units'}: 2 with cross_entropy (or binary_cross_entropy)`
+        : key ? `use ${key}: ${classes}` : undefined,
       // The key's value as written (a block parameter like `$units` makes the fix not apply).
       fix: key && typeof stated === 'number' ? { title: `Set ${key} to ${classes} (the class count)`, replacement: String(classes), expected: String(stated) } : undefined,
     }),
