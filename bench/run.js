@@ -155,7 +155,7 @@ async function throughputSection() {
   print(`Training throughput, samples/s (median of ${cfg.reps} interleaved repetitions after a warm-up epoch; steady state, training batches only)`);
   print(table(['spec', 'backend', 'batch', 'steps×reps', 'replicas', 'dlc', 'dlc 1 replica', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), '× PyTorch time/sample', 'PyTorch alone', '× PyTorch alone', 'load 1m start/alone/end', ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
   print('  dlc: train() on random uint8 images of the spec\'s input shape — input pipeline with the spec\'s train transforms, step, optimizer, schedule —');
-  print('       with its default data-parallel replicas (one per core on wasm; 1 for models with batch norm); dlc 1 replica: the same with --replicas 1.');
+  print('       with its default data-parallel replicas (one per core on wasm; batch norm synchronised across them); dlc 1 replica: the same with --replicas 1.');
   print('       spec as written except: no validation split, no early stopping, SGD momentum 0.9 without weight decay (the update both baselines do).');
   print('  hand-written tfjs: buildModel(ir), one random batch made once, tf.variableGrads, plain SGD-momentum, same backend and batch size.');
   print('  tfjs wasm runs with one XNNPACK thread throughout (replicas are the parallelism; measured no slower than 2 threads for one process on 2 idle cores).');
