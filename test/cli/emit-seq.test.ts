@@ -2,7 +2,7 @@
  * The sequence kinds end to end through the CLI, on synthetic 8×8×1 images
  * read as 8 steps of 8 features: `dlc inspect` shows their rows (shapes and
  * tfjs parameter counts), `dlc emit` writes them for the TypeScript target,
- * and `dlc emit --target pytorch` refuses a kind that target cannot print
+ * and `dlc emit --target pytorch` prints them too
  * yet with an error naming it (exit 2, nothing written).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,15 +63,15 @@ describe('sequence kinds through the CLI', () => {
     expect(row('bidirectional')).toMatch(/\(None, 8\)\s+240\b/); // 2·(3·4·(5 + 4) + 3·4)
   });
 
-  it('dlc emit writes them for the TypeScript target; --target pytorch refuses lstm by name', async () => {
+  it('dlc emit writes them for the TypeScript target and for --target pytorch (Keras gate order, one bias)', async () => {
     const file = spec('    - lstm: {units: 4}');
     const ok = await run(emitCommand, [file, '-o', join(tmp, 'ts')]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(readFileSync(join(tmp, 'ts/src/model.ts'), 'utf8')).toMatch(/\.lstm\(\{/);
-    const refused = await run(emitCommand, [file, '-o', join(tmp, 'py'), '--target', 'pytorch']);
-    expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/dlc emit: .*lstm.*pytorch/);
-    expect(existsSync(join(tmp, 'py'))).toBe(false);
+    const py = await run(emitCommand, [file, '-o', join(tmp, 'py'), '--target', 'pytorch']);
+    expect(py.stderr).toBe('');
+    expect(py.status).toBe(0);
+    expect(readFileSync(join(tmp, 'py/model.py'), 'utf8')).toMatch(/KerasLSTM\(/);
   });
 });

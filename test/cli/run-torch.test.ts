@@ -75,12 +75,12 @@ describe('dlc run --backend torch: arguments', () => {
     }
   });
 
-  it('refuses a layer the PyTorch target cannot print yet, naming it before looking for Python (exit 2, nothing written)', async () => {
-    writeFileSync(join(dir, 'seq.yaml'), SPEC.replace('name: tiny-torch', 'name: seq').replace(/  layers:\n[\s\S]*?\nloss:/, '  layers:\n    - reshape: {target_shape: [8, 8]}\n    - lstm: {units: 4}\n    - dense: {units: 3}\nloss:'));
+  it('refuses what the PyTorch target cannot train yet (real-valued targets), naming it before looking for Python (exit 2, nothing written)', async () => {
+    writeFileSync(join(dir, 'reg.yaml'), SPEC.replace('name: tiny-torch', 'name: reg').replace('classes: 3}', 'classes: 1, target: real}').replace('    - dense: {units: 3}', '    - dense: {units: 1}').replace('loss: cross_entropy', 'loss: mse').replace('metrics: [accuracy, confusion_matrix]', 'metrics: [mae]'));
     const io = fakeIO();
-    expect(await main(['run', 'seq.yaml', '--backend', 'torch', '--python', join(dir, 'no-such-python'), '--runs-dir', 'seq-runs'], io)).toBe(2);
-    expect(io.err()).toMatch(/^dlc run: .*lstm/m);
-    expect(existsSync(join(dir, 'seq-runs'))).toBe(false);
+    expect(await main(['run', 'reg.yaml', '--backend', 'torch', '--python', join(dir, 'no-such-python'), '--runs-dir', 'reg-runs'], io)).toBe(2);
+    expect(io.err()).toMatch(/^dlc run: .*real-valued targets cannot be emitted with --target pytorch/m);
+    expect(existsSync(join(dir, 'reg-runs'))).toBe(false);
   });
 
   it('names what to install when the interpreter is missing (exit 2)', async () => {
