@@ -245,7 +245,8 @@ async function torchRunSection() {
   print(table(['spec', 'batch', 'samples', 'dlc run --backend torch', 'hand-written PyTorch', `ratio (≥${TARGETS.torchRun})`], rows));
   print('  dlc: runTorch (the emitted project in a child Python, progress events streamed to this process) on synthetic images of the spec\'s input');
   print('       shape, no validation split; the second epoch\'s samples/s (training steps only). The spec\'s optimizer, schedule and train transforms.');
-  print('  hand-written: the same emitted nn.Module, one random batch made once, CrossEntropyLoss, SGD momentum (bench/torch/emitted_overhead.py --hand-only).');
+  print('  hand-written: the same emitted nn.Module, one batch of the same synthetic data made once, CrossEntropyLoss, SGD momentum (bench/torch/emitted_overhead.py --hand-only --synthetic).');
+  print('  PyTorch\'s step time depends on the data (~4× between random tensors and these images): trust the in-process emitted_overhead.py figure (bench/README.md §6).');
   print();
 }
 

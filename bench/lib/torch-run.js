@@ -6,8 +6,10 @@
  *    2 epochs; the second epoch's `samples_per_second` (training steps only, as dlc reports it) is one
  *    repetition. The spec as written, except its data: synthetic images of the spec's input shape
  *    and classes (`samples` of them, no validation split, no disk I/O), and no early stopping.
- *  - hand-written: bench/torch/emitted_overhead.py --hand-only on the same emitted model — one random
- *    batch made once, CrossEntropyLoss, SGD momentum, the same batch size and thread count.
+ *  - hand-written: bench/torch/emitted_overhead.py --hand-only --synthetic on the same emitted model — one
+ *    batch made once (the first batch of the same synthetic data, eval transforms), CrossEntropyLoss, SGD
+ *    momentum, the same batch size and thread count. Same data on both sides: PyTorch's step time was seen
+ *    to differ ~3× between random tensors and these images.
  *
  * Each repetition starts its own Python (torch's import is not timed: both figures are training
  * steps only). ratio = dlc / hand-written samples/s (target ≥ 0.95).
@@ -60,7 +62,7 @@ export async function measureTorchRun(specPath, { reps = 3, samples = 640, threa
     const done = await runTorch(ir, { origin, cacheDir, python, device: 'cpu', runsDir: path.join(tmpDir, 'torch-runs'), env, onEvent: (e) => e.event === 'epoch' && (last = e.record) });
     if (done.stop_reason === 'non_finite_loss' || !last) throw new Error(`dlc run --backend torch on ${specPath}: ${done.message ?? done.stop_reason}`);
     dlc.push(last.samples_per_second);
-    const h = spawnSync(python, [HAND, project, '--hand-only', '--reps', '1', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
+    const h = spawnSync(python, [HAND, project, '--hand-only', '--synthetic', '--reps', '1', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
     if (h.status !== 0) throw new Error(`emitted_overhead.py --hand-only failed: ${(h.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
     hand.push(...JSON.parse(h.stdout.trim().split('\n').pop()).hand_samples_per_s);
     log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)}`);
