@@ -135,14 +135,11 @@ def _masked(new, old, m):
     return new * m + old * (1 - m)
 
 
-class KerasLSTM(nn.Module):
-    """tfjs/Keras LSTM: z = x·kernel + h·recurrent_kernel + bias, gates (i, f, c, o) with the logistic
-    sigmoid, c = f·c + i·tanh(z_c), h = o·tanh(c); ONE bias vector (PyTorch's nn.LSTM has two).
-    Without a mask it runs PyTorch's fused LSTM (same gate order i, f, g, o) with the transposed
-    kernels, this bias as b_ih and zeros as b_hh; with a right-padding mask the fused LSTM on packed
-    rows; with any other mask (or going backwards with one), a Python loop over the steps."""
+class _KerasRecurrent(nn.Module):
+    """The weights tfjs's recurrent layers share, in tfjs's layouts: kernel [input, gates·units],
+    recurrent_kernel [units, gates·units] and ONE bias [gates·units]; `gates` is set by the cell."""
 
-    gates = 4
+    gates = None
 
     def __init__(self, input_size, units, return_sequences=False, go_backwards=False):
         super().__init__()
@@ -157,10 +154,24 @@ class KerasLSTM(nn.Module):
     def tfjs_weights(self):
         return [('kernel', 'kernel', 'zeros'), ('recurrent_kernel', 'recurrent_kernel', 'zeros'), ('bias', 'bias', 'zeros')]
 
+
+class KerasLSTM(_KerasRecurrent):
+    """tfjs/Keras LSTM: z = x·kernel + h·recurrent_kernel + bias, gates (i, f, c, o) with the logistic
+    sigmoid, c = f·c + i·tanh(z_c), h = o·tanh(c); ONE bias vector (PyTorch's nn.LSTM has two).
+    Without a mask it runs PyTorch's fused LSTM (same gate order i, f, g, o) with the transposed
+    kernels, this bias as b_ih and zeros as b_hh; with a right-padding mask the fused LSTM on packed
+    rows; with any other mask (or going backwards with one), a Python loop over the steps."""
+
+    gates = 4
+
+    def _fused_weights(self):
+        """PyTorch's fused-LSTM weights (w_ih, w_hh, b_ih, b_hh) from tfjs's: transposed kernels, the one bias as b_ih."""
+        return [self.kernel.t(), self.recurrent_kernel.t(), self.bias, torch.zeros_like(self.bias)]
+
     def _fused(self, x):
         n = x.shape[0]
         h0 = x.new_zeros(1, n, self.units)
-        weights = [self.kernel.t(), self.recurrent_kernel.t(), self.bias, torch.zeros_like(self.bias)]
+        weights = self._fused_weights()
         # (input, (h0, c0), weights, has_biases, num_layers, dropout, train, bidirectional, batch_first) → (out, h, c)
         return torch._VF.lstm(x, (h0, h0), weights, True, 1, 0.0, self.training, False, True)[0]
 
@@ -176,7 +187,7 @@ class KerasLSTM(nn.Module):
         n, t = x.shape[0], x.shape[1]
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         h0 = x.new_zeros(1, n, self.units)
-        weights = [self.kernel.t(), self.recurrent_kernel.t(), self.bias, torch.zeros_like(self.bias)]
+        weights = self._fused_weights()
         # (data, batch_sizes, (h0, c0), weights, has_biases, num_layers, dropout, train, bidirectional) → (out, h, c)
         out, h, _ = torch._VF.lstm(packed.data, packed.batch_sizes, (h0, h0), weights, True, 1, 0.0, self.training, False)
         last = h[0].index_select(0, packed.unsorted_indices)
@@ -211,25 +222,12 @@ class KerasLSTM(nn.Module):
         return torch.stack(outs, 1) if self.return_sequences else h
 
 
-class KerasGRU(nn.Module):
+class KerasGRU(_KerasRecurrent):
     """tfjs's GRU (Keras reset_after=False — the only form tfjs has; PyTorch's nn.GRU is reset-after):
     x·kernel + bias split (z, r, h); z = σ(x_z + h·U_z), r = σ(x_r + h·U_r),
     ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ; one bias of 3·units. A Python loop over steps."""
 
     gates = 3
-
-    def __init__(self, input_size, units, return_sequences=False, go_backwards=False):
-        super().__init__()
-        g = self.gates * units
-        self.units = units
-        self.return_sequences = return_sequences
-        self.go_backwards = go_backwards
-        self.kernel = nn.Parameter(torch.zeros(input_size, g))
-        self.recurrent_kernel = nn.Parameter(torch.zeros(units, g))
-        self.bias = nn.Parameter(torch.zeros(g))
-
-    def tfjs_weights(self):
-        return [('kernel', 'kernel', 'zeros'), ('recurrent_kernel', 'recurrent_kernel', 'zeros'), ('bias', 'bias', 'zeros')]
 
     def forward(self, x, mask=None):
         if self.go_backwards:
