@@ -28,11 +28,15 @@ class DataError(Exception):
 
 
 class ImageSet:
-    __slots__ = ('images', 'labels')
+    """uint8 images [n, h, w, c] with class-index labels; or (synthetic real / multi_label) float32
+    targets [n, width] too, with labels all 0 (one group for the validation split, as dlc)."""
+    __slots__ = ('images', 'labels', 'targets', 'target_kind')
 
-    def __init__(self, images, labels):
+    def __init__(self, images, labels, targets=None, target_kind='class'):
         self.images = images
         self.labels = labels
+        self.targets = targets
+        self.target_kind = target_kind
 
     @property
     def count(self):
@@ -44,12 +48,15 @@ class ImageSet:
 
     def subset(self, indices):
         idx = np.asarray(indices, dtype=np.int64)
-        return ImageSet(self.images[idx], self.labels[idx])
+        return ImageSet(self.images[idx], self.labels[idx], None if self.targets is None else self.targets[idx], self.target_kind)
 
 
 class LoadedDataset:
-    def __init__(self, name, class_names, train, test):
+    """preprocessing: what a run saves as preprocessing.json (csv, text), else None."""
+
+    def __init__(self, name, class_names, train, test, preprocessing=None):
         self.name, self.class_names, self.train, self.test = name, list(class_names), train, test
+        self.preprocessing = preprocessing
 
 
 MNIST_CLASSES = [str(i) for i in range(10)]
@@ -323,6 +330,9 @@ def _make_set(spec, protos, count, rng):
 def load_synthetic(spec, seed):
     if not spec:
         raise DataError('data.dataset is synthetic but data.synthetic (train_samples, test_samples, shape, classes) is missing')
+    if spec.get('target') in ('multi_label', 'real'):
+        from .synthetic_targets import load_synthetic_targets
+        return load_synthetic_targets(spec, seed, _prototypes)
     protos = _prototypes(spec, seed)
     return LoadedDataset('synthetic', [str(k) for k in range(spec['classes'])],
                          _make_set(spec, protos, spec['train_samples'], rng_for(seed, STREAM_SYNTHETIC, 1)),
@@ -382,8 +392,10 @@ def split_validation(s, fraction, seed):
     return s.subset(np.nonzero(~is_val)[0]), s.subset(val_idx)
 
 
-def load_dataset(data, seed=0, cache_dir=None, log=None):
-    """Loads spec.data's set, checks labels, applies train_limit/test_limit (as dlc's loadDataset)."""
+def load_dataset(data, seed=0, cache_dir=None, log=None, saved=None, data_dir=None):
+    """Loads spec.data's set, checks labels, applies train_limit/test_limit (as dlc's loadDataset).
+    saved: a run's preprocessing.json (dict) to use instead of fitting (csv, text); data_dir: where
+    relative data paths start (tables.resolve_data_path)."""
     cache_dir = cache_dir or default_cache_dir()
     kind = data['dataset']
     path = data.get('path')
@@ -399,17 +411,23 @@ def load_dataset(data, seed=0, cache_dir=None, log=None):
         ds = load_image_folder(path, data.get('image_size'), data.get('channels', 3))
     elif kind == 'synthetic':
         ds = load_synthetic(data.get('synthetic'), seed)
+    elif kind == 'csv':
+        from .tables import load_table
+        ds = load_table(data, seed=seed, log=log, data_dir=data_dir, saved=saved)
     else:
         raise DataError(f'unknown data set {kind}')
     k = len(ds.class_names)
     for split, s in (('train', ds.train), ('test', ds.test)):
-        if s.count and (int(s.labels.min()) < 0 or int(s.labels.max()) >= k):
+        if getattr(s, 'targets', None) is None and s.count and (int(s.labels.min()) < 0 or int(s.labels.max()) >= k):
             raise DataError(f'a label is out of range 0..{k - 1}', f'{ds.name} {split}')
     if data.get('train_limit') is not None or data.get('test_limit') is not None:
         ds.train = limit_balanced(ds.train, data.get('train_limit'))
         ds.test = limit_balanced(ds.test, data.get('test_limit'))
     if log:
-        log(f"{ds.name}: {ds.train.count} train, {ds.test.count} test images of {'×'.join(map(str, ds.train.shape))}, {k} classes")
+        kind = getattr(ds.train, 'target_kind', 'class')
+        what = 'images' if len(ds.train.shape) == 3 and ds.train.images.dtype.kind != 'i' else 'samples'
+        targets = f'{k} classes' if kind == 'class' else f'{kind} targets of width {ds.train.targets.shape[1]}'
+        log(f"{ds.name}: {ds.train.count} train, {ds.test.count} test {what} of {'×'.join(map(str, ds.train.shape))}, {targets}")
     return ds
 
 
@@ -436,10 +454,14 @@ def split_rows(rows, parts):
 
 
 def prepare_batch(s, indices, transforms, training, seed, epoch, batch, total=None, lo=0):
-    """Pixels float32 NHWC in [0, 1] → transforms; returns (x, labels) for the given indices."""
+    """Pixels float32 NHWC in [0, 1] → transforms; returns (x, labels) for the given indices — or
+    (x, targets) for real / multi-label targets. A set with a prepare(indices) method (tables, texts)
+    gives (x, y) itself: no scaling, no transforms."""
+    if hasattr(s, 'prepare'):
+        return s.prepare(indices)
     x = _SCALE[s.images[indices]]
     x = apply_transforms(x, transforms, training, seed, epoch, batch, total=total, lo=lo)
-    return x, s.labels[indices]
+    return x, (s.labels[indices] if getattr(s, 'targets', None) is None else s.targets[indices])
 
 
 def epoch_batches(s, batch_size, shuffle, seed, epoch, transforms, training=None, rank=0, world=1):
@@ -448,7 +470,7 @@ def epoch_batches(s, batch_size, shuffle, seed, epoch, transforms, training=None
     if batch_size < 1:
         raise ValueError(f'batch size must be ≥ 1, got {batch_size}')
     shape = s.shape
-    for t in transforms:
+    for t in ([] if hasattr(s, 'prepare') else transforms):
         check_transform(t, shape)
         if t['kind'] == 'random_crop':
             shape = [t['size'], t['size'], shape[2]]
