@@ -17,6 +17,7 @@
  *  - length: the first `max_length` tokens are kept (truncation at the end,
  *    as Keras); shorter texts are padded with 0 at the end.
  */
+import { decodeHTML } from 'entities';
 
 /** Defaults of the data keys (the loader, the compiler's facts and the embedding check use these). */
 export const TEXT_DEFAULTS = { tokenize: 'word', lowercase: true, strip_html: false, vocab_size: 10000, max_length: 200 } as const;
@@ -74,23 +75,17 @@ export function decodeUtf8Lenient(bytes: Uint8Array): { text: string; invalid: b
 
 // ---- HTML ----------------------------------------------------------------------------------
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™', hellip: '…',
-  mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•', middot: '·', euro: '€',
-  pound: '£', yen: '¥', cent: '¢', deg: '°', times: '×', divide: '÷', sect: '§', para: '¶', laquo: '«', raquo: '»',
-  iexcl: '¡', iquest: '¿', eacute: 'é', egrave: 'è', agrave: 'à', aacute: 'á', ccedil: 'ç', uuml: 'ü', ouml: 'ö', auml: 'ä', szlig: 'ß', ntilde: 'ñ',
-};
-
-/** Decodes `&name;`, `&#123;` and `&#x1F;` (an unknown name stays as written). */
+/**
+ * Decodes HTML character references as a browser does in text: every named
+ * reference of the HTML5 table (with or without the `;` where HTML allows
+ * it, e.g. `&amp` and `&copy`), `&#123;` and `&#x1F;` (0, surrogates and
+ * values past U+10FFFF become U+FFFD; 0x80–0x9F map through Windows-1252);
+ * an unknown name stays as written. The `entities` package's decodeHTML;
+ * emitted Python projects use html.unescape with the same results
+ * (dlc_runtime/texts.py keeps the control and non-characters html.unescape drops).
+ */
 export function decodeEntities(s: string): string {
-  return s.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?/g, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
-    }
-    const named = NAMED_ENTITIES[body] ?? NAMED_ENTITIES[body.toLowerCase()];
-    return named !== undefined && (whole.endsWith(';') || body.length <= 4) ? named : whole;
-  });
+  return s.includes('&') ? decodeHTML(s) : s;
 }
 
 /** Elements whose content is not text a reader sees. */

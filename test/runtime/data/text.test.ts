@@ -78,14 +78,18 @@ describe('the spam-assassin source', () => {
     write(join(dir, 'easy-ham-1', 'b.txt'), mail('2', 'Re: build', 'it failed'));
     write(join(dir, 'hard-ham-1', 'c.txt'), mail('3', 'Re: build', 'it failed')); // same subject + body, other headers
     write(join(dir, 'spam-2', 'd.txt'), Buffer.concat([Buffer.from(mail('4', 'Gagnez', 'caf')), Buffer.from([0xe9])]));
-    write(join(dir, 'file_list.json'), JSON.stringify(['spam-1/a.txt', 'easy-ham-1/b.txt', 'hard-ham-1/c.txt', 'spam-2/d.txt']));
+    write(join(dir, 'spam-2', 'e.txt'), mail('5', 'cheap PILLS!', '<b>buy</b>  now\n\n')); // the same words as a.txt once tokenised
+    write(join(dir, 'file_list.json'), JSON.stringify(['spam-1/a.txt', 'easy-ham-1/b.txt', 'hard-ham-1/c.txt', 'spam-2/d.txt', 'spam-2/e.txt']));
     const notes: string[] = [];
-    const src = readSpamAssassin(dir, notes);
+    const src = readSpamAssassin(dir, notes, { tokenize: 'word', lowercase: true, strip_html: true });
     expect(src.classes).toEqual(['ham', 'spam']);
     expect(src.train.labels).toEqual(['spam', 'ham', 'spam']);
     expect(src.train.texts[1]).toBe('Re: build\nit failed\n');
     expect(src.train.texts.join(' ')).not.toContain('taint');
-    expect(notes).toEqual(['spam-assassin: 4 mails, 1 exact duplicates (subject + body) removed, 1 not valid UTF-8 (read as U+FFFD)']);
+    expect(notes).toEqual(['spam-assassin: 5 mails, 2 duplicates (the same tokens of subject + body) removed, 1 not valid UTF-8 (read as U+FFFD)']);
+    // Without HTML stripping and lower-casing, e.txt's tokens differ from a.txt's: only c.txt is a duplicate.
+    const kept = readSpamAssassin(dir, [], { tokenize: 'word', lowercase: false, strip_html: false });
+    expect(kept.train.labels).toEqual(['spam', 'ham', 'spam', 'spam']);
   });
 
   it('says how to install the package when it is missing', () => {
