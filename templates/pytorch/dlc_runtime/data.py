@@ -414,6 +414,9 @@ def load_dataset(data, seed=0, cache_dir=None, log=None, saved=None, data_dir=No
     elif kind == 'csv':
         from .tables import load_table
         ds = load_table(data, seed=seed, log=log, data_dir=data_dir, saved=saved)
+    elif kind == 'text':
+        from .texts import load_text
+        ds = load_text(data, seed=seed, log=log, data_dir=data_dir, saved=saved)
     else:
         raise DataError(f'unknown data set {kind}')
     k = len(ds.class_names)
@@ -459,7 +462,14 @@ def prepare_batch(s, indices, transforms, training, seed, epoch, batch, total=No
     gives (x, y) itself: no scaling, no transforms."""
     if hasattr(s, 'prepare'):
         return s.prepare(indices)
-    x = _SCALE[s.images[indices]]
+    # uint8 → float32 ÷ 255: the same values as the _SCALE table (float32 division is correctly
+    # rounded, as _SCALE's float64 quotients rounded once to float32), ~6× faster than its gather.
+    pixels = s.images[indices]
+    if pixels.dtype == np.uint8:
+        x = pixels.astype(F32)
+        x /= F32(255)
+    else:
+        x = _SCALE[pixels]
     x = apply_transforms(x, transforms, training, seed, epoch, batch, total=total, lo=lo)
     return x, (s.labels[indices] if getattr(s, 'targets', None) is None else s.targets[indices])
 
