@@ -123,12 +123,14 @@ def shift(x, out_h, out_w, offsets):
 
 
 def flip(x, flags):
+    """Mirrors the rows whose flag is set: horizontal (fh) first, then vertical (fv), whole-batch gathers."""
     x = x.copy()
-    for s in range(x.shape[0]):
-        if flags[s, 0]:
-            x[s] = x[s, :, ::-1]
-        if flags[s, 1]:
-            x[s] = x[s, ::-1]
+    h = flags[:, 0] != 0
+    if h.any():
+        x[h] = x[h][:, :, ::-1]
+    v = flags[:, 1] != 0
+    if v.any():
+        x[v] = x[v][:, ::-1]
     return x
 
 
@@ -195,7 +197,12 @@ def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo
         if kind == 'normalize':
             mean = np.array([t['mean'][0] if len(t['mean']) == 1 else t['mean'][k] for k in range(c)], dtype=F32)
             std = np.array([t['std'][0] if len(t['std']) == 1 else t['std'][k] for k in range(c)], dtype=F32)
-            x = (x - mean) / std
+            # The same float32 subtract and divide per element, over rows of w×c values: numpy's
+            # broadcast over a last axis of c (1–4) runs ~7× slower than over the tiled row.
+            n_, h_, w_, c_ = x.shape
+            x = x.reshape(n_, h_, w_ * c_) - np.tile(mean, w_)
+            x /= np.tile(std, w_)
+            x = x.reshape(n_, h_, w_, c_)
         elif kind == 'rescale':
             x = x * F32(t['scale']) + F32(t['offset'])
         elif kind == 'resize':
