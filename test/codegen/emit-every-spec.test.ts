@@ -35,14 +35,9 @@ function shippedSpecs(dir = join(DLC_ROOT, 'specs')): string[] {
 const REFUSALS: Readonly<Record<string, readonly { readonly why: string; readonly applies: (ir: IR) => boolean; readonly reason: RegExp }[]>> = {
   pytorch: [
     {
-      why: 'dlc_runtime has no csv or text loader',
-      applies: (ir) => ir.spec.data.dataset === 'csv' || ir.spec.data.dataset === 'text',
-      reason: /data\.dataset "(csv|text)" cannot be emitted with --target pytorch: its dlc_runtime loads mnist, fashion_mnist, cifar10, image_folder, synthetic only/,
-    },
-    {
-      why: 'dlc_runtime trains class targets only',
-      applies: (ir) => (ir.target?.kind ?? 'class') !== 'class' && ir.spec.data.dataset !== 'csv' && ir.spec.data.dataset !== 'text',
-      reason: /(real-valued|multi-label) targets cannot be emitted with --target pytorch/,
+      why: 'dlc_runtime has no text loader',
+      applies: (ir) => ir.spec.data.dataset === 'text',
+      reason: /data\.dataset "text" cannot be emitted with --target pytorch: its dlc_runtime loads mnist, fashion_mnist, cifar10, image_folder, synthetic, csv only/,
     },
   ],
 };

@@ -61,23 +61,19 @@ export function runtimeFiles(): Map<string, string> {
   return out;
 }
 
-/** The data sets dlc_runtime/data.py loads (load_dataset), all with class targets. */
-export const PYTORCH_DATASETS: readonly string[] = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic'];
+/** The data sets dlc_runtime/data.py loads (load_dataset; csv tables and windows in dlc_runtime/tables.py). */
+export const PYTORCH_DATASETS: readonly string[] = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic', 'csv'];
 
 /**
  * Why this target cannot train `ir` (undefined: it can). Its Python runtime
- * loads only the image data sets and class targets: a csv or text spec, or
- * real / multi-label targets, would emit a project that fails at its first
- * line of data, so the target refuses them up front.
+ * loads the data sets of PYTORCH_DATASETS (class, real and multi-label
+ * targets all train); another data set would emit a project that fails at its
+ * first line of data, so the target refuses it up front.
  */
 export function pytorchRefusal(ir: IR, specFile: string): string | undefined {
   const dataset = ir.spec.data.dataset;
   if (!PYTORCH_DATASETS.includes(dataset)) {
     return `${specFile}: data.dataset ${JSON.stringify(dataset)} cannot be emitted with --target pytorch: its dlc_runtime loads ${PYTORCH_DATASETS.join(', ')} only; emit it with --target tfjs-node-ts or train it with dlc run`;
-  }
-  const kind = ir.target?.kind ?? 'class';
-  if (kind !== 'class') {
-    return `${specFile}: ${kind === 'real' ? 'real-valued' : 'multi-label'} targets cannot be emitted with --target pytorch: its dlc_runtime trains class targets only; emit it with --target tfjs-node-ts or train it with dlc run`;
   }
   return undefined;
 }

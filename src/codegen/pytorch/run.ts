@@ -48,6 +48,8 @@ export interface TorchRunOptions {
   readonly initialWeights?: string;
   /** Data-set cache handed to the project ($DLC_CACHE otherwise). */
   readonly dataCacheDir?: string;
+  /** Where the spec's relative data paths start (train.py --data-dir); default the working directory, as dlc run's loaders. */
+  readonly dataDir?: string;
   readonly onEvent?: (e: TorchEvent) => void;
   /** Lines the Python side writes to stderr that are not events (tracebacks, warnings). */
   readonly onStderr?: (line: string) => void;
@@ -104,6 +106,8 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
   if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
   if (opts.initialWeights && !opts.resume) args.push('--initial-weights', resolve(opts.initialWeights));
   if (opts.dataCacheDir) args.push('--cache-dir', resolve(opts.dataCacheDir));
+  // The project runs in its cache folder: relative data paths (csv, text) start where dlc run was started.
+  args.push('--data-dir', resolve(opts.dataDir ?? '.'));
   const nproc = opts.nproc ?? 1;
   const argv = nproc > 1 ? ['-m', 'dlc_runtime.launch', '--nproc', String(nproc), ...args] : args;
   const mnist = ir.spec.data.dataset === 'mnist' && !ir.spec.data.path ? bundledMnistDir() : undefined;

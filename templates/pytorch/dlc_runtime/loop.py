@@ -27,9 +27,9 @@ import torch
 
 from .data import batch_count, epoch_batches, load_dataset, split_validation
 from .losses import evaluation_loss, make_loss, resolve_class_weights
-from .metrics import MetricsAccumulator, report_from_confusion
+from .metrics import MetricsAccumulator, MultiLabelAccumulator, RegressionAccumulator, binary_scores, report_from_confusion, roc_auc
 from .optim import clip_gradients, make_optimizer, set_lr, set_momentum
-from .rundir import (FILES, append_steps, create_run_dir, initial_monitor, js_number, observe_monitor, read_epoch_records, report_json, summary_line,
+from .rundir import (FILES, append_steps, create_run_dir, initial_monitor, js_number, json_safe, observe_monitor, read_epoch_records, report_json, summary_line,
                      to_precision, write_atomic, write_epoch_records, write_report)
 from .schedules import make_schedule
 
@@ -212,11 +212,28 @@ def weighted_loss(loss_fn, heads, target, weights):
 
 # --- evaluation ------------------------------------------------------------------------------------
 
-def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
+def target_kind_of(ir, ds):
+    """'class', 'real' or 'multi_label': the IR's target, else the data set's."""
+    t = (ir or {}).get('target') or {}
+    return t.get('kind') or getattr(ds.train, 'target_kind', 'class')
+
+
+def batch_target(y, num_classes, dtype):
+    """The loss's target: class indices one-hot, real / multi-label targets as they are."""
+    if y.dtype.is_floating_point:
+        return y.to(dtype)
+    return torch.nn.functional.one_hot(y, num_classes).to(dtype)
+
+
+def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class'):
     """Mean loss and metrics report over `s` (eval transforms, inference mode), batches sharded over ranks."""
+    if kind != 'class':
+        return _evaluate_targets(model, s, spec, loss_fn, device, dist, kind)
     data = spec['data']
     top_k = [m['k'] for m in spec['metrics'] if m['kind'] == 'top_k_accuracy']
     acc = MetricsAccumulator(num_classes, top_k)
+    # Two classes: the class-1 scores for ROC AUC, as dlc's evaluateSet.
+    binary = ([], []) if num_classes == 2 and not dist.enabled else None
     loss_sum, n = 0.0, 0
     was = model.training
     model.eval()
@@ -228,7 +245,11 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
             target = torch.nn.functional.one_hot(torch.from_numpy(y), num_classes).to(device=device, dtype=logits.dtype)
             loss_sum += float(loss_fn(logits, target)) * size
             n += size
-            acc.update(logits.float().cpu().numpy(), y)
+            scores = logits.float().cpu().numpy()
+            acc.update(scores, y)
+            if binary is not None:
+                binary[0].extend(binary_scores(scores, 2).tolist())
+                binary[1].extend(y.tolist())
     model.train(was)
     if dist.enabled:
         ks = acc.top_k
@@ -239,13 +260,49 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist):
         rep = report_from_confusion(conf, hits)
     else:
         rep = acc.report()
+    if binary is not None:
+        rep['rocAuc'] = roc_auc(binary[0], binary[1])
+    return (loss_sum / n if n > 0 else math.nan), rep
+
+
+def _evaluate_targets(model, s, spec, loss_fn, device, dist, kind):
+    """Real / multi-label targets: the mean loss and dlc's regression or multi-label report. With
+    several ranks the outputs are gathered and fed in batch order, so the sums are one process's."""
+    data = spec['data']
+    parts, loss_sum, n = [], 0.0, 0
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for b, x, y, size, _ in epoch_batches(s, data['batch_size'], False, spec['seed'], 0, data['transforms']['eval']):
+            if b % dist.world != dist.rank:
+                continue
+            out = model(torch.from_numpy(x).to(device))
+            loss_sum += float(loss_fn(out, torch.from_numpy(y).to(device=device, dtype=out.dtype))) * size
+            n += size
+            parts.append((b, out.float().cpu().numpy(), y))
+    model.train(was)
+    if dist.enabled:
+        gathered = [None] * dist.world
+        torch.distributed.all_gather_object(gathered, parts)
+        parts = sorted((p for g in gathered for p in g), key=lambda p: p[0])
+        loss_sum, n = dist.sum([loss_sum, n], device)
+    width = s.targets.shape[1]
+    acc = RegressionAccumulator(width) if kind == 'real' else MultiLabelAccumulator(width)
+    for _, out, y in parts:
+        acc.update(out, y)
+    r = acc.report()
+    if kind == 'real':
+        rep = {'samples': r['samples'], 'accuracy': math.nan, 'topK': {}, 'perClass': [], 'macro': {'precision': 0, 'recall': 0, 'f1': 0}, 'confusion': [], 'regression': r}
+    else:
+        rep = {'samples': r['samples'], 'accuracy': r['subsetAccuracy'], 'topK': {}, 'perClass': r['perLabel'], 'macro': r['macro'], 'confusion': [], 'multiLabel': r}
     return (loss_sum / n if n > 0 else math.nan), rep
 
 
 # --- the loop --------------------------------------------------------------------------------------
 
 def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume=None, epochs=None, device='auto',
-          cache_dir=None, dataset=None, log=None, stdout=None, on_epoch=None, now=None, initial_state=None, progress='plain'):
+          cache_dir=None, dataset=None, log=None, stdout=None, on_epoch=None, now=None, initial_state=None, progress='plain',
+          preprocessing=None, data_dir=None):
     """Trains `build_model()` (an nn.Module on NHWC input returning logits) as spec (dlc's normalised
     Spec as a dict) says. Returns {run_dir, history, stop_reason, message, global_step, test}.
 
@@ -253,7 +310,11 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
     {"event": "batch", epoch, epochs, batch, batches, samples, loss, accuracy} after every step,
     {"event": "epoch", "record": …} after every epoch, {"event": "log", "line": …} for each log
     line and {"event": "done", run_dir, stop_reason, message, test_accuracy, test_loss} — for a
-    parent process (dlc) to drive its own progress display."""
+    parent process (dlc) to drive its own progress display.
+
+    preprocessing: a saved preprocessing.json (dict) the data set uses instead of fitting its own
+    (csv, text); data_dir: where relative data paths start (default $DLC_DATA_DIR, else the cwd).
+    A data set with fitted preprocessing writes it to the run directory as preprocessing.json."""
     dev = pick_device(device) if isinstance(device, str) else device
     dist = Dist(dev)
     out = stdout or sys.stdout
@@ -267,14 +328,15 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
 
     def emit(event):
         if progress == 'json' and dist.main:
-            out.write(json.dumps(event, separators=(',', ':')) + '\n')
+            out.write(json.dumps(json_safe(event), separators=(',', ':')) + '\n')
             out.flush()
 
     say = (lambda line: log(line)) if dist.main else (lambda line: None)
     try:
         # The final summary goes to stdout, except in json mode (stdout carries only events): then it is a log line.
         final_line = say if progress == 'json' else (lambda line: out.write(line + '\n'))
-        r = _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit)
+        r = _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit,
+                   preprocessing, data_dir)
         emit({'event': 'done', 'run_dir': r['run_dir'], 'stop_reason': r['stop_reason'], 'message': r['message'],
               'test_accuracy': r['test']['report']['accuracy'] if r['test'] else None, 'test_loss': r['test']['loss'] if r['test'] else None})
         return r
@@ -282,7 +344,8 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
         dist.close()
 
 
-def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit):
+def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cache_dir, dataset, say, final_line, on_epoch, now, initial_state, dist, emit,
+           preprocessing=None, data_dir=None):
     data = spec['data']
     seed = spec['seed']
     epochs = epochs or spec['train']['epochs']
@@ -305,7 +368,8 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         run_dir = holder[0]
     say(f'run directory: {run_dir}')
 
-    ds = dataset or load_dataset(data, seed=seed, cache_dir=cache_dir, log=say)
+    ds = dataset or load_dataset(data, seed=seed, cache_dir=cache_dir, log=say, saved=preprocessing, data_dir=data_dir)
+    target_kind = target_kind_of(ir, ds)
     train_set, val_set = split_validation(ds.train, data['validation_split'], seed)
     if train_set.count == 0:
         raise ValueError('the training split is empty')
@@ -319,6 +383,10 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             'name': spec['name'], 'started': datetime.utcnow().isoformat(timespec='milliseconds') + 'Z', 'backend': 'torch',
             'backendReason': f'torch {torch.__version__} on {dev}' + (f', {dist.world} processes' if dist.enabled else ''),
             'classNames': ds.class_names}, indent=2))
+        if getattr(ds, 'preprocessing', None):
+            # The fitted preprocessing (csv: train-split means/stds, categories, classes) travels with the run.
+            from .tables import preprocessing_json
+            write_atomic(os.path.join(run_dir, 'preprocessing.json'), preprocessing_json(ds.preprocessing))
 
     steps_per_epoch = batch_count(train_set.count, data['batch_size'])
     model = build_model()
@@ -389,7 +457,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             out = net(xs)
             heads = out if isinstance(out, tuple) else (out,)
             logits = heads[0]
-            target = torch.nn.functional.one_hot(ys, num_classes).to(logits.dtype)
+            target = batch_target(ys, num_classes, logits.dtype)
             rows = xs.shape[0]
             if rows > 0:
                 local = weighted_loss(loss_fn, heads, target, loss_weights)
@@ -400,7 +468,9 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
                 loss = local
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            part = [float(local.detach()) * rows, float((logits.detach().argmax(1) == ys).sum())]
+            # Real / multi-label targets: no class labels, so no hits (dlc's running accuracy is 0 there too).
+            hits = 0.0 if ys.dtype.is_floating_point else float((logits.detach().argmax(1) == ys).sum())
+            part = [float(local.detach()) * rows, hits]
             step_loss_sum, step_correct = dist.sum(part, dev) if dist.enabled else part
             step_loss = step_loss_sum / size
             if not math.isfinite(step_loss):
@@ -426,8 +496,10 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         seconds = time.perf_counter() - t0
         record = {'epoch': epoch + 1, 'step': global_step, 'lr': lr, 'loss': loss_sum / seen, 'accuracy': correct / seen}
         if val_set.count > 0:
-            vl, vr = evaluate_set(model, val_set, spec, eval_loss_fn, num_classes, dev, dist)
+            vl, vr = evaluate_set(model, val_set, spec, eval_loss_fn, num_classes, dev, dist, target_kind)
             record.update({'val_loss': vl, 'val_accuracy': vr['accuracy'], 'val_f1': vr['macro']['f1']})
+            if 'regression' in vr:
+                record['val_mae'] = vr['regression']['mae']
         record.update({'seconds': seconds, 'samples_per_second': seen / max(seconds, 1e-9)})
         schedule.end_epoch(epoch, record)
         stop = None
@@ -450,7 +522,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         if dist.main:
             write_epoch_records(run_dir, history)
             append_steps(run_dir, epoch + 1, steps)
-        say(summary_line(record, epochs, improved))
+        say(summary_line(record, epochs, improved, target_kind))
         emit({'event': 'epoch', 'record': record, 'best': improved})
         if on_epoch:
             on_epoch(record, model, run_dir)
@@ -464,19 +536,30 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
     train_seconds = sum(r['seconds'] for r in history)
     if stop_reason != 'non_finite_loss':
         say(f'evaluating the final model on the test split ({ds.test.count} samples)')
-        tl, tr = evaluate_set(model, ds.test, spec, eval_loss_fn, num_classes, dev, dist)
+        tl, tr = evaluate_set(model, ds.test, spec, eval_loss_fn, num_classes, dev, dist, target_kind)
         test = {'loss': tl, 'report': tr}
         if dist.main:
             write_report(run_dir, {'name': spec['name'], 'split': 'test', 'checkpoint': 'final', 'backend': 'torch', 'device': str(dev),
                                    'processes': dist.world, 'epochs': len(history), 'global_step': global_step, 'stop_reason': stop_reason,
-                                   'train_seconds': train_seconds, **report_json(tl, tr, ds.class_names)}, tr, ds.class_names)
-            final_line(f"Test: {tr['samples']} samples, loss {tl:.4f}, accuracy {tr['accuracy'] * 100:.2f}%")
+                                   'train_seconds': train_seconds, **report_json(tl, tr, ds.class_names)}, tr if target_kind == 'class' else None, ds.class_names)
+            final_line(test_line(tl, tr))
     elif dist.main:
         write_report(run_dir, {'name': spec['name'], 'backend': 'torch', 'epochs': len(history), 'global_step': global_step,
                                'stop_reason': stop_reason, 'message': message}, None, [])
     say(f'run directory: {run_dir}')
     return {'run_dir': run_dir, 'history': history, 'stop_reason': stop_reason, 'message': message, 'global_step': global_step,
             'test': test, 'class_names': ds.class_names, 'model': model}
+
+
+def test_line(loss, rep):
+    """The final test line: accuracy for classes, MAE/RMSE/R² for real targets, exact match for multi-label."""
+    if 'regression' in rep:
+        r = rep['regression']
+        return f"Test: {rep['samples']} samples, loss {loss:.4f}, MAE {r['mae']:.4f}, RMSE {r['rmse']:.4f}, R² {r['r2']:.4f}"
+    if 'multiLabel' in rep:
+        m = rep['multiLabel']
+        return f"Test: {rep['samples']} samples, loss {loss:.4f}, exact-match accuracy {m['subsetAccuracy'] * 100:.2f}%, micro F1 {m['micro']['f1']:.4f}"
+    return f"Test: {rep['samples']} samples, loss {loss:.4f}, accuracy {rep['accuracy'] * 100:.2f}%"
 
 
 def convert_sync_batchnorm(model):

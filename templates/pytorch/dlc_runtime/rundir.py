@@ -76,9 +76,24 @@ def to_precision(x, p=3):
     return f'{x:.{max(0, p - 1 - e)}f}'
 
 
-def summary_line(r, epochs, best):
-    val = f"  val_loss {r['val_loss']:.4f} val_acc {_pct(r.get('val_accuracy'))}" if r.get('val_loss') is not None else ''
-    return (f"epoch {r['epoch']}/{epochs}  loss {r['loss']:.4f} acc {_pct(r['accuracy'])}{val}  lr {to_precision(r['lr'])}  "
+def json_safe(v):
+    """v with NaN and ±Infinity as None (JSON.stringify writes them as null)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {k: json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [json_safe(x) for x in v]
+    return v
+
+
+def summary_line(r, epochs, best, target='class'):
+    """Real-valued targets print the validation MAE instead of accuracies (dlc's summaryLine)."""
+    real = target == 'real'
+    metric = f"val_mae {'-' if r.get('val_mae') is None else format(r['val_mae'], '.4f')}" if real else f"val_acc {_pct(r.get('val_accuracy'))}"
+    val = f"  val_loss {r['val_loss']:.4f} {metric}" if r.get('val_loss') is not None else ''
+    acc = '' if real else f" acc {_pct(r['accuracy'])}"
+    return (f"epoch {r['epoch']}/{epochs}  loss {r['loss']:.4f}{acc}{val}  lr {to_precision(r['lr'])}  "
             f"{format_duration(r['seconds'])} {r['samples_per_second']:.0f} samples/s{'  *best' if best else ''}")
 
 
@@ -115,7 +130,7 @@ def read_epoch_records(run_dir):
 
 
 def write_epoch_records(run_dir, records):
-    write_atomic(os.path.join(run_dir, FILES['metrics_jsonl']), ''.join(json.dumps(r, separators=(',', ':')) + '\n' for r in records))
+    write_atomic(os.path.join(run_dir, FILES['metrics_jsonl']), ''.join(json.dumps(json_safe(r), separators=(',', ':')) + '\n' for r in records))
     rows = [','.join('' if r.get(c) is None else js_number(r[c]) for c in CSV_COLUMNS) for r in records]
     write_atomic(os.path.join(run_dir, FILES['metrics_csv']), '\n'.join([','.join(CSV_COLUMNS)] + rows) + '\n')
 
@@ -126,11 +141,26 @@ def report_json(loss, rep, class_names):
         'top_k_accuracy': {str(k): v for k, v in rep['topK'].items()}, 'macro': rep['macro'],
         'per_class': [{'class': class_names[i] if i < len(class_names) else str(i), **c} for i, c in enumerate(rep['perClass'])],
         'confusion': rep['confusion'],
+        **target_metrics_json(rep),
     }
 
 
+def target_metrics_json(rep):
+    """report.json's task-metric fields (dlc's targetMetricsJson): regression, multi_label, roc_auc."""
+    out = {}
+    if 'regression' in rep:
+        out['regression'] = rep['regression']
+    if 'multiLabel' in rep:
+        m = rep['multiLabel']
+        out['multi_label'] = {**m, 'rocAuc': {'perLabel': [None if math.isnan(v) else v for v in m['rocAuc']['perLabel']],
+                                              'macro': None if math.isnan(m['rocAuc']['macro']) else m['rocAuc']['macro']}}
+    if 'rocAuc' in rep:
+        out['roc_auc'] = None if math.isnan(rep['rocAuc']) else rep['rocAuc']
+    return out
+
+
 def write_report(run_dir, report, rep, class_names, prefix=''):
-    write_atomic(os.path.join(run_dir, prefix + FILES['report']), json.dumps(report, indent=2) + '\n')
+    write_atomic(os.path.join(run_dir, prefix + FILES['report']), json.dumps(json_safe(report), indent=2) + '\n')
     if rep is not None:
         write_atomic(os.path.join(run_dir, prefix + FILES['confusion']), confusion_matrix_csv(rep, class_names))
 
