@@ -10,10 +10,14 @@
 import { array, describe, integer, object } from '../front/schema/helpers.js';
 import { resolveDataPath } from '../shared/data-path.js';
 import { dropMissing, planTable, referencedColumns } from '../shared/tabular.js';
-import type { DatasetDef, SetFacts } from './dataset-def.js';
+import type { DataSpec } from '../spec.js';
+import type { DatasetDef, SetFacts, TargetKind } from './dataset-def.js';
 import { readHeader, readRows } from './table-read.js';
 
 const columnType = describe({ type: 'string', enum: ['numeric', 'categorical', 'year', 'date'] }, 'How the cells become numbers: numeric, categorical (one-hot), year (a date string\'s year), date (days since 1970).', { examples: ['year'] });
+
+/** A window (forecasting) or `target_type: real` regresses; otherwise the target column holds classes. */
+const csvTargetKind = (data: DataSpec): TargetKind => (data.window || data.target_type === 'real' ? 'real' : 'class');
 
 export const csv: DatasetDef<'csv'> = {
   name: 'csv',
@@ -57,6 +61,7 @@ export const csv: DatasetDef<'csv'> = {
   target: 'class',
   downloads: false,
   source: 'The table is read from `data.path` in `src/data.ts` (a relative path is taken\nfrom the directory you run in); numeric columns are standardised with the\nstatistics of the training rows.',
+  targetKindOf: (data) => csvTargetKind(data),
   facts(data, ctx) {
     if (data.path === undefined) return {};
     const file = resolveDataPath(data.path, ctx.specDir ?? '.');
@@ -72,7 +77,7 @@ export const csv: DatasetDef<'csv'> = {
       if (!header.includes(ref.column)) problems.push({ kind: 'column', pointer: ref.pointer, message: `column '${ref.column}' is not in ${data.path}`, word: ref.column, candidates: header });
     }
     if (problems.length) return { problems };
-    const targetKind = data.window || data.target_type === 'real' ? 'real' : 'class';
+    const targetKind = csvTargetKind(data);
     if (data.window) return { shape: [data.window.length, 1], numClasses: data.window.horizon ?? 1, targetKind, classesFrom: 'data.window.horizon says' };
     let rows;
     try {

@@ -68,6 +68,12 @@ export interface DatasetDef<N extends DatasetName = DatasetName> {
   /** The set's own facts for `data` (this set's section). */
   facts(data: DataSpec, ctx: DatasetContext): SetFacts;
   /**
+   * The target kind when the spec alone decides it (csv: target_type / window;
+   * synthetic: synthetic.target), without reading data; default `target`.
+   * Normalisation reads it (through `specTargetKind`) for target-dependent defaults.
+   */
+  targetKindOf?(data: DataSpec): TargetKind;
+  /**
    * Where the data comes from, as a Markdown paragraph (lines of at most 78
    * characters) for an emitted project's README.
    */

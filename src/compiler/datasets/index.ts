@@ -8,10 +8,10 @@
  * keys in front/schema/sections.ts.
  */
 import type { Schema } from '../front/schema/helpers.js';
-import type { DatasetName } from '../spec.js';
+import type { DataSpec, DatasetName } from '../spec.js';
 import { cifar10 } from './cifar10.js';
 import { csv } from './csv.js';
-import type { DatasetDef, DatasetOwnKey } from './dataset-def.js';
+import type { DatasetDef, DatasetOwnKey, TargetKind } from './dataset-def.js';
 import { fashion_mnist } from './fashion-mnist.js';
 import { image_folder } from './image-folder.js';
 import { mnist } from './mnist.js';
@@ -28,6 +28,12 @@ export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
 /** The definition of `name`, or undefined for a name that is not registered. */
 export function datasetDef(name: string): DatasetDef | undefined {
   return Object.hasOwn(DATASETS, name) ? DATASETS[name as DatasetName] : undefined;
+}
+
+/** The target kind of a data section, from the spec alone (no data read): the set's `targetKindOf`, else its `target`. */
+export function specTargetKind(data: DataSpec): TargetKind {
+  const def = datasetDef(data.dataset);
+  return def?.targetKindOf?.(data) ?? def?.target ?? 'class';
 }
 
 /** Every set-specific data-section key, in registry order (the order `dlc config` prints them in). */

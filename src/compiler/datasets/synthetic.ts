@@ -25,6 +25,7 @@ export const synthetic: DatasetDef<'synthetic'> = {
   target: 'class',
   downloads: false,
   source: 'The data is synthetic, generated from the seed: the same images on every run.',
+  targetKindOf: (data) => data.synthetic?.target ?? 'class',
   facts(data) {
     const s = data.synthetic;
     if (!s) return {};

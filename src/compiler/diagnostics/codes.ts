@@ -69,6 +69,9 @@ export const CODES = {
   DLC142: { severity: 'warning', title: 'regression loss on class targets' },
   DLC143: { severity: 'error', title: 'output width disagrees with the number of targets' },
   DLC144: { severity: 'error', title: 'softmax cross-entropy on multi-label targets' },
+  DLC145: { severity: 'error', title: 'monitor the target does not produce' },
+  DLC146: { severity: 'error', title: 'cycle_momentum with an optimizer without momentum' },
+  DLC147: { severity: 'error', title: "one_cycle momentum out of the optimizer's range" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -11,7 +11,8 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { itemKind } from './normalize-layer.js';
 import { diag } from '../diagnostics/report.js';
 import { anyFamily, DEFAULT_LOSS, DEFAULT_METRICS, DEFAULT_OPTIMIZER, DEFAULT_SCHEDULE, LOSSES, METRICS, normalizeKind, OPTIMIZERS, SCHEDULES, TRANSFORMS, type AnyFamily, type AnyKindDecl } from '../kinds/index.js';
-import { datasetDef, datasetOwnKeys, keysOfOneDataset, keysOfSomeDatasets } from '../datasets/index.js';
+import { datasetDef, datasetOwnKeys, keysOfOneDataset, keysOfSomeDatasets, specTargetKind, type TargetKind } from '../datasets/index.js';
+import { defaultMonitor } from '../kinds/target.js';
 import { DEFAULTS } from './schema/defaults.js';
 import type { SourceMap } from './source-map.js';
 import { DEFAULT_CONVENTIONS, optimizerDefaultsFor, scheduleDefaultsFor } from './conventions.js';
@@ -82,13 +83,14 @@ function section(family: Readonly<Record<string, unknown>>, v: unknown, defaultK
   return normalizeKind(extra && Object.keys(extra).length ? { ...decl, defaults: { ...decl.defaults, ...extra } } : decl, value);
 }
 
-function train(v: unknown): TrainSpec {
+/** The train section; the best-checkpoint monitor defaults by the data's target kind (kinds/target.ts). */
+function train(v: unknown, target: TargetKind): TrainSpec {
   const t = obj(v);
   const T = DEFAULTS.train;
   const out: Obj = { epochs: t.epochs ?? T.epochs };
   // `early_stopping:` (empty) or `{}` turns it on with the defaults; absent leaves it off.
   if (t.early_stopping !== undefined) out.early_stopping = withDefaults(T.early_stopping, obj(t.early_stopping));
-  out.checkpoint = withDefaults(T.checkpoint, obj(t.checkpoint));
+  out.checkpoint = withDefaults({ ...T.checkpoint, monitor: defaultMonitor(target) }, obj(t.checkpoint));
   return out as unknown as TrainSpec;
 }
 
@@ -123,7 +125,7 @@ export function normalizeSpec(doc: unknown, sourceMap: SourceMap): { spec?: Spec
     loss: section(LOSSES, d.loss, DEFAULT_LOSS) as unknown as LossSpec,
     optimizer: section(OPTIMIZERS, d.optimizer, DEFAULT_OPTIMIZER, (k) => optimizerDefaultsFor(conventions, k)) as unknown as OptimizerSpec,
     schedule: section(SCHEDULES, d.schedule, DEFAULT_SCHEDULE, (k) => scheduleDefaultsFor(conventions, k)) as unknown as ScheduleSpec,
-    train: train(d.train),
+    train: train(d.train, specTargetKind(obj(d.data) as unknown as DataSpec)),
     metrics: metrics(d.metrics),
   };
   return blockDiags.some((x) => x.severity === 'error') ? { diagnostics } : { spec, diagnostics };

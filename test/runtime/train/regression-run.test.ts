@@ -15,7 +15,7 @@ import { train } from '../../../src/runtime/train/train.js';
 
 let root: string;
 
-function irOf(target: 'real' | 'class'): IR {
+function irOf(target: 'real' | 'class', epochs = 2, lr = 0.01): IR {
   const src = `name: tiny-${target}
 seed: 3
 data:
@@ -28,19 +28,19 @@ model:
     - flatten: {}
     - dense: {units: 2}
 loss: ${target === 'real' ? 'mse' : 'cross_entropy'}
-optimizer: {sgd: {learning_rate: 0.01}}
-train: {epochs: 2}
+optimizer: {sgd: {learning_rate: ${lr}}}
+train: {epochs: ${epochs}}
 `;
   const r = compile(src, { file: 'tiny.yaml' });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r.ir!;
 }
 
-async function run(target: 'real' | 'class'): Promise<{ runDir: string; lines: string[] }> {
+async function run(target: 'real' | 'class', epochs = 2, lr = 0.01): Promise<{ runDir: string; lines: string[] }> {
   const lines: string[] = [];
   const err = { write: (s: string) => (lines.push(...s.split('\n').filter(Boolean)), true), isTTY: false };
   const quiet = { write: () => true, isTTY: false };
-  const res = await train(irOf(target), { backend: 'cpu', runsDir: root, stdout: quiet, stderr: err, cacheDir: path.join(root, 'cache') });
+  const res = await train(irOf(target, epochs, lr), { backend: 'cpu', runsDir: root, stdout: quiet, stderr: err, cacheDir: path.join(root, 'cache') });
   return { runDir: res.runDir, lines };
 }
 
@@ -73,6 +73,22 @@ describe('regression runs', () => {
     const files = await fs.readdir(runDir);
     expect(files).toContain('report.json');
     expect(files).not.toContain('confusion_matrix.csv');
+  });
+
+  it('a real-target run keeps the best checkpoint by val_loss (the default monitor for real targets), at the epoch of lowest val_loss', async () => {
+    // A large rate makes val_loss go up and down, so the best epoch is not simply the last.
+    const ir = irOf('real', 5, 0.3);
+    expect(ir.spec.train.checkpoint.monitor).toBe('val_loss');
+    const { runDir } = await run('real', 5, 0.3);
+    const records = (await fs.readFile(path.join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
+    expect(records).toHaveLength(5);
+    const losses = records.map((r) => r.val_loss!);
+    const bestEpoch = records[losses.indexOf(Math.min(...losses))].epoch;
+    const state = JSON.parse(await fs.readFile(path.join(runDir, 'checkpoints', 'best', 'state.json'), 'utf8')) as { epoch: number; bestCheckpoint: { monitor: string; bestEpoch: number; best: number }; metrics: { val_loss: number } };
+    expect(state.bestCheckpoint.monitor).toBe('val_loss');
+    expect(state.epoch).toBe(bestEpoch);
+    expect(state.bestCheckpoint.bestEpoch).toBe(bestEpoch);
+    expect(state.metrics.val_loss).toBe(Math.min(...losses));
   });
 
   it('a class-target run still writes confusion_matrix.csv and prints accuracies', async () => {

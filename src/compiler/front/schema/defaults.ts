@@ -15,6 +15,7 @@ export const DEFAULTS = {
   train: {
     epochs: 10,
     early_stopping: { monitor: 'val_loss', patience: 3, min_delta: 0 },
-    checkpoint: { every_epochs: 1, keep_best: true, monitor: 'val_accuracy' },
+    // checkpoint.monitor's default depends on the target kind: kinds/target.ts defaultMonitor.
+    checkpoint: { every_epochs: 1, keep_best: true },
   },
 } as const;

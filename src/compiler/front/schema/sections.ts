@@ -60,7 +60,7 @@ export function trainSchema(): Schema {
         {
           every_epochs: integer('Save the weights every this many epochs.', { minimum: 1, default: TR.checkpoint.every_epochs }),
           keep_best: boolean('Also keep the weights of the best epoch (by monitor).', { default: TR.checkpoint.keep_best }),
-          monitor: enumOf(MONITORS, 'The value that decides the best epoch.', { default: TR.checkpoint.monitor }),
+          monitor: enumOf(MONITORS, 'The value that decides the best epoch. Default: val_accuracy for class and multi-label targets, val_loss for real-valued (regression, forecasting) targets.'),
         },
         'Checkpointing in the run directory.',
       ),

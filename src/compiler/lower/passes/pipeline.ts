@@ -14,6 +14,7 @@ import { checkLogitsActivation } from './logits-activation.js';
 import { checkMemoryBudget } from './memory-budget.js';
 import { checkSanity } from './sanity.js';
 import { checkTargetFit } from './target-fit.js';
+import { checkTrainingSettings } from './training-settings.js';
 import { checkUnusedNodes } from './unused-nodes.js';
 
 /**
@@ -32,7 +33,7 @@ function perOutput(pass: Pass): Pass {
 }
 
 /** Every pass, in the order they run. */
-export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkTargetFit, checkEmbeddingVocab, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
+export const PASSES: readonly Pass[] = [checkExpectations, checkClassCount, checkTargetFit, checkTrainingSettings, checkEmbeddingVocab, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget];
 
 /** The passes that check the model output: run once per output (`perOutput`). */
 const PER_OUTPUT: ReadonlySet<Pass> = new Set([checkClassCount, checkTargetFit, checkLogitsActivation]);

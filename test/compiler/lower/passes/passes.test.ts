@@ -13,6 +13,7 @@ import { PASSES } from '../../../../src/compiler/lower/passes/pipeline.js';
 import { checkMemoryBudget } from '../../../../src/compiler/lower/passes/memory-budget.js';
 import { checkSanity } from '../../../../src/compiler/lower/passes/sanity.js';
 import { checkTargetFit } from '../../../../src/compiler/lower/passes/target-fit.js';
+import { checkTrainingSettings } from '../../../../src/compiler/lower/passes/training-settings.js';
 import { checkEmbeddingVocab } from '../../../../src/compiler/lower/passes/embedding-vocab.js';
 import { checkUnusedNodes } from '../../../../src/compiler/lower/passes/unused-nodes.js';
 import { fakeCtx, L, makeSpec, type Draft } from '../../helpers/spec-builder.js';
@@ -56,7 +57,7 @@ describe('passes', () => {
   });
 
   it('pipeline lists every pass once, in order', () => {
-    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkTargetFit, checkEmbeddingVocab, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget]);
+    expect(PASSES).toEqual([checkExpectations, checkClassCount, checkTargetFit, checkTrainingSettings, checkEmbeddingVocab, checkLogitsActivation, checkUnusedNodes, checkSanity, checkMemoryBudget]);
   });
 });
 
