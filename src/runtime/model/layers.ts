@@ -10,15 +10,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { IRNode, LayerCall, RecipeArg, SeedRecipe } from '../../compiler/ir.js';
 import { isSeedRecipe } from '../../compiler/ir-attrs.js';
 import { dlcGroupedConv2d, dlcGroupNorm, dlcHardSwish, dlcMultiHeadAttention, dlcPositionalEmbedding, dlcTransformerEncoder } from './custom-layers.js';
-import { torchBatchNormalization } from './torch-batch-norm.js';
+import { dlcBatchNormalization, torchBatchNormalization } from './torch-batch-norm.js';
 import { dlcAdaptivePool2d, dlcTorchPool } from './torch-pool.js';
 
 type Sym = tf.SymbolicTensor;
 type Factory = (args: Record<string, unknown>) => tf.layers.Layer;
 type InitializerFactory = (config: { seed: number; minval?: number; maxval?: number }) => ReturnType<typeof tf.initializers.glorotUniform>;
 
-/** dlc's own layers, by recipe name (each saved under a built-in class name, so saved models still load anywhere). */
-const CUSTOM: Readonly<Record<string, Factory>> = { torchBatchNormalization: torchBatchNormalization as Factory, dlcPositionalEmbedding, dlcMultiHeadAttention, dlcTransformerEncoder, dlcHardSwish, dlcGroupedConv2d, dlcGroupNorm, dlcTorchPool, dlcAdaptivePool2d };
+/**
+ * dlc's own layers, by recipe name (each saved under a built-in class name, so saved models still load anywhere).
+ * `batchNormalization` is tfjs's layer with a fused training call on wasm (torch-batch-norm.ts).
+ */
+const CUSTOM: Readonly<Record<string, Factory>> = { batchNormalization: dlcBatchNormalization as Factory, torchBatchNormalization: torchBatchNormalization as Factory, dlcPositionalEmbedding, dlcMultiHeadAttention, dlcTransformerEncoder, dlcHardSwish, dlcGroupedConv2d, dlcGroupNorm, dlcTorchPool, dlcAdaptivePool2d };
 
 /** The seed to use for a recipe seed (the recipe's own, or one re-derived for another spec seed). */
 export type SeedOf = (s: SeedRecipe) => number;

@@ -33,9 +33,19 @@
  * by overriding their `call` on the instance, so models from the runtime's
  * builder and from an emitted project's model.ts sync alike. Inference
  * (training ≠ true) is the layer's own: running statistics.
+ *
+ * On wasm the same computation runs fused (`fusedNormalize`; kernels in
+ * backend/wasm-training/kernels/batch-norm.ts): one read pass for Σx, Σx²
+ * (→ the same [n_k, mean_k, M2_k] exchange), one pass for y = γ·x̂ + β; in
+ * the backward pass one read for Σdy, Σdy·x̂ (exchanged; with γ applied
+ * after, ∂L/∂x̂ = γ·dy) and one pass for dx, with dγ = Σdy·x̂ and dβ = Σdy
+ * of the slice. dlc's batch-norm layers (torch-batch-norm.ts) take that path
+ * on one process too (`trainingBatchNorm` without an exchange). Other
+ * backends keep the unfused code (cpu's results are unchanged).
  */
 import * as tf from '@tensorflow/tfjs';
-import { TorchBatchNormalization } from './torch-batch-norm.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BATCH_NORM_APPLY, BATCH_NORM_INPUT_GRAD, channelGradSums, channelMoments, fusedBatchNormActive } from '../backend/wasm-training/kernels/batch-norm.js';
 
 /** The replicas' exchange of small vectors (train/replicas-sync.ts). */
 export interface BatchNormExchange {
@@ -50,7 +60,7 @@ type Kwargs = Record<string, unknown>;
 type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs) => tf.Tensor | tf.Tensor[];
 
 /** The fields of tfjs's BatchNormalization the synced call reads. */
-interface BatchNormInternals {
+export interface BatchNormInternals {
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -80,8 +90,8 @@ export function attachBatchNormSync(model: tf.LayersModel, exchange: BatchNormEx
     attached.add(layer);
     const self = layer as unknown as BatchNormInternals;
     const own = self.call.bind(layer) as Call;
-    const unbiased = layer instanceof TorchBatchNormalization;
-    self.call = (inputs, kwargs) => (kwargs['training'] === true ? syncedBatchNorm(self, Array.isArray(inputs) ? inputs[0]! : inputs, unbiased, exchange) : own(inputs, kwargs));
+    const unbiased = (layer as { unbiasedRunningVariance?: boolean }).unbiasedRunningVariance === true;
+    self.call = (inputs, kwargs) => (kwargs['training'] === true ? trainingBatchNorm(self, Array.isArray(inputs) ? inputs[0]! : inputs, unbiased, exchange) : own(inputs, kwargs));
   }
   return layers.length;
 }
@@ -155,15 +165,103 @@ function synced(x: tf.Tensor, axis: number, epsilon: number, exchange: BatchNorm
   return normalize(x) as tf.Tensor;
 }
 
-function syncedBatchNorm(layer: BatchNormInternals, x: tf.Tensor, unbiased: boolean, exchange: BatchNormExchange): tf.Tensor {
+/** Whether `layer`'s training call on `x` can take the fused path: wasm with dlc's kernels, float32, channels last, γ and β present. */
+export function canFuseBatchNorm(layer: BatchNormInternals, x: tf.Tensor): boolean {
+  return fusedBatchNormActive() && x.dtype === 'float32' && x.rank >= 2 && (layer.axis === -1 || layer.axis === x.rank - 1) && layer.gamma !== null && layer.beta !== null;
+}
+
+/** The per-channel statistics a training call normalised with (float32 tensors, kept until the running statistics have moved). */
+interface Stats {
+  n: number;
+  mean?: tf.Tensor1D;
+  variance?: tf.Tensor1D;
+}
+
+/**
+ * Fused y = γ·(x − mean)·rstd + β over the channels of x's last axis, with
+ * statistics over this replica's x (and the others' through `exchange`),
+ * and its gradient for x, γ and β. wasm only (canFuseBatchNorm).
+ */
+function fusedNormalize(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, exchange: BatchNormExchange | undefined, out: Stats): tf.Tensor {
+  const channels = x.shape[x.rank - 1]!;
+  const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const m = channelMoments(tf.backend() as unknown as BackendWasm, input);
+    const local = new Float64Array(1 + 2 * channels);
+    local[0] = m.count;
+    for (let c = 0; c < channels; c++) {
+      const mk = m.count > 0 ? m.sum[c]! / m.count : 0;
+      local[1 + c] = mk;
+      // M2 = Σx² − n·mean², in float64 (Σx² of float32 values is exact to ~1e-16 relative); never below 0.
+      local[1 + channels + c] = Math.max(0, m.sumSq[c]! - m.sum[c]! * mk);
+    }
+    const { n, mean, variance } = combineMoments(exchange ? exchange.gather(local) : [local], channels);
+    const gam = g.dataSync() as Float32Array;
+    const rstd = new Float64Array(channels);
+    const scale = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+      rstd[c] = 1 / Math.sqrt(variance[c]! + epsilon);
+      scale[c] = gam[c]! * rstd[c]!;
+    }
+    const shift = Float64Array.from(b.dataSync() as Float32Array);
+    out.n = n;
+    out.mean = tf.keep(tf.tensor1d(Float32Array.from(mean)));
+    out.variance = tf.keep(tf.tensor1d(Float32Array.from(variance)));
+    const value = tf.engine().runKernel(BATCH_NORM_APPLY, { x: input }, { mean, scale, shift } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    save([input]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs] = saved as [tf.Tensor];
+        const s = channelGradSums(tf.backend() as unknown as BackendWasm, dy, xs, mean);
+        // This slice's [Σdy, Σdy·x̂]: β's and γ's gradients, and what the replicas exchange.
+        const sums = new Float64Array(2 * channels);
+        for (let c = 0; c < channels; c++) {
+          sums[c] = s.sumDy[c]!;
+          sums[channels + c] = s.sumDyXc[c]! * rstd[c]!;
+        }
+        let total = sums;
+        if (exchange) {
+          total = new Float64Array(2 * channels);
+          for (const p of exchange.gather(sums)) for (let i = 0; i < total.length; i++) total[i]! += p[i]!;
+        }
+        // ∂L/∂x̂ = γ·dy, so ∂L/∂x = γ·rstd·(dy − Σdy/N − x̂·Σdy·x̂/N) with x̂ = (x − mean)·rstd.
+        const a = new Float64Array(channels);
+        const e = new Float64Array(channels);
+        for (let c = 0; c < channels; c++) {
+          a[c] = total[c]! / n;
+          e[c] = (rstd[c]! * total[channels + c]!) / n;
+        }
+        const dx = tf.engine().runKernel(BATCH_NORM_INPUT_GRAD, { dy, x: xs }, { mean, k: scale, a, e } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        return [dx, tf.tensor1d(Float32Array.from(sums.subarray(channels))), tf.tensor1d(Float32Array.from(sums.subarray(0, channels)))];
+      },
+    };
+  });
+  return normalize(x, gamma, beta) as tf.Tensor;
+}
+
+/**
+ * A batch-norm layer's training call: statistics of this replica's x, or of
+ * the whole batch through `exchange`; fused on wasm (canFuseBatchNorm),
+ * otherwise (an exchange required then) the unfused synced formulation.
+ * Moves the layer's running statistics. `unbiased`: PyTorch's running variance.
+ */
+export function trainingBatchNorm(layer: BatchNormInternals, x: tf.Tensor, unbiased: boolean, exchange?: BatchNormExchange): tf.Tensor {
   const axis = layer.axis >= 0 ? layer.axis : layer.axis + x.rank;
   const bshape = x.shape.map((d, i) => (i === axis ? d : 1));
-  const stats: { n: number; mean?: tf.Tensor1D; variance?: tf.Tensor1D } = { n: 0 };
+  const stats: Stats = { n: 0 };
+  const fuse = canFuseBatchNorm(layer, x);
+  if (!fuse && !exchange) throw new Error('trainingBatchNorm: without an exchange only the fused path (wasm) applies; call the layer itself');
   try {
     return tf.tidy(() => {
-      let y = synced(x, axis, layer.epsilon, exchange, stats);
-      if (layer.gamma) y = tf.mul(y, tf.reshape(layer.gamma.read(), bshape));
-      if (layer.beta) y = tf.add(y, tf.reshape(layer.beta.read(), bshape));
+      let y: tf.Tensor;
+      if (fuse) {
+        y = fusedNormalize(x, layer.gamma!.read(), layer.beta!.read(), layer.epsilon, exchange, stats);
+      } else {
+        y = synced(x, axis, layer.epsilon, exchange!, stats);
+        if (layer.gamma) y = tf.mul(y, tf.reshape(layer.gamma.read(), bshape));
+        if (layer.beta) y = tf.add(y, tf.reshape(layer.beta.read(), bshape));
+      }
       // The running statistics, as tfjs's layer moves them (and TorchBatchNormalization's unbiased correction).
       const decay = 1 - layer.momentum;
       tf.tidy(() => {

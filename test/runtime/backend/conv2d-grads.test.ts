@@ -32,7 +32,7 @@ describe('wasm kernel registration', () => {
   it('adds the missing training kernels and replaces the slow ones', () => {
     const r = registerWasmTrainingKernels();
     expect([...r.added].sort()).toEqual(
-      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'].sort(),
+      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'DlcBatchNormApply', 'DlcBatchNormInputGrad'].sort(),
     );
     expect([...r.replaced].sort()).toEqual(['Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Sum', 'Tile']);
     expect(registerWasmTrainingKernels()).toBe(r); // idempotent

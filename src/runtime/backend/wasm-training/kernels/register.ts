@@ -4,7 +4,8 @@
  * Missing upstream (needed to train any conv net): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
  * Missing upstream, needed to train an embedding layer: `UnsortedSegmentSum`
- * (Gather's gradient).
+ * (Gather's gradient). dlc's own kernel names: `DlcBatchNormApply` and
+ * `DlcBatchNormInputGrad` (fused batch norm in training, batch-norm.ts).
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
  * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes),
  * `Identity` (shares data instead of copying) and `Tile` (block copies). The replacements keep the
@@ -13,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WasmKernelFunc } from './compose.js';
+import { BATCH_NORM_APPLY, BATCH_NORM_INPUT_GRAD, batchNormApply, batchNormInputGrad } from './batch-norm.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput, setOriginalConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
@@ -31,6 +33,9 @@ const MISSING: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
   // Gather's gradient (embedding layers).
   ['UnsortedSegmentSum', unsortedSegmentSum],
+  // dlc's own: fused batch norm in training (model/sync-batch-norm.ts; DLC_WASM_FUSED_BN=0 / setWasmFusedBatchNorm turn its use off).
+  [BATCH_NORM_APPLY, batchNormApply],
+  [BATCH_NORM_INPUT_GRAD, batchNormInputGrad],
 ];
 
 /** Kernels wasm has but slowly: replaced, original kept for the switch. */
