@@ -23,8 +23,9 @@ F32 = np.float32
 
 
 class DataError(Exception):
+    """'<where>: <message>' (where is the file or folder; not repeated when the message names it, as dlc's DataError)."""
     def __init__(self, message, where=None):
-        super().__init__(f'{where}: {message}' if where else message)
+        super().__init__(f'{where}: {message}' if where and where not in message else message)
 
 
 class ImageSet:
