@@ -13,8 +13,6 @@ Every failure is a DataError naming the file and the line: an empty file, a row 
 cells than the header, bytes that are not UTF-8, a missing column, a non-numeric cell in a numeric
 column.
 """
-import csv
-import io
 import json
 import math
 import os
@@ -188,30 +186,78 @@ def parse_table(text, file):
     nl = body.find('\n')
     first_line = body if nl < 0 else body[:nl]
     delimiter = '\t' if file.endswith('.tsv') or ('\t' in first_line and ',' not in first_line) else ','
-    reader = csv.reader(io.StringIO(body, newline=''), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     columns = None
     rows, lines = [], []
-    try:
-        for rec in reader:
-            if len(rec) == 0:
-                continue  # skip_empty_lines
-            if columns is None:
-                columns = [js_trim(h) for h in rec]
-                seen = set()
-                for c in columns:
-                    if c in seen:
-                        raise DataError(f"line 1: column '{c}' appears twice in the header", file)
-                    seen.add(c)
-                continue
-            if len(rec) != len(columns):
-                raise DataError(f'line {reader.line_num}: row has {len(rec)} cells but the header has {len(columns)} columns', file)
-            rows.append(dict(zip(columns, rec)))
-            lines.append(reader.line_num)
-    except csv.Error as e:
-        raise DataError(f'line {reader.line_num}: {e}', file) from None
+    for rec, line in _csv_records(body, delimiter, file, lambda k: columns[k] if columns is not None and k < len(columns) else k):
+        if columns is None:
+            columns = [js_trim(h) for h in rec]
+            seen = set()
+            for c in columns:
+                if c in seen:
+                    raise DataError(f"line 1: column '{c}' appears twice in the header", file)
+                seen.add(c)
+            continue
+        if len(rec) != len(columns):
+            raise DataError(f'line {line}: row has {len(rec)} cells but the header has {len(columns)} columns', file)
+        rows.append(dict(zip(columns, rec)))
+        lines.append(line)
     if not rows:
         raise DataError('the file has a header but no rows', file)
     return Table(file, columns, rows, lines)
+
+
+def _csv_records(body, delimiter, file, field_name):
+    """Yields (cells, line) per record as csv-parse does with dlc's options: a field is quoted only
+    when it starts with a quote ("" inside is one quote; line breaks allowed); a quote inside an
+    unquoted field, text after a closing quote or an unclosed quote is an error naming the line;
+    empty lines are skipped; line ends are \\n, \\r\\n or \\r; `line` is where the record ends."""
+    i, n, line = 0, len(body), 1
+    while i < n or i == n:
+        cells = []
+        while True:
+            if i < n and body[i] == '"':
+                start = i
+                i += 1
+                parts = []
+                while True:
+                    q = body.find('"', i)
+                    if q < 0:
+                        rest = body[i:n - 1] if body.endswith(('\n', '\r')) else body[i:]
+                        line += rest.count('\n') + rest.count('\r') - rest.count('\r\n')
+                        raise DataError(f'line {line}: Quote Not Closed: the parsing is finished with an opening quote at line {line}', file)
+                    chunk = body[i:q]
+                    line += chunk.count('\n') + chunk.count('\r') - chunk.count('\r\n')
+                    parts.append(chunk)
+                    if q + 1 < n and body[q + 1] == '"':
+                        parts.append('"')
+                        i = q + 2
+                        continue
+                    i = q + 1
+                    break
+                if i < n and body[i] not in (delimiter, '\n', '\r'):
+                    raise DataError(f'line {line}: Invalid Closing Quote: got "{body[i]}" at line {line} instead of delimiter, record delimiter, trimable character (if activated) or comment', file)
+                cells.append(''.join(parts))
+            else:
+                j = i
+                while j < n and body[j] not in (delimiter, '\n', '\r'):
+                    if body[j] == '"':
+                        name = field_name(len(cells))
+                        raise DataError(f'line {line}: Invalid Opening Quote: a quote is found on field {json.dumps(name, ensure_ascii=False)} at line {line}, value is {json.dumps(body[i:j], ensure_ascii=False)}', file)
+                    j += 1
+                cells.append(body[i:j])
+                i = j
+            if i < n and body[i] == delimiter:
+                i += 1
+                continue
+            break
+        rec_line = line
+        if i < n:
+            i += 2 if body[i] == '\r' and i + 1 < n and body[i + 1] == '\n' else 1
+            line += 1
+        if cells != ['']:
+            yield cells, rec_line
+        if i >= n:
+            return
 
 
 def read_table(path, display=None):
