@@ -33,13 +33,8 @@ function shippedSpecs(dir = join(DLC_ROOT, 'specs')): string[] {
  * (and must not refuse anything else).
  */
 const REFUSALS: Readonly<Record<string, readonly { readonly why: string; readonly applies: (ir: IR) => boolean; readonly reason: RegExp }[]>> = {
-  pytorch: [
-    {
-      why: 'dlc_runtime has no text loader',
-      applies: (ir) => ir.spec.data.dataset === 'text',
-      reason: /data\.dataset "text" cannot be emitted with --target pytorch: its dlc_runtime loads mnist, fashion_mnist, cifar10, image_folder, synthetic, csv only/,
-    },
-  ],
+  // Every shipped spec emits for every target: the PyTorch runtime loads images, csv tables and texts.
+  pytorch: [],
 };
 
 const specs = shippedSpecs();

@@ -61,8 +61,8 @@ export function runtimeFiles(): Map<string, string> {
   return out;
 }
 
-/** The data sets dlc_runtime/data.py loads (load_dataset; csv tables and windows in dlc_runtime/tables.py). */
-export const PYTORCH_DATASETS: readonly string[] = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic', 'csv'];
+/** The data sets dlc_runtime/data.py loads (load_dataset; csv tables and windows in dlc_runtime/tables.py, texts in texts.py and mail.py). */
+export const PYTORCH_DATASETS: readonly string[] = ['mnist', 'fashion_mnist', 'cifar10', 'image_folder', 'synthetic', 'csv', 'text'];
 
 /**
  * Why this target cannot train `ir` (undefined: it can). Its Python runtime
