@@ -37,9 +37,9 @@
  * On wasm the same computation runs fused (`fusedNormalize`; kernels in
  * backend/wasm-training/kernels/batch-norm.ts): one read pass for Σx, Σx²
  * (→ the same [n_k, mean_k, M2_k] exchange), one pass for y = γ·x̂ + β; in
- * the backward pass one read for Σdy, Σdy·x̂ (exchanged; with γ applied
- * after, ∂L/∂x̂ = γ·dy) and one pass for dx, with dγ = Σdy·x̂ and dβ = Σdy
- * of the slice. dlc's batch-norm layers (torch-batch-norm.ts) take that path
+ * the backward pass one read for Σdy, Σdy·x̂ (× γ: the same [Σg, Σg·x̂]
+ * exchange, g = ∂L/∂x̂ = γ·dy) and one pass for dx, with dγ = Σdy·x̂ and
+ * dβ = Σdy of the slice. dlc's batch-norm layers (torch-batch-norm.ts) take that path
  * on one process too (`trainingBatchNorm` without an exchange). Other
  * backends keep the unfused code (cpu's results are unchanged).
  */
@@ -214,26 +214,32 @@ function fusedNormalize(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs] = saved as [tf.Tensor];
         const s = channelGradSums(tf.backend() as unknown as BackendWasm, dy, xs, mean);
-        // This slice's [Σdy, Σdy·x̂]: β's and γ's gradients, and what the replicas exchange.
+        // β's and γ's gradients: Σdy and Σdy·x̂ over this slice.
+        const dBeta = new Float32Array(channels);
+        const dGamma = new Float32Array(channels);
+        // What the replicas exchange, as the unfused path: [Σg, Σg·x̂] with g = ∂L/∂x̂ = γ·dy.
         const sums = new Float64Array(2 * channels);
         for (let c = 0; c < channels; c++) {
-          sums[c] = s.sumDy[c]!;
-          sums[channels + c] = s.sumDyXc[c]! * rstd[c]!;
+          const sdx = s.sumDyXc[c]! * rstd[c]!;
+          dBeta[c] = s.sumDy[c]!;
+          dGamma[c] = sdx;
+          sums[c] = gam[c]! * s.sumDy[c]!;
+          sums[channels + c] = gam[c]! * sdx;
         }
         let total = sums;
         if (exchange) {
           total = new Float64Array(2 * channels);
           for (const p of exchange.gather(sums)) for (let i = 0; i < total.length; i++) total[i]! += p[i]!;
         }
-        // ∂L/∂x̂ = γ·dy, so ∂L/∂x = γ·rstd·(dy − Σdy/N − x̂·Σdy·x̂/N) with x̂ = (x − mean)·rstd.
+        // ∂L/∂x = rstd·(g − Σg/N − x̂·Σg·x̂/N) = γ·rstd·dy − rstd·Σg/N − (x − mean)·rstd²·Σg·x̂/N.
         const a = new Float64Array(channels);
         const e = new Float64Array(channels);
         for (let c = 0; c < channels; c++) {
-          a[c] = total[c]! / n;
-          e[c] = (rstd[c]! * total[channels + c]!) / n;
+          a[c] = (rstd[c]! * total[c]!) / n;
+          e[c] = (rstd[c]! * rstd[c]! * total[channels + c]!) / n;
         }
         const dx = tf.engine().runKernel(BATCH_NORM_INPUT_GRAD, { dy, x: xs }, { mean, k: scale, a, e } as unknown as tf.NamedAttrMap) as tf.Tensor;
-        return [dx, tf.tensor1d(Float32Array.from(sums.subarray(channels))), tf.tensor1d(Float32Array.from(sums.subarray(0, channels)))];
+        return [dx, tf.tensor1d(dGamma), tf.tensor1d(dBeta)];
       },
     };
   });

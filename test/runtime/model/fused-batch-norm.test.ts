@@ -127,6 +127,74 @@ describe('fused batch norm (wasm) vs tfjs batch norm (cpu)', () => {
     for (let i = 0; i < cpu.values.length; i++) expect(maxRelDiff([cpu.values[i]!], [wasm.values[i]!]), `output ${i}`).toBeLessThan(1e-5);
   });
 
+  it.each([[[4, 3, 3, 5]], [[4, 5, 2, 16]]])('a wasm slice given the other slice\'s messages gets the whole batch\'s gradient, shape %j', async (shape) => {
+    const c = shape[3]!;
+    const size = shape.reduce((p, q) => p * q, 1);
+    const half = size / 2;
+    const xs = seeded(size, 31).map((v) => 0.5 + 2 * v);
+    const ws = seeded(size, 32);
+    const gamma = seeded(c, 33).map((v) => 1 + 0.5 * v);
+    const beta = seeded(c, 34);
+    const make = (): tf.layers.Layer => {
+      const l = tf.layers.batchNormalization(ARGS);
+      l.build([shape[0]! / 2, ...shape.slice(1)]);
+      const init = [tf.tensor1d(gamma), tf.tensor1d(beta), tf.zeros([c]), tf.ones([c])];
+      l.setWeights(init);
+      tf.dispose(init);
+      return l;
+    };
+    const loss = (l: tf.layers.Layer, x: tf.Tensor, w: tf.Tensor): tf.Scalar => tf.sum(tf.mul(l.apply(x, { training: true }) as tf.Tensor, w));
+    // Reference: tfjs's layer on cpu over the whole batch; the first half's rows of ∂L/∂x.
+    const ref = await withBackend('cpu', () => tf.tidy(() => {
+      const l = make();
+      const w = tf.tensor(ws, shape);
+      return tf.grad((x: tf.Tensor) => loss(l, x, w))(tf.tensor(xs, shape)).dataSync().slice(0, half) as Float32Array;
+    }));
+    // The second slice's messages, in float64 from the values: [n, mean, M2] forward, [Σg, Σg·x̂] backward (g = γ·w).
+    const rows = size / c;
+    const col = (arr: Float32Array, ch: number, from: number, to: number): number[] => Array.from({ length: to - from }, (_, r) => arr[(from + r) * c + ch]!);
+    const fwd = new Float64Array(1 + 2 * c);
+    const bwd = new Float64Array(2 * c);
+    fwd[0] = rows / 2;
+    for (let ch = 0; ch < c; ch++) {
+      const other = col(xs, ch, rows / 2, rows);
+      const all = col(xs, ch, 0, rows);
+      const m = other.reduce((p, q) => p + q, 0) / other.length;
+      fwd[1 + ch] = m;
+      fwd[1 + c + ch] = other.reduce((p, q) => p + (q - m) ** 2, 0);
+      const mAll = all.reduce((p, q) => p + q, 0) / rows;
+      const rstd = 1 / Math.sqrt(all.reduce((p, q) => p + (q - mAll) ** 2, 0) / rows + ARGS.epsilon);
+      const wo = col(ws, ch, rows / 2, rows);
+      for (let r = 0; r < other.length; r++) {
+        const g = gamma[ch]! * wo[r]!;
+        bwd[ch] += g;
+        bwd[c + ch] += g * (other[r]! - mAll) * rstd;
+      }
+    }
+    const mine = await withBackend('wasm', async () => {
+      const l = make();
+      const replies = [fwd, bwd];
+      attachBatchNormSync({ layers: [l] } as unknown as tf.LayersModel, { gather: (local) => [local.slice(), replies.shift()!] });
+      const before = [tf.memory().numTensors, tf.backend().numDataIds()];
+      const p = await tf.profile(() => tf.tidy(() => {
+        const w = tf.tensor(ws.slice(0, half), [shape[0]! / 2, ...shape.slice(1)]);
+        return tf.grad((x: tf.Tensor) => loss(l, x, w))(tf.tensor(xs.slice(0, half), w.shape)).dataSync() as Float32Array;
+      }));
+      expect(replies).toEqual([]);
+      expect(p.kernels.map((k) => k.name)).toContain('DlcBatchNormInputGrad');
+      expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual(before);
+      return p.result as Float32Array;
+    });
+    expect(maxRelDiff([ref], [mine])).toBeLessThan(1e-5);
+    // Normalised with its own statistics, the slice would get another gradient (the test can fail).
+    const alone = await withBackend('wasm', () => tf.tidy(() => {
+      const l = make();
+      const w = tf.tensor(ws.slice(0, half), [shape[0]! / 2, ...shape.slice(1)]);
+      return tf.grad((x: tf.Tensor) => loss(l, x, w))(tf.tensor(xs.slice(0, half), w.shape)).dataSync() as Float32Array;
+    }));
+    expect(maxRelDiff([ref], [alone])).toBeGreaterThan(1e-2);
+  });
+
   it('switched off, wasm runs tfjs\'s batch norm (same results)', async () => {
     const shape = [4, 5, 6, 16];
     setWasmFusedBatchNorm(false);

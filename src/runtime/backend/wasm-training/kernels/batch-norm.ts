@@ -12,7 +12,7 @@
  * - forward, pass 2 (kernel `DlcBatchNormApply`): y = (x − mean)·scale + shift;
  * - backward, pass 1 (`channelGradSums`, a read): Σdy and Σdy·(x − mean);
  * - backward, pass 2 (kernel `DlcBatchNormInputGrad`):
- *   dx = k·(dy − a − (x − mean)·e).
+ *   dx = k·dy − a − (x − mean)·e.
  *
  * The per-channel constants (mean, scale, …) are float64 kernel attributes
  * computed by the caller (model/sync-batch-norm.ts), which also exchanges
@@ -35,7 +35,7 @@ export interface BatchNormApplyAttrs {
   readonly shift: Float64Array;
 }
 
-/** Attributes of `DlcBatchNormInputGrad`: dx = k·(dy − a − (x − mean)·e), per channel. */
+/** Attributes of `DlcBatchNormInputGrad`: dx = k·dy − a − (x − mean)·e, per channel. */
 export interface BatchNormInputGradAttrs {
   readonly mean: Float64Array;
   readonly k: Float64Array;
@@ -224,7 +224,7 @@ function applyAny(src: Float32Array, dst: Float32Array, mean: Float64Array, scal
   }
 }
 
-/** The kernel registered as `DlcBatchNormInputGrad` on wasm: dx = k·(dy − a − (x − mean)·e) per channel (last axis). */
+/** The kernel registered as `DlcBatchNormInputGrad` on wasm: dx = k·dy − a − (x − mean)·e per channel (last axis). */
 export const batchNormInputGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, x } = inputs;
   const { mean, k, a, e } = attrs as unknown as BatchNormInputGradAttrs;
@@ -249,14 +249,14 @@ function inputGrad8(g: Float32Array, src: Float32Array, dst: Float32Array, mean:
     const a0 = a[ch]!, a1 = a[ch + 1]!, a2 = a[ch + 2]!, a3 = a[ch + 3]!, a4 = a[ch + 4]!, a5 = a[ch + 5]!, a6 = a[ch + 6]!, a7 = a[ch + 7]!;
     const e0 = e[ch]!, e1 = e[ch + 1]!, e2 = e[ch + 2]!, e3 = e[ch + 3]!, e4 = e[ch + 4]!, e5 = e[ch + 5]!, e6 = e[ch + 6]!, e7 = e[ch + 7]!;
     for (let i = from; i < end; i += c) {
-      dst[i] = k0 * (g[i]! - a0 - (src[i]! - m0) * e0);
-      dst[i + 1] = k1 * (g[i + 1]! - a1 - (src[i + 1]! - m1) * e1);
-      dst[i + 2] = k2 * (g[i + 2]! - a2 - (src[i + 2]! - m2) * e2);
-      dst[i + 3] = k3 * (g[i + 3]! - a3 - (src[i + 3]! - m3) * e3);
-      dst[i + 4] = k4 * (g[i + 4]! - a4 - (src[i + 4]! - m4) * e4);
-      dst[i + 5] = k5 * (g[i + 5]! - a5 - (src[i + 5]! - m5) * e5);
-      dst[i + 6] = k6 * (g[i + 6]! - a6 - (src[i + 6]! - m6) * e6);
-      dst[i + 7] = k7 * (g[i + 7]! - a7 - (src[i + 7]! - m7) * e7);
+      dst[i] = k0 * g[i]! - a0 - (src[i]! - m0) * e0;
+      dst[i + 1] = k1 * g[i + 1]! - a1 - (src[i + 1]! - m1) * e1;
+      dst[i + 2] = k2 * g[i + 2]! - a2 - (src[i + 2]! - m2) * e2;
+      dst[i + 3] = k3 * g[i + 3]! - a3 - (src[i + 3]! - m3) * e3;
+      dst[i + 4] = k4 * g[i + 4]! - a4 - (src[i + 4]! - m4) * e4;
+      dst[i + 5] = k5 * g[i + 5]! - a5 - (src[i + 5]! - m5) * e5;
+      dst[i + 6] = k6 * g[i + 6]! - a6 - (src[i + 6]! - m6) * e6;
+      dst[i + 7] = k7 * g[i + 7]! - a7 - (src[i + 7]! - m7) * e7;
     }
   }
 }
@@ -264,6 +264,6 @@ function inputGrad8(g: Float32Array, src: Float32Array, dst: Float32Array, mean:
 function inputGradAny(g: Float32Array, src: Float32Array, dst: Float32Array, mean: Float64Array, k: Float64Array, a: Float64Array, e: Float64Array, c: number): void {
   const n = src.length;
   for (let o = 0; o < n; o += c) {
-    for (let ch = 0; ch < c; ch++) dst[o + ch] = k[ch]! * (g[o + ch]! - a[ch]! - (src[o + ch]! - mean[ch]!) * e[ch]!);
+    for (let ch = 0; ch < c; ch++) dst[o + ch] = k[ch]! * g[o + ch]! - a[ch]! - (src[o + ch]! - mean[ch]!) * e[ch]!;
   }
 }
