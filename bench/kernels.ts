@@ -8,10 +8,23 @@
  * process; the figure is the median over rounds.
  *
  *   npx tsc -p bench/tsconfig.kernels.json && node dist/bench-kernels/bench/kernels.js [rounds] [steps-per-round]
+ *
+ * `… kernels.js filter-grad [rounds] [threads]` instead compares the forms of
+ * Conv2DBackpropFilter (XNNPACK conv, swapped conv, im2col matmul, dlc's SIMD
+ * GEMM with each register block) at every conv layer shape of cifar-convnet,
+ * mnist-convnet and resnet20-cifar at one replica's batch: GMAC/s per form,
+ * interleaved round by round in one process (ratios survive a loaded machine),
+ * median over rounds, and which form chooseFilterGradForm picks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/runtime/backend/select.js';
 import { setWasmSpeedKernels } from '../src/runtime/backend/wasm-training/kernels/register.js';
+import {
+  chooseFilterGradForm,
+  type FilterGradForm,
+  setFilterGradForm,
+} from '../src/runtime/backend/wasm-training/kernels/conv2d-backprop-filter.js';
+import { GEMM_BLOCKS, type GemmBlock, setGemmBlock } from '../src/runtime/backend/wasm-training/simd/filter-grad-gemm.js';
 
 const BATCH = 64;
 
@@ -64,7 +77,73 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** A conv layer: spec, batch per replica, input H=W, Ci, Co, kernel, stride. */
+type Layer = [string, number, number, number, number, number, number];
+const FILTER_GRAD_LAYERS: Layer[] = [
+  ['cifar-convnet', 32, 32, 3, 16, 3, 1],
+  ['cifar-convnet', 32, 16, 16, 32, 3, 1],
+  ['cifar-convnet', 32, 8, 32, 64, 3, 1],
+  ['cifar-convnet', 32, 4, 64, 128, 3, 1],
+  ['cifar-convnet', 32, 2, 128, 256, 3, 1],
+  ['mnist-convnet', 64, 28, 1, 32, 3, 1],
+  ['mnist-convnet', 64, 14, 32, 64, 3, 1],
+  ['resnet20-cifar', 64, 32, 3, 16, 3, 1],
+  ['resnet20-cifar', 64, 32, 16, 16, 3, 1],
+  ['resnet20-cifar', 64, 32, 16, 32, 3, 2],
+  ['resnet20-cifar', 64, 32, 16, 32, 1, 2],
+  ['resnet20-cifar', 64, 16, 32, 32, 3, 1],
+  ['resnet20-cifar', 64, 16, 32, 64, 3, 2],
+  ['resnet20-cifar', 64, 16, 32, 64, 1, 2],
+  ['resnet20-cifar', 64, 8, 64, 64, 3, 1],
+];
+
+async function filterGradForms(rounds: number, threads: number): Promise<void> {
+  const info = await initBackend('wasm', { threads });
+  process.stderr.write(`backend: ${info.reason}\n`);
+  type Variant = [string, FilterGradForm, GemmBlock | undefined];
+  const variants: Variant[] = [
+    ['conv', 'conv', undefined],
+    ['swapped', 'swapped', undefined],
+    ['im2col', 'im2col', undefined],
+    ...GEMM_BLOCKS.map((b): Variant => [`simd ${b[0]}x${b[1]}`, 'simd', b]),
+  ];
+  console.log(`Conv2DBackpropFilter GMAC/s per CPU-second, wasm ${info.threads ?? '?'} thread(s), median of ${rounds} interleaved rounds; 'same' padding`);
+  console.log(`${'layer'.padEnd(34)}${variants.map((v) => v[0].padStart(11)).join('')}  chosen`);
+  const eng = tf.engine();
+  for (const [spec, n, hw, ci, co, k, s] of FILTER_GRAD_LAYERS) {
+    const ho = Math.ceil(hw / s);
+    const x = tf.randomUniform([n, hw, hw, ci], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const dy = tf.randomUniform([n, ho, ho, co], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const macs = n * ho * ho * k * k * ci * co;
+    const call = () =>
+      eng.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [s, s], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, ci, co] } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const reps = Math.max(1, Math.round(6e7 / macs));
+    const rates = variants.map(() => [] as number[]);
+    const run = (v: Variant): number => {
+      setFilterGradForm(v[1]);
+      setGemmBlock(v[2]);
+      const c0 = cpuMs(); // CPU time: robust to other jobs on a shared machine (single-threaded build)
+      for (let r = 0; r < reps; r++) {
+        const t = call();
+        t.dataSync();
+        t.dispose();
+      }
+      return (macs * reps) / ((cpuMs() - c0) * 1e6);
+    };
+    const applies = (v: Variant) => v[1] !== 'swapped' || s === 1; // the swapped form needs stride 1
+    variants.forEach((v) => applies(v) && run(v)); // warm-up
+    for (let r = 0; r < rounds; r++) variants.forEach((v, i) => applies(v) && rates[i].push(run(v)));
+    setFilterGradForm(undefined);
+    setGemmBlock(undefined);
+    const g = { filterHeight: k, filterWidth: k, strideHeight: s, strideWidth: s, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 };
+    const label = `${spec} ${n}×${hw}² ${ci}→${co} ${k}×${k}/${s}`;
+    console.log(`${label.padEnd(34)}${rates.map((r) => (r.length ? median(r).toFixed(2) : '–').padStart(11)).join('')}  ${chooseFilterGradForm(x.shape, dy.shape, g)}`);
+    tf.dispose([x, dy]);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'filter-grad') return filterGradForms(Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 1));
   const rounds = Number(process.argv[2] ?? 5);
   const steps = Number(process.argv[3] ?? 3);
   const info = await initBackend('wasm');

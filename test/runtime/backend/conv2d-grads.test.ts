@@ -34,7 +34,7 @@ describe('wasm kernel registration', () => {
     expect([...r.added].sort()).toEqual(
       ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'DlcBatchNormApply', 'DlcBatchNormInputGrad'].sort(),
     );
-    expect([...r.replaced].sort()).toEqual(['Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Sum', 'Tile']);
+    expect([...r.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Sum', 'Tile']);
     expect(registerWasmTrainingKernels()).toBe(r); // idempotent
   });
 });
@@ -70,9 +70,10 @@ describe('conv2d gradients, wasm vs cpu', () => {
     }
   });
 
-  it('picks the filter-gradient form by shape (so the cases above cover all three)', () => {
+  // The cases above run dlc's SIMD GEMM (filter-grad-simd.test.ts runs every form); without wasm SIMD:
+  it('picks the XNNPACK filter-gradient form by shape when there is no SIMD GEMM', () => {
     const form = (n: number, h: number, ci: number, co: number, k: number, stride: number, pad: 'same' | 'valid') =>
-      chooseFilterGradForm([n, h, h + 1, ci], [n, 0, 0, co], geometryOf(tf.backend_util.computeConv2DInfo([n, h, h + 1, ci], [k, k, ci, co], stride, 1, pad)));
+      chooseFilterGradForm([n, h, h + 1, ci], [n, 0, 0, co], geometryOf(tf.backend_util.computeConv2DInfo([n, h, h + 1, ci], [k, k, ci, co], stride, 1, pad)), false);
     expect(form(2, 8, 3, 4, 3, 1, 'same')).toBe('swapped'); // 8×9 map, stride 1
     expect(form(2, 7, 3, 4, 3, 1, 'same')).toBe('conv'); // 7×8 < 64 positions
     expect(form(2, 8, 3, 40, 3, 1, 'same')).toBe('im2col'); // 27 patch values ≤ 40 channels

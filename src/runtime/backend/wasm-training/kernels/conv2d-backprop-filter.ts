@@ -11,6 +11,7 @@
  * [kh, kw, Ci, Co].
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdFilterGrad, simdFilterGradAvailable } from '../simd/filter-grad-gemm.js';
 import { convWithSignedPad, type Info, type KernelScope, reverseTaps, type WasmKernelFunc, withScope } from './compose.js';
 
 /** The geometry of a forward convolution the gradient belongs to. */
@@ -149,10 +150,49 @@ export function swappedCorrelation(s: KernelScope, x: Info, dy: Info, g: ConvGeo
   return reverseTaps(s, s.run('Transpose', { x: out }, { perm: [1, 2, 3, 0] }));
 }
 
-/** Which form computes a filter gradient fastest (measurements: swappedCorrelation's comment). */
-export function chooseFilterGradForm(xShape: number[], dyShape: number[], g: ConvGeometry): 'im2col' | 'swapped' | 'conv' {
-  const swappable = g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 && xShape[1]! * xShape[2]! >= 64;
-  if (swappable) return g.filterHeight * g.filterWidth * xShape[3]! <= dyShape[3]! ? 'im2col' : 'swapped';
+/**
+ * The sum on dlc's own wasm SIMD GEMM (simd/filter-grad-gemm.ts): operands
+ * copied out of the tfjs heap, x read in place per tap, no packing.
+ */
+export function simdProduct(s: KernelScope, x: Info, dy: Info, g: ConvGeometry): Info {
+  const out = s.alloc([g.filterHeight, g.filterWidth, x.shape[3]!, dy.shape[3]!]);
+  // Views after the allocation (which may grow the heap and detach older views).
+  const xs = s.backend.typedArrayFromHeap(x) as Float32Array;
+  const dys = s.backend.typedArrayFromHeap(dy) as Float32Array;
+  simdFilterGrad(xs, x.shape, dys, dy.shape, g, s.backend.typedArrayFromHeap(out) as Float32Array);
+  return out;
+}
+
+export type FilterGradForm = 'im2col' | 'swapped' | 'conv' | 'simd';
+let forcedForm: FilterGradForm | undefined;
+let simdEnabled = true;
+
+/** Switches the SIMD GEMM form off (true: back on where it compiles); for benchmarks comparing with the XNNPACK forms. */
+export function setSimdFilterGrad(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
+/**
+ * Forces one form for every call where it applies (benchmarks and tests:
+ * 'swapped' needs stride 1 and no dilation); undefined restores the choice.
+ */
+export function setFilterGradForm(form: FilterGradForm | undefined): void {
+  forcedForm = form;
+}
+
+/**
+ * Which form computes a filter gradient fastest. dlc's SIMD GEMM wherever
+ * the engine compiles wasm SIMD: measured 2.5–4× the GMAC/s of the best
+ * XNNPACK form at every conv shape of cifar-convnet, mnist-convnet and
+ * resnet20-cifar, first layers and 1×1 strided projections included
+ * (`node dist/bench-kernels/bench/kernels.js filter-grad`; README). Without
+ * it, the XNNPACK forms by shape (swappedCorrelation's comment).
+ */
+export function chooseFilterGradForm(xShape: number[], dyShape: number[], g: ConvGeometry, simd = simdEnabled && simdFilterGradAvailable()): FilterGradForm {
+  const swappable = g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1;
+  if (forcedForm !== undefined && (forcedForm !== 'swapped' || swappable)) return forcedForm;
+  if (simd) return 'simd';
+  if (swappable && xShape[1]! * xShape[2]! >= 64) return g.filterHeight * g.filterWidth * xShape[3]! <= dyShape[3]! ? 'im2col' : 'swapped';
   return chooseIm2col(xShape, dyShape, g) ? 'im2col' : 'conv';
 }
 
@@ -176,6 +216,7 @@ export const conv2dBackpropFilter: WasmKernelFunc = ({ inputs, backend, attrs })
     const geom = geometryOf(info);
     const form = chooseFilterGradForm(x.shape, dy.shape, geom);
     if (form === 'im2col') return im2colProduct(s, x, dy, geom);
+    if (form === 'simd') return simdProduct(s, x, dy, geom);
     if (form === 'swapped') return swappedCorrelation(s, x, dy, geom);
     const g = correlateBatch(s, x, dy, geom);
     return s.run('Transpose', { x: g }, { perm: [1, 2, 0, 3] });

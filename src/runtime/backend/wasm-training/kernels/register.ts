@@ -8,11 +8,13 @@
  * `DlcBatchNormInputGrad` (fused batch norm in training, batch-norm.ts).
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
  * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes),
- * `Identity` (shares data instead of copying) and `Tile` (block copies). The replacements keep the
+ * `Identity` (shares data instead of copying), `Tile` (block copies) and
+ * `BatchMatMul` with transposed operands (transposes first, then XNNPACK). The replacements keep the
  * original kernel and can be switched off at run time
  * (`setWasmSpeedKernels(false)`), which the benchmark uses to compare.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulTransposed, setOriginalBatchMatMul } from './batch-mat-mul.js';
 import type { WasmKernelFunc } from './compose.js';
 import { BATCH_NORM_APPLY, BATCH_NORM_INPUT_GRAD, batchNormApply, batchNormInputGrad } from './batch-norm.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -45,6 +47,7 @@ const FASTER: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['Sum', sumLeading],
   ['Identity', identityShared],
   ['Tile', tileBlocks],
+  ['BatchMatMul', batchMatMulTransposed],
 ];
 
 const originals = new Map<string, WasmKernelFunc>();
@@ -88,6 +91,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     if (name === 'Sum') setOriginalSum(original);
     if (name === 'Identity') setOriginalIdentity(original);
     if (name === 'Tile') setOriginalTile(original);
+    if (name === 'BatchMatMul') setOriginalBatchMatMul(original);
     const switchable: WasmKernelFunc = (args) => (speedKernels ? fn(args) : original(args));
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: switchable as unknown as tf.KernelFunc });
