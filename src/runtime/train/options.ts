@@ -54,6 +54,13 @@ export interface TrainOptions {
   readonly replicaWorker?: URL;
   /** Clock for the run directory's timestamp. */
   readonly now?: () => Date;
+  /**
+   * A saved preprocessing (a run's preprocessing.json, read with
+   * preprocessing-file.ts) to encode the data with instead of fitting one on
+   * the training split: csv tables, windows and text vocabularies. Written to
+   * the new run's preprocessing.json. A resumed run uses its own.
+   */
+  readonly preprocessing?: { readonly kind: string };
 }
 
 export type StopReason = 'completed' | 'early_stopping' | 'non_finite_loss';
@@ -81,8 +88,11 @@ export interface TrainResult {
 export interface TrainingParts {
   /** Builds the spec's model with its seeded initial weights (the same weights `dlc run` starts from). */
   readonly buildModel: (ir: IR) => tf.LayersModel;
-  /** Loads the data set's train and test splits (limits applied); `log` gets info lines. */
-  readonly loadData: (log: (line: string) => void) => Promise<LoadedDataset>;
+  /**
+   * Loads the data set's train and test splits (limits applied); `log` gets
+   * info lines; `saved`: a preprocessing to use instead of fitting one (TrainOptions.preprocessing).
+   */
+  readonly loadData: (log: (line: string) => void, saved?: { readonly kind: string }) => Promise<LoadedDataset>;
   /** A compiled worker script that calls `serveReplica` with the same model builder; absent: one replica only. */
   readonly replicaWorker?: URL;
 }

@@ -18,6 +18,8 @@ export interface ProjectArgs {
   readonly resume?: string;
   readonly epochs?: number;
   readonly replicas?: number;
+  /** A saved preprocessing.json (a dlc run's) to encode the data with instead of fitting one. */
+  readonly preprocessing?: string;
   readonly help: boolean;
 }
 
@@ -37,6 +39,9 @@ Options:
   --resume RUN_DIR   continue RUN_DIR from its last checkpoint
   --replicas N       split each batch over N data-parallel replicas (worker threads);
                      default $DLC_REPLICAS, else one per core on wasm (batch norm is synchronised)
+  --preprocessing FILE  encode the data with this preprocessing.json (e.g. a dlc
+                     run's: csv means, stds and categories, a text vocabulary)
+                     instead of fitting one on the training split
   --help             print this
 `;
 
@@ -54,6 +59,7 @@ export function parseProjectArgs(argv: readonly string[]): ProjectArgs {
   let resume: string | undefined;
   let epochs: number | undefined;
   let replicas: number | undefined;
+  let preprocessing: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -86,6 +92,9 @@ export function parseProjectArgs(argv: readonly string[]): ProjectArgs {
       case '--replicas':
         replicas = positive(flag, value());
         break;
+      case '--preprocessing':
+        preprocessing = value();
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -95,5 +104,6 @@ export function parseProjectArgs(argv: readonly string[]): ProjectArgs {
     }
   }
   if (out !== undefined && resume !== undefined) throw new RunError('--out and --resume exclude each other (a resumed run keeps its directory)');
-  return { backend, runsDir, out, resume, epochs, replicas, help };
+  if (preprocessing !== undefined && resume !== undefined) throw new RunError('--preprocessing and --resume exclude each other (a resumed run keeps its own preprocessing.json)');
+  return { backend, runsDir, out, resume, epochs, replicas, ...(preprocessing !== undefined ? { preprocessing } : {}), help };
 }

@@ -16,6 +16,7 @@ import { claimRunDir, createRunDir, readEpochRecords, readRun, writeEpochRecords
 import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
+import { runPreprocessing } from './preprocessing-file.js';
 import type { TrainingParts, TrainOptions } from './options.js';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -111,7 +112,9 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     }
 
     // Data first, checked against the IR: data that cannot feed this model must not leave a run directory behind.
-    const dataset = await parts.loadData(log);
+    // A given preprocessing (an emitted project's --preprocessing), else on resume the run's own: the data is encoded as the model learnt it.
+    const saved = options.preprocessing ?? (options.resume ? await runPreprocessing(runDir) : undefined);
+    const dataset = await parts.loadData(log, saved);
     const misfit = dataMismatch(ir, dataset);
     if (misfit) throw new RunError(`cannot train: ${misfit}`);
     if (!options.resume) {

@@ -25,7 +25,7 @@ export async function train(ir: IR, options: TrainOptions = {}): Promise<TrainRe
     ir,
     {
       buildModel: (m) => buildModel(m, { seed: m.spec.seed }),
-      loadData: async (log) => options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log, seed: spec.seed })),
+      loadData: async (log, saved) => options.dataset ?? (await loadDataset(spec.data, { cacheDir: options.cacheDir ?? defaultCacheDir(), log, seed: spec.seed, saved })),
       replicaWorker: options.replicaWorker ?? replicaWorkerScript(),
     },
     options,

@@ -57,7 +57,7 @@ function encode(part: Part, pre: TablePreprocessing): ExampleSet {
 }
 
 /** Loads the table and fits its preprocessing; `preprocessing` is what a run saves. */
-export function loadTable(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log'>): LoadedDataset & { preprocessing: TablePreprocessing } {
+export function loadTable(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log' | 'saved'>): LoadedDataset & { preprocessing: TablePreprocessing } {
   if (!data.path) throw new DataError("data.dataset is csv but data.path (the table file) is missing");
   const table = readTable(resolveDataPath(data.path, process.cwd()), data.path);
   checkColumns(table, data);
@@ -91,11 +91,33 @@ export function loadTable(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | '
   if (train.rows.length === 0 || test.rows.length === 0) throw new DataError(`the split leaves ${train.rows.length} training and ${test.rows.length} test rows; both need at least one`, table.file);
   if (dropped > 0) opts.log?.(`${data.path}: ${dropped} row${dropped === 1 ? '' : 's'} with missing values dropped (data.missing: ${JSON.stringify(data.missing ?? 'drop')})`);
   const plan = planTable([...train.rows, ...test.rows], data);
-  const pre = fitTable(train.rows, plan, data);
+  // A trained run's preprocessing (dlc eval, an emitted project's --preprocessing) wins over a new fit.
+  const given = savedTable(opts.saved, 'table', data);
+  const pre = given ?? fitTable(train.rows, plan, data);
+  if (given) {
+    const fitted = plan.columns.map((c) => c.column).join(', ');
+    const saved = given.columns.map((c) => c.column).join(', ');
+    if (fitted !== saved) throw new DataError(`the given preprocessing encodes the columns ${saved}, but the spec's features are ${fitted}`);
+    opts.log?.(`${data.path}: the given preprocessing is used (means, stds and categories are not fitted again)`);
+  }
   return { name: 'csv', classNames: pre.classes, train: encode(train, pre), test: encode(test, pre), preprocessing: pre };
 }
 
-function loadWindows(table: Table, data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log'>): LoadedDataset & { preprocessing: TablePreprocessing } {
+/**
+ * `saved` when it is a preprocessing of `kind` for this spec's target; undefined when none is given. A preprocessing of
+ * another kind or target cannot encode this data: an error naming both.
+ */
+function savedTable(saved: DataLoadOptions['saved'], kind: TablePreprocessing['kind'], data: DataSpec): TablePreprocessing | undefined {
+  if (!saved) return undefined;
+  const p = saved as Partial<TablePreprocessing>;
+  const want = kind === 'window' ? data.window!.column : data.target;
+  if (p.kind !== kind) throw new DataError(`the given preprocessing is a ${String(p.kind)} preprocessing, but this spec's csv data needs a ${kind} one`);
+  if (p.target !== want) throw new DataError(`the given preprocessing is for the target '${String(p.target)}', but this spec's is '${String(want)}'`);
+  if (kind === 'table' && (!Array.isArray(p.columns) || !Array.isArray(p.classes) || typeof p.width !== 'number')) throw new DataError('the given table preprocessing lacks its columns, classes or width');
+  return p as TablePreprocessing;
+}
+
+function loadWindows(table: Table, data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'log' | 'saved'>): LoadedDataset & { preprocessing: TablePreprocessing } {
   const w = data.window!;
   const horizon = w.horizon ?? 1;
   let order = table.rows.map((_, i) => i);
@@ -117,8 +139,11 @@ function loadWindows(table: Table, data: DataSpec, opts: Pick<DataLoadOptions, '
   }
   const trainEnd = Math.floor(series.length * (1 - (data.test_split?.ratio ?? 0.2)));
   const head = series.slice(0, trainEnd);
-  const mean = head.reduce((a, b) => a + b, 0) / Math.max(1, head.length);
-  const std = Math.sqrt(head.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, head.length)) || 1;
+  const given = savedTable(opts.saved, 'window', data)?.window;
+  if (given && (given.length !== w.length || given.horizon !== horizon)) throw new DataError(`the given preprocessing is for windows of ${given.length}+${given.horizon}, but the spec's are ${w.length}+${horizon}`);
+  const mean = given ? given.mean : head.reduce((a, b) => a + b, 0) / Math.max(1, head.length);
+  const std = given ? given.std : Math.sqrt(head.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, head.length)) || 1;
+  if (given) opts.log?.(`${data.path}: the given preprocessing is used (mean ${mean}, std ${std})`);
   const z = series.map((v) => (v - mean) / std);
   const make = (starts: number[]): ExampleSet => {
     const x = new Float32Array(starts.length * w.length);
