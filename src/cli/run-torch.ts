@@ -42,12 +42,24 @@ function reportFromJson(r: Record<string, unknown>): { loss: number; report: Met
     classNames: perClass.map((c) => String(c.class)),
     report: {
       samples: r.samples,
-      accuracy: r.accuracy as number,
+      accuracy: typeof r.accuracy === 'number' ? r.accuracy : NaN,
       topK: (r.top_k_accuracy ?? {}) as Record<number, number>,
       perClass: perClass.map(({ precision, recall, f1, support }) => ({ precision, recall, f1, support })),
       macro: r.macro as MetricsReport['macro'],
       confusion: (r.confusion ?? []) as number[][],
+      ...taskMetricsFromJson(r),
     },
+  };
+}
+
+/** report.json's task metrics back in MetricsReport form (JSON null = NaN, as targetMetricsJson wrote it). */
+function taskMetricsFromJson(r: Record<string, unknown>): Pick<MetricsReport, 'regression' | 'multiLabel' | 'rocAuc'> {
+  const nan = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  const ml = r.multi_label as (Omit<NonNullable<MetricsReport['multiLabel']>, 'rocAuc'> & { rocAuc: { perLabel: (number | null)[]; macro: number | null } }) | undefined;
+  return {
+    ...(r.regression ? { regression: r.regression as MetricsReport['regression'] } : {}),
+    ...(ml ? { multiLabel: { ...ml, rocAuc: { perLabel: ml.rocAuc.perLabel.map(nan), macro: nan(ml.rocAuc.macro) } } } : {}),
+    ...('roc_auc' in r ? { rocAuc: nan(r.roc_auc) } : {}),
   };
 }
 

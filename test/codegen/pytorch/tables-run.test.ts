@@ -7,7 +7,9 @@
  * relative; metrics.jsonl and report.json carry the same fields (regression / multi_label
  * blocks within 1e-4), preprocessing.json is byte for byte dlc's; dlc eval opens the torch run;
  * and predictRows (`dlc predict RUN --row …`) on the torch-trained class run gives the Python
- * model's probabilities.
+ * model's probabilities. Through the CLI: `dlc run --backend torch` on a spec naming its table
+ * relative to the spec's folder prints dlc's regression summary (MAE, RMSE, R², no accuracy),
+ * and `dlc predict RUN --row …` prints the value the Python model gives.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -19,8 +21,11 @@ import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
 import { compile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { modelFiles } from '../../../src/runtime/checkpoint/model-files.js';
+import { loadTable } from '../../../src/runtime/data/sets/csv.js';
 import { predictRows } from '../../../src/runtime/train/predict-rows.js';
 import { buildModel, evaluate, train } from '../../../src/runtime/train/index.js';
+import type { CliIO } from '../../../src/cli/io.js';
+import { main } from '../../../src/cli/main.js';
 import { PYTHON, runPython, writeFiles } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-tables-run-'));
@@ -282,3 +287,54 @@ print(json.dumps(p.tolist()))`,
     expect(readFileSync(join(t.torchRun, 'preprocessing.json'), 'utf8')).toBe(readFileSync(join(t.dlcRun, 'preprocessing.json'), 'utf8'));
   });
 });
+
+describe.skipIf(!PYTHON)('dlc run --backend torch and dlc predict --row on a csv regression spec (CLI)', () => {
+  it('trains on PyTorch, prints the regression summary, and predict --row gives the Python model\'s value', async () => {
+    const dir = join(tmp, 'cli');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reg.csv'), regRows.join('\n') + '\n');
+    writeFileSync(join(dir, 'reg.yaml'), SPECS.regression!.replace(`path: ${join(tmp, 'reg.csv')}`, 'path: reg.csv'));
+    let out = '';
+    let err = '';
+    const io: CliIO = {
+      stdout: { write: (t: string) => ((out += t), true), isTTY: false },
+      stderr: { write: (t: string) => ((err += t), true), isTTY: false },
+      cwd: dir,
+      env: { DLC_CACHE: join(dir, 'cache'), OMP_NUM_THREADS: '1' },
+    } as unknown as CliIO;
+    expect(await main(['run', 'reg.yaml', '--backend', 'torch', '--python', PYTHON!, '--device', 'cpu', '--runs-dir', 'runs', '--no-report'], io), err).toBe(0);
+    expect(out).toMatch(/^Test: 20 samples, loss \d+\.\d{4}\n\nMAE \d+\.\d{4}, RMSE \d+\.\d{4}, R² -?\d+\.\d{4}\n/m);
+    expect(out).not.toMatch(/accuracy/);
+    const run = only(join(dir, 'runs', 'reg'));
+    const report = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8')) as { regression: { mae: number; rmse: number; r2: number } };
+    expect(out).toContain(`MAE ${report.regression.mae.toFixed(4)}, RMSE ${report.regression.rmse.toFixed(4)}`);
+    // The same fitted preprocessing as dlc's own run of the same table.
+    expect(readFileSync(join(run, 'preprocessing.json'), 'utf8')).toBe(`${JSON.stringify(loadTablePre(join(dir, 'reg.csv')), null, 2)}\n`);
+    out = '';
+    expect(await main(['predict', run, '--row', 'x1=0.75', '--row', 'x2=', '--row', 'kind=b', '--checkpoint', 'last', '--backend', 'cpu', '--json'], io), err).toBe(0);
+    const [p] = JSON.parse(out) as { values: number[] }[];
+    const project = join(dir, 'cache', 'torch-projects', readdirSync(join(dir, 'cache', 'torch-projects'))[0]!);
+    const py = runPython<number[]>(
+      `import sys, numpy as np, torch
+sys.path.insert(0, INPUT['project'])
+from model import build_model
+from dlc_runtime.tables import encode_row
+pre = json.load(open(INPUT['run'] + '/preprocessing.json'))
+model = build_model()
+model.load_state_dict(torch.load(INPUT['run'] + '/checkpoints/last/model.pt'))
+model.eval()
+x = np.zeros((1, pre['width']))
+assert encode_row({'x1': '0.75', 'x2': '', 'kind': 'b'}, pre, x[0], 0) is None
+with torch.no_grad():
+    print(json.dumps(model(torch.tensor(x, dtype=torch.float32)).reshape(-1).tolist()))`,
+      { project, run },
+    );
+    expect(p!.values).toHaveLength(1);
+    expect(Math.abs(p!.values[0]! - py[0]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(py[0]!)));
+  });
+});
+
+function loadTablePre(path: string): unknown {
+  const data = compile(SPECS.regression!.replace(`path: ${join(tmp, 'reg.csv')}`, `path: ${path}`), { file: 'reg.yaml' }).ir!.spec.data;
+  return loadTable(data, { seed: 5 }).preprocessing;
+}
