@@ -82,6 +82,31 @@ def prefetch(iterable, ahead=2):
         t.join(timeout=5)
 
 
+# --- the C allocator -------------------------------------------------------------------------------
+
+def tune_malloc():
+    """Keeps freed tensor memory in the process (glibc): an mmap threshold of 32 MB and a trim
+    threshold of 64 MB — the ceilings glibc's own dynamic adjustment reaches once a 32 MB block
+    is freed. PyTorch's CPU tensors come from malloc; with glibc's defaults every step's
+    activations and gradients above the mmap threshold (128 kB until something large is freed)
+    are mapped and unmapped again, and each step pays thousands of page faults: measured here
+    3,000 (CIFAR ConvNet, batch 64) and 7,800 (MNIST ConvNet, batch 128) minor faults per step,
+    3–4× the CPU time of the same step without them (about 0 faults/step after this call). Which
+    one a process got depended on whether it had happened to free a large array first (loading
+    a data set does), so PyTorch looked data-dependent. Results are unchanged (same operations
+    on the same values). Returns True when applied; DLC_MALLOC_TUNING=0 or a non-glibc C
+    library (macOS, Windows, musl) leaves the allocator alone."""
+    if os.environ.get('DLC_MALLOC_TUNING') == '0' or not sys.platform.startswith('linux'):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL('libc.so.6')
+        m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+        return bool(libc.mallopt(m_mmap_threshold, 32 << 20)) and bool(libc.mallopt(m_trim_threshold, 64 << 20))
+    except (OSError, AttributeError):
+        return False
+
+
 # --- distributed --------------------------------------------------------------------------------
 
 class Dist:
@@ -315,6 +340,7 @@ def train(spec, build_model, *, ir=None, spec_yaml=None, runs_dir='runs', resume
     preprocessing: a saved preprocessing.json (dict) the data set uses instead of fitting its own
     (csv, text); data_dir: where relative data paths start (default $DLC_DATA_DIR, else the cwd).
     A data set with fitted preprocessing writes it to the run directory as preprocessing.json."""
+    tune_malloc()
     dev = pick_device(device) if isinstance(device, str) else device
     dist = Dist(dev)
     out = stdout or sys.stdout
