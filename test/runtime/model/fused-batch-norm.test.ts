@@ -6,7 +6,9 @@
  * for Keras and PyTorch conventions, several shapes (channel counts that are
  * and are not multiples of 8 and of 4), inputs far from zero mean, and no
  * leaked tensors or wasm buffers. Also: the fused path really runs (its
- * kernels appear in a profile, tfjs's FusedBatchNorm does not), the
+ * kernels appear in a profile, tfjs's FusedBatchNorm does not), both
+ * implementations of the passes (wasm SIMD for C a multiple of 4, JS
+ * loops otherwise or when SIMD is off) agree with cpu, the
  * one-replica synced layer on wasm agrees with it, inference is untouched,
  * and the switch turns it off.
  */
@@ -14,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, withBackend } from '../../../src/runtime/backend/select.js';
 import { setWasmFusedBatchNorm } from '../../../src/runtime/backend/wasm-training/kernels/batch-norm.js';
+import { batchNormSimdActive, setBatchNormSimd } from '../../../src/runtime/backend/wasm-training/kernels/batch-norm-simd.js';
 import { attachBatchNormSync } from '../../../src/runtime/model/sync-batch-norm.js';
 import { DlcBatchNormalization, TorchBatchNormalization } from '../../../src/runtime/model/torch-batch-norm.js';
 import { maxRelDiff, seeded } from '../backend/helpers.js';
@@ -106,6 +109,24 @@ describe('fused batch norm (wasm) vs tfjs batch norm (cpu)', () => {
     expect(wasm.kernels).toContain('DlcBatchNormInputGrad');
     expect(wasm.kernels).not.toContain('FusedBatchNorm');
     for (let i = 0; i < cpu.values.length; i++) expect(maxRelDiff([cpu.values[i]!], [wasm.values[i]!]), `output ${i}`).toBeLessThan(1e-5);
+  });
+
+  it.each(SHAPES.filter(([shape]) => shape[shape.length - 1]! % 4 === 0))('JS loops instead of SIMD, shape %j, offset %d', async (shape, offset) => {
+    const cpu = await run('cpu', 'tfjs', shape, offset);
+    setBatchNormSimd(false);
+    let wasm: Result;
+    try {
+      expect(await withBackend('wasm', () => batchNormSimdActive())).toBe(false);
+      wasm = await run('wasm', 'keras', shape, offset);
+    } finally {
+      setBatchNormSimd(true);
+    }
+    expect(wasm.kernels).toContain('DlcBatchNormApply');
+    for (let i = 0; i < cpu.values.length; i++) expect(maxRelDiff([cpu.values[i]!], [wasm.values[i]!]), `output ${i}`).toBeLessThan(1e-5);
+  });
+
+  it('uses the SIMD passes on the single-threaded wasm build', async () => {
+    expect(await withBackend('wasm', () => batchNormSimdActive())).toBe(true);
   });
 
   it.each(SHAPES.slice(0, 3))('pytorch conventions (unbiased running variance), shape %j', async (shape, offset) => {

@@ -19,9 +19,15 @@
  * the sums between replicas. The reads return Float64Arrays rather than
  * tensors: their results go to JS (the exchange, the constants) anyway.
  * x is viewed as a [rows, C] matrix (C = the last axis), float32 only.
+ *
+ * Where C is a multiple of 4 and the single-threaded wasm build runs, the
+ * passes are wasm SIMD functions working in place on the heap
+ * (batch-norm-simd.ts: float64 sums, float32 element-wise arithmetic);
+ * otherwise JS loops (float64 throughout, rounded once on store).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { batchNormSimd, type BatchNormSimd } from './batch-norm-simd.js';
 import type { Info, WasmKernelFunc } from './compose.js';
 
 /** Kernel names registered on wasm (register.ts). */
@@ -82,9 +88,64 @@ function forBlocks(n: number, c: number, body: (start: number, end: number) => v
   for (let start = 0; start < n; start += step) body(start, Math.min(n, start + step));
 }
 
+/** The SIMD passes when they apply to C channels, else null. */
+function simdFor(backend: BackendWasm, c: number): BatchNormSimd | null {
+  return c % 4 === 0 ? batchNormSimd(backend) : null;
+}
+
+/** Runs `body(ptr)` with `bytes` of heap scratch (malloc'd, freed after). */
+function withScratch<T>(s: BatchNormSimd, bytes: number, body: (ptr: number) => T): T {
+  const ptr = s.malloc(bytes);
+  if (ptr === 0) throw new Error(`dlc fused batch norm: malloc(${bytes}) failed`);
+  try {
+    return body(ptr);
+  } finally {
+    s.free(ptr);
+  }
+}
+
+/** SIMD sums: for each group of 4 channels, `pass(group, rows, offsetElements, acc)`; returns [first 4 per group, second 4 per group]. */
+function simdSums(s: BatchNormSimd, n: number, c: number, pass: (rows: number, element: number, acc: number) => void): [Float64Array, Float64Array] {
+  const groups = c / 4;
+  return withScratch(s, 64 * groups, (acc) => {
+    s.heapF64().fill(0, acc / 8, acc / 8 + 8 * groups);
+    forBlocks(n, c, (start, end) => {
+      const rows = (end - start) / c;
+      for (let g = 0; g < groups; g++) pass(rows, start + 4 * g, acc + 64 * g);
+    });
+    const f64 = s.heapF64();
+    const a = new Float64Array(c);
+    const b = new Float64Array(c);
+    for (let g = 0; g < groups; g++) {
+      const o = acc / 8 + 8 * g;
+      for (let j = 0; j < 4; j++) {
+        a[4 * g + j] = f64[o + j]!;
+        b[4 * g + j] = f64[o + 4 + j]!;
+      }
+    }
+    return [a, b];
+  });
+}
+
+/** Writes per-group constants [v0 of 4 channels, v1 of 4, …] (float32) at `ptr`, `vs.length` vectors per group. */
+function writeConsts(s: BatchNormSimd, ptr: number, vs: readonly Float64Array[], c: number): void {
+  const f32 = s.heapF32();
+  const per = 4 * vs.length;
+  for (let g = 0; g < c / 4; g++) {
+    for (let v = 0; v < vs.length; v++) for (let j = 0; j < 4; j++) f32[ptr / 4 + g * per + 4 * v + j] = vs[v]![4 * g + j]!;
+  }
+}
+
 /** Σx and Σx² per channel of x viewed as [rows, C], float64. */
 export function channelMoments(backend: BackendWasm, x: Info): { count: number; sum: Float64Array; sumSq: Float64Array } {
   const c = channelsOf(x);
+  const fast = simdFor(backend, c);
+  if (fast) {
+    const base = heap(backend, x).byteOffset;
+    const n = x.shape.reduce((p, q) => p * q, 1);
+    const [sum, sumSq] = simdSums(fast, n, c, (rows, element, acc) => fast.moments4(base + 4 * element, rows, 4 * c, acc));
+    return { count: n / c, sum, sumSq };
+  }
   const src = heap(backend, x);
   const sum = new Float64Array(c);
   const sumSq = new Float64Array(c);
@@ -132,6 +193,17 @@ export function channelGradSums(backend: BackendWasm, dy: Info, x: Info, mean: F
   const c = channelsOf(x);
   if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`dlc fused batch norm: dy [${dy.shape.join(', ')}] and x [${x.shape.join(', ')}] differ`);
+  }
+  const fast = simdFor(backend, c);
+  if (fast) {
+    const gBase = heap(backend, dy).byteOffset;
+    const xBase = heap(backend, x).byteOffset;
+    const n = x.shape.reduce((p, q) => p * q, 1);
+    return withScratch(fast, 16 * (c / 4), (consts) => {
+      writeConsts(fast, consts, [mean], c);
+      const [sumDy, sumDyXc] = simdSums(fast, n, c, (rows, element, acc) => fast.gradsums4(gBase + 4 * element, xBase + 4 * element, rows, 4 * c, consts + 16 * ((element % c) / 4), acc));
+      return { sumDy, sumDyXc };
+    });
   }
   const g = heap(backend, dy);
   const src = heap(backend, x);
@@ -191,6 +263,19 @@ export const batchNormApply: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const c = channelsOf(x);
   checkChannels(BATCH_NORM_APPLY, c, { mean, scale, shift });
   const out = backend.makeOutput(x.shape.slice(), 'float32');
+  const fast = simdFor(backend, c);
+  if (fast) {
+    const n = x.shape.reduce((p, q) => p * q, 1);
+    withScratch(fast, 48 * (c / 4), (consts) => {
+      writeConsts(fast, consts, [mean, scale, shift], c);
+      const xBase = heap(backend, x).byteOffset;
+      const yBase = heap(backend, out).byteOffset;
+      forBlocks(n, c, (start, end) => {
+        for (let ch = 0; ch < c; ch += 4) fast.apply4(xBase + 4 * (start + ch), yBase + 4 * (start + ch), (end - start) / c, 4 * c, consts + 12 * ch);
+      });
+    });
+    return out;
+  }
   // Views after allocation: allocating may grow the heap and detach older views.
   const src = heap(backend, x);
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
@@ -234,6 +319,20 @@ export const batchNormInputGrad: WasmKernelFunc = ({ inputs, backend, attrs }) =
   }
   checkChannels(BATCH_NORM_INPUT_GRAD, c, { mean, k, a, e });
   const out = backend.makeOutput(x.shape.slice(), 'float32');
+  const fast = simdFor(backend, c);
+  if (fast) {
+    const n = x.shape.reduce((p, q) => p * q, 1);
+    withScratch(fast, 64 * (c / 4), (consts) => {
+      writeConsts(fast, consts, [mean, k, a, e], c);
+      const gBase = heap(backend, dy).byteOffset;
+      const xBase = heap(backend, x).byteOffset;
+      const dBase = heap(backend, out).byteOffset;
+      forBlocks(n, c, (start, end) => {
+        for (let ch = 0; ch < c; ch += 4) fast.igrad4(gBase + 4 * (start + ch), xBase + 4 * (start + ch), dBase + 4 * (start + ch), (end - start) / c, 4 * c, consts + 16 * ch);
+      });
+    });
+    return out;
+  }
   const g = heap(backend, dy);
   const src = heap(backend, x);
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
