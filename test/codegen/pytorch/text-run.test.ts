@@ -6,6 +6,8 @@
  * within 1e-4 relative. Its run directory gets dlc's preprocessing.json (the same text), and
  * `dlc predict RUN --text` (predictTexts) on the torch run gives the probabilities the Python model
  * gives; `train.py --preprocessing FILE` trains with a given vocabulary instead of fitting one.
+ * And runTorch (`dlc run --backend torch`) trains a `source: spam-assassin` spec on a mini corpus
+ * in the data directory's node_modules, as dlc itself finds the package.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
+import { runTorch, type TorchEvent } from '../../../src/codegen/pytorch/run.js';
 import { compile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { modelFiles } from '../../../src/runtime/checkpoint/model-files.js';
@@ -150,4 +153,41 @@ print(json.dumps(p.tolist()))
     const saved = JSON.parse(readFileSync(join(only(join(tmp, 'torch2', 'texty')), 'preprocessing.json'), 'utf8')) as { vocab: string[] };
     expect(saved.vocab).toEqual(given.vocab);
   }, 180_000);
+
+  it('dlc run --backend torch trains source: spam-assassin from the corpus dlc would read', async () => {
+    const root = join(tmp, 'spam-root');
+    const data = join(root, 'node_modules', '@stdlib', 'datasets-spam-assassin', 'data');
+    const list: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const spam = i % 2 === 0;
+      const rel = `${spam ? 'spam-1' : 'easy-ham-1'}/${String(i).padStart(5, '0')}.x.txt`;
+      mkdirSync(join(data, rel, '..'), { recursive: true });
+      writeFileSync(join(data, rel), `From a@b  Thu\nX-Spam-Status: ${spam ? 'Yes' : 'No'}\nSubject: ${spam ? 'WIN cash' : 'Re: meeting'} ${i}\n\n${spam ? 'free prize click now' : 'the report for the team'} ${i % 4 === 0 ? '' : i}\n`);
+      list.push(rel);
+    }
+    list.push(list[0]); // the same file twice: a duplicate
+    writeFileSync(join(data, 'file_list.json'), JSON.stringify(list));
+    const { ir } = compile(`
+name: minispam
+seed: 1
+data: {dataset: text, source: spam-assassin, vocab_size: 20, max_length: 6, test_split: {ratio: 0.25}, validation_split: 0, batch_size: 4}
+model:
+  layers:
+    - embedding: {input_dim: 22, output_dim: 4}
+    - global_avg_pool1d: {}
+    - dense: {units: 2}
+optimizer: {adam: {learning_rate: 0.05}}
+train: {epochs: 1}
+`, { file: 'minispam.yaml' });
+    expect(ir).toBeDefined();
+    const events: TorchEvent[] = [];
+    const done = await runTorch(ir as IR, { origin: { specFile: 'minispam.yaml' }, cacheDir: join(tmp, 'cache'), python: PYTHON, device: 'cpu', runsDir: join(tmp, 'spam-runs'), dataDir: root, onEvent: (e) => events.push(e), env: { OMP_NUM_THREADS: '1' } });
+    expect(done.stop_reason).toBe('completed');
+    const logs = events.flatMap((e) => (e.event === 'log' ? [e.line] : []));
+    expect(logs).toContain('spam-assassin: 13 mails, 1 duplicates (the same tokens of subject + body) removed, 0 not valid UTF-8 (read as U+FFFD)');
+    expect(logs.join('\n')).toContain('spam-assassin: 8 training and 4 test texts'); // 6 + 6 mails, round(6 × 0.25) = 2 of each class to test
+    const pre = JSON.parse(readFileSync(join(done.run_dir, 'preprocessing.json'), 'utf8')) as { kind: string; classes: string[]; vocab: string[] };
+    expect(pre).toMatchObject({ kind: 'text', classes: ['ham', 'spam'] });
+    expect(pre.vocab).not.toContain('yes'); // the X-Spam-Status header is not read
+  }, 120_000);
 });
