@@ -81,8 +81,12 @@ export interface NestedLayerRecipe {
 export interface LayerCall {
   /** The tf.layers factory, e.g. 'conv2d', 'zeroPadding2d', 'leakyReLU'. */
   readonly layer: string;
-  /** Its role in the node: the node's own layer, zero padding before it, or a separate activation after it. */
-  readonly part: 'main' | 'pad' | 'act';
+  /**
+   * Its role in the node: the node's own layer, zero padding before it, a
+   * separate activation after it, or a shape-only layer after it (a global
+   * pool's keepdims reshape).
+   */
+  readonly part: 'main' | 'pad' | 'act' | 'post';
   /** The factory's config, tfjs spelling (camelCase), `name` included; tfjs defaults are left out. */
   readonly args: Readonly<Record<string, RecipeArg>>;
 }

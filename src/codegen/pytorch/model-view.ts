@@ -390,7 +390,7 @@ function emitCall(c: Call, ins: readonly Value[], node: IRNode, last: boolean, a
     case 'globalAveragePooling1d':
     case 'globalMaxPooling1d':
       if (x.layout !== 'flat' || x.shape.length !== 2) throw new UnsupportedLayer(`${c.layer} on a [${x.shape.join(', ')}] input`);
-      return { expr: c.layer === 'globalAveragePooling1d' ? `${x.v}.mean(dim=1)` : `${x.v}.amax(dim=1)`, layout: 'flat', shape: outShape(node.shape) };
+      return { expr: c.layer === 'globalAveragePooling1d' ? `${x.v}.mean(dim=1)` : `${x.v}.amax(dim=1)`, layout: 'flat', shape: outShape([x.shape[1]]) };
     case 'upSampling2d': {
       needImage();
       const [sh, sw] = pair(a.size, 'size', 2);
@@ -443,10 +443,10 @@ function emitCall(c: Call, ins: readonly Value[], node: IRNode, last: boolean, a
     }
     case 'globalAveragePooling2d':
       needImage();
-      return { expr: `${x.v}.mean(dim=(2, 3))`, layout: 'flat', shape: outShape(node.shape) };
+      return { expr: `${x.v}.mean(dim=(2, 3))`, layout: 'flat', shape: outShape([x.shape[2]]) };
     case 'globalMaxPooling2d':
       needImage();
-      return { expr: `${x.v}.amax(dim=(2, 3))`, layout: 'flat', shape: outShape(node.shape) };
+      return { expr: `${x.v}.amax(dim=(2, 3))`, layout: 'flat', shape: outShape([x.shape[2]]) };
     case 'dense': {
       const units = nums(a.units, 'units')[0];
       const bias = a.useBias === undefined ? true : Boolean(a.useBias);

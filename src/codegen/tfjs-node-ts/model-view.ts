@@ -110,6 +110,7 @@ function partComment(node: IRNode, c: LayerCall, main: string, followed: boolean
     const p = c.args['padding'];
     return `${shownId(node.id)}: ${typeof p === 'number' ? `padding ${jsInteger(p)} (PyTorch-style)` : "the spec's integer padding"}, as explicit zeros before a 'valid' convolution`;
   }
+  if (c.part === 'main' && followed && node.attrs['keepdims'] === true) return `${main}; the next layer keeps the pooled axes (keepdims)`;
   if (c.part === 'main') return followed ? `${main}; its ${node.attrs['activation'] === undefined ? 'activation' : String(node.attrs['activation'])} activation is the next layer` : main;
   return '';
 }

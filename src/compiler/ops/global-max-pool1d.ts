@@ -1,15 +1,10 @@
 /** global_max_pool1d: the maximum over the steps of a sequence (Keras `GlobalMaxPooling1D`). */
-import { facts } from './op-def.js';
-import { needSeq } from './seq-common.js';
-import { noAttrsOp, type NoAttrs } from './simple.js';
+import { globalPoolOp, type GlobalPoolAttrs } from './global-pool.js';
 
 declare module '../spec.js' {
   interface LayerAttrMap {
-    global_max_pool1d: NoAttrs;
+    global_max_pool1d: GlobalPoolAttrs;
   }
 }
 
-export const global_max_pool1d = noAttrsOp('global_max_pool1d', 'Maximum over the steps: [steps, channels] → [channels].', 'globalMaxPooling1d', ([x]) => {
-  needSeq('global_max_pool1d', x);
-  return facts([x[1]]);
-});
+export const global_max_pool1d = globalPoolOp('global_max_pool1d', 'Maximum over the steps: [steps, channels] → [channels] ([1, channels] with keepdims).', 'globalMaxPooling1d', 1);

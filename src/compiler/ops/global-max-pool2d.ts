@@ -1,15 +1,10 @@
 /** global_max_pool2d: the maximum over height and width (Keras `GlobalMaxPooling2D`). */
-import { needRank } from './shape.js';
-import { facts } from './op-def.js';
-import { noAttrsOp, type NoAttrs } from './simple.js';
+import { globalPoolOp, type GlobalPoolAttrs } from './global-pool.js';
 
 declare module '../spec.js' {
   interface LayerAttrMap {
-    global_max_pool2d: NoAttrs;
+    global_max_pool2d: GlobalPoolAttrs;
   }
 }
 
-export const global_max_pool2d = noAttrsOp('global_max_pool2d', 'Maximum over height and width: [H, W, C] → [C].', 'globalMaxPooling2d', ([x]) => {
-  needRank('global_max_pool2d', x, 3);
-  return facts([x[2]]);
-});
+export const global_max_pool2d = globalPoolOp('global_max_pool2d', 'Maximum over height and width: [H, W, C] → [C] ([1, 1, C] with keepdims).', 'globalMaxPooling2d', 2);

@@ -67,6 +67,8 @@ export interface BuildContext {
   seed(...parts: readonly (string | number)[]): SeedRecipe;
   /** A glorot-uniform initializer seeded by (node id, `role`): role 'kernel', 'depthwise', 'pointwise'. */
   glorot(role: string): InitializerRecipe;
+  /** The node's inferred output shape (lowering gives it; a layer whose config needs it, e.g. a keepdims reshape, reads it). */
+  readonly shape?: readonly number[];
 }
 
 /** One layer call of a recipe. */

@@ -10,14 +10,15 @@ import { opDef } from './index.js';
 import type { BuildContext } from './op-def.js';
 import { layerName } from './names.js';
 
-/** A BuildContext for node `id` named `name`. */
-export function buildContext(id: string, name: string, specSeed: number): BuildContext {
+/** A BuildContext for node `id` named `name` (with `shape`, its inferred output shape). */
+export function buildContext(id: string, name: string, specSeed: number, shape?: readonly number[]): BuildContext {
   const seed = (...parts: readonly (string | number)[]): SeedRecipe => ({ seed: deriveSeed(specSeed, ...parts), seedKey: [...parts] });
   return {
     id,
     name,
     seed,
     glorot: (role: string): InitializerRecipe => ({ init: 'glorotUniform', ...seed(id, role) }),
+    ...(shape ? { shape } : {}),
   };
 }
 
@@ -44,7 +45,7 @@ export function nodeRecipes(
     if (node.op === 'input') return [{ layer: 'input', part: 'main', args: { name, shape: [...node.shape], dtype: inputDType } }];
     const def = opDef(node.op);
     if (!def || node.shape.length === 0) return [];
-    const calls = def.build(node.attrs as never, buildContext(node.id, name, specSeed));
+    const calls = def.build(node.attrs as never, buildContext(node.id, name, specSeed, node.shape));
     const init = initOf(node.id) ?? conventions;
     const inShape = shapes.get(node.inputs[0]) ?? [];
     return calls.map((c) => {

@@ -80,8 +80,14 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [{ pool_size: 2, strides: 2, padding: 'same' }, [5, 2]],
     [{ pool_size: 3, strides: 2, padding: 1, ceil_mode: true, count_include_pad: false }, [7, 3]],
   ],
-  global_avg_pool1d: [[{}, [7, 5]]],
-  global_max_pool1d: [[{}, [7, 5]]],
+  global_avg_pool1d: [
+    [{}, [7, 5]],
+    [{ keepdims: true }, [7, 5]],
+  ],
+  global_max_pool1d: [
+    [{}, [7, 5]],
+    [{ keepdims: true }, [7, 5]],
+  ],
   max_pool2d: [
     [{ pool_size: 2 }, X],
     [{ pool_size: 3, strides: 2, padding: 'same' }, [9, 9, 2]],
@@ -108,8 +114,14 @@ const ROWS: Partial<Record<OpKind, readonly Case[]>> = {
     [[2, 3], [5, 7, 2]],
     [[4, 3], [9, 11, 1]],
   ],
-  global_avg_pool2d: [[{}, [5, 4, 3]]],
-  global_max_pool2d: [[{}, [5, 4, 3]]],
+  global_avg_pool2d: [
+    [{}, [5, 4, 3]],
+    [{ keepdims: true }, [5, 4, 3]],
+  ],
+  global_max_pool2d: [
+    [{}, [5, 4, 3]],
+    [{ keepdims: true }, [5, 4, 3]],
+  ],
   zero_padding2d: [
     [{}, [5, 4, 3]],
     [{ padding: [2, 1] }, [5, 4, 3]],

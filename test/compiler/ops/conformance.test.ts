@@ -67,8 +67,14 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [1, [[5, 4, 3]]],
   ],
   adaptive_max_pool2d: [[[2, 3], [[5, 7, 2]]]],
-  global_avg_pool2d: [[{}, [[5, 4, 3]]]],
-  global_max_pool2d: [[{}, [[5, 4, 3]]]],
+  global_avg_pool2d: [
+    [{}, [[5, 4, 3]]],
+    [{ keepdims: true }, [[5, 4, 3]]],
+  ],
+  global_max_pool2d: [
+    [{}, [[5, 4, 3]]],
+    [{ keepdims: true }, [[5, 4, 3]]],
+  ],
   zero_padding2d: [
     [{}, [[5, 4, 3]]],
     [{ padding: [2, 1] }, [[5, 4, 3]]],
@@ -99,8 +105,14 @@ const ROWS: Record<OpKind, readonly Case[]> = {
     [{ pool_size: 3, strides: 1, padding: 'same' }, [[5, 2]]],
     [{ pool_size: 3, strides: 2, padding: 1, count_include_pad: false }, [[7, 3]]],
   ],
-  global_avg_pool1d: [[{}, [[7, 5]]]],
-  global_max_pool1d: [[{}, [[7, 5]]]],
+  global_avg_pool1d: [
+    [{}, [[7, 5]]],
+    [{ keepdims: true }, [[7, 5]]],
+  ],
+  global_max_pool1d: [
+    [{}, [[7, 5]]],
+    [{ keepdims: true }, [[7, 5]]],
+  ],
   lstm: [
     [{ units: 6 }, [[5, 3]]],
     [{ units: 4, return_sequences: true }, [[7, 2]]],
@@ -221,7 +233,7 @@ describe('op conformance', () => {
     const inferred = def.infer(attrs as never, inputs);
 
     // The runtime's build: the recipe interpreted on symbolic inputs.
-    const calls: LayerCall[] = def.build(attrs as never, buildContext(`the.${kind}`, `the_${kind}`, SEED));
+    const calls: LayerCall[] = def.build(attrs as never, buildContext(`the.${kind}`, `the_${kind}`, SEED, inferred.shape));
     const ins = inputs.map((s) => tf.input({ shape: [...s] }));
     const node = { id: `the.${kind}`, layers: calls } as unknown as IRNode;
     const y = applyNode(node, ins, (s) => s.seed);

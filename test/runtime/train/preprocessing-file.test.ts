@@ -46,9 +46,10 @@ describe('a given preprocessing', () => {
 
   it('the csv loader refuses a preprocessing of another kind, target or columns', () => {
     const fitted = loadTable(data, { seed: 1 }).preprocessing;
+    const given = (p: object) => p as { kind: string };
     expect(() => loadTable(data, { seed: 1, saved: { kind: 'text' } })).toThrow("the given preprocessing is a text preprocessing, but this spec's csv data needs a table one");
-    expect(() => loadTable(data, { seed: 1, saved: { ...fitted, target: 'x' } })).toThrow("the given preprocessing is for the target 'x', but this spec's is 'y'");
-    expect(() => loadTable(data, { seed: 1, saved: { ...fitted, columns: fitted.columns.slice(1) } })).toThrow('the given preprocessing encodes the columns c, but the spec\'s features are x, c');
+    expect(() => loadTable(data, { seed: 1, saved: given({ ...fitted, target: 'x' }) })).toThrow("the given preprocessing is for the target 'x', but this spec's is 'y'");
+    expect(() => loadTable(data, { seed: 1, saved: given({ ...fitted, columns: fitted.columns.slice(1) }) })).toThrow('the given preprocessing encodes the columns c, but the spec\'s features are x, c');
   });
 
   it('--preprocessing is a project flag, and excludes --resume', () => {
