@@ -257,8 +257,8 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
     data = spec['data']
     top_k = [m['k'] for m in spec['metrics'] if m['kind'] == 'top_k_accuracy']
     acc = MetricsAccumulator(num_classes, top_k)
-    # Two classes: the class-1 scores for ROC AUC, as dlc's evaluateSet.
-    binary = ([], []) if num_classes == 2 and not dist.enabled else None
+    # Two classes: the class-1 scores for ROC AUC, as dlc's evaluateSet (gathered in batch order over ranks).
+    binary = [] if num_classes == 2 else None
     loss_sum, n = 0.0, 0
     was = model.training
     model.eval()
@@ -273,8 +273,7 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
             scores = logits.float().cpu().numpy()
             acc.update(scores, y)
             if binary is not None:
-                binary[0].extend(binary_scores(scores, 2).tolist())
-                binary[1].extend(y.tolist())
+                binary.append((b, binary_scores(scores, 2).tolist(), y.tolist()))
     model.train(was)
     if dist.enabled:
         ks = acc.top_k
@@ -286,7 +285,11 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
     else:
         rep = acc.report()
     if binary is not None:
-        rep['rocAuc'] = roc_auc(binary[0], binary[1])
+        if dist.enabled:
+            gathered = [None] * dist.world
+            torch.distributed.all_gather_object(gathered, binary)
+            binary = sorted((p for g in gathered for p in g), key=lambda p: p[0])
+        rep['rocAuc'] = roc_auc([v for p in binary for v in p[1]], [v for p in binary for v in p[2]])
     return (loss_sum / n if n > 0 else math.nan), rep
 
 
