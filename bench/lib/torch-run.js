@@ -4,17 +4,22 @@
  *  - dlc: runTorch (what `dlc run --backend torch` calls: the spec emitted into a cached project,
  *    `train.py --progress json` in a child Python, every event parsed by this Node process) for
  *    2 epochs; the second epoch's `samples_per_second` (training steps only, as dlc reports it) is one
- *    repetition. The spec as written, except its data: synthetic images of the spec's input shape
- *    and classes (`samples` of them, no validation split, no disk I/O), and no early stopping.
+ *    repetition. The spec as written (schedule, train transforms, loss, clipping), except its data:
+ *    synthetic images of the spec's input shape and classes (`samples` of them, no validation split,
+ *    no disk I/O), no early stopping, and SGD with momentum 0.9 without weight decay for its optimizer
+ *    (the hand-written loop's update, as in the tfjs throughput section).
  *  - hand-written: bench/torch/emitted_overhead.py --hand-only --synthetic on the same emitted model — one
  *    batch made once (the first batch of the same synthetic data, eval transforms), CrossEntropyLoss, SGD
- *    momentum, the same batch size and thread count. Same data on both sides: PyTorch's step time was seen
- *    to differ ~3× between random tensors and these images.
+ *    momentum, the same batch size, thread count and allocator settings (dlc_runtime's tune_malloc), one
+ *    warm-up pass of the same steps, then the measured pass on the same model.
  *
- * Each repetition starts its own Python (torch's import is not timed: both figures are training
- * steps only). ratio = dlc / hand-written samples/s (target ≥ 0.95).
+ * Each repetition starts its own Pythons (torch's import is not timed: both figures are training
+ * steps only); the order alternates (dlc, hand, hand, dlc, …) so a drifting load weighs on both.
+ * ratio = dlc / hand-written samples/s per repetition; the result is the median of those ratios
+ * (target ≥ 0.95), with their spread and the 1-minute load average around each repetition.
  */
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileFile } from '../../dist/compiler/compile.js';
@@ -38,13 +43,17 @@ export function benchTorchIR(specPath, samples) {
       ...ir.spec,
       data: { ...data, dataset: 'synthetic', validation_split: 0, synthetic: { train_samples: samples, test_samples: ir.numClasses, shape: [...ir.inputShape], classes: ir.numClasses } },
       train: { ...ir.spec.train, epochs: 2, early_stopping: null },
+      // The update the hand-written loop does (as the tfjs throughput section): the spec's Adam or weight decay
+      // would count as dlc overhead otherwise. The schedule (a learning rate set every step) stays.
+      optimizer: { kind: 'sgd', learning_rate: ir.spec.optimizer.learning_rate, momentum: 0.9, nesterov: false, weight_decay: 0 },
     },
   };
 }
 
 /**
  * Measures `reps` interleaved repetitions of both; resolves to
- * {spec, batch_size, samples, threads, dlc: [...], hand: [...], median: {dlc, hand, ratio}}.
+ * {spec, batch_size, samples, threads, dlc: [...], hand: [...], ratios: [...], load_1m: [[before, after], ...],
+ * median: {dlc, hand, ratio}, spread: {dlc, hand, ratio: {min, max}}}.
  */
 export async function measureTorchRun(specPath, { reps = 3, samples = 640, threads = 2, tmpDir, log = () => {}, python = PYTHON }) {
   // Whole batches, at least one: both sides then run the same steps per epoch.
@@ -57,16 +66,35 @@ export async function measureTorchRun(specPath, { reps = 3, samples = 640, threa
   const env = { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const dlc = [];
   const hand = [];
-  for (let i = 0; i < reps; i++) {
+  const load = [];
+  const runDlc = async () => {
     let last;
     const done = await runTorch(ir, { origin, cacheDir, python, device: 'cpu', runsDir: path.join(tmpDir, 'torch-runs'), env, onEvent: (e) => e.event === 'epoch' && (last = e.record) });
     if (done.stop_reason === 'non_finite_loss' || !last) throw new Error(`dlc run --backend torch on ${specPath}: ${done.message ?? done.stop_reason}`);
     dlc.push(last.samples_per_second);
+  };
+  const runHand = () => {
     const h = spawnSync(python, [HAND, project, '--hand-only', '--synthetic', '--reps', '1', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
     if (h.status !== 0) throw new Error(`emitted_overhead.py --hand-only failed: ${(h.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
     hand.push(...JSON.parse(h.stdout.trim().split('\n').pop()).hand_samples_per_s);
-    log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)}`);
+  };
+  for (let i = 0; i < reps; i++) {
+    const before = os.loadavg()[0];
+    if (i % 2 === 0) {
+      await runDlc();
+      runHand();
+    } else {
+      runHand();
+      await runDlc();
+    }
+    load.push([before, os.loadavg()[0]]);
+    log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)} (ratio ${(dlc[i] / hand[i]).toFixed(3)}, load ${before.toFixed(1)}→${os.loadavg()[0].toFixed(1)})`);
   }
   const ratios = dlc.map((d, i) => d / hand[i]);
-  return { spec: ir.spec.name, batch_size: ir.spec.data.batch_size, samples, threads, dlc, hand, median: { dlc: median(dlc), hand: median(hand), ratio: median(ratios) } };
+  const spread = (xs) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+  return {
+    spec: ir.spec.name, batch_size: ir.spec.data.batch_size, samples, threads, dlc, hand, ratios, load_1m: load,
+    median: { dlc: median(dlc), hand: median(hand), ratio: median(ratios) },
+    spread: { dlc: spread(dlc), hand: spread(hand), ratio: spread(ratios) },
+  };
 }

@@ -3,12 +3,20 @@ seeded batches, transforms, one-hot loss, clipping, schedule, bookkeeping) again
 loop over the same model on ready-made tensors, interleaved.
 
 usage: python3 bench/torch/emitted_overhead.py PROJECT_DIR [--samples 640] [--reps 3] [--threads 2] [--hand-only] [--synthetic]
+                                                           [--no-malloc-tuning]
 PROJECT_DIR is a `dlc emit --target pytorch` output. Prints one JSON object:
-{"dlc_samples_per_s": [...], "hand_samples_per_s": [...], "ratio_median": dlc/hand}.
-The dlc figure is the epoch's samples_per_second from metrics.jsonl (training steps only, as dlc
-reports it); the data set is random uint8 images of the spec's input shape (no disk I/O).
---hand-only: only the hand-written loop (after one warm-up pass), {"hand_samples_per_s": [...]} —
+{"dlc_samples_per_s": [...], "hand_samples_per_s": [...], "ratio_median": median of per-rep dlc/hand}.
+The dlc figure is the second epoch's samples_per_second of a 2-epoch train() (training steps only,
+as dlc reports it; the first epoch warms up as the hand loop's warm-up pass does); the data set is
+random uint8 images of the spec's input shape (no disk I/O), or with --synthetic the spec's own
+synthetic images.
+--hand-only: only the hand-written loop (one warm-up pass, then --reps measured passes, all on one
+model and optimizer, as a hand-written training loop keeps them), {"hand_samples_per_s": [...]} —
 bench/lib/torch-run.js interleaves it with whole `dlc run --backend torch` runs.
+Both loops run with dlc_runtime.loop.tune_malloc() applied (glibc keeps freed tensor memory; without
+it PyTorch's step time depends on the allocator's history, 3-4x on these models): the ratio then
+measures dlc's loop, not malloc. --no-malloc-tuning leaves glibc's defaults (for the hand loop; the
+dlc loop's train() applies it unless DLC_MALLOC_TUNING=0).
 """
 import argparse
 import json
@@ -29,23 +37,24 @@ def main():
     p.add_argument('--reps', type=int, default=3)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--hand-only', action='store_true')
+    p.add_argument('--no-malloc-tuning', action='store_true')
     p.add_argument('--synthetic', action='store_true',
                    help="train both loops on the spec's own synthetic data set (dlc_runtime's seeded images; the hand loop's one batch is its "
-                        "first batch through the eval transforms) instead of random images and labels: bench/lib/torch-run.js runs the dlc "
-                        "side on that data, and PyTorch's speed was seen to differ with the data (4,000 vs 1,350 samples/s for the CIFAR ConvNet)")
+                        "first batch through the eval transforms) instead of random images and labels, as bench/lib/torch-run.js runs the dlc side")
     a = p.parse_args()
     sys.path.insert(0, os.path.abspath(a.project))
     torch.set_num_threads(a.threads)
     from model import build_model
     from dlc_runtime.data import ImageSet, LoadedDataset, load_synthetic
     from dlc_runtime.transforms import apply_transforms
-    from dlc_runtime.loop import train
+    from dlc_runtime.loop import train, tune_malloc
+    malloc_tuned = False if a.no_malloc_tuning else tune_malloc()
 
     with open(os.path.join(a.project, 'ir.json'), encoding='utf8') as f:
         ir = json.load(f)
     spec = dict(ir['spec'])
     spec['data'] = {**spec['data'], 'validation_split': 0}
-    spec['train'] = {**spec['train'], 'epochs': 1, 'early_stopping': None, 'checkpoint': {**spec['train']['checkpoint'], 'keep_best': False}}
+    spec['train'] = {**spec['train'], 'epochs': 2, 'early_stopping': None, 'checkpoint': {**spec['train']['checkpoint'], 'keep_best': False}}
     shape = ir['inputShape']
     k = ir['numClasses']
     rng = np.random.default_rng(0)
@@ -64,12 +73,14 @@ def main():
     else:
         hand_x = hand_y = None
 
+    # One model and optimizer for the warm-up and every measured pass, as a hand-written loop keeps them.
+    model = build_model().train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = torch.rand(bs, *shape) if hand_x is None else hand_x
+    y = torch.randint(0, k, (bs,)) if hand_y is None else hand_y
+
     def hand():
-        model = build_model().train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        loss_fn = torch.nn.CrossEntropyLoss()
-        x = torch.rand(bs, *shape) if hand_x is None else hand_x
-        y = torch.randint(0, k, (bs,)) if hand_y is None else hand_y
         t0 = time.perf_counter()
         for _ in range(steps):
             opt.zero_grad(set_to_none=True)
@@ -81,19 +92,27 @@ def main():
 
     def dlc():
         with tempfile.TemporaryDirectory() as runs:
-            r = train(spec, build_model, runs_dir=runs, device='cpu', dataset=data, log=lambda line: None, stdout=open(os.devnull, 'w'))
-        return r['history'][0]['samples_per_second']
+            # progress='json': every step's event is written, as under `dlc run --backend torch`.
+            with open(os.devnull, 'w') as null:
+                r = train(spec, build_model, runs_dir=runs, device='cpu', dataset=data, stdout=null, progress='json')
+        return r['history'][1]['samples_per_second']
 
     hand()  # warm-up
+    info = {'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps, 'malloc_tuned': malloc_tuned}
     if a.hand_only:
-        print(json.dumps({'hand_samples_per_s': [hand() for _ in range(a.reps)], 'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps}))
+        print(json.dumps({'hand_samples_per_s': [hand() for _ in range(a.reps)], **info}))
         return
     d, h = [], []
-    for _ in range(a.reps):
-        d.append(dlc())
-        h.append(hand())
-    print(json.dumps({'dlc_samples_per_s': d, 'hand_samples_per_s': h, 'ratio_median': statistics.median(d) / statistics.median(h),
-                      'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps}))
+    for i in range(a.reps):
+        # ABBA order: a load that drifts during the run weighs on both loops alike.
+        if i % 2 == 0:
+            d.append(dlc())
+            h.append(hand())
+        else:
+            h.append(hand())
+            d.append(dlc())
+    print(json.dumps({'dlc_samples_per_s': d, 'hand_samples_per_s': h, 'ratio_median': statistics.median([a / b for a, b in zip(d, h)]),
+                      'load_1m_end': os.getloadavg()[0], **info}))
 
 
 if __name__ == '__main__':

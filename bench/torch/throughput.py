@@ -7,7 +7,13 @@ With --serve it warms up, prints {"ready": true, …}, then reads one integer
 per line from stdin (a number of steps), runs that many steps and prints
 {"samples_per_s": …} for them (after --rep-warmup unmeasured steps) — so `npm run bench` can interleave PyTorch
 repetitions with dlc's without paying torch's start-up every time.
+
+glibc's malloc is set as the emitted PyTorch loop sets it (dlc_runtime.loop.tune_malloc: freed tensor
+memory stays in the process). Without it each step of the MNIST/CIFAR ConvNets paid thousands of page
+faults and took 3-5x the CPU time (measured 2026-12-02) — a handicap PyTorch users with jemalloc,
+tcmalloc or a process that has freed a large array do not have. --no-malloc-tuning measures glibc's defaults.
 """
+import os
 import argparse
 import json
 import statistics
@@ -18,6 +24,9 @@ import torch
 from torch import nn
 
 from ir_model import IRModel
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'templates', 'pytorch'))
+from dlc_runtime.loop import tune_malloc  # noqa: E402
 
 
 def main():
@@ -32,7 +41,9 @@ def main():
     p.add_argument('--rep-warmup', type=int, default=2,
                    help='--serve: unmeasured steps before each measured run (after a pause, the first steps '
                         'are slow while OpenMP threads and caches wake up; dlc\'s epochs are long enough not to care)')
+    p.add_argument('--no-malloc-tuning', action='store_true')
     args = p.parse_args()
+    malloc_tuned = False if args.no_malloc_tuning else tune_malloc()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     with open(args.ir) as f:
@@ -59,7 +70,7 @@ def main():
         return {'samples_per_s': args.batch * n / sum(times), 'median_step_ms': statistics.median(times) * 1000,
                 'step_ms': [t * 1000 for t in times]}
 
-    info = {'threads': torch.get_num_threads(), 'torch': torch.__version__}
+    info = {'threads': torch.get_num_threads(), 'torch': torch.__version__, 'malloc_tuned': malloc_tuned}
     for _ in range(args.warmup):
         step()
     if not args.serve:
