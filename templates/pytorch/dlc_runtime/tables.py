@@ -260,17 +260,65 @@ def _csv_records(body, delimiter, file, field_name):
             return
 
 
+_ERRNO_WORDS = {
+    'ENOENT': 'no such file or directory', 'EACCES': 'permission denied', 'EPERM': 'operation not permitted',
+    'ELOOP': 'too many levels of symbolic links (a symlink loop?)', 'EISDIR': 'it is a directory',
+    'ENOTDIR': 'a part of the path is not a directory', 'ENAMETOOLONG': 'the path is too long', 'EMFILE': 'too many open files',
+    'EIO': 'input/output error', 'EBUSY': 'the file is busy',
+}
+
+
+def _format_bytes(n):
+    if n < 1024:
+        return f'{n} bytes'
+    units = ['KiB', 'MiB', 'GiB', 'TiB']
+    v, i = n / 1024, 0
+    while v >= 1024 and i < len(units) - 1:
+        v /= 1024
+        i += 1
+    return f"{math.floor(v + 0.5) if v >= 100 else js_number_text(float(f'{v:.1f}'))} {units[i]}"
+
+
+def _io_words(e, path):
+    import errno as errno_mod
+
+    code = errno_mod.errorcode.get(e.errno or 0, '')
+    if code == 'ENOENT' and os.path.islink(path):
+        return 'a symbolic link to something that does not exist'
+    return _ERRNO_WORDS.get(code) or (e.strerror or str(e))
+
+
 def read_table(path, display=None):
-    """Reads and parses a table file (bounded; strict UTF-8), as dlc's readTable."""
+    """Reads and parses a table file (bounded; strict UTF-8), as dlc's readTable; a file that cannot
+    be read is a DataError in dlc's words ("<file>: no such file or directory")."""
+    import stat
+
     display = path if display is None else display
     try:
-        size = os.path.getsize(path)
-        if size > MAX_TABLE_BYTES:
-            raise DataError(f'cannot read data file {display!r}: it is {size} bytes, more than the limit of {MAX_TABLE_BYTES}', display)
-        with open(path, 'rb') as f:
-            raw = f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
     except OSError as e:
-        raise DataError(f"cannot read data file '{display}': {e.strerror or e}", display) from None
+        raise DataError(_io_words(e, path), display) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = 'a directory' if stat.S_ISDIR(st.st_mode) else 'a FIFO' if stat.S_ISFIFO(st.st_mode) else 'not a regular file'
+            raise DataError(f'it is {kind}, not a regular file' if kind != 'not a regular file' else 'it is not a regular file', display)
+        if st.st_size > MAX_TABLE_BYTES:
+            raise DataError(f'it is {_format_bytes(st.st_size)}; the limit for a data file is {_format_bytes(MAX_TABLE_BYTES)}', display)
+        chunks, total = [], 0
+        while total <= MAX_TABLE_BYTES:
+            b = os.read(fd, 1 << 20)
+            if not b:
+                break
+            chunks.append(b)
+            total += len(b)
+        if total > MAX_TABLE_BYTES:
+            raise DataError(f'it is larger than the limit for a data file ({_format_bytes(MAX_TABLE_BYTES)})', display)
+        raw = b''.join(chunks)
+    except OSError as e:
+        raise DataError(_io_words(e, path), display) from None
+    finally:
+        os.close(fd)
     bad = first_invalid_utf8_line(raw)
     if bad is not None:
         raise DataError(f'line {bad}: not valid UTF-8 (save the file as UTF-8)', display)

@@ -8,7 +8,7 @@
  * class list and the same preprocessing.json text, under every missing-value policy. Malformed
  * files give the same error, naming the file and the line.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,8 @@ const BAD: [string, string | Buffer, Record<string, unknown>, RegExp][] = [
 ];
 const badSpecs = BAD.map(([name, text, d]) => queue(spec({ path: write(name, text), ...d })));
 const absent = queue(spec({ path: join(tmp, 'absent.csv'), features: ['a'], target: 'y' }));
+mkdirSync(join(tmp, 'a-dir'));
+const aDirectory = queue(spec({ path: join(tmp, 'a-dir'), features: ['a'], target: 'y' }));
 
 describe.skipIf(!PYTHON)('PyTorch target: the csv loader is dlc\'s', () => {
   it.each(PENGUIN_CASES.map((c, i) => [c[0], i] as const))('JSON records, numeric + boolean + categorical + missing, missing: %s, stratified split', (_label, i) => {
@@ -258,9 +260,18 @@ describe.skipIf(!PYTHON)('PyTorch target: malformed tables give dlc\'s error, na
     expect(py.error).toBe(tsMessage);
   });
 
-  it('a missing file names the path', () => {
-    const py = answer({ data: absent, seed: 0 }) as { error: string; type: string };
-    expect(py.type).toBe('DataError');
-    expect(py.error).toMatch(/absent\.csv.*No such file/);
+  it('a missing file, a directory: dlc\'s words, naming the path', () => {
+    for (const data of [absent, aDirectory]) {
+      let tsMessage = '';
+      try {
+        loadTable(data, { seed: 0 });
+      } catch (e) {
+        tsMessage = (e as Error).message;
+      }
+      expect(tsMessage).toMatch(/(absent\.csv: no such file or directory|a-dir: it is a directory, not a regular file)$/);
+      const py = answer({ data, seed: 0 }) as { error: string; type: string };
+      expect(py.type).toBe('DataError');
+      expect(py.error).toBe(tsMessage);
+    }
   });
 });
