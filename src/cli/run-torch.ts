@@ -26,6 +26,8 @@ export interface TorchCliOptions {
   readonly runsDir: string;
   readonly resume?: string;
   readonly epochs?: number;
+  /** --initial-weights DIR: a tfjs model directory train.py starts from (its --initial-weights). */
+  readonly initialWeights?: string;
   /** report.html after every epoch and at the end (src/report/run-hook.ts), when not --no-report. */
   readonly reporter?: {
     readonly onEpoch: (record: unknown, ctx: { readonly runDir: string }) => Promise<void>;
@@ -76,7 +78,8 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
     if (e.event === 'batch') {
       // The bar's length: batches × batch size until one epoch has shown the exact count.
       if (e.batch === 1) progress.startEpoch(e.epoch, e.epochs, total || e.batches * ir.spec.data.batch_size, e.batches);
-      progress.update({ samples: e.samples, batches: e.batch, loss: e.loss, accuracy: e.accuracy });
+      // Real-valued targets: no running accuracy (an arg-max means nothing there), as a tfjs run's bar.
+      progress.update({ samples: e.samples, batches: e.batch, loss: e.loss, accuracy: ir.target?.kind === 'real' ? undefined : e.accuracy });
       if (e.batch === e.batches) total = e.samples;
     } else if (e.event === 'log') {
       const dir = /^run directory: (.*)$/.exec(e.line);
@@ -101,6 +104,7 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
       runsDir: opts.runsDir,
       resume: opts.resume,
       epochs: opts.epochs,
+      initialWeights: opts.initialWeights,
       env: io.env,
       onEvent,
       onStderr: (line) => progress.log(line),
