@@ -122,9 +122,11 @@ def shift(x, out_h, out_w, offsets):
     return out
 
 
-def flip(x, flags):
-    """Mirrors the rows whose flag is set: horizontal (fh) first, then vertical (fv), whole-batch gathers."""
-    x = x.copy()
+def flip(x, flags, in_place=False):
+    """Mirrors the rows whose flag is set: horizontal (fh) first, then vertical (fv), whole-batch gathers;
+    into x itself when in_place (x is a batch apply_transforms made), else into a copy."""
+    if not in_place:
+        x = x.copy()
     h = flags[:, 0] != 0
     if h.any():
         x[h] = x[h][:, :, ::-1]
@@ -190,6 +192,7 @@ def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo
     rows = x.shape[0]
     n = rows if total is None else total
     sl = slice(lo, lo + rows)
+    given = x  # the caller's array is never written; later ones are this function's own
     for i, t in enumerate(transforms):
         _, h, w, c = x.shape
         kind = t['kind']
@@ -210,7 +213,7 @@ def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo
                 x = resize(x, t['size'][0], t['size'][1])
         elif kind == 'random_flip':
             if training:
-                x = flip(x, flip_params(n, t['mode'], rng)[sl])
+                x = flip(x, flip_params(n, t['mode'], rng)[sl], in_place=x is not given)
         elif kind == 'random_crop':
             size, pad = t['size'], t['padding']
             if training or size != h or size != w:
