@@ -613,13 +613,13 @@ def load_table(data, seed=0, log=None, data_dir=None, saved=None):
     is used instead of fitting. Returns a LoadedDataset whose .preprocessing is what a run saves."""
     if not data.get('path'):
         raise DataError('data.dataset is csv but data.path (the table file) is missing')
-    table = read_table(resolve_data_path(data['path'], data_dir), data['path'])
+    table = read_table(_found(data['path'], data_dir), data['path'])
     _check_columns(table, data)
     if data.get('window'):
         return _load_windows(table, data, log, saved)
     split = data.get('test_split') or {}
     if split.get('path') is not None:
-        t2 = read_table(resolve_data_path(split['path'], data_dir), split['path'])
+        t2 = read_table(_found(split['path'], data_dir), split['path'])
         _check_columns(t2, data)
         a = _keep(table.rows, table.lines, data)
         b = _keep(t2.rows, t2.lines, data)
@@ -653,6 +653,17 @@ def load_table(data, seed=0, log=None, data_dir=None, saved=None):
     ds = LoadedDataset('csv', pre['classes'], _encode(*train, pre), _encode(*test, pre))
     ds.preprocessing = pre
     return ds
+
+
+def _found(path, data_dir):
+    """resolve_data_path, with a hint for a relative path found nowhere (an emitted project runs
+    away from the spec's folder)."""
+    resolved = resolve_data_path(path, data_dir)
+    if not os.path.isabs(path) and not os.path.lexists(resolved):
+        base = os.path.abspath(data_dir or os.environ.get('DLC_DATA_DIR') or os.getcwd())
+        raise DataError(f'no such file or directory (looked in {base} and, as a package path, in the node_modules folders above it); '
+                        'pass train.py --data-dir DIR (the folder the spec names its data from) or set DLC_DATA_DIR', path)
+    return resolved
 
 
 def _keep(rows, lines, data):
