@@ -43,6 +43,7 @@ const { values: flags } = parseArgs({
     backends: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     'no-torch-1-thread': { type: 'boolean', default: false },
+    'torch-threads': { type: 'string' },
     sections: { type: 'string' },
     'rss-full': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join('bench', 'results') },
@@ -52,7 +53,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
-      '                         [--no-torch] [--no-torch-1-thread] [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]\n',
+      '                         [--no-torch] [--no-torch-1-thread] [--torch-threads N] [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -68,6 +69,7 @@ const cfg = {
   loadReps: quick ? 2 : 5,
   torchRunReps: flags.reps ? +flags.reps : quick ? 2 : 3,
   torchRunSamples: quick ? 640 : 1280,
+  torchRunThreads: flags['torch-threads'] ? +flags['torch-threads'] : undefined,
   rssLimits: flags["rss-full"] ? [0, 0] : quick ? [500, 500] : [2000, 1000],
 };
 for (const s of cfg.sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (have ${SECTIONS.join(', ')})`);
@@ -229,12 +231,15 @@ async function torchRunSection() {
     return;
   }
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'dlc-bench-torch-'));
+  // --torch-threads 1 on a busy machine: there PyTorch's OpenMP threads spin-wait for each other and
+  // both sides' multi-thread figures collapse into noise (§1 of bench/README.md).
+  const torchThreads = cfg.torchRunThreads ?? cores;
   const rows = [];
   results.torch_run = [];
   try {
     for (const spec of cfg.specs) {
       log(`dlc run --backend torch: ${spec}`);
-      const r = await measureTorchRun(path.join('specs', `${spec}.yaml`), { reps: cfg.torchRunReps, samples: cfg.torchRunSamples, threads: cores, tmpDir, log });
+      const r = await measureTorchRun(path.join('specs', `${spec}.yaml`), { reps: cfg.torchRunReps, samples: cfg.torchRunSamples, threads: torchThreads, tmpDir, log });
       results.torch_run.push(r);
       const range = (m, sp, d) => `${fmt(m, d)} (${fmt(sp.min, d)}–${fmt(sp.max, d)})`;
       rows.push([
@@ -246,7 +251,7 @@ async function torchRunSection() {
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }
-  print(`dlc run --backend torch vs a hand-written PyTorch loop, samples/s: median (min–max) of ${cfg.torchRunReps} interleaved repetitions, ${cores} threads, CPU`);
+  print(`dlc run --backend torch vs a hand-written PyTorch loop, samples/s: median (min–max) of ${cfg.torchRunReps} interleaved repetitions, ${torchThreads} thread${torchThreads === 1 ? '' : 's'}, CPU`);
   print(table(['spec', 'batch', 'samples', 'dlc run --backend torch', 'hand-written PyTorch', `dlc / hand-written (≥${TARGETS.torchRun})`, 'load 1m'], rows));
   print('  dlc: runTorch (the emitted project in a child Python, progress events streamed to this process) on synthetic images of the spec\'s input');
   print('       shape, no validation split; the second epoch\'s samples/s (training steps only). The spec\'s schedule and train transforms; SGD momentum 0.9.');
