@@ -1,5 +1,5 @@
 /**
- * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N]`:
+ * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N] [--initial-weights DIR]`:
  * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -35,6 +35,10 @@ Options:
   --epochs N           train for N epochs in total (overrides train.epochs)
   --runs-dir DIR       parent of the run directories (default ./runs)
   --resume RUN_DIR     continue RUN_DIR from its last checkpoint (same spec; SPEC may be omitted)
+  --initial-weights DIR  start from the weights in DIR (a tfjs layers model: model.json +
+                       weights.bin, e.g. a converted zoo model or a run's checkpoints/best)
+                       instead of the spec's initial weights; each weight must have the
+                       model's shape (the first one that does not is named)
   --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
   --replicas N         (tfjs) split each batch over N data-parallel replicas (worker threads); default
                        $DLC_REPLICAS, else one per core on wasm (batch norm is synchronised)
@@ -67,7 +71,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let replicas: number | undefined;
   let nproc: number | undefined;
   try {
-    parsed = parseArgs(args, [SET_FLAG, RUN_BACKEND_FLAG, ...TORCH_FLAGS, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }]);
+    parsed = parseArgs(args, [SET_FLAG, RUN_BACKEND_FLAG, ...TORCH_FLAGS, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }, { name: 'initial-weights', value: true }]);
     epochs = positiveInt(parsed, 'epochs');
     replicas = positiveInt(parsed, 'replicas');
     nproc = positiveInt(parsed, 'nproc');
@@ -76,6 +80,8 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     throw e;
   }
   const resume = flag(parsed, 'resume');
+  const initialWeights = flag(parsed, 'initial-weights');
+  if (initialWeights !== undefined && resume !== undefined) return usage('--initial-weights and --resume exclude each other (a resumed run continues from its own checkpoint)');
   const torch = flag(parsed, 'backend') === 'torch';
   for (const f of TORCH_FLAGS) if (!torch && parsed.flags[f.name] !== undefined) return usage(`--${f.name} needs --backend torch`);
   if (torch && replicas !== undefined) return usage('--replicas is for the TensorFlow.js backends; with --backend torch use --nproc N');
@@ -117,6 +123,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
         runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
         resume: resume ? resolve(io.cwd, resume) : undefined,
         epochs,
+        ...(initialWeights !== undefined ? { initialWeights: resolve(io.cwd, initialWeights) } : {}),
         reporter,
       },
       io,
@@ -131,6 +138,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       replicas: replicas ?? envReplicas(io.env),
       runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
       resume: resume ? resolve(io.cwd, resume) : undefined,
+      ...(initialWeights !== undefined ? { initialWeights: resolve(io.cwd, initialWeights) } : {}),
       cacheDir: defaultCacheDir(io.env),
       // The runtime reads no YAML: the run directory's spec.yaml is rendered here.
       specYaml: documentToYaml(specToDocument(ir.spec), ['# Resolved spec of this run (every default filled in), written by dlc run']),

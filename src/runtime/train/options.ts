@@ -61,6 +61,13 @@ export interface TrainOptions {
    * the new run's preprocessing.json. A resumed run uses its own.
    */
   readonly preprocessing?: { readonly kind: string };
+  /**
+   * Start from the weights in this tfjs layers model directory (model.json +
+   * weights.bin: a converted model, a run's checkpoint) instead of the
+   * spec's seeded initial weights; checked against the model (initial-weights.ts).
+   * Not with `resume` (a resumed run has its own).
+   */
+  readonly initialWeights?: string;
 }
 
 export type StopReason = 'completed' | 'early_stopping' | 'non_finite_loss';

@@ -17,6 +17,7 @@ import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
 import { runPreprocessing } from './preprocessing-file.js';
+import { applyInitialWeights } from './initial-weights.js';
 import type { TrainingParts, TrainOptions } from './options.js';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -117,6 +118,18 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     const dataset = await parts.loadData(log, saved);
     const misfit = dataMismatch(ir, dataset);
     if (misfit) throw new RunError(`cannot train: ${misfit}`);
+    if (options.initialWeights !== undefined && options.resume) throw new RunError('initial weights and resume exclude each other (a resumed run continues from its own checkpoint)');
+    // The model before the run directory: given initial weights that do not fit it must not leave one behind either.
+    const model = parts.buildModel(ir);
+    if (options.initialWeights !== undefined) {
+      try {
+        const { set, unused } = await applyInitialWeights(model, path.resolve(options.initialWeights));
+        log(`initial weights: ${set} tensors from ${options.initialWeights}${unused.length ? ` (${unused.length} there the model does not use, e.g. '${unused[0]}')` : ''}`);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+    }
     if (!options.resume) {
       runDir = options.runDir !== undefined ? await claimRunDir(options.runDir) : await createRunDir(options.runsDir ?? 'runs', spec.name, options.now?.() ?? new Date());
       unlock = await lockRunDir(runDir);
@@ -131,7 +144,6 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     const classWeights = spec.loss.kind === 'cross_entropy' && spec.loss.class_weight !== undefined ? classWeightsOf(spec.loss.class_weight, dataset.classNames, train.labels, ir.numClasses) : undefined;
     if (classWeights) log(`class weights: ${classWeights.map((w, i) => `${dataset.classNames[i] ?? i} ${w.toPrecision(3)}`).join(', ')}`);
     const stepsPerEpoch = batchesPerEpoch(train.count, spec.data.batch_size);
-    const model = parts.buildModel(ir);
     const optimizer = makeOptimizer(spec.optimizer);
     const schedule = makeSchedule(spec.schedule, spec.optimizer.learning_rate, { stepsPerEpoch, epochs });
     // A momentum-cycling schedule (one_cycle) owns the optimizer's momentum from the first step (its slots too).
