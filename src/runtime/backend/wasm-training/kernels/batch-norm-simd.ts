@@ -1,13 +1,14 @@
 /**
  * The four passes of the fused batch norm (batch-norm.ts) as wasm SIMD
  * functions that work *in place on tfjs-wasm's heap*: the module imports
- * the backend's own WebAssembly.Memory (`backend.wasm.asm.memory` in the
- * single-threaded build), so there is no copy in or out. Each function
+ * the backend's own WebAssembly.Memory (`backend.wasm.asm.memory`, or the
+ * threaded build's shared `backend.wasm.wasmMemory`, imported as shared), so there is no copy
+ * in or out. Each function
  * handles one group of 4 channels (one v128) over a run of rows, the
  * caller (batch-norm.ts) loops over blocks of rows and channel groups so a
  * block stays in cache across the groups. Channel counts that are a
  * multiple of 4 only; the caller uses the JS loops otherwise, and whenever
- * the module cannot be built (no SIMD, or the threaded build's shared memory).
+ * the module cannot be built (no SIMD, no memory to import).
  *
  * Numerics: sums are accumulated in float64 (f64x2, each f32x4 split into
  * two promoted halves), element-wise arithmetic is float32 (as the cpu
@@ -142,7 +143,7 @@ function buildInputGrad(): FuncBuilder {
 // f32x4.sub is not in the encoder's list: 0xe5 per the SIMD spec (add 0xe4, sub 0xe5, mul 0xe6).
 
 /** A module of the given functions importing its memory as env.memory. */
-function encodeWithImportedMemory(funcs: ReadonlyArray<{ name: string; fn: FuncBuilder }>): Uint8Array<ArrayBuffer> {
+function encodeWithImportedMemory(funcs: ReadonlyArray<{ name: string; fn: FuncBuilder }>, shared: boolean): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, content: number[]): void => {
     out.push(id);
@@ -167,7 +168,13 @@ function encodeWithImportedMemory(funcs: ReadonlyArray<{ name: string; fn: FuncB
   const imports: number[] = [1];
   name('env', imports);
   name('memory', imports);
-  imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no maximum
+  // memory, limits: min 1 page, no maximum; a shared memory (the threaded build) must declare one: 65536 pages, the most there is.
+  if (shared) {
+    imports.push(0x02, 0x03, 0x01);
+    uleb(65536, imports);
+  } else {
+    imports.push(0x02, 0x00, 0x01);
+  }
   section(2, imports);
   const fsec: number[] = [];
   uleb(funcs.length, fsec);
@@ -212,6 +219,8 @@ interface WasmApi {
 }
 interface EmscriptenModule {
   asm?: { memory?: WasmMemoryLike };
+  /** The threaded build's memory (created in JS, shared; not among asm's exports). */
+  wasmMemory?: WasmMemoryLike;
   _malloc?: (n: number) => number;
   _free?: (p: number) => void;
 }
@@ -226,7 +235,7 @@ export function setBatchNormSimd(on: boolean): void {
 
 /**
  * The SIMD passes bound to `backend`'s heap, or null where they cannot run
- * (switched off, no WebAssembly SIMD, a shared memory, no malloc).
+ * (switched off, no WebAssembly SIMD, no memory to import, no malloc).
  */
 export function batchNormSimd(backend: BackendWasm): BatchNormSimd | null {
   if (!simdEnabled) return null;
@@ -238,16 +247,16 @@ export function batchNormSimd(backend: BackendWasm): BatchNormSimd | null {
 function build(backend: BackendWasm): BatchNormSimd | null {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const mod = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
-  const memory = mod?.asm?.memory;
+  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
   if (!api || !mod || !memory || !mod._malloc || !mod._free) return null;
-  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
     const bytes = encodeWithImportedMemory([
       { name: 'moments4', fn: buildMoments() },
       { name: 'gradsums4', fn: buildGradSums() },
       { name: 'apply4', fn: buildApply() },
       { name: 'igrad4', fn: buildInputGrad() },
-    ]);
+    ], shared);
     const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
     const e = inst.exports as Record<string, Fn>;
     const malloc = mod._malloc.bind(mod);
