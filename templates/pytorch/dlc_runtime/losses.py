@@ -28,6 +28,11 @@ def resolve_class_weights(cw, class_names, train_labels, num_classes):
     return out
 
 
+def _tfjs_abs(x):
+    """|x| whose gradient at 0 is −1, as tfjs's abs (dy · step(x, −1)); torch's abs gives 0 there."""
+    return torch.where(x > 0, x, -x)
+
+
 def make_loss(spec, class_weights=None):
     """The spec's loss. class_weights (one per class) weigh cross_entropy: each class's term times its
     weight, the batch sum divided by the batch size — CrossEntropyLoss(weight=w, reduction='sum') / B
@@ -51,18 +56,22 @@ def make_loss(spec, class_weights=None):
 
         def bce(logits, onehot):
             t = onehot * (1 - eps) + eps / 2 if eps > 0 else onehot
-            return (torch.relu(logits) - logits * t + torch.log1p(torch.exp(-logits.abs()))).mean()
+            # |x| with tfjs's gradient at 0 (−1, not torch's 0), so a logit of exactly 0 gets sigmoid(0) − t as in dlc.
+            return (torch.relu(logits) - logits * t + torch.log1p(torch.exp(-_tfjs_abs(logits)))).mean()
 
         return bce
     if kind == 'mse':
         return lambda out, t: ((out - t) ** 2).mean()
     if kind == 'mae':
-        return lambda out, t: (out - t).abs().mean()
+        def mae(out, t):
+            return _tfjs_abs(out - t).mean()
+
+        return mae
     if kind == 'huber':
         delta = spec['delta']
 
         def huber(out, t):
-            d = (out - t).abs()
+            d = _tfjs_abs(out - t)
             q = torch.clamp(d, max=delta)
             return (0.5 * q * q + delta * (d - q)).mean()
 
