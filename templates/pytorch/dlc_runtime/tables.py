@@ -58,23 +58,8 @@ def js_string(v):
         return 'null'
     if isinstance(v, bool):
         return 'true' if v else 'false'
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return 'NaN'
-        if math.isinf(v):
-            return 'Infinity' if v > 0 else '-Infinity'
-        if v == int(v) and abs(v) < 1e21:
-            return str(int(v))
-        r = repr(v)
-        if 'e' in r:
-            mant, exp = r.split('e')
-            e = int(exp)
-            if -7 < e < 21:
-                return format(v, 'f').rstrip('0').rstrip('.')
-            return f"{mant}e{'+' if e >= 0 else '-'}{abs(e)}"
-        return r
+    if isinstance(v, (int, float)):
+        return js_number_text(v)
     if isinstance(v, list):
         return ','.join('' if x is None else js_string(x) for x in v)
     return '[object Object]'
@@ -747,9 +732,9 @@ def js_number_text(v):
     if isinstance(v, bool):
         return 'true' if v else 'false'
     if isinstance(v, int):
-        v = float(v) if abs(v) >= 1e21 else v
-        if isinstance(v, int):
+        if abs(v) <= 2 ** 53:
             return str(v)
+        v = float(v)  # JSON.parse reads big integers as float64
     if math.isnan(v):
         return 'NaN'
     if math.isinf(v):

@@ -61,6 +61,10 @@ const tsvRows = (n: number) => Array.from({ length: n }, () => `${num(0, 10)}\t$
 const tsvTrain = write('train.tsv', '\ufeffx\tkind\tlabel\r\n' + tsvRows(30).join('\r\n') + '\r\n');
 const tsvTest = write('test.tsv', 'x\tkind\tlabel\n' + tsvRows(9).join('\n') + '\n\n');
 
+// JSON numbers whose text JavaScript writes its own way (String(v)) as categories: 1.2345e-5, an integer past 2^53, 3.0, 1e21.
+const oddCodes = ['1.2345e-5', '12345678901234567890', '3.0', '1e21', 'true', '"x"'];
+const oddJson = write('odd.json', `[${Array.from({ length: 24 }, (_, i) => `{"code": ${oddCodes[i % oddCodes.length]}, "v": ${i % 5}, "y": "${i % 3 === 0 ? 'a' : 'b'}"}`).join(',\n')}]`);
+
 // Quoted cells with commas, quotes and line breaks (the lines of later rows shift).
 const quoted = write('quoted.csv', ['name,score,label', '"Smith, J.",3.5,pass', '"line one\nline two",1.25,fail', '"say ""hi""",2,pass', 'plain,4.75,pass', '', 'last,0.5,fail', 'one more,2.5,fail'].join('\n') + '\n');
 
@@ -168,6 +172,7 @@ const constantString = queue(spec({ path: penguinsFile, features: ['Island', 'Se
 const carsByColumn = queue(spec({ path: carsFile, features: ['cyl', 'weight', { column: 'year', type: 'year' }, { column: 'when', type: 'date' }, 'origin'], target: 'mpg', target_type: 'real', test_split: { column: 'split', value: 'test' } }));
 const carsByRatio = queue(spec({ path: carsFile, features: ['cyl', 'weight', 'origin'], target: 'mpg', target_type: 'real', test_split: { ratio: 0.3 } }), 99);
 const tsvSpec = queue(spec({ path: tsvTrain, features: ['x', 'kind'], target: 'label', test_split: { path: tsvTest } }));
+const oddSpec = queue(spec({ path: oddJson, features: [{ column: 'code', type: 'categorical' }, 'v'], target: 'y', test_split: { ratio: 0.25 } }), 6);
 const quotedSpec = queue(spec({ path: quoted, features: ['score'], target: 'label', test_split: { ratio: 0.34 } }), 2);
 const windowSpec = queue(spec({ path: seriesFile, window: { column: 'CO2', order_by: 'Date', length: 6, horizon: 2 }, test_split: { ratio: 0.25 } }));
 const windowOther = spec({ path: seriesFile, window: { column: 'CO2', order_by: 'Date', length: 6, horizon: 2 }, test_split: { ratio: 0.5 } });
@@ -221,6 +226,13 @@ describe.skipIf(!PYTHON)('PyTorch target: the csv loader is dlc\'s', () => {
   it('TSV (BOM, CRLF) with a second file as the test split', () => {
     const py = compare(tsvSpec);
     expect([py.train.count, py.test.count]).toEqual([30, 9]);
+  });
+
+  it('JSON numbers as categories are written as JavaScript writes them (exponents, big integers, 3.0)', () => {
+    const py = compare(oddSpec, 6);
+    expect(py.pre).toContain('"0.000012345"');
+    expect(py.pre).toContain('"12345678901234567000"');
+    expect(py.pre).toContain('"1e+21"');
   });
 
   it('quoted cells with commas, quotes and line breaks; an empty line', () => {
