@@ -14,7 +14,8 @@
  * GEMM with each register block) at every conv layer shape of cifar-convnet,
  * mnist-convnet and resnet20-cifar at one replica's batch: GMAC/s per form,
  * interleaved round by round in one process (ratios survive a loaded machine),
- * median over rounds, and which form chooseFilterGradForm picks.
+ * median over rounds, which form chooseFilterGradForm picks, and the forward
+ * conv's GMAC/s (XNNPACK) at the same shape for scale.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/runtime/backend/select.js';
@@ -25,6 +26,7 @@ import {
   setFilterGradForm,
 } from '../src/runtime/backend/wasm-training/kernels/conv2d-backprop-filter.js';
 import { GEMM_BLOCKS, type GemmBlock, setGemmBlock } from '../src/runtime/backend/wasm-training/simd/filter-grad-gemm.js';
+import { setSimdConv } from '../src/runtime/backend/wasm-training/kernels/conv2d-forward.js';
 
 const BATCH = 64;
 
@@ -108,7 +110,7 @@ async function filterGradForms(rounds: number, threads: number): Promise<void> {
     ...GEMM_BLOCKS.map((b): Variant => [`simd ${b[0]}x${b[1]}`, 'simd', b]),
   ];
   console.log(`Conv2DBackpropFilter GMAC/s per CPU-second, wasm ${info.threads ?? '?'} thread(s), median of ${rounds} interleaved rounds; 'same' padding`);
-  console.log(`${'layer'.padEnd(34)}${variants.map((v) => v[0].padStart(11)).join('')}  chosen`);
+  console.log(`${'layer'.padEnd(34)}${variants.map((v) => v[0].padStart(11)).join('')}  chosen  ${'fwd xnnpack'.padStart(11)} ${'fwd simd'.padStart(9)}`);
   const eng = tf.engine();
   for (const [spec, n, hw, ci, co, k, s] of FILTER_GRAD_LAYERS) {
     const ho = Math.ceil(hw / s);
@@ -118,27 +120,44 @@ async function filterGradForms(rounds: number, threads: number): Promise<void> {
     const call = () =>
       eng.runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [s, s], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, ci, co] } as unknown as tf.NamedAttrMap) as tf.Tensor;
     const reps = Math.max(1, Math.round(6e7 / macs));
+    const wt = tf.randomUniform([k, k, ci, co], -1, 1, 'float32', 4) as tf.Tensor4D;
+    const fwd: number[] = [];
+    const fwdSimd: number[] = [];
+    const runFwd = (simd: boolean) => {
+      setSimdConv(simd ? 'force' : false);
+      const c0 = cpuMs();
+      for (let r = 0; r < reps; r++) {
+        tf.conv2d(x, wt, s, 'same').dispose();
+      }
+      return (macs * reps) / ((cpuMs() - c0) * 1e6);
+    };
     const rates = variants.map(() => [] as number[]);
     const run = (v: Variant): number => {
       setFilterGradForm(v[1]);
       setGemmBlock(v[2]);
       const c0 = cpuMs(); // CPU time: robust to other jobs on a shared machine (single-threaded build)
       for (let r = 0; r < reps; r++) {
-        const t = call();
-        t.dataSync();
-        t.dispose();
+        call().dispose(); // wasm kernels run synchronously; reading the result back (dataSync) costs ~6 ms per MB
       }
       return (macs * reps) / ((cpuMs() - c0) * 1e6);
     };
     const applies = (v: Variant) => v[1] !== 'swapped' || s === 1; // the swapped form needs stride 1
     variants.forEach((v) => applies(v) && run(v)); // warm-up
-    for (let r = 0; r < rounds; r++) variants.forEach((v, i) => applies(v) && rates[i].push(run(v)));
+    runFwd(false);
+    runFwd(true);
+    for (let r = 0; r < rounds; r++) {
+      setSimdConv(false); // the XNNPACK forms of the filter gradient run on XNNPACK convs
+      variants.forEach((v, i) => applies(v) && rates[i].push(run(v)));
+      fwd.push(runFwd(false));
+      fwdSimd.push(runFwd(true));
+    }
     setFilterGradForm(undefined);
     setGemmBlock(undefined);
+    setSimdConv(true);
     const g = { filterHeight: k, filterWidth: k, strideHeight: s, strideWidth: s, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 };
     const label = `${spec} ${n}×${hw}² ${ci}→${co} ${k}×${k}/${s}`;
-    console.log(`${label.padEnd(34)}${rates.map((r) => (r.length ? median(r).toFixed(2) : '–').padStart(11)).join('')}  ${chooseFilterGradForm(x.shape, dy.shape, g)}`);
-    tf.dispose([x, dy]);
+    console.log(`${label.padEnd(34)}${rates.map((r) => (r.length ? median(r).toFixed(2) : '–').padStart(11)).join('')}  ${chooseFilterGradForm(x.shape, dy.shape, g).padEnd(6)}  ${median(fwd).toFixed(2).padStart(11)} ${median(fwdSimd).toFixed(2).padStart(9)}`);
+    tf.dispose([x, dy, wt]);
   }
 }
 

@@ -5,8 +5,9 @@
  *
  *   npm run build && node bench/profile-kernels.js specs/cifar-convnet.yaml [--backend wasm] [--top 15]
  *     [--batch N] [--threads N] [--steps N]   (e.g. --batch 32 --threads 1: one of two replicas)
- *     [--ab-filter-grad]   instead: step time with dlc's SIMD filter gradient vs the XNNPACK forms,
- *                          alternating step by step (median CPU and wall ms of --steps steps each)
+ *     [--ab-simd]   instead: step time with dlc's SIMD convolutions (filter gradient, forward conv)
+ *                   and transpose-first BatchMatMul vs XNNPACK's forms and upstream's BatchMatMul,
+ *                   alternating step by step (median CPU and wall ms of --steps steps each)
  *
  * Times are wall-clock per kernel call as the backend reports them. Kernels
  * that dlc composes from other kernels (src/runtime/backend/wasm-training/kernels)
@@ -20,8 +21,10 @@ import { compileFile } from '../dist/compiler/compile.js';
 import { initBackend } from '../dist/runtime/backend/select.js';
 import { buildModel } from '../dist/runtime/model/build-model.js';
 import { setSimdFilterGrad } from '../dist/runtime/backend/wasm-training/kernels/conv2d-backprop-filter.js';
+import { setSimdConv } from '../dist/runtime/backend/wasm-training/kernels/conv2d-forward.js';
+import { setTransposeFirstMatMul } from '../dist/runtime/backend/wasm-training/kernels/batch-mat-mul.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string', default: 'wasm' }, top: { type: 'string', default: '15' }, batch: { type: 'string' }, threads: { type: 'string' }, steps: { type: 'string', default: '5' }, 'ab-filter-grad': { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { backend: { type: 'string', default: 'wasm' }, top: { type: 'string', default: '15' }, batch: { type: 'string' }, threads: { type: 'string' }, steps: { type: 'string', default: '5' }, 'ab-simd': { type: 'boolean', default: false } } });
 const spec = positionals[0] ?? 'specs/cifar-convnet.yaml';
 const { ir, diagnostics } = compileFile(spec);
 if (!ir) throw new Error(diagnostics.map((d) => d.message).join('; '));
@@ -42,15 +45,20 @@ function step() {
 }
 
 step(); // warm-up
-if (values['ab-filter-grad']) {
+if (values['ab-simd']) {
   const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const runs = { simd: { cpu: [], wall: [] }, xnnpack: { cpu: [], wall: [] } };
-  setSimdFilterGrad(false);
+  const useSimd = (on) => {
+    setSimdFilterGrad(on);
+    setSimdConv(on);
+    setTransposeFirstMatMul(on);
+  };
+  useSimd(false);
   step(); // warm-up of the XNNPACK forms' operators
   for (let i = 0; i < steps; i++) {
     for (const form of ['simd', 'xnnpack']) {
-      setSimdFilterGrad(form === 'simd');
+      useSimd(form === 'simd');
       const t = performance.now();
       const c = cpuMs();
       step();
@@ -59,7 +67,7 @@ if (values['ab-filter-grad']) {
     }
   }
   process.stdout.write(`${ir.spec.name} on ${backend.name} (${backend.threads ?? '?'} thread(s)), batch ${batch}, ${steps} alternating steps each (median):\n`);
-  for (const [form, r] of Object.entries(runs)) process.stdout.write(`  filter gradient ${form.padEnd(8)} ${med(r.cpu).toFixed(0).padStart(6)} ms CPU ${med(r.wall).toFixed(0).padStart(6)} ms wall\n`);
+  for (const [form, r] of Object.entries(runs)) process.stdout.write(`  ${form === 'simd' ? 'dlc SIMD convs + transpose-first matmul' : 'XNNPACK convs + upstream matmul       '}  ${med(r.cpu).toFixed(0).padStart(6)} ms CPU ${med(r.wall).toFixed(0).padStart(6)} ms wall\n`);
   process.exit(0);
 }
 // Unprofiled steps first: the profiler's own bookkeeping inflates wall time.

@@ -34,7 +34,7 @@ describe('wasm kernel registration', () => {
     expect([...r.added].sort()).toEqual(
       ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'DlcBatchNormApply', 'DlcBatchNormInputGrad'].sort(),
     );
-    expect([...r.replaced].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Sum', 'Tile']);
+    expect([...r.replaced].sort()).toEqual(['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'FusedConv2D', 'Identity', 'MaxPoolGrad', 'Sum', 'Tile']);
     expect(registerWasmTrainingKernels()).toBe(r); // idempotent
   });
 });

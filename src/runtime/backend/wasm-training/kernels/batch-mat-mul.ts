@@ -13,6 +13,12 @@ import type * as tf from '@tensorflow/tfjs';
 import { type WasmKernelFunc, withScope } from './compose.js';
 
 let original: WasmKernelFunc | undefined;
+let enabled = true;
+
+/** Switches the transpose-first path off / back on (benchmarks comparing with upstream). */
+export function setTransposeFirstMatMul(on: boolean): void {
+  enabled = on;
+}
 
 /** Set by the registration code before it replaces the backend's kernel. */
 export function setOriginalBatchMatMul(fn: WasmKernelFunc | undefined): void {
@@ -34,7 +40,7 @@ export const batchMatMulTransposed: WasmKernelFunc = (args) => {
   const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
   if (original === undefined) throw new Error('dlc wasm kernels: BatchMatMul needs the original kernel');
   const orig = original;
-  if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return orig(args);
+  if (!enabled || (!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return orig(args);
   return withScope(backend, (s) => {
     const at = transposeA ? s.run('Transpose', { x: a }, { perm: swapLast(a.shape.length) }) : a;
     const bt = transposeB ? s.run('Transpose', { x: b }, { perm: swapLast(b.shape.length) }) : b;

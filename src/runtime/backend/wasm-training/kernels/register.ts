@@ -8,8 +8,10 @@
  * `DlcBatchNormInputGrad` (fused batch norm in training, batch-norm.ts).
  * Replaced for speed: `Conv2DBackpropInput` (forward conv on XNNPACK instead
  * of the backend's plain loop), `MaxPoolGrad`, `Sum` (leading axes),
- * `Identity` (shares data instead of copying), `Tile` (block copies) and
- * `BatchMatMul` with transposed operands (transposes first, then XNNPACK). The replacements keep the
+ * `Identity` (shares data instead of copying), `Tile` (block copies),
+ * `BatchMatMul` with transposed operands (transposes first, then XNNPACK)
+ * and `Conv2D` / `FusedConv2D` (dlc's SIMD GEMM where chooseConvForm says
+ * it beats XNNPACK). The replacements keep the
  * original kernel and can be switched off at run time
  * (`setWasmSpeedKernels(false)`), which the benchmark uses to compare.
  */
@@ -19,6 +21,7 @@ import type { WasmKernelFunc } from './compose.js';
 import { BATCH_NORM_APPLY, BATCH_NORM_INPUT_GRAD, batchNormApply, batchNormInputGrad } from './batch-norm.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput, setOriginalConv2dBackpropInput } from './conv2d-backprop-input.js';
+import { conv2dSimd, fusedConv2dSimd, setOriginalConv2D, setOriginalFusedConv2D } from './conv2d-forward.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { identityShared, setOriginalIdentity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
@@ -48,6 +51,8 @@ const FASTER: ReadonlyArray<[string, WasmKernelFunc]> = [
   ['Identity', identityShared],
   ['Tile', tileBlocks],
   ['BatchMatMul', batchMatMulTransposed],
+  ['Conv2D', conv2dSimd],
+  ['FusedConv2D', fusedConv2dSimd],
 ];
 
 const originals = new Map<string, WasmKernelFunc>();
@@ -92,6 +97,8 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     if (name === 'Identity') setOriginalIdentity(original);
     if (name === 'Tile') setOriginalTile(original);
     if (name === 'BatchMatMul') setOriginalBatchMatMul(original);
+    if (name === 'Conv2D') setOriginalConv2D(original);
+    if (name === 'FusedConv2D') setOriginalFusedConv2D(original);
     const switchable: WasmKernelFunc = (args) => (speedKernels ? fn(args) : original(args));
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: switchable as unknown as tf.KernelFunc });
@@ -103,7 +110,7 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
 }
 
 /**
- * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Identity`, `Tile`)
+ * Switches the replaced kernels (`Conv2DBackpropInput`, `MaxPoolGrad`, `Sum`, `Identity`, `Tile`, `BatchMatMul`, `Conv2D`, `FusedConv2D`)
  * between dlc's and the backend's originals. On by default. For benchmarks
  * and for bisecting a suspected kernel bug.
  */

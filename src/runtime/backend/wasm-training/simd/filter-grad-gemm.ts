@@ -125,7 +125,7 @@ export function filterGradModuleBytes(): Uint8Array<ArrayBuffer> {
 }
 
 /** The slice of the WebAssembly JS API used here (the project's lib is ES2022 without DOM typings). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -133,7 +133,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Instance {
   readonly memory: WasmMemory;
@@ -176,13 +176,41 @@ export interface FilterGradGeometry {
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
-/** The default register block: the one measured fastest (bench/kernels.ts). */
-export const DEFAULT_BLOCK: GemmBlock = [4, 8];
-let currentBlock: GemmBlock = DEFAULT_BLOCK;
+/**
+ * x [n, h, w, c] copied into heap at float offset `at` as [n, hp, wp, c],
+ * shifted by (top, left), with zeros around (only the border is zeroed).
+ */
+export function padInto(heap: Float32Array, at: number, x: Float32Array, n: number, h: number, w: number, c: number, hp: number, wp: number, top: number, left: number): void {
+  const rowFloats = wp * c;
+  for (let b = 0; b < n; b++) {
+    const img = at + b * hp * rowFloats;
+    heap.fill(0, img, img + top * rowFloats);
+    heap.fill(0, img + (top + h) * rowFloats, img + hp * rowFloats);
+    for (let r = 0; r < h; r++) {
+      const src = (b * h + r) * w * c;
+      const dst = img + (r + top) * rowFloats;
+      heap.fill(0, dst, dst + left * c);
+      heap.set(x.subarray(src, src + w * c), dst + left * c);
+      heap.fill(0, dst + (left + w) * c, dst + rowFloats);
+    }
+  }
+}
 
-/** Sets the register block simdFilterGrad uses by default (benchmarks). */
-export function setGemmBlock(block: GemmBlock = DEFAULT_BLOCK): void {
-  currentBlock = block;
+/**
+ * The register block for a layer: 2×16 (two x channels × sixteen dy
+ * channels) when Co is a multiple of 16, else 4×8 (less padding of dy's
+ * channels). The two are within measurement noise of each other on every
+ * conv of the three specs (bench/kernels.ts filter-grad); 4×12, 6×8 and 8×8
+ * lose everywhere (V8 spills their accumulators).
+ */
+export function defaultBlock(co: number): GemmBlock {
+  return co % 16 === 0 ? [2, 16] : [4, 8];
+}
+let forcedBlock: GemmBlock | undefined;
+
+/** Forces a register block (benchmarks); undefined restores defaultBlock. */
+export function setGemmBlock(block: GemmBlock | undefined): void {
+  forcedBlock = block;
 }
 
 /**
@@ -196,7 +224,7 @@ export function simdFilterGrad(
   dyShape: readonly number[],
   g: FilterGradGeometry,
   out: Float32Array,
-  block: GemmBlock = currentBlock,
+  block: GemmBlock = forcedBlock ?? defaultBlock(dyShape[3]!),
 ): void {
   const [n, h, w, ci] = xShape as [number, number, number, number];
   const [, ho, wo, co] = dyShape as [number, number, number, number];
@@ -238,20 +266,7 @@ export function simdFilterGrad(
   if (need > have) inst.memory.grow(Math.ceil((need - have) / 65536));
   const heap = new Float32Array(inst.memory.buffer);
 
-  // x → zero-padded copy (borders only are zeroed).
-  const rowFloats = wp * ci;
-  for (let b = 0; b < n; b++) {
-    const img = X + b * hp * rowFloats;
-    heap.fill(0, img, img + g.padTop * rowFloats);
-    heap.fill(0, img + (g.padTop + h) * rowFloats, img + hp * rowFloats);
-    for (let r = 0; r < h; r++) {
-      const src = (b * h + r) * w * ci;
-      const dst = img + (r + g.padTop) * rowFloats;
-      heap.fill(0, dst, dst + g.padLeft * ci);
-      heap.set(x.subarray(src, src + w * ci), dst + g.padLeft * ci);
-      heap.fill(0, dst + (g.padLeft + w) * ci, dst + rowFloats);
-    }
-  }
+  padInto(heap, X, x, n, h, w, ci, hp, wp, g.padTop, g.padLeft);
   heap.fill(0, X + xFloats, D);
   heap.set(dy.subarray(0, dFloats), D);
   heap.fill(0, D + dFloats, C);
@@ -260,10 +275,11 @@ export function simdFilterGrad(
   const fn = inst.fns.get(gemmName(mr, nr));
   if (fn === undefined) throw new Error(`filter-grad-gemm: no ${mr}x${nr} block`);
   const xcol = sw * ci * 4;
-  // Chunks of positions whose x and dy slices (~(Ci + Co) floats each) fit in L1 —
+  // Chunks of positions whose x and dy slices (~(Ci + Co) floats each) fit in L2 —
   // whole images when they are small, else runs of rows — each used by every product
-  // while it is in cache.
-  const perChunk = Math.max(32, Math.floor(8192 / (ci + co)));
+  // while it is in cache, and long enough that loading and storing the result blocks
+  // is a small part of a call.
+  const perChunk = Math.max(128, Math.floor(65536 / (ci + co)));
   const perImage = ho * wo;
   const imgsPerChunk = perImage >= perChunk ? 1 : Math.floor(perChunk / perImage);
   const rowsPerChunk = perImage >= perChunk ? Math.max(1, Math.floor(perChunk / wo)) : ho;

@@ -142,6 +142,30 @@ export class FuncBuilder {
     this.memarg(2, offset);
     return this;
   }
+  /** i32.load at (address on stack) + offset. */
+  i32Load(offset = 0): this {
+    this.code.push(0x28);
+    this.memarg(2, offset);
+    return this;
+  }
+  /** v128.const of sixteen zero bytes (0.0 in every f32 lane). */
+  v128Zero(): this {
+    this.simd(0x0c);
+    for (let i = 0; i < 16; i++) this.code.push(0);
+    return this;
+  }
+  /** An `if` (no result) on the i32 on the stack. */
+  if(body: (f: this) => void): this {
+    this.code.push(0x04, 0x40);
+    body(this);
+    this.code.push(0x0b);
+    return this;
+  }
+  /** f32x4.max (NaN in either lane gives NaN, like Math.max). */
+  f32x4Max(): this {
+    this.simd(0xe9);
+    return this;
+  }
   f32x4Add(): this {
     this.simd(0xe4);
     return this;
