@@ -147,6 +147,13 @@ def first_invalid_utf8_line(raw):
         return raw[:e.start].count(b'\n') + 1
 
 
+def _js_keys(record):
+    """Object.keys order: array-index keys ("0", "7", …) ascending first, then the others as written."""
+    def is_index(k):
+        return k.isdigit() and k.isascii() and (k == '0' or k[0] != '0') and int(k) < 2 ** 32 - 1
+    return sorted((k for k in record if is_index(k)), key=int) + [k for k in record if not is_index(k)]
+
+
 def parse_table(text, file):
     """Parses table text (already decoded); `file` is for messages (parseTable)."""
     body = text[1:] if text[:1] == '\ufeff' else text
@@ -163,7 +170,7 @@ def parse_table(text, file):
         for i, r in enumerate(data):
             if not isinstance(r, dict):
                 raise DataError(f'record {i + 1} is not an object', file)
-            for k in r:
+            for k in _js_keys(r):
                 columns.setdefault(k, None)
         if len(data) == 0:
             raise DataError('the JSON array is empty', file)

@@ -197,6 +197,7 @@ const BAD: [string, string | Buffer, Record<string, unknown>, RegExp][] = [
   ['open-quote.csv', 'a,y\n1,p\n2,x"y\n', { features: ['a'], target: 'y' }, /open-quote\.csv: line 3: Invalid Opening Quote: a quote is found on field "y" at line 3, value is "x"/],
   ['unclosed.csv', 'a,y\n1,p\n2,"p\n3,q\n', { features: ['a'], target: 'y' }, /unclosed\.csv: line \d+: Quote Not Closed/],
   ['dup.csv', 'a,a,y\n1,2,p\n', { features: ['a'], target: 'y' }, /dup\.csv: line 1: column 'a' appears twice in the header/],
+  ['keys.json', '[{"b": 1, "10": 2, "2": 3, "y": "p"}, {"a": 1, "07": 0, "y": "q"}]', { features: ['nope'], target: 'y' }, /keys\.json: line 1: no column 'nope' \(the columns are '2', '10', 'b', 'y', 'a', '07'\)/],
   ['records.json', '[{"a": 1, "y": "p"}, 3]', { features: ['a'], target: 'y' }, /records\.json: record 2 is not an object/],
   ['series-bad.csv', 't,v\n1,2\n2,x\n3,4\n', { window: { column: 'v', order_by: 't', length: 1 } }, /series-bad\.csv: line 3: column 'v' is numeric but holds 'x'/],
 ];
