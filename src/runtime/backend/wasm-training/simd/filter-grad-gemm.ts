@@ -11,10 +11,12 @@
  * x is read in place (strided by the conv's stride), so no im2col matrix
  * is written; nothing is packed.
  *
- * Operands are copied into the module's own memory (tfjs-wasm's heap is
- * not reachable as a WebAssembly.Memory): x zero-padded so every tap reads
- * in-bounds rows, channels rounded up to MR / NR. The copies are a few
- * percent of the multiply-adds for these shapes (kh·kw·Co MACs per x value).
+ * Operands are copied into the module's own memory (importing tfjs-wasm's
+ * memory instead was not tried): x zero-padded so every tap reads in-bounds
+ * rows. Channels are not rounded up: a block's extra patch rows / dy
+ * columns read neighbouring values into result rows and columns that are
+ * dropped. The copies are a few percent of the multiply-adds for these
+ * shapes (kh·kw·Co MACs per x value).
  *
  * Loop order: chunk of positions (images or rows) → product, so one chunk
  * of dy stays in L1 across the taps and the x rows they share in L2.
