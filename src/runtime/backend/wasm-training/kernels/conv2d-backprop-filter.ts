@@ -182,9 +182,9 @@ export function setFilterGradForm(form: FilterGradForm | undefined): void {
 
 /**
  * Which form computes a filter gradient fastest. dlc's SIMD GEMM wherever
- * the engine compiles wasm SIMD: measured 2.5–4× the GMAC/s of the best
+ * the engine compiles wasm SIMD: measured 1.3–3.4× the GMAC/s of the best
  * XNNPACK form at every conv shape of cifar-convnet, mnist-convnet and
- * resnet20-cifar, first layers and 1×1 strided projections included
+ * resnet20-cifar (2.0–3.4× on 3×3 layers, 1.3–1.4× on 1×1 strided projections)
  * (`node dist/bench-kernels/bench/kernels.js filter-grad`; README). Without
  * it, the XNNPACK forms by shape (swappedCorrelation's comment).
  */
