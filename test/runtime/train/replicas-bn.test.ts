@@ -8,11 +8,9 @@
  * plus resume, NaN-stop and wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IR } from '../../../src/compiler/ir.js';
 import { loadModelFiles } from '../../../src/runtime/checkpoint/model-files.js';
 import { buildModel } from '../../../src/runtime/model/build-model.js';
@@ -20,8 +18,8 @@ import { attachBatchNormSync, batchNormLayers, combineMoments, type BatchNormExc
 import { planReplicas } from '../../../src/runtime/train/replicas.js';
 import { createExchange, SharedExchange } from '../../../src/runtime/train/replicas-sync.js';
 import { train, type TrainOptions } from '../../../src/runtime/train/train.js';
-import { buildCli, type BuiltCli } from '../../lsp/build-cli.js';
 import { tinyConvIR, tinySpec } from '../model/ir-fixtures.js';
+import { expectNonFiniteStopAsOne, expectResumeExact, finalWeights, maxRelDiff, useReplicaHarness } from './replica-harness.js';
 
 /** tinyConvIR (conv → batch norm → pool → dropout → dense) with `conventions: pytorch`'s batch norm (unbiased running variance). */
 function torchIR(): IR {
@@ -33,31 +31,12 @@ function torchIR(): IR {
 const ONE_EPOCH = { epochs: 1, checkpoint: { every_epochs: 1, keep_best: false, monitor: 'val_accuracy' } } as const;
 const bnIR = (): IR => tinyConvIR(tinySpec({ train: ONE_EPOCH }));
 
-let root: string;
-let built: BuiltCli;
-let worker: URL;
-const quiet = { write: () => true, isTTY: false };
-const base = (replicas: number): TrainOptions => ({ backend: 'cpu', runsDir: root, stdout: quiet, stderr: quiet, cacheDir: path.join(root, 'cache'), replicas, replicaWorker: worker });
-
-async function finalWeights(runDir: string): Promise<Float32Array[]> {
-  const m = await loadModelFiles(path.join(runDir, 'checkpoints', 'last'));
-  const w = m.getWeights().map((t) => t.dataSync() as Float32Array);
-  m.dispose();
-  return w;
-}
-
 async function movingVariance(runDir: string): Promise<Float32Array> {
   const m = await loadModelFiles(path.join(runDir, 'checkpoints', 'last'));
   const w = m.weights.find((v) => v.name.includes('moving_variance'))!;
   const out = w.read().dataSync() as Float32Array;
   m.dispose();
   return out;
-}
-
-function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((x, i) => x.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!) / Math.max(1e-3, Math.abs(v))))));
-  return worst;
 }
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -190,16 +169,8 @@ describe('synchronised batch norm: the exchange', () => {
 });
 
 describe('synchronised batch norm: data-parallel runs', () => {
-  beforeAll(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dlc-replicas-bn-'));
-    built = buildCli(['src/runtime/train/replica-worker.ts']);
-    worker = pathToFileURL(path.join(path.dirname(built.launcher), 'dist', 'runtime', 'train', 'replica-worker.js'));
-    await tf.setBackend('cpu');
-  });
-  afterAll(async () => {
-    built?.remove();
-    await fs.rm(root, { recursive: true, force: true });
-  });
+  const h = useReplicaHarness('dlc-replicas-bn-');
+  const base = (n: number): TrainOptions => h.base(n);
 
   it('plans one replica per core on wasm for a batch-norm model too', () => {
     const script = new URL('file:///nowhere/replica-worker.js');
@@ -244,30 +215,11 @@ describe('synchronised batch norm: data-parallel runs', () => {
   });
 
   it('resumes a batch-norm run on two replicas exactly where an uninterrupted one is', async () => {
-    const spec = tinySpec({ train: { epochs: 2, checkpoint: { every_epochs: 1, keep_best: false, monitor: 'val_accuracy' } } });
-    const full = await train(tinyConvIR(spec), base(2));
-    let killed: string | undefined;
-    await expect(
-      train(tinyConvIR(spec), {
-        ...base(2),
-        onEpoch: (r, ctx) => {
-          killed = ctx.runDir;
-          if (r.epoch === 1) throw new Error('killed');
-        },
-      }),
-    ).rejects.toThrow('killed');
-    const resumed = await train(tinyConvIR(spec), { ...base(2), resume: killed });
-    expect(resumed.history.map((r) => r.loss)).toEqual(full.history.map((r) => r.loss));
-    expect(await finalWeights(resumed.runDir)).toEqual(await finalWeights(full.runDir));
+    await expectResumeExact((spec) => tinyConvIR(spec), 2, h);
   });
 
   it('stops a batch-norm run on a non-finite loss as one process does', async () => {
-    const spec = tinySpec({ optimizer: { kind: 'sgd', learning_rate: 1e30, momentum: 0.9, nesterov: false, weight_decay: 0 } });
-    const a = await train(tinyConvIR(spec), base(1));
-    const b = await train(tinyConvIR(spec), base(2));
-    expect(b.stopReason).toBe('non_finite_loss');
-    expect(b.globalStep).toBe(a.globalStep);
-    expect(b.message).toBe(a.message);
+    await expectNonFiniteStopAsOne((spec) => tinyConvIR(spec), h);
   });
 
   it('trains a batch-norm model on two wasm replicas as on one', async () => {

@@ -3,15 +3,14 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IR, IRNode } from '../../../src/compiler/ir.js';
-import { loadModelFiles } from '../../../src/runtime/checkpoint/model-files.js';
 import { buildModel } from '../../../src/runtime/model/build-model.js';
 import { dropoutLayers, setDropoutRows, setDropoutStep } from '../../../src/runtime/model/dropout.js';
 import { envReplicas, planReplicas, splitRows } from '../../../src/runtime/train/replicas.js';
 import { train, type TrainOptions } from '../../../src/runtime/train/train.js';
-import { buildCli, type BuiltCli } from '../../lsp/build-cli.js';
 import { tinyConvIR, tinySpec } from '../model/ir-fixtures.js';
+import { expectNonFiniteStopAsOne, expectResumeExact, finalWeights, maxRelDiff, useReplicaHarness } from './replica-harness.js';
 
 /** tinyConvIR without its batch norm (batch norm on replicas: replicas-bn.test.ts): conv → pool → dropout → dense. */
 function noBnIR(spec = tinySpec()): IR {
@@ -20,37 +19,9 @@ function noBnIR(spec = tinySpec()): IR {
   return { ...ir, nodes };
 }
 
-let root: string;
-let built: BuiltCli;
-let worker: URL;
-const quiet = { write: () => true, isTTY: false };
-const base = (replicas: number): TrainOptions => ({ backend: 'cpu', runsDir: root, stdout: quiet, stderr: quiet, cacheDir: path.join(root, 'cache'), replicas, replicaWorker: worker });
-
-async function finalWeights(runDir: string): Promise<Float32Array[]> {
-  const m = await loadModelFiles(path.join(runDir, 'checkpoints', 'last'));
-  const w = m.getWeights().map((t) => t.dataSync() as Float32Array);
-  m.dispose();
-  return w;
-}
-
-function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((x, i) => x.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!) / Math.max(1e-3, Math.abs(v))))));
-  return worst;
-}
-
 describe('data-parallel replicas', () => {
-  beforeAll(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'dlc-replicas-'));
-    // The worker must be JavaScript: compile its module closure as the CLI tests do.
-    built = buildCli(['src/runtime/train/replica-worker.ts']);
-    worker = pathToFileURL(path.join(path.dirname(built.launcher), 'dist', 'runtime', 'train', 'replica-worker.js'));
-    await tf.setBackend('cpu');
-  });
-  afterAll(async () => {
-    built?.remove();
-    await fs.rm(root, { recursive: true, force: true });
-  });
+  const h = useReplicaHarness('dlc-replicas-');
+  const base = (n: number): TrainOptions => h.base(n);
 
   it('splits a batch into contiguous slices as evenly as possible', () => {
     expect(splitRows(64, 2)).toEqual([32, 32]);
@@ -123,34 +94,15 @@ describe('data-parallel replicas', () => {
   });
 
   it('resumes a data-parallel run exactly where an uninterrupted one is', async () => {
-    const spec = tinySpec({ train: { epochs: 3, checkpoint: { every_epochs: 1, keep_best: false, monitor: 'val_accuracy' } } });
-    const full = await train(noBnIR(spec), base(2));
-    let killed: string | undefined;
-    await expect(
-      train(noBnIR(spec), {
-        ...base(2),
-        onEpoch: (r, ctx) => {
-          killed = ctx.runDir;
-          if (r.epoch === 1) throw new Error('killed');
-        },
-      }),
-    ).rejects.toThrow('killed');
-    const resumed = await train(noBnIR(spec), { ...base(2), resume: killed });
-    expect(resumed.history.map((r) => r.loss)).toEqual(full.history.map((r) => r.loss));
-    expect(await finalWeights(resumed.runDir)).toEqual(await finalWeights(full.runDir));
+    await expectResumeExact(noBnIR, 3, h);
   });
 
   it('stops on a non-finite loss as one process does, keeping the last good weights', async () => {
-    const spec = tinySpec({ optimizer: { kind: 'sgd', learning_rate: 1e30, momentum: 0.9, nesterov: false, weight_decay: 0 } });
-    const a = await train(noBnIR(spec), base(1));
-    const b = await train(noBnIR(spec), base(2));
-    expect(b.stopReason).toBe('non_finite_loss');
-    expect(b.globalStep).toBe(a.globalStep);
-    expect(b.message).toBe(a.message);
+    await expectNonFiniteStopAsOne(noBnIR, h);
   });
 
   it('stops the run with the replica error when a worker fails', async () => {
-    const bad = path.join(root, 'bad-worker.mjs');
+    const bad = path.join(h.root, 'bad-worker.mjs');
     await fs.writeFile(bad, "throw new Error('boom at start');\n");
     await expect(train(noBnIR(), { ...base(2), replicaWorker: pathToFileURL(bad) })).rejects.toThrow(/data-parallel replica 1 failed: boom at start/);
   });
