@@ -4,7 +4,9 @@
  * default; off under `conventions: keras`) the optimizer's momentum — SGD's and
  * RMSprop's momentum, Adam's beta1 — goes the other way: max_momentum → base_momentum
  * while the rate rises, back to max_momentum while it falls; it replaces the
- * optimizer's own value for the whole run (adagrad has none and is left alone).
+ * optimizer's own value for the whole run. Adagrad has none to cycle: that is
+ * DLC146, and a momentum ≥ 1 as Adam's beta1 is DLC147
+ * (lower/passes/training-settings.ts).
  */
 import { boolean, number } from '../../front/schema/helpers.js';
 import type { ScheduleSpec } from '../../spec.js';
