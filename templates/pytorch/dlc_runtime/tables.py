@@ -13,6 +13,7 @@ Every failure is a DataError naming the file and the line: an empty file, a row 
 cells than the header, bytes that are not UTF-8, a missing column, a non-numeric cell in a numeric
 column.
 """
+import functools
 import json
 import math
 import os
@@ -46,8 +47,13 @@ def js_key(s):
     return s.encode('utf-16-be', 'surrogatepass')
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _missing_text(c):
+    return _MISSING.match(c) is not None
+
+
 def is_missing(c):
-    return c is None or (isinstance(c, str) and _MISSING.match(c) is not None)
+    return c is None or (isinstance(c, str) and _missing_text(c))
 
 
 def js_string(v):
@@ -115,7 +121,12 @@ def cell_number(c, type_='numeric'):
         return 1.0 if c else 0.0
     if isinstance(c, (int, float)):
         return float(c)
-    s = js_trim(js_string(c))
+    return _text_number(js_string(c), type_)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_number(c, type_):
+    s = js_trim(c)
     if type_ == 'year':
         m = _YEAR.match(s)
         return float(m.group(1)) if m else math.nan
@@ -198,11 +209,20 @@ def parse_table(text, file):
     return Table(file, columns, rows, lines)
 
 
+_LINE_ENDS = re.compile(r'\r\n|\n|\r')
+
+
 def _csv_records(body, delimiter, file, field_name):
     """Yields (cells, line) per record as csv-parse does with dlc's options: a field is quoted only
     when it starts with a quote ("" inside is one quote; line breaks allowed); a quote inside an
     unquoted field, text after a closing quote or an unclosed quote is an error naming the line;
     empty lines are skipped; line ends are \\n, \\r\\n or \\r; `line` is where the record ends."""
+    if '"' not in body:
+        # No quotes at all (the common case): lines split on their ends, cells on the delimiter — the same records, faster.
+        for k, text in enumerate(_LINE_ENDS.split(body)):
+            if text:
+                yield text.split(delimiter), k + 1
+        return
     i, n, line = 0, len(body), 1
     while i < n or i == n:
         cells = []
