@@ -104,7 +104,7 @@ function withScratch<T>(s: BatchNormSimd, bytes: number, body: (ptr: number) => 
   }
 }
 
-/** SIMD sums: for each group of 4 channels, `pass(group, rows, offsetElements, acc)`; returns [first 4 per group, second 4 per group]. */
+/** SIMD sums: per row block and group of 4 channels, `pass(rows, first element, acc)` adds into the group's 8 float64 (4 + 4); returns the two sums per channel. */
 function simdSums(s: BatchNormSimd, n: number, c: number, pass: (rows: number, element: number, acc: number) => void): [Float64Array, Float64Array] {
   const groups = c / 4;
   return withScratch(s, 64 * groups, (acc) => {
