@@ -13,7 +13,6 @@ Every failure is a DataError naming the file and the line: an empty file, a row 
 cells than the header, bytes that are not UTF-8, a missing column, a non-numeric cell in a numeric
 column.
 """
-import functools
 import json
 import math
 import os
@@ -47,13 +46,14 @@ def js_key(s):
     return s.encode('utf-16-be', 'surrogatepass')
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _missing_text(c):
     return _MISSING.match(c) is not None
 
 
 def is_missing(c):
-    return c is None or (isinstance(c, str) and _missing_text(c))
+    if c.__class__ is str:
+        return _missing_text(c)
+    return c is None
 
 
 def js_string(v):
@@ -115,7 +115,9 @@ def js_date_parse(s):
 
 def cell_number(c, type_='numeric'):
     """The number a cell holds, or NaN (cellNumber)."""
-    if is_missing(c):
+    if c.__class__ is str:
+        return _text_number(c, type_)
+    if c is None:
         return math.nan
     if isinstance(c, bool):
         return 1.0 if c else 0.0
@@ -124,8 +126,9 @@ def cell_number(c, type_='numeric'):
     return _text_number(js_string(c), type_)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _text_number(c, type_):
+    if _MISSING.match(c):
+        return math.nan
     s = js_trim(c)
     if type_ == 'year':
         m = _YEAR.match(s)
