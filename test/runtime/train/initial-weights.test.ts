@@ -7,7 +7,7 @@
  * that do not fit the model are refused naming the first mismatching one,
  * before any run directory is made.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,4 +74,18 @@ describe('initial weights', () => {
     expect(await main(['run', '--resume', join(root, 'source'), '--initial-weights', join(root, 'source', 'checkpoints', 'last')], io)).toBe(2);
     expect(err).toContain('--initial-weights and --resume exclude each other');
   });
+
+  it('dlc run --backend torch passes the directory to train.py --initial-weights', async () => {
+    // A stand-in Python: answers the torch probe, records train.py's arguments, and fails the run.
+    const argsFile = join(root, 'train-args.txt');
+    const fake = join(root, 'fake-python');
+    writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "-c" ]; then echo 1.13.0; exit 0; fi\nprintf '%s\\n' "$@" > '${argsFile}'\nexit 3\n`);
+    chmodSync(fake, 0o755);
+    const spec = join(root, 'spec.yaml');
+    writeFileSync(spec, 'name: t\ndata:\n  dataset: synthetic\n  synthetic: {train_samples: 8, test_samples: 4, shape: [4, 4, 1], classes: 2}\nmodel:\n  layers:\n    - flatten\n    - dense: {units: 2}\n');
+    const io = { stdout: quiet, stderr: quiet, cwd: root, env: { DLC_CACHE: join(root, 'cache') } };
+    expect(await main(['run', spec, '--backend', 'torch', '--python', fake, '--no-report', '--initial-weights', 'source/checkpoints/last'], io)).not.toBe(0);
+    const args = readFileSync(argsFile, 'utf8').trim().split('\n');
+    expect(args[args.indexOf('--initial-weights') + 1]).toBe(join(root, 'source', 'checkpoints', 'last'));
+  }, 60_000);
 });
