@@ -13,15 +13,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
 import { buildModelView } from '../../../src/codegen/tfjs-node-ts/model-view.js';
-import { normalizeLayer } from '../../../src/compiler/front/normalize-layer.js';
-import type { IR, IRNode } from '../../../src/compiler/ir.js';
-import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
-import { OPS, type OpKind } from '../../../src/compiler/ops/index.js';
+import type { IR } from '../../../src/compiler/ir.js';
+import type { OpKind } from '../../../src/compiler/ops/index.js';
 import type { Shape } from '../../../src/compiler/ops/op-def.js';
-import { nodeRecipes } from '../../../src/compiler/ops/recipe.js';
 import type { Conventions } from '../../../src/compiler/spec.js';
 import { applyNode, layerFactory } from '../../../src/runtime/model/layers.js';
-import { tinySpec } from '../../runtime/model/ir-fixtures.js';
+import { oneOpIR as sharedOneOpIR, PY_FRESH_MODEL } from './one-op.js';
 import { PYTHON, runPython, writeFiles } from './python.js';
 
 const SEED = 13;
@@ -34,18 +31,7 @@ const CASES: readonly (readonly [OpKind, unknown, Shape, number?])[] = [
 ];
 
 function oneOpIR(kind: OpKind, raw: unknown, input: Shape, conventions: Conventions): IR {
-  const attrs = lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
-  const shape = OPS[kind].infer(attrs as never, [input]).shape;
-  const source = { file: 'ops.yaml', path: '/model/layers/0', line: 1, col: 1 };
-  const base = { params: { trainable: 0, nonTrainable: 0 }, macs: 0, named: true, source };
-  const bare: Omit<IRNode, 'layers'>[] = [
-    { ...base, id: 'input', op: 'input', attrs: { shape: input }, inputs: [], shape: input },
-    { ...base, id: `the.${kind}`, op: kind, attrs, inputs: ['input'], shape },
-  ];
-  const dtype = kind === 'embedding' ? 'int32' : 'float32';
-  const recipes = nodeRecipes(bare, SEED, dtype, conventions);
-  const nodes = bare.map((n, i) => ({ ...n, layers: recipes[i] }));
-  return { file: 'ops.yaml', spec: { ...tinySpec(), seed: SEED, conventions }, nodes, outputId: nodes[1].id, inputShape: input, inputDType: dtype, numClasses: 2 } as unknown as IR;
+  return sharedOneOpIR(kind, raw, input, conventions, SEED, kind === 'embedding' ? 'int32' : 'float32');
 }
 
 /** Each weight of the tfjs model dlc's runtime builds from the IR, by `<layer>/<weight>`. */
@@ -115,16 +101,11 @@ describe('conventions: pytorch initial weights of the sequence kinds', () => {
       return { name: `${kind} #${i + 1}`, dir, tfjs };
     });
     const got = runPython<Record<string, number[]>[]>(
-      `import importlib, sys
+      `${PY_FRESH_MODEL}
 out = []
 for c in INPUT:
-    sys.path.insert(0, c['dir'])
-    for m in [k for k in sys.modules if k == 'model' or k.startswith('dlc_runtime')]:
-        del sys.modules[m]
-    model = importlib.import_module('model').build_model()
-    from dlc_runtime.weights import export_tfjs_weights
+    model, export_tfjs_weights = fresh_model(c['dir'])
     out.append({k: v.reshape(-1).tolist() for k, v in export_tfjs_weights(model).items()})
-    sys.path.pop(0)
 print(json.dumps(out))`,
       cases.map(({ dir }) => ({ dir })),
     );

@@ -12,15 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
-import { normalizeLayer } from '../../../src/compiler/front/normalize-layer.js';
-import type { InitializerRecipe, IR, IRNode } from '../../../src/compiler/ir.js';
-import { lowerAttrs } from '../../../src/compiler/lower/lower.js';
-import { OPS, type OpKind } from '../../../src/compiler/ops/index.js';
+import type { InitializerRecipe, IR } from '../../../src/compiler/ir.js';
+import type { OpKind } from '../../../src/compiler/ops/index.js';
 import type { Shape } from '../../../src/compiler/ops/op-def.js';
-import { nodeRecipes } from '../../../src/compiler/ops/recipe.js';
 import type { Conventions } from '../../../src/compiler/spec.js';
 import { applyNode } from '../../../src/runtime/model/layers.js';
-import { tinySpec } from '../../runtime/model/ir-fixtures.js';
+import { oneOpIR as sharedOneOpIR, PY_FRESH_MODEL } from './one-op.js';
 import { PYTHON, runPython, writeFiles } from './python.js';
 
 const SEED = 13;
@@ -35,17 +32,7 @@ const CASES: readonly (readonly [OpKind, unknown, Shape])[] = [
 ];
 
 function oneOpIR(kind: OpKind, raw: unknown, input: Shape, conventions: Conventions): IR {
-  const attrs = lowerAttrs(normalizeLayer({ [kind]: raw }, '/model/layers/0'));
-  const shape = OPS[kind].infer(attrs as never, [input]).shape;
-  const source = { file: 'ops.yaml', path: '/model/layers/0', line: 1, col: 1 };
-  const base = { params: { trainable: 0, nonTrainable: 0 }, macs: 0, named: true, source };
-  const bare: Omit<IRNode, 'layers'>[] = [
-    { ...base, id: 'input', op: 'input', attrs: { shape: input }, inputs: [], shape: input },
-    { ...base, id: `the.${kind}`, op: kind, attrs, inputs: ['input'], shape },
-  ];
-  const recipes = nodeRecipes(bare, SEED, 'float32', conventions);
-  const nodes = bare.map((n, i) => ({ ...n, layers: recipes[i] }));
-  return { file: 'ops.yaml', spec: { ...tinySpec(), seed: SEED, conventions }, nodes, outputId: nodes[1].id, inputShape: input, numClasses: 2 } as unknown as IR;
+  return sharedOneOpIR(kind, raw, input, conventions, SEED);
 }
 
 /** Each weight of the tfjs model dlc's runtime builds from the IR, by `<layer>/<weight>`. */
@@ -92,21 +79,17 @@ describe.skipIf(!PYTHON)('conventions: pytorch initial weights = PyTorch ranges,
       return { name: `${kind} #${i}`, dir, tfjs: tfjsWeights(ir, input) };
     });
     const got = runPython<{ initial: Record<string, number[]>; bounds: Record<string, number> }[]>(
-      `import importlib, sys, math, torch
+      `${PY_FRESH_MODEL}
+import math, torch
 out = []
 for c in INPUT:
-    sys.path.insert(0, c['dir'])
-    for m in [k for k in sys.modules if k == 'model' or k.startswith('dlc_runtime')]:
-        del sys.modules[m]
-    model = importlib.import_module('model').build_model()
-    from dlc_runtime.weights import export_tfjs_weights
+    model, export_tfjs_weights = fresh_model(c['dir'])
     initial = {k: v.reshape(-1).tolist() for k, v in export_tfjs_weights(model).items()}
     bounds = {}
     for name, mod in model.named_modules():
         if isinstance(mod, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
             fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(mod.weight)
             bounds[name] = 1 / math.sqrt(fan_in)
-    sys.path.pop(0)
     out.append({'initial': initial, 'bounds': bounds})
 print(json.dumps(out))`,
       cases.map(({ dir }) => ({ dir })),
