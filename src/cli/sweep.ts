@@ -30,7 +30,8 @@ Keys are --set paths, e.g. optimizer.adam.learning_rate or data.batch_size.
 Options:
   --parallel P       trials at once (default: the number of cores)
   --monitor KEY      the value that ranks trials: a metrics.jsonl key (best over the
-                     epochs, default val_accuracy) or test_accuracy / test_loss
+                     epochs, default the spec's checkpoint monitor:
+                     val_accuracy, or val_loss for a real target) or test_accuracy / test_loss
   --mode min|max     default: min for *loss, else max
   --halving MIN,ETA  successive halving: train every trial MIN epochs, keep the best
                      1/ETA, train those ETA times longer, … up to train.epochs
@@ -83,6 +84,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a whole number >= 1, got '${String(v)}'`);
     return n;
   };
+  const { sweepRanking } = await import('../sweep/monitor.js');
   const { SweepError, configFromSection, expandTrials, parseGridFlag, parseRandomFlag } = await import('../sweep/space.js');
   try {
     const specPath = path.resolve(io.cwd, parsed.positional[0]);
@@ -109,12 +111,10 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     if (halving && !(halving.length === 2 && Number.isInteger(halving[0]) && halving[0] >= 1 && halving[1] >= 2)) return usage('--halving needs MIN_EPOCHS,ETA (e.g. 1,3; ETA >= 2)');
     config = {
       ...config,
-      monitor: (parsed.flags.monitor as string | undefined) ?? config.monitor,
-      mode: (parsed.flags.mode as 'min' | 'max' | undefined) ?? config.mode,
+      ...sweepRanking({ monitor: (parsed.flags.monitor as string | undefined) ?? config.monitor, mode: (parsed.flags.mode as 'min' | 'max' | undefined) ?? config.mode }, spec.train.checkpoint.monitor),
       ...(halving ? { halving: { min_epochs: halving[0], eta: halving[1] } } : {}),
     };
-    const monitor = config.monitor ?? 'val_accuracy';
-    const mode = config.mode ?? (monitor.endsWith('loss') ? 'min' : 'max');
+    const { monitor, mode } = config;
     const trials = expandTrials(config, spec.seed);
     const parallel = posInt('parallel') ?? config.parallel ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const sweepDir = path.resolve(io.cwd, (parsed.flags.out as string | undefined) ?? path.join('sweeps', spec.name));

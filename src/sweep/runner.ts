@@ -14,6 +14,7 @@ import { existsSync, promises as fs, openSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/run-dir/write-atomic.js';
+import { sweepRanking } from './monitor.js';
 import { SweepError, setValue, type SweepConfig, type Trial } from './space.js';
 
 export type TrialStatus = 'running' | 'done' | 'failed' | 'pruned';
@@ -158,8 +159,7 @@ export async function runSweep(o: SweepOptions): Promise<TrialState[]> {
   }
   if (!prev) await writeJson(path.join(o.sweepDir, SWEEP_FILES.sweep), meta);
 
-  const monitor = o.config.monitor ?? 'val_accuracy';
-  const mode = o.config.mode ?? (monitor.endsWith('loss') ? 'min' : 'max');
+  const { monitor, mode } = sweepRanking(o.config);
   const rungs: number[] = [];
   if (o.config.halving) {
     for (let e = o.config.halving.min_epochs; e < o.epochs; e *= o.config.halving.eta) rungs.push(e);
