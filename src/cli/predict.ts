@@ -4,7 +4,8 @@ import type { BackendChoice } from '../runtime/backend/select.js';
 import type { TableRow } from '../compiler/shared/tabular.js';
 import { readTable } from '../runtime/data/table-file.js';
 import { predict } from '../runtime/train/predict.js';
-import { predictRows } from '../runtime/train/predict-rows.js';
+import { predictRows, readPreprocessing } from '../runtime/train/predict-rows.js';
+import { didYouMean } from '../compiler/diagnostics/did-you-mean.js';
 import { predictTexts } from '../runtime/train/predict-text.js';
 import { decodeUtf8Lenient } from '../compiler/shared/text.js';
 import { readFileSync } from 'node:fs';
@@ -34,8 +35,11 @@ Options:
 
 Rows are encoded with the run's preprocessing.json (the training rows' means,
 stds and categories); class runs print every class's probability, regression
-runs the predicted value. Texts are tokenised with the run's saved vocabulary
-(preprocessing.json of a text run); every class's probability is printed.
+runs the predicted value. A --row column the run does not have is refused
+(with "did you mean"); a feature column left out is filled as training filled
+missing cells (data.missing), and said so. Texts are tokenised with the run's
+saved vocabulary (preprocessing.json of a text run); every class's probability
+is printed.
 
 Exit status: 0 done, 2 usage or I/O error (unreadable image, not a run directory).
 `;
@@ -96,6 +100,19 @@ async function predictTable(runDir: string, parsed: ParsedArgs, json: boolean, i
           return 2;
         }
         row[kv.slice(0, eq).trim()] = kv.slice(eq + 1);
+      }
+      // A --row column the run does not have is a typo, not an extra (it would be ignored and the real column filled).
+      const pre = await readPreprocessing(runDir);
+      if (pre.kind === 'table') {
+        const columns = pre.columns.map((c) => c.column);
+        const unknown = Object.keys(row).find((k) => !columns.includes(k));
+        if (unknown !== undefined) {
+          const hint = didYouMean(unknown, columns);
+          io.stderr.write(`dlc predict: --row '${unknown}': not a feature column of this run${hint ? ` (did you mean '${hint}'?)` : ''}; its columns: ${columns.join(', ')}\n`);
+          return 2;
+        }
+        const absent = pre.columns.filter((c) => !Object.hasOwn(row, c.column) && c.fill !== undefined).map((c) => c.column);
+        if (absent.length) io.stderr.write(`dlc predict: no --row value for ${absent.join(', ')}: filled as the training filled missing cells (data.missing)\n`);
       }
       rows = [row];
     }
