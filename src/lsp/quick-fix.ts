@@ -35,6 +35,8 @@ export const QUICK_FIX_CODES: Readonly<Partial<Record<DiagnosticCode, { readonly
   DLC142: { preferred: false }, // regression loss on class / multi-label targets → the usual classification loss
   DLC143: { preferred: true }, // output units → the number of targets
   DLC144: { preferred: false }, // cross_entropy on multi-label targets → binary_cross_entropy
+  DLC145: { preferred: true }, // a monitor the target never reports → the target's own (val_loss for real targets)
+  DLC146: { preferred: false }, // cycle_momentum: true with adagrad → false (another optimizer is the other way out)
 };
 
 function fixOf(d: Diagnostic): NonNullable<DiagnosticData['fix']> | undefined {

@@ -94,11 +94,37 @@ describe('quick fixes from diagnostic data', () => {
     }
   });
 
+  const synthetic = (target: 'real' | 'class', rest: string) => `name: quick
+data: {dataset: synthetic, synthetic: {train_samples: 16, test_samples: 8, shape: [4, 4, 1], classes: 2${target === 'real' ? ', target: real' : ''}}, batch_size: 8}
+model:
+  layers:
+    - flatten
+    - dense: {units: 2}
+loss: ${target === 'real' ? 'mse' : 'cross_entropy'}
+${rest}train: {epochs: 1, checkpoint: {monitor: ${target === 'real' ? 'val_accuracy' : 'val_loss'}}}
+`;
+
+  it('a monitor a regression run never reports: val_loss, preferred', () => {
+    const text = synthetic('real', 'optimizer: {sgd: {learning_rate: 0.1}}\n');
+    const actions = quickFixes(URI, published(text), textOf(text));
+    expect(actions.map((a) => [a.diagnostics![0]!.code, a.edit!.changes![URI]![0]!.newText, a.isPreferred])).toEqual([['DLC145', 'val_loss', true]]);
+    const { fixed } = fixAll(text);
+    expect(fixed).toContain('monitor: val_loss}');
+    expect(compile(fixed, { file: FILE, cwd: '/specs' }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('adagrad with cycle_momentum: true: false is offered, not preferred', () => {
+    const text = synthetic('class', 'optimizer: adagrad\nschedule: {one_cycle: {max_lr: 0.1, cycle_momentum: true}}\n');
+    const actions = quickFixes(URI, published(text), textOf(text));
+    expect(actions.map((a) => [a.diagnostics![0]!.code, a.edit!.changes![URI]![0]!.newText, a.isPreferred])).toEqual([['DLC146', 'false', false]]);
+    expect(compile(fixAll(text).fixed, { file: FILE, cwd: '/specs' }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   /** Registered codes whose fixes need real or multi-label targets (a table data set); target-fit.test.ts checks their fix data. */
   const NEED_TABLE_TARGETS = ['DLC141', 'DLC143', 'DLC144'];
 
   it('every registered code is exercised here, or needs table targets', () => {
-    const exercised = new Set([...cases.map(([, c]) => c.code), 'DLC142', 'DLC130']);
+    const exercised = new Set([...cases.map(([, c]) => c.code), 'DLC142', 'DLC130', 'DLC145', 'DLC146']);
     expect(new Set(Object.keys(QUICK_FIX_CODES))).toEqual(new Set([...exercised, ...NEED_TABLE_TARGETS]));
   });
 
