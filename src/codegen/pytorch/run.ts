@@ -144,15 +144,19 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
     opts.onEvent?.(e);
   });
   // Log lines arrive as events; stderr is Python's own (tracebacks, warnings), its tail kept for errors.
+  // train.py's own one-line 'error: …' (bad data, a bad --preprocessing file; exit 2) is the failure's message, shown once.
+  let usage: string | undefined;
   lines(child.stderr!, (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
-    opts.onStderr?.(line);
+    if (line.startsWith('error: ')) usage ??= line.slice('error: '.length);
+    else opts.onStderr?.(line);
   });
   const code = await new Promise<number>((res, rej) => {
     child.on('error', rej);
     child.on('close', (c) => res(c ?? 1));
   });
+  if (code === 2 && !done && usage !== undefined) throw new TorchRunFailed(usage);
   if (code !== 0 && !done) throw new TorchRunFailed(`the PyTorch run failed (exit ${code}) in ${project}:\n${tail.join('\n')}`);
   if (!done) throw new TorchRunFailed(`the PyTorch run in ${project} ended without a result`);
   return done;

@@ -5,14 +5,16 @@
  * `--preprocessing FILE` that is missing, not JSON, not a preprocessing, or of the wrong kind,
  * a SpamAssassin directory that is empty or has a corrupt file_list.json; the data path has
  * spaces, quotes and non-ASCII letters. A resumed run encodes its data with its own
- * preprocessing.json (as dlc's setup does).
+ * preprocessing.json (as dlc's setup does). Through runTorch (`dlc run --backend torch`) that line
+ * is the failure's message, shown once.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderPytorch } from '../../../src/codegen/pytorch/index.js';
+import { runTorch, TorchRunFailed } from '../../../src/codegen/pytorch/run.js';
 import { compile } from '../../../src/compiler/compile.js';
 import type { IR } from '../../../src/compiler/ir.js';
 import { PYTHON, runPython, writeFiles } from './python.js';
@@ -149,6 +151,21 @@ print(json.dumps({'cases': cases, 'resume': resume, 'spam': spam}))
     expect(last.startsWith(`error: ${TABLE}: no such file or directory`), last).toBe(true);
     expect(last).toContain(`looked in ${empty}`);
     expect(spawnSync('ls', [join(tmp, 'runs-shell')]).status).not.toBe(0);
+  });
+
+  it('dlc run --backend torch (runTorch): the one line is the failure itself, not printed twice', async () => {
+    writeFileSync(join(data, TABLE), RAGGED);
+    const stderr: string[] = [];
+    const runs = join(tmp, 'runs-torch');
+    const failure = await runTorch(ir as IR, { origin: { specFile: 'tab.yaml' }, cacheDir: join(tmp, 'cache'), python: PYTHON, device: 'cpu', runsDir: runs, dataDir: data, onStderr: (l) => stderr.push(l), env: { OMP_NUM_THREADS: '1' } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    writeFileSync(join(data, TABLE), GOOD);
+    expect(failure).toBeInstanceOf(TorchRunFailed);
+    expect(failure!.message).toBe(`${TABLE}: line 3: row has 2 cells but the header has 3 columns`);
+    expect(stderr.filter((l) => l.includes('row has 2 cells'))).toEqual([]);
+    expect(existsSync(runs)).toBe(false);
   });
 
   it('a resumed run encodes its data with its own preprocessing.json', () => {
