@@ -154,7 +154,10 @@ describe.skipIf(!PYTHON)('dlc run --backend torch, then dlc eval and dlc predict
     expect(await main(['predict', runDir, 'x.png', '--checkpoint', 'last', '--top-k', '3', '--backend', 'cpu', '--json'], io), io.err()).toBe(0);
     const [pred] = JSON.parse(io.out()) as { top: { index: number; probability: number }[] }[];
     const dlc = [0, 1, 2].map((j) => pred.top.find((t) => t.index === j)!.probability);
-    const [project] = readdirSync(join(dir, 'cache', 'torch-projects'));
+    // The cache holds one project per IR (other tests emit theirs there too): this spec's is the one its README names.
+    const projects = readdirSync(join(dir, 'cache', 'torch-projects')).filter((p) => readFileSync(join(dir, 'cache', 'torch-projects', p, 'README.md'), 'utf8').includes('tiny-torch'));
+    expect(projects).toHaveLength(1);
+    const [project] = projects;
     const torchProbs = runPython<number[]>(
       `
 import torch, numpy as np
