@@ -146,6 +146,8 @@ async function throughputSection() {
           verdict(m.x_torch_time_per_sample),
           m.torch_alone === null ? '–' : fmt(m.torch_alone, 1),
           verdict(m.x_torch_alone_time_per_sample),
+          m.torch_alone_glibc_default == null ? '–' : fmt(m.torch_alone_glibc_default, 1),
+          m.x_torch_alone_glibc_default_time_per_sample == null ? '–' : `${fmt(m.x_torch_alone_glibc_default_time_per_sample, 2)}×`,
           `${fmt(load.start, 2)}/${load.torch_alone === null ? '–' : fmt(load.torch_alone, 2)}/${fmt(load.end, 2)}`,
           ...(torch?.oneThread ? [m.torch_1_thread === null ? '–' : fmt(m.torch_1_thread, 1), m.x_torch_1_thread_time_per_sample === null ? '–' : `${fmt(m.x_torch_1_thread_time_per_sample, 2)}×`] : []),
         ]);
@@ -155,7 +157,7 @@ async function throughputSection() {
     rmSync(tmpDir, { recursive: true, force: true });
   }
   print(`Training throughput, samples/s (median of ${cfg.reps} interleaved repetitions after a warm-up epoch; steady state, training batches only)`);
-  print(table(['spec', 'backend', 'batch', 'steps×reps', 'replicas', 'dlc', 'dlc 1 replica', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), '× PyTorch time/sample', 'PyTorch alone', '× PyTorch alone', 'load 1m start/alone/end', ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
+  print(table(['spec', 'backend', 'batch', 'steps×reps', 'replicas', 'dlc', 'dlc 1 replica', 'hand-written tfjs', `dlc overhead (≤${TARGETS.overhead * 100}%)`, `PyTorch CPU ${torch ? torch.threads + ' thr' : ''}`.trim(), '× PyTorch time/sample', 'PyTorch alone', '× PyTorch alone', 'PyTorch alone, glibc malloc', '× it', 'load 1m start/alone/end', ...(torch?.oneThread ? ['PyTorch 1 thr', '× PyTorch 1 thr'] : [])], rows));
   print('  dlc: train() on random uint8 images of the spec\'s input shape — input pipeline with the spec\'s train transforms, step, optimizer, schedule —');
   print('       with its default data-parallel replicas (one per core on wasm; batch norm synchronised across them); dlc 1 replica: the same with --replicas 1.');
   print('       spec as written except: no validation split, no early stopping, SGD momentum 0.9 without weight decay (the update both baselines do).');
@@ -163,6 +165,8 @@ async function throughputSection() {
   print('  tfjs wasm runs with one XNNPACK thread throughout (replicas are the parallelism; measured no slower than 2 threads for one process on 2 idle cores).');
   print(`  PyTorch: the same model from the IR (bench/torch/ir_model.py), SGD momentum, random data, torch.set_num_threads(${cores})${torch?.oneThread ? ', and with 1 thread (steady on a busy machine, where the multi-thread figure collapses)' : ''}.`);
   print(`  PyTorch alone: the same PyTorch worker, ${cfg.reps} repetitions after dlc's run ended (nothing else of the bench running); × PyTorch alone = dlc median time/sample ÷ PyTorch alone's.`);
+  print('  PyTorch alone, glibc malloc: the same alone with glibc\'s default allocator settings (--no-malloc-tuning), as a plain PyTorch script runs;');
+  print('       the other PyTorch columns use the emitted loop\'s tune_malloc (bench/README.md §6: the defaults cost the ConvNets page faults, 3-5x per step).');
   print(`  Targets (issue 15): × PyTorch ≤ ${Object.entries(TARGETS.xTorch).map(([k, v]) => `${v}× ${k}`).join(', ')}; judge them on an idle machine (the load column: 1-minute load average at the spec's start, before PyTorch alone, at its end).`);
   print('  Ratios are medians of per-repetition ratios: overhead = dlc 1 replica time per sample / hand-written − 1; × PyTorch = dlc time per sample / PyTorch\'s.');
   if (torchSkipReason) print(`  ${torchSkipReason}`);

@@ -123,6 +123,7 @@ export async function measureThroughput(specPath, backend, opts) {
   const torchRuns = [];
   const torch1Runs = [];
   const torchAloneRuns = [];
+  const torchDefaultRuns = [];
   let loadBeforeAlone = null;
   const loadAtStart = os.loadavg()[0];
   const dataset = randomDataset(ir.inputShape, ir.numClasses, steps * batch, batch);
@@ -155,6 +156,15 @@ export async function measureThroughput(specPath, backend, opts) {
       loadBeforeAlone = os.loadavg()[0];
       for (let i = 0; i < reps; i++) torchAloneRuns.push((await torch.run(steps)).samples_per_s);
       log(`    PyTorch alone: ${torchAloneRuns.map((x) => x.toFixed(1)).join(', ')} samples/s (load ${loadBeforeAlone.toFixed(2)})`);
+      // The same alone, with glibc's default allocator settings, as a plain PyTorch script runs: its
+      // step can pay thousands of page faults (bench/README.md §6). The reference of the issues' first figures.
+      const plain = await startTorch(compiled.ir, { batch, threads: opts.torch.threads, tmpDir: opts.tmpDir, mallocTuning: false });
+      try {
+        for (let i = 0; i < reps; i++) torchDefaultRuns.push((await plain.run(steps)).samples_per_s);
+      } finally {
+        plain.close();
+      }
+      log(`    PyTorch alone, glibc malloc defaults: ${torchDefaultRuns.map((x) => x.toFixed(1)).join(', ')} samples/s`);
     }
   } finally {
     await single?.abandon();
@@ -185,6 +195,7 @@ export async function measureThroughput(specPath, backend, opts) {
     torch_1_thread_samples_per_s: torch1 ? torch1Runs : null,
     torch_note: torchNote ?? null,
     torch_alone_samples_per_s: torch ? torchAloneRuns : null,
+    torch_alone_glibc_default_samples_per_s: torch ? torchDefaultRuns : null,
     // 1-minute load averages: at the spec's start, before PyTorch alone, at its end.
     loadavg_1m: { start: +loadAtStart.toFixed(2), torch_alone: loadBeforeAlone === null ? null : +loadBeforeAlone.toFixed(2), end: +loadAtEnd.toFixed(2) },
     median: {
@@ -199,6 +210,8 @@ export async function measureThroughput(specPath, backend, opts) {
       torch_alone: torch ? median(torchAloneRuns) : null,
       // dlc's median time per sample over PyTorch alone's median (not paired: they ran at different times).
       x_torch_alone_time_per_sample: torch ? median(torchAloneRuns) / median(dlcRuns) : null,
+      torch_alone_glibc_default: torch ? median(torchDefaultRuns) : null,
+      x_torch_alone_glibc_default_time_per_sample: torch ? median(torchDefaultRuns) / median(dlcRuns) : null,
     },
   };
 }

@@ -20,11 +20,14 @@ export function probeTorch() {
   return { ok: true, version: r.stdout.trim() };
 }
 
-/** Starts a torch worker for `ir` and resolves once it has warmed up. */
-export async function startTorch(ir, { batch, threads, warmup = 3, tmpDir }) {
+/**
+ * Starts a torch worker for `ir` and resolves once it has warmed up. mallocTuning false keeps glibc's
+ * default allocator settings (a plain PyTorch script's; see bench/README.md §6).
+ */
+export async function startTorch(ir, { batch, threads, warmup = 3, tmpDir, mallocTuning = true }) {
   const irPath = path.join(tmpDir, `${ir.spec.name}.ir.json`);
   writeFileSync(irPath, JSON.stringify(ir));
-  const child = spawn(PYTHON, [SCRIPT, irPath, '--batch', String(batch), '--threads', String(threads), '--warmup', String(warmup), '--serve'], {
+  const child = spawn(PYTHON, [SCRIPT, irPath, '--batch', String(batch), '--threads', String(threads), '--warmup', String(warmup), '--serve', ...(mallocTuning ? [] : ['--no-malloc-tuning'])], {
     stdio: ['pipe', 'pipe', 'pipe'],
     cwd: path.dirname(SCRIPT),
   });
