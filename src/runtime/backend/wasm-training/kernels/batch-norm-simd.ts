@@ -24,16 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FuncBuilder, I32, V128 } from '../simd/wasm-encoder.js';
-
-function uleb(n: number, out: number[]): void {
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-}
+import { encodeModule, FuncBuilder, uleb, V128 } from '../simd/wasm-encoder.js';
 
 /** Appends a SIMD instruction (prefix 0xfd, LEB opcode) with an optional memarg (align 2^2, offset). */
 function simd(f: FuncBuilder, op: number, offset?: number): FuncBuilder {
@@ -142,59 +133,6 @@ function buildInputGrad(): FuncBuilder {
 
 // f32x4.sub is not in the encoder's list: 0xe5 per the SIMD spec (add 0xe4, sub 0xe5, mul 0xe6).
 
-/** A module of the given functions importing its memory as env.memory. */
-function encodeWithImportedMemory(funcs: ReadonlyArray<{ name: string; fn: FuncBuilder }>, shared: boolean): Uint8Array<ArrayBuffer> {
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const section = (id: number, content: number[]): void => {
-    out.push(id);
-    uleb(content.length, out);
-    out.push(...content);
-  };
-  const name = (s: string, to: number[]): void => {
-    const b = new TextEncoder().encode(s);
-    uleb(b.length, to);
-    to.push(...b);
-  };
-  const arities = [...new Set(funcs.map((f) => f.fn.params.length))];
-  const types: number[] = [];
-  uleb(arities.length, types);
-  for (const n of arities) {
-    types.push(0x60);
-    uleb(n, types);
-    for (let i = 0; i < n; i++) types.push(I32);
-    types.push(0x00);
-  }
-  section(1, types);
-  const imports: number[] = [1];
-  name('env', imports);
-  name('memory', imports);
-  // memory, limits: min 1 page, no maximum; a shared memory (the threaded build) must declare one: 65536 pages, the most there is.
-  if (shared) {
-    imports.push(0x02, 0x03, 0x01);
-    uleb(65536, imports);
-  } else {
-    imports.push(0x02, 0x00, 0x01);
-  }
-  section(2, imports);
-  const fsec: number[] = [];
-  uleb(funcs.length, fsec);
-  for (const f of funcs) uleb(arities.indexOf(f.fn.params.length), fsec);
-  section(3, fsec);
-  const exp: number[] = [];
-  uleb(funcs.length, exp);
-  funcs.forEach((f, i) => {
-    name(f.name, exp);
-    exp.push(0x00);
-    uleb(i, exp);
-  });
-  section(7, exp);
-  const code: number[] = [];
-  uleb(funcs.length, code);
-  for (const f of funcs) code.push(...f.fn.encode());
-  section(10, code);
-  return new Uint8Array(out);
-}
-
 type Fn = (...args: number[]) => void;
 /** The module's functions, bound to one backend's memory. */
 export interface BatchNormSimd {
@@ -251,12 +189,12 @@ function build(backend: BackendWasm): BatchNormSimd | null {
   if (!api || !mod || !memory || !mod._malloc || !mod._free) return null;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const bytes = encodeWithImportedMemory([
+    const bytes = encodeModule([
       { name: 'moments4', fn: buildMoments() },
       { name: 'gradsums4', fn: buildGradSums() },
       { name: 'apply4', fn: buildApply() },
       { name: 'igrad4', fn: buildInputGrad() },
-    ], shared);
+    ], { imported: { shared } });
     const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
     const e = inst.exports as Record<string, Fn>;
     const malloc = mod._malloc.bind(mod);

@@ -14,7 +14,8 @@ export const I32 = 0x7f;
 export const V128 = 0x7b;
 export type ValType = typeof I32 | typeof V128;
 
-function uleb(n: number, out: number[]): void {
+/** Appends n as unsigned LEB128 (the wasm binary format's integers). */
+export function uleb(n: number, out: number[]): void {
   do {
     let byte = n & 0x7f;
     n >>>= 7;
@@ -205,11 +206,18 @@ function section(id: number, content: number[], out: number[]): void {
 }
 
 /**
- * A module of functions taking only i32 params and returning nothing, with
- * one memory of its own (exported as `memory`, initially `pages` × 64 KiB,
- * growable), each function exported under its name.
+ * Where a module's memory comes from: its own (exported as `memory`, initially
+ * `pages` × 64 KiB, growable), or imported as env.memory — another module's,
+ * e.g. tfjs-wasm's heap, worked on in place; a shared memory (the threaded
+ * build) must declare a maximum: 65536 pages, the most there is.
  */
-export function encodeModule(funcs: ReadonlyArray<{ name: string; fn: FuncBuilder }>, pages = 1): Uint8Array<ArrayBuffer> {
+export type ModuleMemory = { readonly own: number } | { readonly imported: { readonly shared: boolean } };
+
+/**
+ * A module of functions taking only i32 params and returning nothing, each
+ * exported under its name, with the given memory (default: one page of its own).
+ */
+export function encodeModule(funcs: ReadonlyArray<{ name: string; fn: FuncBuilder }>, memory: ModuleMemory = { own: 1 }): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   // Types: one per distinct param count.
   const arities = [...new Set(funcs.map((f) => f.fn.params.length))];
@@ -222,17 +230,35 @@ export function encodeModule(funcs: ReadonlyArray<{ name: string; fn: FuncBuilde
     types.push(0x00);
   }
   section(1, types, out);
+  if ('imported' in memory) {
+    const imports: number[] = [1];
+    bytesOfName('env', imports);
+    bytesOfName('memory', imports);
+    // memory, limits: min 1 page; flags 0x03 = shared with a maximum, 0x00 = no maximum.
+    if (memory.imported.shared) {
+      imports.push(0x02, 0x03, 0x01);
+      uleb(65536, imports);
+    } else {
+      imports.push(0x02, 0x00, 0x01);
+    }
+    section(2, imports, out);
+  }
   const fsec: number[] = [];
   uleb(funcs.length, fsec);
   for (const f of funcs) uleb(arities.indexOf(f.fn.params.length), fsec);
   section(3, fsec, out);
-  const mem: number[] = [1, 0x00];
-  uleb(pages, mem);
-  section(5, mem, out);
+  const own = 'own' in memory;
+  if (own) {
+    const mem: number[] = [1, 0x00];
+    uleb(memory.own, mem);
+    section(5, mem, out);
+  }
   const exp: number[] = [];
-  uleb(funcs.length + 1, exp);
-  bytesOfName('memory', exp);
-  exp.push(0x02, 0x00);
+  uleb(funcs.length + (own ? 1 : 0), exp);
+  if (own) {
+    bytesOfName('memory', exp);
+    exp.push(0x02, 0x00);
+  }
   funcs.forEach((f, i) => {
     bytesOfName(f.name, exp);
     exp.push(0x00);
