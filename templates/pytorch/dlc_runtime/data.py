@@ -28,9 +28,9 @@ class DataError(Exception):
         super().__init__(f'{where}: {message}' if where and where not in message else message)
 
 
-class ImageSet:
-    """uint8 images [n, h, w, c] with class-index labels; or (synthetic real / multi_label) float32
-    targets [n, width] too, with labels all 0 (one group for the validation split, as dlc)."""
+class ArraySet:
+    """Samples in .images [n, ...] with class-index labels int64 [n] and, for real / multi_label targets,
+    float32 targets [n, width] (labels then all 0: one group for the validation split, as dlc)."""
     __slots__ = ('images', 'labels', 'targets', 'target_kind')
 
     def __init__(self, images, labels, targets=None, target_kind='class'):
@@ -49,7 +49,21 @@ class ImageSet:
 
     def subset(self, indices):
         idx = np.asarray(indices, dtype=np.int64)
-        return ImageSet(self.images[idx], self.labels[idx], None if self.targets is None else self.targets[idx], self.target_kind)
+        return type(self)(self.images[idx], self.labels[idx], None if self.targets is None else self.targets[idx], self.target_kind)
+
+
+class ImageSet(ArraySet):
+    """uint8 images [n, h, w, c]; prepare_batch scales and transforms them."""
+    __slots__ = ()
+
+
+class EncodedSet(ArraySet):
+    """Samples already encoded as the model's input (tables, token ids): prepare(indices) → (x, y), y the
+    labels or the targets of those samples; no scaling, no transforms."""
+    __slots__ = ()
+
+    def prepare(self, indices):
+        return self.images[indices], (self.labels[indices] if self.targets is None else self.targets[indices])
 
 
 class LoadedDataset:

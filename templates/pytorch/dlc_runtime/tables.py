@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .data import DataError, LoadedDataset
+from .data import DataError, EncodedSet, LoadedDataset
 from .rng import M32, Rng
 
 F32 = np.float32
@@ -561,29 +561,10 @@ def encode_row(row, pre, out, offset):
 
 # --- sets ----------------------------------------------------------------------------------------------
 
-class TableSet:
-    """Encoded samples: x float32 [n, *shape]; class-index labels (int64 [n]; zeros for real targets,
-    one group for the validation split as in dlc) and, for real targets, float32 targets [n, width].
-    prepare(indices) → (x, y): y the labels or the targets of those samples."""
-    __slots__ = ('images', 'labels', 'targets', 'target_kind')
-
-    def __init__(self, x, labels, targets=None, target_kind='class'):
-        self.images, self.labels, self.targets, self.target_kind = x, labels, targets, target_kind
-
-    @property
-    def count(self):
-        return int(self.images.shape[0])
-
-    @property
-    def shape(self):
-        return list(self.images.shape[1:])
-
-    def subset(self, indices):
-        idx = np.asarray(indices, dtype=np.int64)
-        return TableSet(self.images[idx], self.labels[idx], None if self.targets is None else self.targets[idx], self.target_kind)
-
-    def prepare(self, indices):
-        return self.images[indices], (self.labels[indices] if self.targets is None else self.targets[indices])
+class TableSet(EncodedSet):
+    """Encoded rows x float32 [n, *shape]; class-index labels (int64 [n]; zeros for real targets, one group
+    for the validation split as in dlc) and, for real targets, float32 targets [n, width]."""
+    __slots__ = ()
 
 
 def _encode(rows, lines, file, pre):

@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from .data import DataError, LoadedDataset
+from .data import DataError, EncodedSet, LoadedDataset
 from .tables import MAX_TABLE_BYTES, cell_text, first_invalid_utf8_line, is_missing, js_key, js_string, parse_table, resolve_data_path, split_indices
 
 TEXT_DEFAULTS = {'tokenize': 'word', 'lowercase': True, 'strip_html': False, 'vocab_size': 10000, 'max_length': 200}
@@ -385,30 +385,9 @@ def text_source(data, data_dir=None, notes=None):
 
 # --- the set ------------------------------------------------------------------------------------------------
 
-class TextSet:
-    """Token ids int64 [n, max_length] (in .images, as the image sets' pixels) and class labels int64 [n].
-    prepare(indices) → (ids, labels): no scaling, no transforms."""
-    __slots__ = ('images', 'labels')
-    targets = None
-    target_kind = 'class'
-
-    def __init__(self, ids, labels):
-        self.images, self.labels = ids, labels
-
-    @property
-    def count(self):
-        return int(self.labels.shape[0])
-
-    @property
-    def shape(self):
-        return list(self.images.shape[1:])
-
-    def subset(self, indices):
-        idx = np.asarray(indices, dtype=np.int64)
-        return TextSet(self.images[idx], self.labels[idx])
-
-    def prepare(self, indices):
-        return self.images[indices], self.labels[indices]
+class TextSet(EncodedSet):
+    """Token ids int64 [n, max_length] (in .images, as the image sets' pixels) and class labels int64 [n]."""
+    __slots__ = ()
 
 
 def _encode(t, tokens, ids, classes, max_length):
