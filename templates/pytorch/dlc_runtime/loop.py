@@ -254,27 +254,19 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
     """Mean loss and metrics report over `s` (eval transforms, inference mode), batches sharded over ranks."""
     if kind != 'class':
         return _evaluate_targets(model, s, spec, loss_fn, device, dist, kind)
-    data = spec['data']
     top_k = [m['k'] for m in spec['metrics'] if m['kind'] == 'top_k_accuracy']
     acc = MetricsAccumulator(num_classes, top_k)
     # Two classes: the class-1 scores for ROC AUC, as dlc's evaluateSet (gathered in batch order over ranks).
     binary = [] if num_classes == 2 else None
     loss_sum, n = 0.0, 0
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        for b, x, y, size, _ in epoch_batches(s, data['batch_size'], False, spec['seed'], 0, data['transforms']['eval']):
-            if b % dist.world != dist.rank:
-                continue
-            logits = model(torch.from_numpy(x).to(device))
-            target = torch.nn.functional.one_hot(torch.from_numpy(y), num_classes).to(device=device, dtype=logits.dtype)
-            loss_sum += float(loss_fn(logits, target)) * size
-            n += size
-            scores = logits.float().cpu().numpy()
-            acc.update(scores, y)
-            if binary is not None:
-                binary.append((b, binary_scores(scores, 2).tolist(), y.tolist()))
-    model.train(was)
+    for b, logits, y, size in _eval_outputs(model, s, spec, device, dist):
+        target = torch.nn.functional.one_hot(torch.from_numpy(y), num_classes).to(device=device, dtype=logits.dtype)
+        loss_sum += float(loss_fn(logits, target)) * size
+        n += size
+        scores = logits.float().cpu().numpy()
+        acc.update(scores, y)
+        if binary is not None:
+            binary.append((b, binary_scores(scores, 2).tolist(), y.tolist()))
     if dist.enabled:
         ks = acc.top_k
         flat = dist.sum([loss_sum, n] + acc.confusion.reshape(-1).tolist() + [acc.hits[k] for k in ks], device)
@@ -293,22 +285,30 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
     return (loss_sum / n if n > 0 else math.nan), rep
 
 
+def _eval_outputs(model, s, spec, device, dist):
+    """This rank's eval batches of `s` as (batch index, model output, y, size): eval mode, no gradients,
+    the model's mode restored once the batches are consumed."""
+    data = spec['data']
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            for b, x, y, size, _ in epoch_batches(s, data['batch_size'], False, spec['seed'], 0, data['transforms']['eval']):
+                if b % dist.world != dist.rank:
+                    continue
+                yield b, model(torch.from_numpy(x).to(device)), y, size
+    finally:
+        model.train(was)
+
+
 def _evaluate_targets(model, s, spec, loss_fn, device, dist, kind):
     """Real / multi-label targets: the mean loss and dlc's regression or multi-label report. With
     several ranks the outputs are gathered and fed in batch order, so the sums are one process's."""
-    data = spec['data']
     parts, loss_sum, n = [], 0.0, 0
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        for b, x, y, size, _ in epoch_batches(s, data['batch_size'], False, spec['seed'], 0, data['transforms']['eval']):
-            if b % dist.world != dist.rank:
-                continue
-            out = model(torch.from_numpy(x).to(device))
-            loss_sum += float(loss_fn(out, torch.from_numpy(y).to(device=device, dtype=out.dtype))) * size
-            n += size
-            parts.append((b, out.float().cpu().numpy(), y))
-    model.train(was)
+    for b, out, y, size in _eval_outputs(model, s, spec, device, dist):
+        loss_sum += float(loss_fn(out, torch.from_numpy(y).to(device=device, dtype=out.dtype))) * size
+        n += size
+        parts.append((b, out.float().cpu().numpy(), y))
     if dist.enabled:
         gathered = [None] * dist.world
         torch.distributed.all_gather_object(gathered, parts)
