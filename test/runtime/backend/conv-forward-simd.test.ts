@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/runtime/backend/select.js';
 import { chooseConvForm, setSimdConv } from '../../../src/runtime/backend/wasm-training/kernels/conv2d-forward.js';
 import { CONV_BLOCKS, setConvBlock, simdConv2d } from '../../../src/runtime/backend/wasm-training/simd/conv-forward.js';
-import type { FilterGradGeometry } from '../../../src/runtime/backend/wasm-training/simd/filter-grad-gemm.js';
+import type { ConvGeometry } from '../../../src/runtime/backend/wasm-training/simd/conv-geometry.js';
 import { maxRelDiff, onBoth, seeded } from './helpers.js';
 
-function reference(x: Float32Array, xs: number[], w: Float32Array, bias: Float32Array | undefined, ys: number[], g: FilterGradGeometry, relu: boolean): Float32Array {
+function reference(x: Float32Array, xs: number[], w: Float32Array, bias: Float32Array | undefined, ys: number[], g: ConvGeometry, relu: boolean): Float32Array {
   const [n, h, wd, ci] = xs as [number, number, number, number];
   const [, ho, wo, co] = ys as [number, number, number, number];
   const out = new Float32Array(n * ho * wo * co);
@@ -34,7 +34,7 @@ function reference(x: Float32Array, xs: number[], w: Float32Array, bias: Float32
   return out;
 }
 
-const geom = (kh: number, kw: number, sh: number, sw: number, dh: number, padTop: number, padLeft: number): FilterGradGeometry => ({
+const geom = (kh: number, kw: number, sh: number, sw: number, dh: number, padTop: number, padLeft: number): ConvGeometry => ({
   filterHeight: kh,
   filterWidth: kw,
   strideHeight: sh,
@@ -48,7 +48,7 @@ const geom = (kh: number, kw: number, sh: number, sw: number, dh: number, padTop
 describe('wasm SIMD forward convolution', () => {
   afterEach(() => setConvBlock(undefined));
   // [label, x shape, output shape, geometry]
-  const cases: Array<[string, number[], number[], FilterGradGeometry]> = [
+  const cases: Array<[string, number[], number[], ConvGeometry]> = [
     ['3×3 same', [2, 7, 6, 5], [2, 7, 6, 9], geom(3, 3, 1, 1, 1, 1, 1)],
     ['3×3 stride 2 valid', [3, 9, 8, 3], [3, 4, 3, 13], geom(3, 3, 2, 2, 1, 0, 0)],
     ['1×1 stride 2', [2, 8, 8, 16], [2, 4, 4, 32], geom(1, 1, 2, 2, 1, 0, 0)],

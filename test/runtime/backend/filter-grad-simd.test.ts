@@ -16,15 +16,15 @@ import {
 } from '../../../src/runtime/backend/wasm-training/kernels/conv2d-backprop-filter.js';
 import {
   filterGradModuleBytes,
-  type FilterGradGeometry,
   GEMM_BLOCKS,
   simdFilterGrad,
   simdFilterGradAvailable,
 } from '../../../src/runtime/backend/wasm-training/simd/filter-grad-gemm.js';
 import { maxRelDiff, onBoth, seeded } from './helpers.js';
+import type { ConvGeometry } from '../../../src/runtime/backend/wasm-training/simd/conv-geometry.js';
 
 /** dW by the definition, in float64, over the positions that read x (not padding). */
-function reference(x: Float32Array, xs: number[], dy: Float32Array, ds: number[], g: FilterGradGeometry): Float32Array {
+function reference(x: Float32Array, xs: number[], dy: Float32Array, ds: number[], g: ConvGeometry): Float32Array {
   const [n, h, w, ci] = xs as [number, number, number, number];
   const [, ho, wo, co] = ds as [number, number, number, number];
   const out = new Float64Array(g.filterHeight * g.filterWidth * ci * co);
@@ -44,7 +44,7 @@ function reference(x: Float32Array, xs: number[], dy: Float32Array, ds: number[]
   return Float32Array.from(out);
 }
 
-const geom = (k: number, s: number, d: number, pad: number, kw = k, sw = s, dw = d, padLeft = pad): FilterGradGeometry => ({
+const geom = (k: number, s: number, d: number, pad: number, kw = k, sw = s, dw = d, padLeft = pad): ConvGeometry => ({
   filterHeight: k,
   filterWidth: kw,
   strideHeight: s,
@@ -69,7 +69,7 @@ describe('wasm SIMD filter-gradient GEMM', () => {
 
   // [n, h, w, ci, co, geometry]: maps smaller and larger than the kernel, same/valid padding,
   // strides, dilations (per tap, not merged), 1×1 projections, channels off the block sizes.
-  const cases: Array<[string, number, number, number, number, number, FilterGradGeometry]> = [
+  const cases: Array<[string, number, number, number, number, number, ConvGeometry]> = [
     ['3×3 same', 2, 7, 6, 5, 9, geom(3, 1, 1, 1)],
     ['3×3 same, wide', 3, 6, 6, 16, 32, geom(3, 1, 1, 1)],
     ['3×3 same, 2×2 map', 4, 2, 2, 12, 24, geom(3, 1, 1, 1)],

@@ -11,20 +11,10 @@
  * [kh, kw, Ci, Co].
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ConvGeometry } from '../simd/conv-geometry.js';
 import { simdFilterGrad, simdFilterGradAvailable } from '../simd/filter-grad-gemm.js';
 import { convWithSignedPad, type Info, type KernelScope, reverseTaps, type WasmKernelFunc, withScope } from './compose.js';
 
-/** The geometry of a forward convolution the gradient belongs to. */
-export interface ConvGeometry {
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-}
 
 /** Geometry from tfjs's conv info (which resolves same/valid/explicit padding and rounding). */
 export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {

@@ -13,7 +13,8 @@
  * a multiple of MR; the extra positions are computed and dropped).
  */
 import { encodeModule, FuncBuilder, I32, V128 } from './wasm-encoder.js';
-import { type FilterGradGeometry, padInto, wasmApi, type WasmMemory } from './filter-grad-gemm.js';
+import type { ConvGeometry } from './conv-geometry.js';
+import { padInto, wasmApi, type WasmMemory } from './filter-grad-gemm.js';
 
 /** Register blocks compiled (positions × output channels). */
 export const CONV_BLOCKS = [
@@ -130,7 +131,7 @@ export function simdConv2d(
   w: Float32Array,
   bias: Float32Array | undefined,
   outShape: readonly number[],
-  g: FilterGradGeometry,
+  g: ConvGeometry,
   relu: boolean,
   out: Float32Array,
 ): void {

@@ -22,6 +22,7 @@
  * of dy stays in L1 across the taps and the x rows they share in L2.
  */
 import { encodeModule, FuncBuilder, V128 } from './wasm-encoder.js';
+import type { ConvGeometry } from './conv-geometry.js';
 
 /** Register-block shapes compiled into the module (rows of x channels × dy channels). */
 export const GEMM_BLOCKS = [
@@ -164,18 +165,6 @@ export function simdFilterGradAvailable(): boolean {
   }
 }
 
-/** The geometry the kernel needs (same fields as conv2d-backprop-filter's ConvGeometry). */
-export interface FilterGradGeometry {
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-}
-
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
 /**
@@ -224,7 +213,7 @@ export function simdFilterGrad(
   xShape: readonly number[],
   dy: Float32Array,
   dyShape: readonly number[],
-  g: FilterGradGeometry,
+  g: ConvGeometry,
   out: Float32Array,
   block: GemmBlock = forcedBlock ?? defaultBlock(dyShape[3]!),
 ): void {
