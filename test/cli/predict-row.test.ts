@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { fakeIO } from '../report/helpers.js';
 
 const SPEC = `name: rows
 seed: 4
@@ -27,19 +27,6 @@ model:
     - dense: {units: 2}
 train: {epochs: 1}
 `;
-
-function fakeIO(cwd: string): CliIO & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s), isTTY: false },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-    cwd,
-    env: { DLC_CACHE: path.join(cwd, 'cache') },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 let dir: string;
 let runDir: string;

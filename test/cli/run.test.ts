@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compiler/compile.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { fakeIO } from '../report/helpers.js';
 
 const SPEC = `name: tiny-e2e
 seed: 3
@@ -31,24 +31,6 @@ optimizer: {sgd: {learning_rate: 0.05, momentum: 0.9}}
 train: {epochs: 2}
 metrics: [accuracy, precision, recall, f1, top_k_accuracy: 2, confusion_matrix]
 `;
-
-interface Captured extends CliIO {
-  out(): string;
-  err(): string;
-}
-
-function fakeIO(cwd: string): Captured {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s), isTTY: false },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-    cwd,
-    env: { DLC_CACHE: path.join(cwd, 'cache') },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 let dir: string;
 let runDir: string;

@@ -10,20 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
-
-function fakeIO(cwd: string): CliIO & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => ((out += s), true), isTTY: false },
-    stderr: { write: (s: string) => ((err += s), true), isTTY: false },
-    cwd,
-    env: { DLC_CACHE: join(cwd, 'cache') },
-    out: () => out,
-    err: () => err,
-  } as CliIO & { out(): string; err(): string };
-}
+import { fakeIO } from '../report/helpers.js';
 
 describe('text specs through the CLI', () => {
   it('dlc run saves the vocabulary; dlc predict --text / --text-file classifies with it', async () => {
