@@ -247,23 +247,7 @@ describe.skipIf(!PYTHON)('csv tables and real / multi-label targets: dlc run and
       { island: 'Biscoe', beak: '39', mass: '5100', sex: 'NA' },
     ];
     const { predictions } = await predictRows(t.torchRun, rows, { checkpoint: 'last', backend: null });
-    const py = runPython<number[][]>(
-      `import sys, numpy as np, torch
-sys.path.insert(0, INPUT['project'])
-from model import build_model
-from dlc_runtime.tables import encode_row
-pre = json.load(open(INPUT['run'] + '/preprocessing.json'))
-model = build_model()
-model.load_state_dict(torch.load(INPUT['run'] + '/checkpoints/last/model.pt'))
-model.eval()
-x = np.zeros((len(INPUT['rows']), pre['width']))
-for i, r in enumerate(INPUT['rows']):
-    assert encode_row(r, pre, x[i], 0) is None
-with torch.no_grad():
-    p = torch.softmax(model(torch.tensor(x, dtype=torch.float32)), 1)
-print(json.dumps(p.tolist()))`,
-      { project: t.project, run: t.torchRun, rows },
-    );
+    const py = torchOutputs(t.project, t.torchRun, rows).map(softmax);
     const classes = (JSON.parse(readFileSync(join(t.torchRun, 'preprocessing.json'), 'utf8')) as { classes: string[] }).classes;
     predictions.forEach((p, i) => {
       const best = py[i]!.indexOf(Math.max(...py[i]!));
@@ -314,8 +298,16 @@ describe.skipIf(!PYTHON)('dlc run --backend torch and dlc predict --row on a csv
     expect(await main(['predict', run, '--row', 'x1=0.75', '--row', 'x2=', '--row', 'kind=b', '--checkpoint', 'last', '--backend', 'cpu', '--json'], io), err).toBe(0);
     const [p] = JSON.parse(out) as { values: number[] }[];
     const project = join(dir, 'cache', 'torch-projects', readdirSync(join(dir, 'cache', 'torch-projects'))[0]!);
-    const py = runPython<number[]>(
-      `import sys, numpy as np, torch
+    const py = torchOutputs(project, run, [{ x1: '0.75', x2: '', kind: 'b' }]).map((o) => o[0]!);
+    expect(p!.values).toHaveLength(1);
+    expect(Math.abs(p!.values[0]! - py[0]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(py[0]!)));
+  });
+});
+
+/** The torch-trained run's model (checkpoints/last) on rows encoded with the run's preprocessing.json by dlc_runtime.tables: one output row per input row. */
+function torchOutputs(project: string, run: string, rows: Record<string, string>[]): number[][] {
+  return runPython<number[][]>(
+    `import sys, numpy as np, torch
 sys.path.insert(0, INPUT['project'])
 from model import build_model
 from dlc_runtime.tables import encode_row
@@ -323,16 +315,22 @@ pre = json.load(open(INPUT['run'] + '/preprocessing.json'))
 model = build_model()
 model.load_state_dict(torch.load(INPUT['run'] + '/checkpoints/last/model.pt'))
 model.eval()
-x = np.zeros((1, pre['width']))
-assert encode_row({'x1': '0.75', 'x2': '', 'kind': 'b'}, pre, x[0], 0) is None
+x = np.zeros((len(INPUT['rows']), pre['width']))
+for i, r in enumerate(INPUT['rows']):
+    assert encode_row(r, pre, x[i], 0) is None
 with torch.no_grad():
-    print(json.dumps(model(torch.tensor(x, dtype=torch.float32)).reshape(-1).tolist()))`,
-      { project, run },
-    );
-    expect(p!.values).toHaveLength(1);
-    expect(Math.abs(p!.values[0]! - py[0]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(py[0]!)));
-  });
-});
+    print(json.dumps(model(torch.tensor(x, dtype=torch.float32)).tolist()))`,
+    { project, run, rows },
+  );
+}
+
+/** Softmax in float64 (torch's float32 softmax differs by < 1e-7, far inside the tests' 1e-5). */
+function softmax(logits: number[]): number[] {
+  const m = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
 
 function loadTablePre(path: string): unknown {
   const data = compile(SPECS.regression!.replace(`path: ${join(tmp, 'reg.csv')}`, `path: ${path}`), { file: 'reg.yaml' }).ir!.spec.data;
