@@ -14,7 +14,8 @@
  */
 import { encodeModule, FuncBuilder, I32, V128 } from './wasm-encoder.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { padInto, wasmApi, type WasmMemory } from './filter-grad-gemm.js';
+import { padInto } from './filter-grad-gemm.js';
+import { lazyKernelModule } from './wasm-module.js';
 
 /** Register blocks compiled (positions × output channels). */
 export const CONV_BLOCKS = [
@@ -92,26 +93,14 @@ function buildConv(mr: number, nr: number): FuncBuilder {
 type ConvFn = (tab: number, w: number, bias: number, y: number, blocks: number, kh: number, patch: number, rowStride: number, dp: number, relu: number) => void;
 const convName = (mr: number, nr: number) => `conv_${mr}x${nr}`;
 
-let instance: { memory: WasmMemory; fns: Map<string, ConvFn> } | undefined;
-function getInstance(): { memory: WasmMemory; fns: Map<string, ConvFn> } {
-  if (instance) return instance;
-  const bytes = encodeModule(CONV_BLOCKS.map(([mr, nr]) => ({ name: convName(mr, nr), fn: buildConv(mr, nr) })));
-  const inst = new wasmApi.Instance(new wasmApi.Module(bytes), {});
-  const fns = new Map<string, ConvFn>();
-  for (const [mr, nr] of CONV_BLOCKS) fns.set(convName(mr, nr), inst.exports[convName(mr, nr)] as unknown as ConvFn);
-  instance = { memory: inst.exports.memory as WasmMemory, fns };
-  return instance;
-}
+const convModule = lazyKernelModule<ConvFn>(
+  () => encodeModule(CONV_BLOCKS.map(([mr, nr]) => ({ name: convName(mr, nr), fn: buildConv(mr, nr) }))),
+  CONV_BLOCKS.map(([mr, nr]) => convName(mr, nr)),
+);
+const getInstance = convModule.get;
 
 /** Whether this engine compiles the module (wasm SIMD). */
-export function simdConvAvailable(): boolean {
-  try {
-    getInstance();
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const simdConvAvailable = convModule.available;
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 

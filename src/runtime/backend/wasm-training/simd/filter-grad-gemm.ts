@@ -23,6 +23,7 @@
  */
 import { encodeModule, FuncBuilder, V128 } from './wasm-encoder.js';
 import type { ConvGeometry } from './conv-geometry.js';
+import { lazyKernelModule } from './wasm-module.js';
 
 /** Register-block shapes compiled into the module (rows of x channels × dy channels). */
 export const GEMM_BLOCKS = [
@@ -127,43 +128,11 @@ export function filterGradModuleBytes(): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The slice of the WebAssembly JS API used here (the project's lib is ES2022 without DOM typings). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-interface Instance {
-  readonly memory: WasmMemory;
-  readonly fns: ReadonlyMap<string, GemmFn>;
-}
-let instance: Instance | undefined;
-
-/** The module instantiated in this process/thread (synchronously; it is a few KB). */
-function getInstance(): Instance {
-  if (instance) return instance;
-  const mod = new wasmApi.Module(filterGradModuleBytes());
-  const inst = new wasmApi.Instance(mod, {});
-  const fns = new Map<string, GemmFn>();
-  for (const [mr, nr] of GEMM_BLOCKS) fns.set(gemmName(mr, nr), inst.exports[gemmName(mr, nr)] as unknown as GemmFn);
-  instance = { memory: inst.exports.memory as WasmMemory, fns };
-  return instance;
-}
+const gemmModule = lazyKernelModule<GemmFn>(filterGradModuleBytes, GEMM_BLOCKS.map(([mr, nr]) => gemmName(mr, nr)));
+const getInstance = gemmModule.get;
 
 /** Whether this engine compiles the module (wasm SIMD); false means: use another form. */
-export function simdFilterGradAvailable(): boolean {
-  try {
-    getInstance();
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const simdFilterGradAvailable = gemmModule.available;
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
