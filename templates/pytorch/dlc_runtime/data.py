@@ -477,14 +477,10 @@ def prepare_batch(s, indices, transforms, training, seed, epoch, batch, total=No
     gives (x, y) itself: no scaling, no transforms."""
     if hasattr(s, 'prepare'):
         return s.prepare(indices)
-    # uint8 → float32 ÷ 255: the same values as the _SCALE table (float32 division is correctly
-    # rounded, as _SCALE's float64 quotients rounded once to float32), ~6× faster than its gather.
+    # uint8 pixels go to apply_transforms as they are: crops, translations and flips before the first
+    # transform that changes values move bytes, then ÷ 255 in float32 (correctly rounded: _SCALE's values).
     pixels = s.images[indices]
-    if pixels.dtype == np.uint8:
-        x = pixels.astype(F32)
-        x /= F32(255)
-    else:
-        x = _SCALE[pixels]
+    x = pixels if pixels.dtype == np.uint8 else _SCALE[pixels]
     x = apply_transforms(x, transforms, training, seed, epoch, batch, total=total, lo=lo)
     return x, (s.labels[indices] if getattr(s, 'targets', None) is None else s.targets[indices])
 

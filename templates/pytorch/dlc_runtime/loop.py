@@ -243,11 +243,9 @@ def target_kind_of(ir, ds):
     return t.get('kind') or getattr(ds.train, 'target_kind', 'class')
 
 
-def batch_target(y, num_classes, dtype):
-    """The loss's target: class indices one-hot, real / multi-label targets as they are."""
-    if y.dtype.is_floating_point:
-        return y.to(dtype)
-    return torch.nn.functional.one_hot(y, num_classes).to(dtype)
+def batch_target(y, dtype):
+    """The loss's target (losses.py): class indices as they are, real / multi-label targets in the outputs' dtype."""
+    return y.to(dtype) if y.dtype.is_floating_point else y
 
 
 def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class'):
@@ -260,7 +258,7 @@ def evaluate_set(model, s, spec, loss_fn, num_classes, device, dist, kind='class
     binary = [] if num_classes == 2 else None
     loss_sum, n = 0.0, 0
     for b, logits, y, size in _eval_outputs(model, s, spec, device, dist):
-        target = torch.nn.functional.one_hot(torch.from_numpy(y), num_classes).to(device=device, dtype=logits.dtype)
+        target = torch.from_numpy(y).to(device)
         loss_sum += float(loss_fn(logits, target)) * size
         n += size
         scores = logits.float().cpu().numpy()
@@ -489,7 +487,7 @@ def _train(spec, build_model, ir, spec_yaml, runs_dir, resume, epochs, dev, cach
             out = net(xs)
             heads = out if isinstance(out, tuple) else (out,)
             logits = heads[0]
-            target = batch_target(ys, num_classes, logits.dtype)
+            target = batch_target(ys, logits.dtype)
             rows = xs.shape[0]
             if rows > 0:
                 local = weighted_loss(loss_fn, heads, target, loss_weights)

@@ -1,4 +1,5 @@
-"""dlc's losses (src/runtime/losses/), from logits and one-hot targets, batch means."""
+"""dlc's losses (src/runtime/losses/), batch means. Every loss takes (outputs, target): the target is
+class indices (int64 [B]) or one-hot / real / multi-label values (float [B, k])."""
 import torch
 import torch.nn.functional as F
 
@@ -33,6 +34,13 @@ def _tfjs_abs(x):
     return torch.where(x > 0, x, -x)
 
 
+def _dense(target, out):
+    """Class indices → one-hot rows of out's width and dtype; float targets as they are."""
+    if target.dtype.is_floating_point:
+        return target
+    return F.one_hot(target.long(), out.shape[1]).to(out.dtype)
+
+
 def make_loss(spec, class_weights=None):
     """The spec's loss. class_weights (one per class) weigh cross_entropy: each class's term times its
     weight, the batch sum divided by the batch size — CrossEntropyLoss(weight=w, reduction='sum') / B
@@ -43,7 +51,12 @@ def make_loss(spec, class_weights=None):
         cw = spec.get('class_weight')
         weights = class_weights if class_weights is not None else (cw if isinstance(cw, list) else None)
 
-        def ce(logits, onehot):
+        def ce(logits, target):
+            if eps == 0 and weights is None and not target.dtype.is_floating_point:
+                # −log_softmax at the label, mean: the one-hot form's value (up to the order of the batch
+                # sum) and exactly its gradient, without building and multiplying a one-hot matrix.
+                return F.cross_entropy(logits, target.long())
+            onehot = _dense(target, logits)
             k = logits.shape[1]
             q = onehot * (1 - eps) + eps / k if eps > 0 else onehot
             if weights is not None:
@@ -54,24 +67,25 @@ def make_loss(spec, class_weights=None):
     if kind == 'binary_cross_entropy':
         eps = spec.get('label_smoothing', 0)
 
-        def bce(logits, onehot):
+        def bce(logits, target):
+            onehot = _dense(target, logits)
             t = onehot * (1 - eps) + eps / 2 if eps > 0 else onehot
             # |x| with tfjs's gradient at 0 (−1, not torch's 0), so a logit of exactly 0 gets sigmoid(0) − t as in dlc.
             return (torch.relu(logits) - logits * t + torch.log1p(torch.exp(-_tfjs_abs(logits)))).mean()
 
         return bce
     if kind == 'mse':
-        return lambda out, t: ((out - t) ** 2).mean()
+        return lambda out, t: ((out - _dense(t, out)) ** 2).mean()
     if kind == 'mae':
         def mae(out, t):
-            return _tfjs_abs(out - t).mean()
+            return _tfjs_abs(out - _dense(t, out)).mean()
 
         return mae
     if kind == 'huber':
         delta = spec['delta']
 
         def huber(out, t):
-            d = _tfjs_abs(out - t)
+            d = _tfjs_abs(out - _dense(t, out))
             q = torch.clamp(d, max=delta)
             return (0.5 * q * q + delta * (d - q)).mean()
 

@@ -107,34 +107,60 @@ def cutout_params(n, h, w, size, rng):
     return np.stack([np.maximum(0, cy - half), np.maximum(0, cx - half), np.minimum(h, cy - half + size), np.minimum(w, cx - half + size)], axis=1)
 
 
-# --- pixel operations ---------------------------------------------------------------------
+# --- pixel moves --------------------------------------------------------------------------------
+# random_crop, random_translation and random_flip only move pixels: every output pixel is one input
+# pixel or zero. A run of them is composed per sample into one affine map per axis and done as one
+# copy per sample — on the uint8 pixels when the run comes before any transform that changes values
+# (zero padding is 0 before or after the ÷255, so the bytes are the same, and a quarter of them).
 
-def shift(x, out_h, out_w, offsets):
-    """out(y, x) = src(y + oy, x + ox) per sample, zero outside."""
-    n, h, w, c = x.shape
-    out = np.zeros((n, out_h, out_w, c), dtype=F32)
-    for s in range(n):
-        oy, ox = int(offsets[s, 0]), int(offsets[s, 1])
-        y0, y1 = max(0, -oy), min(out_h, h - oy)
-        x0, x1 = max(0, -ox), min(out_w, w - ox)
-        if y1 > y0 and x1 > x0:
-            out[s, y0:y1, x0:x1] = x[s, y0 + oy:y1 + oy, x0 + ox:x1 + ox]
-    return out
+MOVES = frozenset(('random_crop', 'random_translation', 'random_flip'))
 
 
-def flip(x, flags, in_place=False):
-    """Mirrors the rows whose flag is set: horizontal (fh) first, then vertical (fv), whole-batch gathers;
-    into x itself when in_place (x is a batch apply_transforms made), else into a copy."""
-    if not in_place:
-        x = x.copy()
-    h = flags[:, 0] != 0
-    if h.any():
-        x[h] = x[h][:, :, ::-1]
-    v = flags[:, 1] != 0
-    if v.any():
-        x[v] = x[v][:, ::-1]
-    return x
+class Moves:
+    """Per sample and axis: output position p reads source position o + s·p (s = ±1), for p in
+    [lo, hi) — the positions that stayed inside the image at every step — and is zero elsewhere."""
 
+    def __init__(self, rows, h, w):
+        z = np.zeros(rows, dtype=np.int64)
+        self.size = [h, w]
+        self.o, self.s = [z.copy(), z.copy()], [z + 1, z + 1]
+        self.lo, self.hi = [z.copy(), z.copy()], [z + h, z + w]
+
+    def shift(self, out_h, out_w, offsets):
+        """out(y, x) = current(y + oy, x + ox), zero outside (a crop window or a translation)."""
+        for a, out in enumerate((out_h, out_w)):
+            off = offsets[:, a].astype(np.int64)
+            self.o[a] = self.o[a] + self.s[a] * off
+            self.lo[a] = np.maximum(0, self.lo[a] - off)
+            self.hi[a] = np.minimum(out, self.hi[a] - off)
+            self.size[a] = out
+
+    def flip(self, flags):
+        """Mirrors the samples whose flag is set: flags[:, 0] horizontally, flags[:, 1] vertically."""
+        for a, f in ((1, flags[:, 0] != 0), (0, flags[:, 1] != 0)):
+            last = self.size[a] - 1
+            self.o[a] = np.where(f, self.o[a] + self.s[a] * last, self.o[a])
+            self.s[a] = np.where(f, -self.s[a], self.s[a])
+            self.lo[a], self.hi[a] = np.where(f, last + 1 - self.hi[a], self.lo[a]), np.where(f, last + 1 - self.lo[a], self.hi[a])
+
+    def apply(self, x):
+        """The moved batch: a new array of x's dtype, [rows, out_h, out_w, c]."""
+        out = np.zeros((x.shape[0], self.size[0], self.size[1], x.shape[3]), dtype=x.dtype)
+        o, s, lo, hi = ([v.tolist() for v in vs] for vs in (self.o, self.s, self.lo, self.hi))
+        for k in range(x.shape[0]):
+            y0, y1, x0, x1 = lo[0][k], hi[0][k], lo[1][k], hi[1][k]
+            if y1 > y0 and x1 > x0:
+                out[k, y0:y1, x0:x1] = x[k, _source(o[0][k], s[0][k], y0, y1), _source(o[1][k], s[1][k], x0, x1)]
+        return out
+
+
+def _source(o, s, p0, p1):
+    """The source slice of output positions [p0, p1) under p → o + s·p."""
+    first, end = o + s * p0, o + s * p1
+    return slice(first, end) if s > 0 else slice(first, end if end >= 0 else None, -1)
+
+
+# --- other pixel operations -----------------------------------------------------------------------
 
 def rotate(x, angles):
     """Nearest-neighbour rotation about the centre, zero fill (dlc's hostRotate)."""
@@ -152,8 +178,10 @@ def rotate(x, angles):
     return out
 
 
-def cutout(x, rects):
-    x = x.copy()
+def cutout(x, rects, in_place=False):
+    """Zeroes each sample's rectangle; into x itself when in_place (a batch apply_transforms made)."""
+    if not in_place:
+        x = x.copy()
     for s in range(x.shape[0]):
         y0, x0, y1, x1 = (int(v) for v in rects[s])
         if y1 > y0 and x1 > x0:
@@ -183,8 +211,17 @@ def resize(x, out_h, out_w):
     return (top + (bot - top) * dy).astype(F32)
 
 
+def to_float(x):
+    """uint8 pixels → float32 ÷ 255 (correctly rounded: the values of dlc's scale table); float32 as it is."""
+    if x.dtype == np.uint8:
+        x = x.astype(F32)
+        x /= F32(255)
+    return x
+
+
 def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo=0):
-    """Applies the list to x (float32 [rows, h, w, c]), rows lo.. of a batch of `total` samples.
+    """Applies the list to x, rows lo.. of a batch of `total` samples: float32 [rows, h, w, c], or uint8
+    pixels, scaled ÷ 255 to float32 before the first transform that changes values (see MOVES).
 
     Parameters are drawn for all `total` samples (default: x's rows), so a slice gets
     the same augmentation as in the whole batch.
@@ -193,41 +230,50 @@ def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo
     n = rows if total is None else total
     sl = slice(lo, lo + rows)
     given = x  # the caller's array is never written; later ones are this function's own
+    moves = None
     for i, t in enumerate(transforms):
-        _, h, w, c = x.shape
         kind = t['kind']
         rng = rng_for(seed, STREAM_AUGMENT, epoch, batch, i)
+        if kind in MOVES:
+            h, w = moves.size if moves else x.shape[1:3]
+            if kind == 'random_flip':
+                if training:
+                    moves = moves or Moves(rows, h, w)
+                    moves.flip(flip_params(n, t['mode'], rng)[sl])
+            elif kind == 'random_crop':
+                size, pad = t['size'], t['padding']
+                if training or size != h or size != w:
+                    moves = moves or Moves(rows, h, w)
+                    moves.shift(size, size, crop_params(n, h, w, size, pad, rng if training else None)[sl] - pad)
+            elif training and t['max_pixels'] > 0:
+                moves = moves or Moves(rows, h, w)
+                moves.shift(h, w, -translate_params(n, t['max_pixels'], rng)[sl])
+            continue
+        if moves:
+            x, moves = moves.apply(x), None
+        x = to_float(x)
+        _, h, w, c = x.shape
         if kind == 'normalize':
             mean = np.array([t['mean'][0] if len(t['mean']) == 1 else t['mean'][k] for k in range(c)], dtype=F32)
             std = np.array([t['std'][0] if len(t['std']) == 1 else t['std'][k] for k in range(c)], dtype=F32)
             # The same float32 subtract and divide per element, over rows of w×c values: numpy's
             # broadcast over a last axis of c (1–4) runs ~7× slower than over the tiled row.
-            n_, h_, w_, c_ = x.shape
-            x = x.reshape(n_, h_, w_ * c_) - np.tile(mean, w_)
-            x /= np.tile(std, w_)
-            x = x.reshape(n_, h_, w_, c_)
+            x = x.reshape(rows, h, w * c) - np.tile(mean, w)
+            x /= np.tile(std, w)
+            x = x.reshape(rows, h, w, c)
         elif kind == 'rescale':
             x = x * F32(t['scale']) + F32(t['offset'])
         elif kind == 'resize':
             if t['size'][0] != h or t['size'][1] != w:
                 x = resize(x, t['size'][0], t['size'][1])
-        elif kind == 'random_flip':
-            if training:
-                x = flip(x, flip_params(n, t['mode'], rng)[sl], in_place=x is not given)
-        elif kind == 'random_crop':
-            size, pad = t['size'], t['padding']
-            if training or size != h or size != w:
-                off = crop_params(n, h, w, size, pad, rng if training else None)[sl] - pad
-                x = shift(x, size, size, off)
         elif kind == 'random_rotation':
             if training and t['degrees'] > 0:
                 x = rotate(x, rotate_params(n, t['degrees'], rng)[sl])
-        elif kind == 'random_translation':
-            if training and t['max_pixels'] > 0:
-                x = shift(x, h, w, -translate_params(n, t['max_pixels'], rng)[sl])
         elif kind == 'cutout':
             if training and t['size'] > 0:
-                x = cutout(x, cutout_params(n, h, w, t['size'], rng)[sl])
+                x = cutout(x, cutout_params(n, h, w, t['size'], rng)[sl], in_place=x is not given)
         else:
             raise TransformError(f'unknown transform {kind}')
-    return np.ascontiguousarray(x, dtype=F32)
+    if moves:
+        x = moves.apply(x)
+    return np.ascontiguousarray(to_float(x), dtype=F32)

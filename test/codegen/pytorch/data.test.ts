@@ -87,6 +87,22 @@ print(json.dumps({'train': b64(ds.train.images), 'test': b64(ds.test.images), 't
         { kind: 'random_crop', size: 6, padding: 0, path: p(3) },
         { kind: 'random_flip', mode: 'vertical', path: p(4) },
       ],
+      // Runs of pixel moves (crop, translation, flip) composed into one copy, on the uint8 pixels when
+      // they come first: a translation's zeros must stay zero through the crop that follows it.
+      [
+        { kind: 'random_translation', max_pixels: 3, path: p(0) },
+        { kind: 'random_crop', size: 8, padding: 3, path: p(1) },
+        { kind: 'random_flip', mode: 'both', path: p(2) },
+        { kind: 'normalize', mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616], path: p(3) },
+      ],
+      [
+        { kind: 'random_crop', size: 12, padding: 4, path: p(0) },
+        { kind: 'random_translation', max_pixels: 4, path: p(1) },
+        { kind: 'random_flip', mode: 'horizontal', path: p(2) },
+        { kind: 'random_crop', size: 7, padding: 0, path: p(3) },
+        { kind: 'cutout', size: 3, path: p(4) },
+        { kind: 'random_flip', mode: 'vertical', path: p(5) },
+      ],
     ];
     const indices = Int32Array.from([5, 3, 60, 0, 17, 33, 12, 8, 41, 2, 63]);
     const cases = lists.flatMap((transforms) => [true, false].map((training) => ({ transforms, training })));
