@@ -8,15 +8,20 @@
  *    synthetic images of the spec's input shape and classes (`samples` of them, no validation split,
  *    no disk I/O), no early stopping, and SGD with momentum 0.9 without weight decay for its optimizer
  *    (the hand-written loop's update, as in the tfjs throughput section).
- *  - hand-written: bench/torch/emitted_overhead.py --hand-only --synthetic on the same emitted model — one
- *    batch made once (the first batch of the same synthetic data, eval transforms), CrossEntropyLoss, SGD
- *    momentum, the same batch size, thread count and allocator settings (dlc_runtime's tune_malloc), one
- *    warm-up pass of the same steps, then the measured pass on the same model.
+ *  - hand-written, same work (the reference of the target): bench/torch/emitted_overhead.py --hand-only
+ *    --synthetic --augment on the same emitted model — each pass shuffles the same synthetic images, gathers
+ *    each batch of uint8 pixels, scales it and applies the spec's train transforms with torch ops
+ *    (bench/torch/hand_augment.py), CrossEntropyLoss, SGD momentum, the same batch size, thread count and
+ *    allocator settings (dlc_runtime's tune_malloc), one warm-up pass of the same steps, then the measured pass.
+ *  - hand-written, model only (a bound): the same without --augment — one batch made once (the first batch
+ *    of the same data, eval transforms) for every step: no data work at all, which no loop that reads and
+ *    augments data reaches; dlc / it shows what the data work costs.
  *
- * Each repetition starts its own Pythons (torch's import is not timed: both figures are training
- * steps only); the order alternates (dlc, hand, hand, dlc, …) so a drifting load weighs on both.
- * ratio = dlc / hand-written samples/s per repetition; the result is the median of those ratios
- * (target ≥ 0.95), with their spread and the 1-minute load average around each repetition.
+ * Each repetition starts its own Pythons (torch's import is not timed: every figure is training
+ * steps only); the order alternates (dlc, same work, model only; model only, same work, dlc; …) so a
+ * drifting load weighs on all. ratio = dlc / hand-written samples/s per repetition; the results are the
+ * medians of those ratios (target ≥ 0.95 against the same-work loop), with their spread and the
+ * 1-minute load average around each repetition.
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -51,9 +56,10 @@ export function benchTorchIR(specPath, samples) {
 }
 
 /**
- * Measures `reps` interleaved repetitions of both; resolves to
- * {spec, batch_size, samples, threads, dlc: [...], hand: [...], ratios: [...], load_1m: [[before, after], ...],
- * median: {dlc, hand, ratio}, spread: {dlc, hand, ratio: {min, max}}}.
+ * Measures `reps` interleaved repetitions of the three; resolves to
+ * {spec, batch_size, samples, threads, dlc: [...], hand: [...], hand_model_only: [...], ratios: [...],
+ * ratios_model_only: [...], load_1m: [[before, after], ...], median: {dlc, hand, hand_model_only, ratio, ratio_model_only},
+ * spread: {same keys: {min, max}}} — hand / ratio against the same-work loop.
  */
 export async function measureTorchRun(specPath, { reps = 3, samples = 640, threads = 2, tmpDir, log = () => {}, python = PYTHON }) {
   // Whole batches, at least one: both sides then run the same steps per epoch.
@@ -66,6 +72,7 @@ export async function measureTorchRun(specPath, { reps = 3, samples = 640, threa
   const env = { OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const dlc = [];
   const hand = [];
+  const handModelOnly = [];
   const load = [];
   const runDlc = async () => {
     let last;
@@ -73,28 +80,26 @@ export async function measureTorchRun(specPath, { reps = 3, samples = 640, threa
     if (done.stop_reason === 'non_finite_loss' || !last) throw new Error(`dlc run --backend torch on ${specPath}: ${done.message ?? done.stop_reason}`);
     dlc.push(last.samples_per_second);
   };
-  const runHand = () => {
-    const h = spawnSync(python, [HAND, project, '--hand-only', '--synthetic', '--reps', '1', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
-    if (h.status !== 0) throw new Error(`emitted_overhead.py --hand-only failed: ${(h.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-    hand.push(...JSON.parse(h.stdout.trim().split('\n').pop()).hand_samples_per_s);
+  const runHand = (augment, into) => () => {
+    const args = [HAND, project, '--hand-only', '--synthetic', ...(augment ? ['--augment'] : []), '--reps', '1', '--samples', String(samples), '--threads', String(threads)];
+    const h = spawnSync(python, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
+    if (h.status !== 0) throw new Error(`emitted_overhead.py --hand-only${augment ? ' --augment' : ''} failed: ${(h.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+    into.push(...JSON.parse(h.stdout.trim().split('\n').pop()).hand_samples_per_s);
   };
+  const order = [runDlc, runHand(true, hand), runHand(false, handModelOnly)];
   for (let i = 0; i < reps; i++) {
     const before = os.loadavg()[0];
-    if (i % 2 === 0) {
-      await runDlc();
-      runHand();
-    } else {
-      runHand();
-      await runDlc();
-    }
+    for (const run of i % 2 === 0 ? order : [...order].reverse()) await run();
     load.push([before, os.loadavg()[0]]);
-    log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)} (ratio ${(dlc[i] / hand[i]).toFixed(3)}, load ${before.toFixed(1)}→${os.loadavg()[0].toFixed(1)})`);
+    log(`  torch rep ${i + 1}/${reps}: dlc run --backend torch ${dlc[i].toFixed(1)} samples/s, hand-written ${hand[i].toFixed(1)} (ratio ${(dlc[i] / hand[i]).toFixed(3)}), ` +
+      `model only ${handModelOnly[i].toFixed(1)} (ratio ${(dlc[i] / handModelOnly[i]).toFixed(3)}), load ${before.toFixed(1)}→${os.loadavg()[0].toFixed(1)}`);
   }
   const ratios = dlc.map((d, i) => d / hand[i]);
+  const ratiosModelOnly = dlc.map((d, i) => d / handModelOnly[i]);
   const spread = (xs) => ({ min: Math.min(...xs), max: Math.max(...xs) });
   return {
-    spec: ir.spec.name, batch_size: ir.spec.data.batch_size, samples, threads, dlc, hand, ratios, load_1m: load,
-    median: { dlc: median(dlc), hand: median(hand), ratio: median(ratios) },
-    spread: { dlc: spread(dlc), hand: spread(hand), ratio: spread(ratios) },
+    spec: ir.spec.name, batch_size: ir.spec.data.batch_size, samples, threads, dlc, hand, hand_model_only: handModelOnly, ratios, ratios_model_only: ratiosModelOnly, load_1m: load,
+    median: { dlc: median(dlc), hand: median(hand), hand_model_only: median(handModelOnly), ratio: median(ratios), ratio_model_only: median(ratiosModelOnly) },
+    spread: { dlc: spread(dlc), hand: spread(hand), hand_model_only: spread(handModelOnly), ratio: spread(ratios), ratio_model_only: spread(ratiosModelOnly) },
   };
 }

@@ -3,7 +3,7 @@ seeded batches, transforms, one-hot loss, clipping, schedule, bookkeeping) again
 loop over the same model on ready-made tensors, interleaved.
 
 usage: python3 bench/torch/emitted_overhead.py PROJECT_DIR [--samples 640] [--reps 3] [--threads 2] [--hand-only] [--synthetic]
-                                                           [--no-malloc-tuning]
+                                                           [--augment] [--no-malloc-tuning]
 PROJECT_DIR is a `dlc emit --target pytorch` output. Prints one JSON object:
 {"dlc_samples_per_s": [...], "hand_samples_per_s": [...], "ratio_median": median of per-rep dlc/hand}.
 The dlc figure is the second epoch's samples_per_second of a 2-epoch train() (training steps only,
@@ -13,6 +13,10 @@ synthetic images.
 --hand-only: only the hand-written loop (one warm-up pass, then --reps measured passes, all on one
 model and optimizer, as a hand-written training loop keeps them), {"hand_samples_per_s": [...]} —
 bench/lib/torch-run.js interleaves it with whole `dlc run --backend torch` runs.
+--augment: the hand loop does the data work the spec asks for, as a hand-written loop would: each pass
+shuffles the training images (torch.randperm), gathers each batch of uint8 pixels, scales them and applies
+the spec's train transforms with torch ops (bench/torch/hand_augment.py). Without it the hand loop trains
+on one batch made once: the model alone, a bound no loop that reads data reaches.
 Both loops run with dlc_runtime.loop.tune_malloc() applied (glibc keeps freed tensor memory; without
 it PyTorch's step time depends on the allocator's history, 3-4x on these models): the ratio then
 measures dlc's loop, not malloc. --no-malloc-tuning leaves glibc's defaults (for the hand loop; the
@@ -38,6 +42,7 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--hand-only', action='store_true')
     p.add_argument('--no-malloc-tuning', action='store_true')
+    p.add_argument('--augment', action='store_true', help='the hand loop shuffles, gathers and transforms every batch (see the module comment)')
     p.add_argument('--synthetic', action='store_true',
                    help="train both loops on the spec's own synthetic data set (dlc_runtime's seeded images; the hand loop's one batch is its "
                         "first batch through the eval transforms) instead of random images and labels, as bench/lib/torch-run.js runs the dlc side")
@@ -80,11 +85,30 @@ def main():
     x = torch.rand(bs, *shape) if hand_x is None else hand_x
     y = torch.randint(0, k, (bs,)) if hand_y is None else hand_y
 
+    # --augment: the training images as one uint8 NCHW tensor, and the spec's train transforms.
+    pixels = torch.from_numpy(np.ascontiguousarray(data.train.images)).permute(0, 3, 1, 2).contiguous()
+    labels = torch.from_numpy(np.asarray(data.train.labels, dtype=np.int64))
+    train_transforms = spec['data']['transforms']['train']
+    gen = torch.Generator().manual_seed(0)
+
+    def batches():
+        if not a.augment:
+            for _ in range(steps):
+                yield x, y
+            return
+        from hand_augment import augment
+        order = torch.randperm(pixels.shape[0], generator=gen)
+        for b in range(steps):
+            idx = order[b * bs:(b + 1) * bs]
+            # NCHW → the model's NHWC input, contiguous as dlc's batches (the model's permute then gives channels-last
+            # strides, which oneDNN convolves faster here than contiguous NCHW).
+            yield augment(pixels[idx].float().div_(255), train_transforms, gen).permute(0, 2, 3, 1).contiguous(), labels[idx]
+
     def hand():
         t0 = time.perf_counter()
-        for _ in range(steps):
+        for xb, yb in batches():
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y)
+            loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
             loss.item()
@@ -98,7 +122,7 @@ def main():
         return r['history'][1]['samples_per_second']
 
     hand()  # warm-up
-    info = {'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps, 'malloc_tuned': malloc_tuned}
+    info = {'threads': torch.get_num_threads(), 'batch': bs, 'steps': steps, 'malloc_tuned': malloc_tuned, 'augment': a.augment}
     if a.hand_only:
         print(json.dumps({'hand_samples_per_s': [hand() for _ in range(a.reps)], **info}))
         return

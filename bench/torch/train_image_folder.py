@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from PIL import Image
 from torch import nn
-import torch.nn.functional as F
 
+from hand_augment import augment
 from ir_model import IRModel
 
 
@@ -65,33 +65,6 @@ def lr_at(s, base, step, steps_per_epoch, epochs):
     if kind == 'exponential':
         return base * s['gamma'] ** math.floor(epoch)
     raise ValueError(f'schedule {kind} not in the reference script')
-
-
-def augment(x, transforms, gen):
-    """x: float [n,c,h,w] in [0,1]. Per-sample random crop/flip, then normalize."""
-    n, c, h, w = x.shape
-    for t in transforms:
-        k = t['kind']
-        if k == 'random_crop':
-            p, size = t['padding'], t['size']
-            padded = F.pad(x, (p, p, p, p))
-            oy = torch.randint(0, h + 2 * p - size + 1, (n,), generator=gen)
-            ox = torch.randint(0, w + 2 * p - size + 1, (n,), generator=gen)
-            x = torch.stack([padded[i, :, oy[i]:oy[i] + size, ox[i]:ox[i] + size] for i in range(n)])
-        elif k == 'random_flip':
-            if t['mode'] in ('horizontal', 'both'):
-                m = torch.rand(n, generator=gen) < 0.5
-                x = torch.where(m[:, None, None, None], x.flip(3), x)
-            if t['mode'] in ('vertical', 'both'):
-                m = torch.rand(n, generator=gen) < 0.5
-                x = torch.where(m[:, None, None, None], x.flip(2), x)
-        elif k == 'normalize':
-            mean = torch.tensor(t['mean']).view(1, -1, 1, 1)
-            std = torch.tensor(t['std']).view(1, -1, 1, 1)
-            x = (x - mean) / std
-        else:
-            raise ValueError(f'transform {k} not in the reference script')
-    return x
 
 
 def evaluate(model, x, y, transforms, batch):
