@@ -15,6 +15,7 @@ import { EmitError } from '../codegen/common/write-project.js';
 import type { MetricsReport } from '../runtime/contracts.js';
 import { defaultCacheDir } from '../runtime/data/download.js';
 import { createProgress } from '../runtime/progress/progress.js';
+import { otherPreprocessingWarning, runPreprocessing } from '../runtime/train/preprocessing-file.js';
 import { formatReport } from '../runtime/train/report.js';
 import { failExpected, type CliIO } from './io.js';
 
@@ -28,6 +29,8 @@ export interface TorchCliOptions {
   readonly epochs?: number;
   /** --initial-weights DIR: a tfjs model directory train.py starts from (its --initial-weights). */
   readonly initialWeights?: string;
+  /** --preprocessing FILE: a saved preprocessing.json train.py encodes the data with (its --preprocessing). */
+  readonly preprocessing?: string;
   /** report.html after every epoch and at the end (src/report/run-hook.ts), when not --no-report. */
   readonly reporter?: {
     readonly onEpoch: (record: unknown, ctx: { readonly runDir: string }) => Promise<void>;
@@ -105,6 +108,7 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
       resume: opts.resume,
       epochs: opts.epochs,
       initialWeights: opts.initialWeights,
+      preprocessing: opts.preprocessing,
       env: io.env,
       onEvent,
       onStderr: (line) => progress.log(line),
@@ -114,6 +118,12 @@ export async function runOnTorch(ir: IR, opts: TorchCliOptions, io: CliIO): Prom
     return failExpected('run', e, io, [TorchUnavailable, TorchRunFailed, EmitError]);
   }
   await epochEvents;
+  // As a tfjs run warns before training: train.py fits the preprocessing, so it is compared once the run has saved it.
+  if (opts.initialWeights && !opts.preprocessing) {
+    const fitted = await runPreprocessing(done.run_dir).catch(() => undefined);
+    const warning = fitted && (await otherPreprocessingWarning(opts.initialWeights, fitted));
+    if (warning) progress.log(warning);
+  }
   if (done.stop_reason !== 'non_finite_loss') {
     let parsed: ReturnType<typeof reportFromJson>;
     try {

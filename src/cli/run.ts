@@ -1,5 +1,5 @@
 /**
- * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N] [--initial-weights DIR]`:
+ * `dlc run SPEC [--set k=v]… [--backend …] [--epochs N] [--runs-dir DIR] [--resume RUN_DIR] [--replicas N] [--initial-weights DIR] [--preprocessing FILE]`:
  * compile, train, evaluate. Thin: the work is `train()` in src/runtime/train.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -39,6 +39,11 @@ Options:
                        weights.bin, e.g. a converted zoo model or a run's checkpoints/best)
                        instead of the spec's initial weights; each weight must have the
                        model's shape (the first one that does not is named)
+  --preprocessing FILE  (csv and text data) encode the data with FILE, a run's preprocessing.json
+                       (means, stds, categories, vocabulary), instead of fitting a new one; saved
+                       unchanged as this run's preprocessing.json. With --initial-weights
+                       RUN/checkpoints/best give RUN/preprocessing.json, so the inputs mean what
+                       those weights learnt (without it, a differing one is warned about)
   --no-report          do not write RUN_DIR/report.html (by default rewritten after every epoch)
   --replicas N         (tfjs) split each batch over N data-parallel replicas (worker threads); default
                        $DLC_REPLICAS, else one per core on wasm (batch norm is synchronised)
@@ -71,7 +76,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   let replicas: number | undefined;
   let nproc: number | undefined;
   try {
-    parsed = parseArgs(args, [SET_FLAG, RUN_BACKEND_FLAG, ...TORCH_FLAGS, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }, { name: 'initial-weights', value: true }]);
+    parsed = parseArgs(args, [SET_FLAG, RUN_BACKEND_FLAG, ...TORCH_FLAGS, { name: 'epochs', value: true }, { name: 'runs-dir', value: true }, { name: 'resume', value: true }, { name: 'replicas', value: true }, { name: 'no-report' }, { name: 'initial-weights', value: true }, { name: 'preprocessing', value: true }]);
     epochs = positiveInt(parsed, 'epochs');
     replicas = positiveInt(parsed, 'replicas');
     nproc = positiveInt(parsed, 'nproc');
@@ -82,6 +87,9 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const resume = flag(parsed, 'resume');
   const initialWeights = flag(parsed, 'initial-weights');
   if (initialWeights !== undefined && resume !== undefined) return usage('--initial-weights and --resume exclude each other (a resumed run continues from its own checkpoint)');
+  const preprocessingArg = flag(parsed, 'preprocessing');
+  if (preprocessingArg !== undefined && resume !== undefined) return usage('--preprocessing and --resume exclude each other (a resumed run keeps its own preprocessing.json)');
+  const preprocessingFile = preprocessingArg !== undefined ? resolve(io.cwd, preprocessingArg) : undefined;
   const torch = flag(parsed, 'backend') === 'torch';
   for (const f of TORCH_FLAGS) if (!torch && parsed.flags[f.name] !== undefined) return usage(`--${f.name} needs --backend torch`);
   if (torch && replicas !== undefined) return usage('--replicas is for the TensorFlow.js backends; with --backend torch use --nproc N');
@@ -113,6 +121,15 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const reporter = parsed.flags['no-report'] ? undefined : (await import('../report/run-hook.js')).runReporter((l) => io.stderr.write(`${l}\n`));
   if (torch) {
     const { runOnTorch } = await import('./run-torch.js');
+    if (preprocessingFile !== undefined) {
+      // Missing, malformed or of another kind: named here, before Python starts (train.py checks columns and settings).
+      const { readGivenPreprocessing } = await import('../runtime/train/preprocessing-file.js');
+      try {
+        await readGivenPreprocessing(preprocessingFile, ir.spec.data);
+      } catch (e) {
+        return failExpected('run', e, io, expectedFailure);
+      }
+    }
     return runOnTorch(
       ir,
       {
@@ -124,6 +141,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
         resume: resume ? resolve(io.cwd, resume) : undefined,
         epochs,
         ...(initialWeights !== undefined ? { initialWeights: resolve(io.cwd, initialWeights) } : {}),
+        ...(preprocessingFile !== undefined ? { preprocessing: preprocessingFile } : {}),
         reporter,
       },
       io,
@@ -139,6 +157,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       runsDir: resolve(io.cwd, flag(parsed, 'runs-dir') ?? 'runs'),
       resume: resume ? resolve(io.cwd, resume) : undefined,
       ...(initialWeights !== undefined ? { initialWeights: resolve(io.cwd, initialWeights) } : {}),
+      ...(preprocessingFile !== undefined ? { preprocessingFile } : {}),
       cacheDir: defaultCacheDir(io.env),
       // The runtime reads no YAML: the run directory's spec.yaml is rendered here.
       specYaml: documentToYaml(specToDocument(ir.spec), ['# Resolved spec of this run (every default filled in), written by dlc run']),

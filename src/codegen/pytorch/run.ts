@@ -47,6 +47,8 @@ export interface TorchRunOptions {
    * kernels' orthogonal init agrees to float32 rounding). Ignored with `resume`.
    */
   readonly initialWeights?: string;
+  /** A saved preprocessing.json the data is encoded with instead of a fitted one (train.py --preprocessing). Ignored with `resume`. */
+  readonly preprocessing?: string;
   /** Data-set cache handed to the project ($DLC_CACHE otherwise). */
   readonly dataCacheDir?: string;
   /** Where the spec's relative data paths start (train.py --data-dir); default the working directory, as dlc run's loaders. */
@@ -106,6 +108,7 @@ export async function runTorch(ir: IR, opts: TorchRunOptions): Promise<Extract<T
   if (opts.resume) args.push('--resume', resolve(opts.resume));
   if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
   if (opts.initialWeights && !opts.resume) args.push('--initial-weights', resolve(opts.initialWeights));
+  if (opts.preprocessing && !opts.resume) args.push('--preprocessing', resolve(opts.preprocessing));
   if (opts.dataCacheDir) args.push('--cache-dir', resolve(opts.dataCacheDir));
   // The project runs in its cache folder: relative data paths (csv, text) start where dlc run was started.
   args.push('--data-dir', resolve(opts.dataDir ?? '.'));

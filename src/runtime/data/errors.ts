@@ -14,3 +14,10 @@ export class DataError extends Error {
     this.file = file;
   }
 }
+
+/**
+ * A given saved preprocessing (a run's preprocessing.json) that cannot encode this data: another
+ * kind, target, columns or tokenising. A DataError, so callers that know the file it came from
+ * (dlc run --preprocessing) can name it.
+ */
+export class PreprocessingMismatch extends DataError {}

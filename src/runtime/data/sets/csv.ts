@@ -9,7 +9,7 @@ import type { DataSpec } from '../../../compiler/spec.js';
 import { resolveDataPath } from '../../../compiler/shared/data-path.js';
 import { cellNumber, cellText, dropMissing, encodeRow, fitTable, isMissing, planTable, referencedColumns, splitIndices, type TablePreprocessing, type TableRow } from '../../../compiler/shared/tabular.js';
 import type { ExampleSet, LoadedDataset } from '../../contracts.js';
-import { DataError } from '../errors.js';
+import { DataError, PreprocessingMismatch } from '../errors.js';
 import { readTable, type Table } from '../table-file.js';
 import type { DataLoadOptions, DataSetLoader } from './set-loader.js';
 
@@ -97,7 +97,7 @@ export function loadTable(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | '
   if (given) {
     const fitted = plan.columns.map((c) => c.column).join(', ');
     const saved = given.columns.map((c) => c.column).join(', ');
-    if (fitted !== saved) throw new DataError(`the given preprocessing encodes the columns ${saved}, but the spec's features are ${fitted}`);
+    if (fitted !== saved) throw new PreprocessingMismatch(`the given preprocessing encodes the columns ${saved}, but the spec's features are ${fitted}`);
     opts.log?.(`${data.path}: the given preprocessing is used (means, stds and categories are not fitted again)`);
   }
   return { name: 'csv', classNames: pre.classes, train: encode(train, pre), test: encode(test, pre), preprocessing: pre };
@@ -111,9 +111,9 @@ function savedTable(saved: DataLoadOptions['saved'], kind: TablePreprocessing['k
   if (!saved) return undefined;
   const p = saved as Partial<TablePreprocessing>;
   const want = kind === 'window' ? data.window!.column : data.target;
-  if (p.kind !== kind) throw new DataError(`the given preprocessing is a ${String(p.kind)} preprocessing, but this spec's csv data needs a ${kind} one`);
-  if (p.target !== want) throw new DataError(`the given preprocessing is for the target '${String(p.target)}', but this spec's is '${String(want)}'`);
-  if (kind === 'table' && (!Array.isArray(p.columns) || !Array.isArray(p.classes) || typeof p.width !== 'number')) throw new DataError('the given table preprocessing lacks its columns, classes or width');
+  if (p.kind !== kind) throw new PreprocessingMismatch(`the given preprocessing is a ${String(p.kind)} preprocessing, but this spec's csv data needs a ${kind} one`);
+  if (p.target !== want) throw new PreprocessingMismatch(`the given preprocessing is for the target '${String(p.target)}', but this spec's is '${String(want)}'`);
+  if (kind === 'table' && (!Array.isArray(p.columns) || !Array.isArray(p.classes) || typeof p.width !== 'number')) throw new PreprocessingMismatch('the given table preprocessing lacks its columns, classes or width');
   return p as TablePreprocessing;
 }
 
@@ -140,7 +140,7 @@ function loadWindows(table: Table, data: DataSpec, opts: Pick<DataLoadOptions, '
   const trainEnd = Math.floor(series.length * (1 - (data.test_split?.ratio ?? 0.2)));
   const head = series.slice(0, trainEnd);
   const given = savedTable(opts.saved, 'window', data)?.window;
-  if (given && (given.length !== w.length || given.horizon !== horizon)) throw new DataError(`the given preprocessing is for windows of ${given.length}+${given.horizon}, but the spec's are ${w.length}+${horizon}`);
+  if (given && (given.length !== w.length || given.horizon !== horizon)) throw new PreprocessingMismatch(`the given preprocessing is for windows of ${given.length}+${given.horizon}, but the spec's are ${w.length}+${horizon}`);
   const mean = given ? given.mean : head.reduce((a, b) => a + b, 0) / Math.max(1, head.length);
   const std = given ? given.std : Math.sqrt(head.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, head.length)) || 1;
   if (given) opts.log?.(`${data.path}: the given preprocessing is used (mean ${mean}, std ${std})`);

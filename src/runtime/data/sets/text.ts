@@ -16,7 +16,7 @@ import type { DataSpec } from '../../../compiler/spec.js';
 import { cellText, isMissing, splitIndices } from '../../../compiler/shared/tabular.js';
 import { decodeUtf8Lenient, encodeTokens, fitVocabulary, RESERVED_IDS, textOptions, tokenizeText, vocabularyIds, type TextOptions, type TextPreprocessing } from '../../../compiler/shared/text.js';
 import type { ExampleSet, LoadedDataset } from '../../contracts.js';
-import { DataError } from '../errors.js';
+import { DataError, PreprocessingMismatch } from '../errors.js';
 import { mailText } from '../mail.js';
 import { firstInvalidUtf8Line, MAX_TABLE_BYTES, parseTable, type Table } from '../table-file.js';
 import type { DataLoadOptions, DataSetLoader } from './set-loader.js';
@@ -239,8 +239,8 @@ export function loadText(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'l
   if (unknown !== undefined) throw new DataError(`the test texts have the class '${unknown}', which the training texts lack`, where);
   const trainTokens = train.texts.map((t) => tokenizeText(t, o));
   const testTokens = test.texts.map((t) => tokenizeText(t, o));
-  // A trained run's vocabulary (dlc eval) wins over a new fit, so the ids are the ones the model learnt.
-  const saved = opts.saved?.kind === 'text' ? (opts.saved as TextPreprocessing) : undefined;
+  // A trained run's vocabulary (dlc eval, --preprocessing) wins over a new fit, so the ids are the ones the model learnt.
+  const saved = savedText(opts.saved, o, src.classes);
   const vocab = saved ? [...saved.vocab] : fitVocabulary(trainTokens, o.vocab_size);
   if (saved) opts.log?.(`${data.source ?? data.path}: the run's saved vocabulary (${vocab.length} tokens) is used`);
   const ids = vocabularyIds(vocab);
@@ -254,6 +254,26 @@ export function loadText(data: DataSpec, opts: Pick<DataLoadOptions, 'seed' | 'l
   );
   const pre: TextPreprocessing = { kind: 'text', tokenize: o.tokenize, lowercase: o.lowercase, strip_html: o.strip_html, max_length: o.max_length, vocab, classes: src.classes, targetType: 'class' };
   return { name: 'text', classNames: src.classes, train: encode(train, trainTokens, ids, src.classes, o.max_length), test: encode(test, testTokens, ids, src.classes, o.max_length), preprocessing: pre };
+}
+
+/** The tokenising settings a saved vocabulary was made with: the spec's must be the same for its ids to mean the same tokens. */
+const TOKENIZING = ['tokenize', 'lowercase', 'strip_html', 'max_length'] as const;
+
+/**
+ * `saved` when it is a text preprocessing this spec's data can be encoded with; undefined when none is given.
+ * Another kind, other tokenising settings, a vocabulary larger than data.vocab_size or other classes: an error naming what differs.
+ */
+function savedText(saved: DataLoadOptions['saved'], o: ReturnType<typeof textOptions>, classes: readonly string[]): TextPreprocessing | undefined {
+  if (!saved) return undefined;
+  const p = saved as Partial<TextPreprocessing>;
+  if (p.kind !== 'text') throw new PreprocessingMismatch(`the given preprocessing is a ${String(p.kind)} preprocessing, but this spec's text data needs a text one`);
+  if (!Array.isArray(p.vocab) || !Array.isArray(p.classes)) throw new PreprocessingMismatch('the given text preprocessing lacks its vocab or classes');
+  for (const key of TOKENIZING) {
+    if (p[key] !== o[key]) throw new PreprocessingMismatch(`the given preprocessing has ${key} ${JSON.stringify(p[key])}, but this spec's data.${key} is ${JSON.stringify(o[key])}`);
+  }
+  if (p.vocab.length > o.vocab_size) throw new PreprocessingMismatch(`the given preprocessing's vocabulary has ${p.vocab.length} tokens, more than this spec's data.vocab_size ${o.vocab_size}`);
+  if (p.classes.join('\0') !== classes.join('\0')) throw new PreprocessingMismatch(`the given preprocessing is for the classes ${p.classes.join(', ')}, but this data's are ${classes.join(', ')}`);
+  return p as TextPreprocessing;
 }
 
 export const loader: DataSetLoader<'text'> = {
