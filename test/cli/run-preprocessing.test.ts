@@ -137,6 +137,14 @@ describe('dlc run --preprocessing FILE', () => {
     const firstFile = join(first.runDir!, 'preprocessing.json');
     expect(warm.err()).toContain(`warning: the initial weights come from a run whose preprocessing ${firstFile} differs from the one this run fitted (input scaling or categories); pass --preprocessing ${firstFile}`);
 
+    // Other columns: train.py refuses it, naming FILE, before its run directory.
+    const cols = join(dir, 'torch-cols.json');
+    writeFileSync(cols, JSON.stringify({ ...edited, columns: [{ column: 'z', type: 'numeric', mean: 0, std: 1 }] }));
+    const refused = fakeIO(dir);
+    expect(await main(['run', 'table.yaml', '--backend', 'torch', '--python', PYTHON!, '--device', 'cpu', '--no-report', '--runs-dir', join(dir, 'torch-cols-runs'), '--preprocessing', cols], refused)).toBe(2);
+    expect(refused.err()).toContain(`the saved preprocessing encodes the columns z, but the spec's features are x (--preprocessing ${cols})`);
+    expect(existsSync(join(dir, 'torch-cols-runs'))).toBe(false);
+
     const text = fakeIO(dir);
     expect(await main(['run', 'old.yaml', '--backend', 'torch', '--python', PYTHON!, '--no-report', '--runs-dir', join(dir, 'torch-text-runs'), '--preprocessing', file], text)).toBe(2);
     expect(text.err()).toContain(`--preprocessing ${file}: it is a table preprocessing, but this spec's text data needs a text one`);

@@ -599,9 +599,17 @@ def _check_columns(table, data):
             raise DataError(f"line 1: no column '{col}' (the columns are {have})", table.file)
 
 
-def _check_saved(saved, kind, file):
+def _check_saved(saved, kind, data, file):
+    """A saved preprocessing of `kind` for this spec's target (savedTable): another kind or target, or a
+    table one without its columns, classes or width, is a DataError naming what differs."""
     if saved.get('kind') != kind:
         raise DataError(f"the saved preprocessing is of kind {saved.get('kind')!r}, this data needs {kind!r}", file)
+    want = data['window']['column'] if kind == 'window' else data.get('target')
+    if saved.get('target') != want:
+        raise DataError(f"the saved preprocessing is for the target '{saved.get('target')}', but this spec's is '{want}'", file)
+    width = saved.get('width')
+    if kind == 'table' and (not isinstance(saved.get('columns'), list) or not isinstance(saved.get('classes'), list) or not isinstance(width, (int, float)) or isinstance(width, bool)):
+        raise DataError('the saved table preprocessing lacks its columns, classes or width', file)
 
 
 def load_table(data, seed=0, log=None, data_dir=None, saved=None):
@@ -642,7 +650,11 @@ def load_table(data, seed=0, log=None, data_dir=None, saved=None):
         missing = data.get('missing', 'drop') or 'drop'
         log(f"{data['path']}: {dropped} row{'' if dropped == 1 else 's'} with missing values dropped (data.missing: {json.dumps(missing, separators=(',', ':'), ensure_ascii=False)})")
     if saved is not None:
-        _check_saved(saved, 'table', table.file)
+        _check_saved(saved, 'table', data, table.file)
+        fitted = ', '.join(c['column'] for c in plan_table(train[0] + test[0], data)['columns'])
+        given = ', '.join(str(c.get('column')) for c in saved['columns'])
+        if fitted != given:
+            raise DataError(f"the saved preprocessing encodes the columns {given}, but the spec's features are {fitted}", table.file)
         pre = saved
     else:
         pre = fit_table(train[0], plan_table(train[0] + test[0], data), data)
@@ -696,8 +708,11 @@ def _load_windows(table, data, log, saved):
     ratio = (data.get('test_split') or {}).get('ratio')
     train_end = math.floor(len(series) * (1 - (0.2 if ratio is None else ratio)))
     if saved is not None:
-        _check_saved(saved, 'window', table.file)
-        mean, std = saved['window']['mean'], saved['window']['std']
+        _check_saved(saved, 'window', data, table.file)
+        given = saved.get('window') or {}
+        if given.get('length') != length or given.get('horizon') != horizon:
+            raise DataError(f"the saved preprocessing is for windows of {given.get('length')}+{given.get('horizon')}, but the spec's are {length}+{horizon}", table.file)
+        mean, std = given['mean'], given['std']
     else:
         head = series[:train_end]
         mean = _fsum(head) / max(1, len(head))

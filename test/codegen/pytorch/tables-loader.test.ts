@@ -184,6 +184,13 @@ const tablePre = loadTable(tableSaved, { seed: 0 }).preprocessing;
 const moved = { ...tablePre, columns: tablePre.columns.map((c) => (c.mean !== undefined ? { ...c, mean: c.mean + 1 } : c)) };
 queue(tableSaved, 0, moved);
 queue(tableSaved, 0);
+// Saved preprocessings this data cannot be encoded with (another target, other columns, other windows): refused by both.
+const MISFITS: [string, DataSpec, object][] = [
+  ['another target', tableSaved, { ...tablePre, target: 'Island' }],
+  ['other columns', tableSaved, { ...tablePre, columns: tablePre.columns.slice(1) }],
+  ['other windows', windowOther, { ...windowSaved, window: { ...windowSaved.window!, length: 4 } }],
+];
+for (const [, data, saved] of MISFITS) queue(data, 0, saved);
 
 const BAD: [string, string | Buffer, Record<string, unknown>, RegExp][] = [
   ['ragged-long.csv', 'a,b,y\n1,2,p\n3,4,q\n5,6,7,q\n', { features: ['a', 'b'], target: 'y' }, /ragged-long\.csv: line 4: row has 4 cells but the header has 3 columns/],
@@ -249,6 +256,20 @@ describe.skipIf(!PYTHON)('PyTorch target: the csv loader is dlc\'s', () => {
     expect(reused.pre).toBe(py.pre);
     const refit = python(windowOther, 0);
     expect((JSON.parse(refit.pre) as { window: { mean: number } }).window.mean).not.toBe(windowSaved.window!.mean);
+  });
+
+  it.each(MISFITS.map((m, i) => [m[0], i] as const))('a saved preprocessing for %s is refused with dlc\'s words', (_what, i) => {
+    const [, data, saved] = MISFITS[i]!;
+    let tsMessage = '';
+    try {
+      loadTable(data, { seed: 0, saved: saved as { kind: string } });
+    } catch (e) {
+      tsMessage = (e as Error).message;
+    }
+    expect(tsMessage).toMatch(/^the given preprocessing (is for|encodes)/);
+    const py = answer({ data, seed: 0, saved }) as { error: string; type: string };
+    expect(py.type).toBe('DataError');
+    expect(py.error).toBe(`${data.path}: ${tsMessage.replace('the given preprocessing', 'the saved preprocessing')}`);
   });
 
   it('a saved table preprocessing is used instead of fitting (the TS run\'s preprocessing.json)', () => {
