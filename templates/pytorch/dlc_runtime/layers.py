@@ -135,6 +135,15 @@ def _masked(new, old, m):
     return new * m + old * (1 - m)
 
 
+def _steps(xw, mask):
+    """The step loops' inputs: each step's xw[:, t] and mask as 1/0 [n, 1] (None without a mask).
+    Read with unbind, whose backward stacks the steps' gradients once; indexing xw[:, t] gave every
+    step's backward a zero-filled copy of all of xw's gradient (memory traffic quadratic in the
+    steps: 4–5× the time at 300 steps, seconds under glibc's default malloc)."""
+    ms = [None] * xw.shape[1] if mask is None else mask.to(xw.dtype).unsqueeze(-1).unbind(1)
+    return zip(xw.unbind(1), ms)
+
+
 class _KerasRecurrent(nn.Module):
     """The weights tfjs's recurrent layers share, in tfjs's layouts: kernel [input, gates·units],
     recurrent_kernel [units, gates·units] and ONE bias [gates·units]; `gates` is set by the cell."""
@@ -154,13 +163,31 @@ class _KerasRecurrent(nn.Module):
     def tfjs_weights(self):
         return [('kernel', 'kernel', 'zeros'), ('recurrent_kernel', 'recurrent_kernel', 'zeros'), ('bias', 'bias', 'zeros')]
 
+    def _in_step_order(self, x, mask):
+        """x and mask in the order the steps run: reversed with go_backwards (tfjs flips the whole
+        sequence, padding included)."""
+        if not self.go_backwards:
+            return x, mask
+        return x.flip(1), None if mask is None else mask.flip(1)
+
+
+def _right_padded_lengths(mask):
+    """Each row's number of valid steps when `mask` [n, t] is right padding (every row: valid steps,
+    then masked ones, at least one valid) — the form the fused kernels can run; otherwise None."""
+    lengths = mask.sum(1)
+    steps = torch.arange(mask.shape[1], device=mask.device)
+    if bool((lengths > 0).all()) and bool((mask == (steps.unsqueeze(0) < lengths.unsqueeze(1))).all()):
+        return lengths
+    return None
+
 
 class KerasLSTM(_KerasRecurrent):
     """tfjs/Keras LSTM: z = x·kernel + h·recurrent_kernel + bias, gates (i, f, c, o) with the logistic
     sigmoid, c = f·c + i·tanh(z_c), h = o·tanh(c); ONE bias vector (PyTorch's nn.LSTM has two).
     Without a mask it runs PyTorch's fused LSTM (same gate order i, f, g, o) with the transposed
-    kernels, this bias as b_ih and zeros as b_hh; with a right-padding mask the fused LSTM on packed
-    rows; with any other mask (or going backwards with one), a Python loop over the steps."""
+    kernels, this bias as b_ih and zeros as b_hh; with a right-padding mask the same over the padded
+    rows, each row's outputs picked (either direction; on CPU that measured faster than packing the
+    rows, docs/codegen/pytorch.md); with any other mask, `loop`: a Python loop over the steps."""
 
     gates = 4
 
@@ -181,43 +208,56 @@ class KerasLSTM(_KerasRecurrent):
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         return torch.sigmoid(o) * torch.tanh(c), c
 
-    def _packed(self, x, mask, lengths):
-        """The fused LSTM over each row's first `lengths` steps (a right-padded mask); what tfjs gives:
-        the last valid state, and for return_sequences that state carried over the padding."""
-        n, t = x.shape[0], x.shape[1]
-        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        h0 = x.new_zeros(1, n, self.units)
-        weights = self._fused_weights()
-        # (data, batch_sizes, (h0, c0), weights, has_biases, num_layers, dropout, train, bidirectional) → (out, h, c)
-        out, h, _ = torch._VF.lstm(packed.data, packed.batch_sizes, (h0, h0), weights, True, 1, 0.0, self.training, False)
-        last = h[0].index_select(0, packed.unsorted_indices)
+    def _last_valid(self, out, lengths):
+        """Each row's output at its last valid step (lengths − 1) [n, units]."""
+        return out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, self.units)).squeeze(1)
+
+    def _right_padded(self, x, mask, lengths):
+        """Forwards over a right-padded mask, what tfjs gives: the last valid state, and for
+        return_sequences that state carried over the padding. The fused LSTM runs over the whole
+        rows: the padding comes after a row's valid steps, so it cannot change their outputs, and its
+        own outputs are not read (no gradient reaches them)."""
+        out = self._fused(x)
+        last = self._last_valid(out, lengths)
+        return torch.where(mask.unsqueeze(-1), out, last.unsqueeze(1)) if self.return_sequences else last
+
+    def _right_padded_backwards(self, x, lengths):
+        """go_backwards over a right-padded mask. tfjs flips the whole sequence: the padding comes first
+        and keeps the zero state, then each row's valid steps in reverse order. So: the fused LSTM over
+        each row's valid steps reversed, followed by its padding (as forwards), the state after them
+        the last state; for return_sequences, in tfjs's flipped order, zeros at a row's t − L leading
+        positions and then those outputs."""
+        t = x.shape[1]
+        steps = torch.arange(t, device=x.device).unsqueeze(0)
+        span = lengths.unsqueeze(1)
+        # Row i's valid steps reversed (L−1 … 0), then its padding positions in place.
+        reversed_valid = torch.where(steps < span, span - 1 - steps, steps)
+        out = self._fused(x.gather(1, reversed_valid.unsqueeze(-1).expand(-1, -1, x.shape[2])))
         if not self.return_sequences:
-            return last
-        seq, _ = nn.utils.rnn.pad_packed_sequence(nn.utils.rnn.PackedSequence(out, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices),
-                                                  batch_first=True, total_length=t)
-        return torch.where(mask.unsqueeze(-1), seq, last.unsqueeze(1))
+            return self._last_valid(out, lengths)
+        # Flipped position k ≥ t − L holds output k − (t − L) = (k + L) mod t; k < t − L is padding: zero.
+        seq = out.gather(1, ((steps + span) % t).unsqueeze(-1).expand(-1, -1, self.units))
+        return torch.where((steps >= t - span).unsqueeze(-1), seq, torch.zeros_like(seq))
 
     def forward(self, x, mask=None):
-        if mask is not None and not self.go_backwards:
-            # Right padding (every row valid then masked, at least one valid step): the fused LSTM on packed rows.
-            lengths = mask.sum(1)
-            steps = torch.arange(x.shape[1], device=mask.device)
-            if bool((lengths > 0).all()) and bool((mask == (steps.unsqueeze(0) < lengths.unsqueeze(1))).all()):
-                return self._packed(x, mask, lengths)
-        if self.go_backwards:
-            x = x.flip(1)
-            mask = None if mask is None else mask.flip(1)
         if mask is None:
-            out = self._fused(x)
+            out = self._fused(self._in_step_order(x, None)[0])
             return out if self.return_sequences else out[:, -1]
+        lengths = _right_padded_lengths(mask)
+        if lengths is None:
+            return self.loop(x, mask)
+        return self._right_padded_backwards(x, lengths) if self.go_backwards else self._right_padded(x, mask, lengths)
+
+    def loop(self, x, mask=None):
+        """tfjs rnn() step by step; any mask."""
+        x, mask = self._in_step_order(x, mask)
         xw = x @ self.kernel + self.bias
         h = x.new_zeros(x.shape[0], self.units)
         c = h
-        m = mask.to(x.dtype).unsqueeze(-1)
         outs = []
-        for t in range(x.shape[1]):
-            hn, cn = self._step(xw[:, t], h, c)
-            h, c = _masked(hn, h, m[:, t]), _masked(cn, c, m[:, t])
+        for xw_t, m in _steps(xw, mask):
+            hn, cn = self._step(xw_t, h, c)
+            h, c = (hn, cn) if m is None else (_masked(hn, h, m), _masked(cn, c, m))
             outs.append(h)
         return torch.stack(outs, 1) if self.return_sequences else h
 
@@ -225,28 +265,26 @@ class KerasLSTM(_KerasRecurrent):
 class KerasGRU(_KerasRecurrent):
     """tfjs's GRU (Keras reset_after=False — the only form tfjs has; PyTorch's nn.GRU is reset-after):
     x·kernel + bias split (z, r, h); z = σ(x_z + h·U_z), r = σ(x_r + h·U_r),
-    ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ; one bias of 3·units. A Python loop over steps."""
+    ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ; one bias of 3·units. No fused kernel computes
+    it, so a Python loop over the steps (measured faster on torch 1.13's CPU than the same loop
+    compiled by torch.jit.script, which runs it op by op too: docs/codegen/pytorch.md)."""
 
     gates = 3
 
     def forward(self, x, mask=None):
-        if self.go_backwards:
-            x = x.flip(1)
-            mask = None if mask is None else mask.flip(1)
+        x, mask = self._in_step_order(x, mask)
         u = self.units
         xw = x @ self.kernel + self.bias
-        rk1, rk2 = self.recurrent_kernel[:, :2 * u], self.recurrent_kernel[:, 2 * u:]
+        rk_zr, rk_h = self.recurrent_kernel[:, :2 * u], self.recurrent_kernel[:, 2 * u:]
         h = x.new_zeros(x.shape[0], u)
-        m = None if mask is None else mask.to(x.dtype).unsqueeze(-1)
         outs = []
-        for t in range(x.shape[1]):
-            xz, xr, xh = xw[:, t].split(u, dim=-1)
-            rz, rr = (h @ rk1).split(u, dim=-1)
+        for xw_t, m in _steps(xw, mask):
+            xz, xr, xh = xw_t.split(u, dim=-1)
+            rz, rr = (h @ rk_zr).split(u, dim=-1)
             z = torch.sigmoid(xz + rz)
             r = torch.sigmoid(xr + rr)
-            hh = torch.tanh(xh + (r * h) @ rk2)
-            hn = z * h + (1 - z) * hh
-            h = hn if m is None else _masked(hn, h, m[:, t])
+            hn = z * h + (1 - z) * torch.tanh(xh + (r * h) @ rk_h)
+            h = hn if m is None else _masked(hn, h, m)
             outs.append(h)
         return torch.stack(outs, 1) if self.return_sequences else h
 

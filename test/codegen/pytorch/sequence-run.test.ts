@@ -7,7 +7,7 @@
  * starts: the recurrent kernels' orthogonal init agrees only to float32 rounding) and the
  * same batches: every step's loss within 1e-4 relative, the final weights within 1e-4.
  * Sequences end in padding (id 0): the unmasked lstm runs torch's fused LSTM, the masked model's
- * gru (both directions) a Python step loop and its lstm the fused LSTM on packed rows (right
+ * gru (both directions) a Python step loop and its lstm the fused LSTM over the padded rows (right
  * padding); the per-op chains (model-ops.test.ts) have zeros anywhere, so there the lstm loops.
  */
 import * as tf from '@tensorflow/tfjs';
