@@ -44,6 +44,7 @@ const { values: flags } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-torch-1-thread': { type: 'boolean', default: false },
     'torch-threads': { type: 'string' },
+    'torch-samples': { type: 'string' },
     sections: { type: 'string' },
     'rss-full': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join('bench', 'results') },
@@ -53,7 +54,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.js [--quick] [--only SPEC,…] [--reps N] [--seconds S] [--backends wasm,tensorflow]\n' +
-      '                         [--no-torch] [--no-torch-1-thread] [--torch-threads N] [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]\n',
+      '                         [--no-torch] [--no-torch-1-thread] [--torch-threads N] [--torch-samples N] [--sections throughput,check,load,rss,replica-rss,torch] [--rss-full] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -68,7 +69,7 @@ const cfg = {
   checkReps: quick ? 20 : 50,
   loadReps: quick ? 2 : 5,
   torchRunReps: flags.reps ? +flags.reps : quick ? 2 : 3,
-  torchRunSamples: quick ? 640 : 1280,
+  torchRunSamples: flags['torch-samples'] ? +flags['torch-samples'] : quick ? 640 : 1280,
   torchRunThreads: flags['torch-threads'] ? +flags['torch-threads'] : undefined,
   rssLimits: flags["rss-full"] ? [0, 0] : quick ? [500, 500] : [2000, 1000],
 };
