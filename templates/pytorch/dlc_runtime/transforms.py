@@ -245,9 +245,10 @@ def apply_transforms(x, transforms, training, seed, epoch, batch, total=None, lo
                 if training or size != h or size != w:
                     moves = moves or Moves(rows, h, w)
                     moves.shift(size, size, crop_params(n, h, w, size, pad, rng if training else None)[sl] - pad)
-            elif training and t['max_pixels'] > 0:
-                moves = moves or Moves(rows, h, w)
-                moves.shift(h, w, -translate_params(n, t['max_pixels'], rng)[sl])
+            elif kind == 'random_translation':
+                if training and t['max_pixels'] > 0:
+                    moves = moves or Moves(rows, h, w)
+                    moves.shift(h, w, -translate_params(n, t['max_pixels'], rng)[sl])
             continue
         if moves:
             x, moves = moves.apply(x), None
