@@ -11,7 +11,7 @@
  *  - hand-written, same work (the reference of the target): bench/torch/emitted_overhead.py --hand-only
  *    --synthetic --augment on the same emitted model — each pass shuffles the same synthetic images, gathers
  *    each batch of uint8 pixels, scales it and applies the spec's train transforms with torch ops
- *    (bench/torch/hand_augment.py), CrossEntropyLoss, SGD momentum, the same batch size, thread count and
+ *    (bench/torch/hand_augment.py), CrossEntropyLoss, SGD momentum 0.9 at the spec's learning rate, the same batch size, thread count and
  *    allocator settings (dlc_runtime's tune_malloc), one warm-up pass of the same steps, then the measured pass.
  *  - hand-written, model only (a bound): the same without --augment — one batch made once (the first batch
  *    of the same data, eval transforms) for every step: no data work at all, which no loop that reads and
