@@ -262,7 +262,7 @@ async function torchRunSection() {
   print('  dlc: runTorch (the emitted project in a child Python, progress events streamed to this process) on synthetic images of the spec\'s input');
   print('       shape, no validation split; the second epoch\'s samples/s (training steps only). The spec\'s schedule and train transforms; SGD momentum 0.9.');
   print('  hand-written: the same emitted nn.Module and data; each pass shuffles the images, gathers each batch of uint8 pixels and applies the spec\'s');
-  print('       train transforms with torch ops (bench/torch/hand_augment.py); CrossEntropyLoss, SGD momentum 0.9 at the spec's rate, one warm-up pass');
+  print('       train transforms with torch ops (bench/torch/hand_augment.py); CrossEntropyLoss, SGD momentum 0.9 at the spec\'s rate, one warm-up pass');
   print('       (bench/torch/emitted_overhead.py --hand-only --synthetic --augment). Same threads, same allocator settings (dlc_runtime tune_malloc).');
   print('  model only: the same loop on one batch made once (no data work; without --augment) — a bound, not a loop that reads data.');
   print('  Each repetition runs all three (order alternating); a ratio is the median of the per-repetition ratios, the same way for every spec.');
