@@ -92,24 +92,24 @@ def main():
     x = torch.rand(bs, *shape) if hand_x is None else hand_x
     y = torch.randint(0, k, (bs,)) if hand_y is None else hand_y
 
-    # --augment: the training images as one uint8 NCHW tensor, and the spec's train transforms.
-    pixels = torch.from_numpy(np.ascontiguousarray(data.train.images)).permute(0, 3, 1, 2).contiguous()
-    labels = torch.from_numpy(np.asarray(data.train.labels, dtype=np.int64))
-    train_transforms = spec['data']['transforms']['train']
-    gen = torch.Generator().manual_seed(0)
-
-    def batches():
-        if not a.augment:
-            for _ in range(steps):
-                yield x, y
-            return
+    if a.augment:
         from hand_augment import augment
-        order = torch.randperm(pixels.shape[0], generator=gen)
-        for b in range(steps):
-            idx = order[b * bs:(b + 1) * bs]
-            # NCHW → the model's NHWC input, contiguous as dlc's batches (the model's permute then gives channels-last
-            # strides, which oneDNN convolves faster here than contiguous NCHW).
-            yield augment(pixels[idx].float().div_(255), train_transforms, gen).permute(0, 2, 3, 1).contiguous(), labels[idx]
+        # The training images as one uint8 NCHW tensor, and the spec's train transforms.
+        pixels = torch.from_numpy(np.ascontiguousarray(data.train.images)).permute(0, 3, 1, 2).contiguous()
+        labels = torch.from_numpy(np.asarray(data.train.labels, dtype=np.int64))
+        train_transforms = spec['data']['transforms']['train']
+        gen = torch.Generator().manual_seed(0)
+
+        def batches():
+            order = torch.randperm(pixels.shape[0], generator=gen)
+            for b in range(steps):
+                idx = order[b * bs:(b + 1) * bs]
+                # NCHW → the model's NHWC input, contiguous as dlc's batches (the model's permute then gives channels-last
+                # strides, which oneDNN convolves faster here than contiguous NCHW).
+                yield augment(pixels[idx].float().div_(255), train_transforms, gen).permute(0, 2, 3, 1).contiguous(), labels[idx]
+    else:
+        def batches():
+            return ((x, y) for _ in range(steps))
 
     def hand():
         t0 = time.perf_counter()

@@ -649,15 +649,16 @@ def load_table(data, seed=0, log=None, data_dir=None, saved=None):
     if dropped > 0 and log:
         missing = data.get('missing', 'drop') or 'drop'
         log(f"{data['path']}: {dropped} row{'' if dropped == 1 else 's'} with missing values dropped (data.missing: {json.dumps(missing, separators=(',', ':'), ensure_ascii=False)})")
+    plan = plan_table(train[0] + test[0], data)
     if saved is not None:
         _check_saved(saved, 'table', data, table.file)
-        fitted = ', '.join(c['column'] for c in plan_table(train[0] + test[0], data)['columns'])
+        fitted = ', '.join(c['column'] for c in plan['columns'])
         given = ', '.join(str(c.get('column')) for c in saved['columns'])
         if fitted != given:
             raise DataError(f"the saved preprocessing encodes the columns {given}, but the spec's features are {fitted}", table.file)
         pre = saved
     else:
-        pre = fit_table(train[0], plan_table(train[0] + test[0], data), data)
+        pre = fit_table(train[0], plan, data)
     ds = LoadedDataset('csv', pre['classes'], _encode(*train, pre), _encode(*test, pre))
     ds.preprocessing = pre
     return ds
